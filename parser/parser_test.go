@@ -1,0 +1,23 @@
+package parser
+
+import (
+	"testing"
+)
+
+func TestShellSpan(t *testing.T) {
+	src := "FROM debian\r\nRUN apt-get update && \\\r\n  # comment\r\n    apt-get install -y curl \\\r\n\r\n  git\r\n"
+	d, err := Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := d.Instructions[1]
+	if run.Shell == nil || run.Shell.Err != nil {
+		t.Fatalf("shell: %+v", run.Shell)
+	}
+	for i := range run.Shell.Text {
+		if c := src[run.Shell.Offset(i)]; c != run.Shell.Text[i] {
+			t.Fatalf("offset %d: %q != %q", i, c, run.Shell.Text[i])
+		}
+	}
+	t.Logf("%q %d-%d %q", run.Shell.Text, run.Start, run.End, src[run.Start:run.End])
+}

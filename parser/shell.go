@@ -1,0 +1,111 @@
+package parser
+
+import (
+	"bytes"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// Shell is the shell text of a shell-form RUN as buildkit hands it to the
+// shell, its syntax tree, and a map from offsets in Text to offsets in the
+// Dockerfile, so that a pass can replace one word of a multi-line RUN and
+// leave the rest of the file byte-identical.
+type Shell struct {
+	Text string
+	File *syntax.File // nil when Err is set
+	Err  error        // the shell parse error, if the text is not valid shell
+
+	offsets []int // offsets[i] is the file offset of Text[i]
+}
+
+// newShell rebuilds the logical line of a RUN the way buildkit does (leading
+// white space of the first line dropped, continuation tokens removed, comment
+// lines and empty continuation lines skipped) while recording where each byte
+// came from.
+func (d *Document) newShell(in *Instruction) *Shell {
+	var logical []byte
+	var offs []int
+	for ln := in.StartLine; ln <= in.EndLine; ln++ {
+		start := d.lineStarts[ln-1]
+		l := d.lineBytes(ln - 1)
+		if ln == in.StartLine {
+			if ln == 1 && d.BOM {
+				l = l[len("\ufeff"):]
+				start += len("\ufeff")
+			}
+			trimmed := bytes.TrimLeft(l, " \t\v\f\r")
+			start += len(l) - len(trimmed)
+			l = trimmed
+		} else {
+			t := bytes.TrimLeft(l, " \t\v\f\r")
+			if len(t) > 0 && t[0] == '#' || len(t) == 0 {
+				continue
+			}
+		}
+		l = trimContinuation(l, d.Escape)
+		logical = append(logical, l...)
+		for i := range l {
+			offs = append(offs, start+i)
+		}
+	}
+	// buildkit's args: the text after keyword and flags, trimmed.
+	shellText := strings.TrimSpace(in.Args[0])
+	trimmedEnd := len(bytes.TrimRight(logical, " \t\v\f\r\n"))
+	begin := trimmedEnd - len(shellText)
+	if begin < 0 || string(logical[begin:trimmedEnd]) != shellText {
+		// Should not happen; fall back to an unmapped shell.
+		return &Shell{Text: shellText, Err: errUnmapped}
+	}
+	s := &Shell{Text: shellText, offsets: offs[begin:trimmedEnd]}
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash), syntax.KeepComments(true)).Parse(strings.NewReader(shellText), "")
+	if err != nil {
+		s.Err = err
+	} else {
+		s.File = f
+	}
+	return s
+}
+
+var errUnmapped = &Error{Msg: "shell text could not be mapped to the file"}
+
+// trimContinuation removes a trailing continuation token (and the blanks after
+// it) the way buildkit's continuation regexp does.
+func trimContinuation(l []byte, esc byte) []byte {
+	t := bytes.TrimRight(l, " \t")
+	if len(t) == 0 || t[len(t)-1] != esc {
+		return l
+	}
+	if len(t) == 1 || t[len(t)-2] != esc {
+		return t[:len(t)-1]
+	}
+	return l
+}
+
+// Offset maps an offset in Text to a file offset. Offset(len(Text)) is the
+// offset just past the last byte of the shell text.
+func (s *Shell) Offset(i int) int {
+	if i >= len(s.offsets) {
+		return s.offsets[len(s.offsets)-1] + 1
+	}
+	return s.offsets[i]
+}
+
+// Span returns the file byte range [start, end) of a syntax node. The range
+// covers the node's first through last byte; continuation tokens and comment
+// lines that sit inside a multi-line node are included.
+func (s *Shell) Span(n syntax.Node) (start, end int) {
+	return s.Range(int(n.Pos().Offset()), int(n.End().Offset()))
+}
+
+// Range maps the text range [i, j) to a file range.
+func (s *Shell) Range(i, j int) (start, end int) {
+	if j <= i {
+		o := s.Offset(i)
+		return o, o
+	}
+	return s.Offset(i), s.Offset(j-1) + 1
+}
+
+// Mapped reports whether the shell text could be mapped to the file.
+func (s *Shell) Mapped() bool { return len(s.offsets) == len(s.Text) && len(s.Text) > 0 }

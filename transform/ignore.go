@@ -1,0 +1,143 @@
+package transform
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/docklean/docklean/parser"
+)
+
+// hadolintRules maps hadolint rule IDs to the pass that does what the rule
+// asks for; ignoring the rule means the user wants that pass to keep away.
+var hadolintRules = map[string]string{
+	"DL3059": "run-merge",     // multiple consecutive RUN instructions
+	"DL3008": "alpine",        // pin versions in apt-get install: pins are meant
+	"DL3018": "cache-cleanup", // pin versions in apk add
+	"DL3009": "cache-cleanup", // delete the apt-get lists
+	"DL3015": "cache-cleanup", // --no-install-recommends
+	"DL3019": "cache-cleanup", // apk --no-cache
+	"DL3042": "cache-cleanup", // pip --no-cache-dir
+	"DL3006": "pin",           // always tag the image
+	"DL3007": "pin",           // using latest
+}
+
+// ignores are the inline controls of one file.
+type ignores struct {
+	file bool
+	// byLine maps an instruction's first line to the passes ignored there;
+	// a nil set means every pass.
+	byLine map[int]map[string]bool
+}
+
+// readIgnores reads "# docklean:ignore[=PASS,...]" and
+// "# hadolint ignore=DLxxxx,..." comments on the lines right above an
+// instruction, and "# docklean:ignore-file" anywhere before the first
+// instruction.
+func readIgnores(doc *parser.Document) ignores {
+	ig := ignores{byLine: map[int]map[string]bool{}}
+	for i, in := range doc.Instructions {
+		for ln := in.StartLine - 1; ln >= 1; ln-- {
+			c, ok := strings.CutPrefix(strings.TrimSpace(doc.Line(ln)), "#")
+			if !ok {
+				break
+			}
+			c = strings.TrimSpace(c)
+			if c == "docklean:ignore-file" && i == 0 {
+				ig.file = true
+			}
+			if rest, ok := strings.CutPrefix(c, "docklean:ignore"); ok && !strings.HasPrefix(rest, "-") {
+				if rest == "" {
+					ig.byLine[in.StartLine] = nil
+					continue
+				}
+				if names, ok := strings.CutPrefix(rest, "="); ok {
+					ig.add(in.StartLine, strings.Split(names, ","))
+				}
+			}
+			if rest, ok := strings.CutPrefix(c, "hadolint ignore="); ok {
+				var names []string
+				for _, id := range strings.Split(rest, ",") {
+					if p, ok := hadolintRules[strings.TrimSpace(id)]; ok {
+						names = append(names, p)
+					}
+				}
+				ig.add(in.StartLine, names)
+			}
+		}
+	}
+	return ig
+}
+
+func (ig ignores) add(line int, names []string) {
+	if len(names) == 0 {
+		return
+	}
+	set, seen := ig.byLine[line]
+	if seen && set == nil {
+		return // already ignores everything
+	}
+	if set == nil {
+		set = map[string]bool{}
+		ig.byLine[line] = set
+	}
+	for _, n := range names {
+		set[strings.TrimSpace(n)] = true
+	}
+}
+
+func (ig ignores) ignored(in *parser.Instruction, pass string) bool {
+	set, ok := ig.byLine[in.StartLine]
+	return ok && (set == nil || set[pass])
+}
+
+// filter drops every edit a pass made in a stage where one of its edits
+// touches an instruction the user told that pass to leave alone: passes
+// change stages as a whole, so a partial change would be worse than none.
+func (ig ignores) filter(doc *parser.Document, file, pass string, edits []Edit, findings []Finding) ([]Edit, []Finding) {
+	if len(ig.byLine) == 0 || len(edits) == 0 {
+		return edits, findings
+	}
+	blocked := map[*parser.Stage]*parser.Instruction{}
+	for _, e := range edits {
+		for _, in := range doc.Instructions {
+			if e.Start <= in.End && e.End >= in.Start && ig.ignored(in, pass) && in.Stage != nil {
+				blocked[in.Stage] = in
+			}
+		}
+	}
+	if len(blocked) == 0 {
+		return edits, findings
+	}
+	var kept []Edit
+	for _, e := range edits {
+		if s := stageAt(doc, e.Start); s == nil || blocked[s] == nil {
+			kept = append(kept, e)
+		}
+	}
+	var fs []Finding
+	for _, f := range findings {
+		if f.Line >= 1 && f.Line <= doc.LineOf(len(doc.Src)) && blocked[stageAt(doc, doc.LineStart(f.Line))] != nil {
+			continue
+		}
+		fs = append(fs, f)
+	}
+	for _, s := range doc.Stages {
+		if in := blocked[s]; in != nil {
+			fs = append(fs, Finding{Pass: pass, File: file, Line: in.StartLine, Kind: Refused,
+				Message: fmt.Sprintf("stage %d left unchanged: an ignore comment above line %d switches %s off", s.Index, in.StartLine, pass)})
+		}
+	}
+	return kept, fs
+}
+
+// stageAt returns the stage whose text contains offset off (an offset just
+// past a stage's last instruction counts as inside it).
+func stageAt(doc *parser.Document, off int) *parser.Stage {
+	var found *parser.Stage
+	for _, s := range doc.Stages {
+		if s.From.Start <= off {
+			found = s
+		}
+	}
+	return found
+}

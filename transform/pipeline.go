@@ -1,0 +1,124 @@
+package transform
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/docklean/docklean/parser"
+)
+
+// order is the pipeline order. run-merge runs before cache-cleanup so that
+// cleanup lands once, at the end of the merged RUN, and never deletes the
+// apt lists a following RUN still needs.
+var order = []string{"alpine", "run-merge", "cache-cleanup", "go-multistage", "pin"}
+
+var registry = map[string]*Pass{}
+
+// register adds a pass; each pass file calls it from init.
+func register(p *Pass) {
+	if !slices.Contains(order, p.Name) {
+		panic("transform: pass " + p.Name + " has no place in the pipeline order")
+	}
+	registry[p.Name] = p
+}
+
+// All returns every pass in pipeline order.
+func All() []*Pass {
+	var ps []*Pass
+	for _, n := range order {
+		if p := registry[n]; p != nil {
+			ps = append(ps, p)
+		}
+	}
+	return ps
+}
+
+// Select returns the passes named in only (all when empty) minus those in
+// skip, in pipeline order. Unknown names are an error.
+func Select(only, skip []string) ([]*Pass, error) {
+	for _, n := range append(slices.Clone(only), skip...) {
+		if registry[n] == nil {
+			var known []string
+			for _, p := range All() {
+				known = append(known, p.Name)
+			}
+			return nil, fmt.Errorf("unknown pass %q (passes: %s)", n, strings.Join(known, ", "))
+		}
+	}
+	var ps []*Pass
+	for _, p := range All() {
+		if (len(only) == 0 || slices.Contains(only, p.Name)) && !slices.Contains(skip, p.Name) {
+			ps = append(ps, p)
+		}
+	}
+	return ps, nil
+}
+
+// Result is the outcome of running the pipeline over one file.
+type Result struct {
+	Output   []byte
+	Findings []Finding
+}
+
+// Changed reports whether the output differs from src.
+func (r *Result) Changed(src []byte) bool { return string(r.Output) != string(src) }
+
+// Process runs passes over src, which was read from file (used in findings
+// and errors only). On a parse error of src it returns a *parser.Error. If a
+// pass produces text that does not parse, does not resolve its stages, or has
+// a RUN the shell cannot parse, Process returns an error naming the pass and
+// no output.
+func Process(file string, src []byte, passes []*Pass, opts *Options) (*Result, error) {
+	if opts == nil {
+		opts = &Options{}
+	}
+	doc, err := parser.Parse(src)
+	if err != nil {
+		return nil, err
+	}
+	badShell := unparsedRuns(doc)
+	res := &Result{Output: src}
+	ign := readIgnores(doc)
+	if ign.file {
+		return res, nil
+	}
+	for _, p := range passes {
+		u := &Unit{Doc: doc, Opts: opts, File: file, pass: p}
+		p.Run(u)
+		edits, findings := ign.filter(doc, file, p.Name, u.edits, u.findings)
+		res.Findings = append(res.Findings, findings...)
+		if len(edits) == 0 {
+			continue
+		}
+		out, err := applyEdits(doc.Src, edits)
+		if err != nil {
+			return nil, fmt.Errorf("pass %s: %w", p.Name, err)
+		}
+		next, err := parser.Parse(out)
+		if err != nil {
+			return nil, fmt.Errorf("pass %s produced an invalid Dockerfile (file left unchanged; please report this): %v", p.Name, err)
+		}
+		for _, in := range next.Instructions {
+			if in.Shell != nil && in.Shell.Err != nil && !badShell[in.Shell.Text] {
+				return nil, fmt.Errorf("pass %s produced a RUN the shell cannot parse at line %d (file left unchanged; please report this): %v", p.Name, in.StartLine, in.Shell.Err)
+			}
+		}
+		doc = next
+		res.Output = out
+	}
+	return res, nil
+}
+
+// unparsedRuns returns the shell texts of src's RUNs that do not parse as
+// shell: those were the user's, and the self-check does not blame a pass for
+// them.
+func unparsedRuns(doc *parser.Document) map[string]bool {
+	bad := map[string]bool{}
+	for _, in := range doc.Instructions {
+		if in.Shell != nil && in.Shell.Err != nil {
+			bad[in.Shell.Text] = true
+		}
+	}
+	return bad
+}

@@ -1,0 +1,150 @@
+// Package transform holds docklean's passes and the pipeline that runs them.
+//
+// A pass looks at a parsed Dockerfile and describes byte-range edits plus
+// findings (what it changed or refused to change, and why); it never prints
+// or touches files. The pipeline applies each pass's edits, re-parses between
+// passes, and self-checks the result, so every pass sees valid, current text
+// and a pass that would break the file is rolled back with an error naming it.
+package transform
+
+import (
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+
+	"github.com/docklean/docklean/parser"
+)
+
+// Pass is one rewrite rule.
+type Pass struct {
+	Name string // stable kebab-case name, used by --only/--skip and ignores
+	// Doc is for users (docklean passes): the first line is a summary, the
+	// rest says what the pass does and when it refuses.
+	Doc string
+	Run func(*Unit)
+}
+
+// Summary is the first line of the pass's doc.
+func (p *Pass) Summary() string {
+	s, _, _ := strings.Cut(p.Doc, "\n")
+	return s
+}
+
+// Kind says whether a finding reports a change, a refusal or a note.
+type Kind string
+
+// Finding kinds.
+const (
+	Changed Kind = "changed"
+	Refused Kind = "refused"
+	Info    Kind = "info"
+)
+
+// Finding is what a pass says about one place in a file.
+type Finding struct {
+	Pass    string `json:"pass"`
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Kind    Kind   `json:"kind"`
+	Message string `json:"message"`
+}
+
+func (f Finding) String() string {
+	return fmt.Sprintf("%s:%d: %s: %s", f.File, f.Line, f.Pass, f.Message)
+}
+
+// Edit replaces the bytes [Start, End) of the source with Text.
+type Edit struct {
+	Start, End int
+	Text       string
+}
+
+// Options are the knobs passes read. The zero value is usable.
+type Options struct {
+	AlpineVersion string // target Alpine release, e.g. "3.24"; "" means DefaultAlpine
+	GoRuntime     string // go-multistage runtime: "scratch", "distroless", "alpine" or "" (auto)
+	Context       fs.FS  // the build context (the Dockerfile's folder), nil when unknown
+	CacheMounts   bool   // cache-cleanup: use BuildKit cache mounts instead of deleting caches
+	Pin           string // pin: "minor" (default) or "patch"
+	UpgradeEOL    bool   // pin: rewrite end-of-life bases
+}
+
+// Alpine returns the target Alpine release.
+func (o *Options) Alpine() string {
+	if o == nil || o.AlpineVersion == "" {
+		return DefaultAlpine
+	}
+	return o.AlpineVersion
+}
+
+// DefaultAlpine is the newest stable Alpine release in the project's data.
+const DefaultAlpine = "3.24"
+
+// Unit is one pass running over one Document: the pass reads Doc and Opts
+// and reports edits and findings through its methods.
+type Unit struct {
+	Doc  *parser.Document
+	Opts *Options
+	File string
+
+	pass     *Pass
+	edits    []Edit
+	findings []Finding
+}
+
+// Replace records an edit replacing [start, end) with text.
+func (u *Unit) Replace(start, end int, text string) {
+	u.edits = append(u.edits, Edit{start, end, text})
+}
+
+// Apply records a batch of edits, typically the edits of one stage that were
+// collected before the pass decided the stage can be converted as a whole.
+func (u *Unit) Apply(edits []Edit) { u.edits = append(u.edits, edits...) }
+
+// Changed reports a change at line.
+func (u *Unit) Changed(line int, format string, args ...any) {
+	u.report(Changed, line, format, args...)
+}
+
+// Refused reports that the pass left something alone, and why.
+func (u *Unit) Refused(line int, format string, args ...any) {
+	u.report(Refused, line, format, args...)
+}
+
+// Note reports something worth knowing that is neither a change nor a refusal.
+func (u *Unit) Note(line int, format string, args ...any) {
+	u.report(Info, line, format, args...)
+}
+
+func (u *Unit) report(k Kind, line int, format string, args ...any) {
+	u.findings = append(u.findings, Finding{
+		Pass: u.pass.Name, File: u.File, Line: line, Kind: k,
+		Message: fmt.Sprintf(format, args...),
+	})
+}
+
+// applyEdits returns src with edits applied. Edits must not overlap;
+// insertions at the same offset keep the order they were recorded in.
+func applyEdits(src []byte, edits []Edit) ([]byte, error) {
+	sorted := make([]Edit, len(edits))
+	copy(sorted, edits)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Start < sorted[j].Start })
+	var b strings.Builder
+	b.Grow(len(src))
+	pos := 0
+	for i, e := range sorted {
+		if e.Start < pos || e.End < e.Start || e.End > len(src) {
+			prev := Edit{}
+			if i > 0 {
+				prev = sorted[i-1]
+			}
+			return nil, fmt.Errorf("internal error: edit [%d,%d) overlaps edit [%d,%d) or is out of range", e.Start, e.End, prev.Start, prev.End)
+		}
+		b.Write(src[pos:e.Start])
+		b.WriteString(e.Text)
+		pos = e.End
+	}
+	b.Write(src[pos:])
+	return []byte(b.String()), nil
+}
