@@ -1,0 +1,66 @@
+// Command docklean rewrites Dockerfiles into lean ones: Alpine bases, apk
+// instead of apt-get, merged RUNs, no package caches left in layers,
+// multi-stage Go builds and pinned base images. Like gofmt, it prints the
+// rewritten file, a unified diff (-d), the files that would change (-l), or
+// rewrites files in place (-w).
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/urfave/cli/v2"
+)
+
+func main() {
+	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+}
+
+// exitError carries an exit status through urfave/cli without printing.
+type exitError int
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	app := newApp(stdin, stdout, stderr)
+	err := app.Run(args)
+	if code, ok := err.(exitError); ok {
+		return int(code)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "docklean: %v\n", err)
+		return 2
+	}
+	return 0
+}
+
+func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
+	cli.VersionFlag = &cli.BoolFlag{Name: "version", Usage: "print the version"}
+	return &cli.App{
+		Name:      "docklean",
+		Usage:     "rewrite Dockerfiles into lean ones, safely",
+		UsageText: "docklean [flags] [path ...]\ndocklean passes\ndocklean verify [flags] PATH\ndocklean bot [flags] [DIR]",
+		Description: "With no path, docklean reads a Dockerfile from standard input and writes the result to\n" +
+			"standard output. A file path prints the rewritten file; a folder is walked for\n" +
+			"Dockerfile, Dockerfile.*, *.Dockerfile, *.dockerfile and Containerfile (skipping .git,\n" +
+			"vendor and node_modules). Exit status: 0 success, 1 changes found with --check,\n" +
+			"2 any error.",
+		Version:         version,
+		Reader:          stdin,
+		Writer:          stdout,
+		ErrWriter:       stderr,
+		HideHelpCommand: true,
+		Flags:           rewriteFlags(),
+		Action:          rewriteAction,
+		Commands:        []*cli.Command{passesCommand},
+		ExitErrHandler:  func(*cli.Context, error) {},
+		OnUsageError: func(c *cli.Context, err error, _ bool) error {
+			fmt.Fprintf(c.App.ErrWriter, "docklean: %v\n", err)
+			return exitError(2)
+		},
+	}
+}
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"

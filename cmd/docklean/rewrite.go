@@ -1,0 +1,246 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/docklean/docklean/internal/files"
+	"github.com/docklean/docklean/parser"
+	"github.com/docklean/docklean/transform"
+	"github.com/urfave/cli/v2"
+)
+
+// maxFileSize is the largest Dockerfile docklean reads by default.
+const maxFileSize = 10 << 20
+
+func rewriteFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.BoolFlag{Name: "diff", Aliases: []string{"d"}, Usage: "print a unified diff for each changed file (git apply and patch -p1 accept it)"},
+		&cli.BoolFlag{Name: "write", Aliases: []string{"w"}, Usage: "write changed files in place (atomically; permissions kept)"},
+		&cli.BoolFlag{Name: "list", Aliases: []string{"l"}, Usage: "print the paths of files that would change"},
+		&cli.BoolFlag{Name: "check", Usage: "print the diff and exit 1 when any file would change (for CI)"},
+		&cli.StringSliceFlag{Name: "only", Usage: "run only these passes (comma-separated names; see docklean passes)"},
+		&cli.StringSliceFlag{Name: "skip", Usage: "do not run these passes (comma-separated names)"},
+		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print findings (changes and refusals) to standard error as path:line: pass: message"},
+		&cli.StringFlag{Name: "alpine-version", Usage: "target Alpine release for the alpine pass", Value: transform.DefaultAlpine},
+		&cli.StringFlag{Name: "go-runtime", Usage: "runtime base for go-multistage: scratch, distroless or alpine (default: chosen per program)"},
+		&cli.StringFlag{Name: "context", Usage: "build context folder the passes may read (default: each Dockerfile's folder)"},
+		&cli.BoolFlag{Name: "cache-mounts", Usage: "cache-cleanup: use BuildKit cache mounts instead of deleting caches"},
+		&cli.Int64Flag{Name: "max-size", Usage: "refuse files larger than this many bytes", Value: maxFileSize},
+	}
+}
+
+// job is one file to process; its results are printed in input order.
+type job struct {
+	path    string // as given or found; "" for standard input
+	src     []byte
+	res     *transform.Result
+	err     error
+	changed bool
+}
+
+func (j *job) name() string {
+	if j.path == "" {
+		return "<stdin>"
+	}
+	return j.path
+}
+
+func rewriteAction(c *cli.Context) error {
+	passes, err := transform.Select(splitNames(c.StringSlice("only")), splitNames(c.StringSlice("skip")))
+	if err != nil {
+		return err
+	}
+	switch rt := c.String("go-runtime"); rt {
+	case "", "scratch", "distroless", "alpine":
+	default:
+		return fmt.Errorf("--go-runtime %q: want scratch, distroless or alpine", rt)
+	}
+	if c.Bool("write") && c.NArg() == 0 {
+		return errors.New("-w needs a path: cannot write to standard input")
+	}
+	stderr := c.App.ErrWriter
+	var jobs []*job
+	status := 0
+	if c.NArg() == 0 {
+		src, err := io.ReadAll(io.LimitReader(c.App.Reader, c.Int64("max-size")+1))
+		j := &job{src: src, err: err}
+		if err == nil && int64(len(src)) > c.Int64("max-size") {
+			j.err = fmt.Errorf("larger than %d bytes (see --max-size)", c.Int64("max-size"))
+		}
+		jobs = append(jobs, j)
+	}
+	for _, arg := range c.Args().Slice() {
+		st, err := os.Stat(arg)
+		if err != nil {
+			fmt.Fprintf(stderr, "docklean: %v\n", err)
+			status = 2
+			continue
+		}
+		if !st.IsDir() {
+			jobs = append(jobs, &job{path: arg})
+			continue
+		}
+		found, problems := files.Find(arg, nil)
+		for _, p := range problems {
+			fmt.Fprintf(stderr, "docklean: %v\n", p)
+			status = 2
+		}
+		for _, p := range found {
+			jobs = append(jobs, &job{path: p})
+		}
+	}
+
+	base := &transform.Options{
+		AlpineVersion: c.String("alpine-version"),
+		GoRuntime:     c.String("go-runtime"),
+		CacheMounts:   c.Bool("cache-mounts"),
+	}
+	process(jobs, passes, base, c.String("context"), c.Int64("max-size"))
+
+	out := bufio.NewWriter(c.App.Writer)
+	defer out.Flush()
+	showDiff := c.Bool("diff") || c.Bool("check")
+	anyChange := false
+	for _, j := range jobs {
+		if j.err != nil {
+			out.Flush()
+			printError(stderr, j)
+			status = 2
+			continue
+		}
+		if c.Bool("verbose") {
+			out.Flush()
+			for _, f := range j.res.Findings {
+				fmt.Fprintln(stderr, f)
+			}
+		}
+		anyChange = anyChange || j.changed
+		if c.Bool("list") && j.changed {
+			fmt.Fprintln(out, j.name())
+		}
+		if showDiff && j.changed {
+			out.Write(files.Diff(diffPath(j.name()), j.src, j.res.Output))
+		}
+		if c.Bool("write") && j.changed {
+			if err := files.WriteAtomic(j.path, j.res.Output); err != nil {
+				fmt.Fprintf(stderr, "docklean: %v\n", err)
+				status = 2
+			}
+		}
+		if !c.Bool("list") && !showDiff && !c.Bool("write") {
+			out.Write(j.res.Output)
+		}
+	}
+	if status == 0 && c.Bool("check") && anyChange {
+		status = 1
+	}
+	if status != 0 {
+		return exitError(status)
+	}
+	return nil
+}
+
+// process reads and rewrites the jobs on all cores.
+func process(jobs []*job, passes []*transform.Pass, base *transform.Options, context string, maxSize int64) {
+	work := make(chan *job)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range work {
+				processOne(j, passes, base, context, maxSize)
+			}
+		}()
+	}
+	for _, j := range jobs {
+		work <- j
+	}
+	close(work)
+	wg.Wait()
+}
+
+func processOne(j *job, passes []*transform.Pass, base *transform.Options, context string, maxSize int64) {
+	if j.err != nil {
+		return
+	}
+	if j.path != "" {
+		j.src, j.err = readFile(j.path, maxSize)
+		if j.err != nil {
+			return
+		}
+	}
+	opts := *base
+	switch {
+	case context != "":
+		opts.Context = os.DirFS(context)
+	case j.path != "":
+		opts.Context = os.DirFS(filepath.Dir(j.path))
+	}
+	j.res, j.err = transform.Process(j.name(), j.src, passes, &opts)
+	if j.err == nil {
+		for i := range j.res.Findings {
+			j.res.Findings[i].File = j.name()
+		}
+		j.changed = j.res.Changed(j.src)
+	}
+}
+
+func readFile(path string, maxSize int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	src, err := io.ReadAll(io.LimitReader(f, maxSize+1))
+	if err == nil && int64(len(src)) > maxSize {
+		err = fmt.Errorf("larger than %d bytes (see --max-size)", maxSize)
+	}
+	return src, err
+}
+
+func printError(w io.Writer, j *job) {
+	var pe *parser.Error
+	var perr *os.PathError
+	switch {
+	case errors.As(j.err, &pe) && pe.Line > 0:
+		fmt.Fprintf(w, "%s:%d: %s\n", j.name(), pe.Line, pe.Msg)
+	case errors.As(j.err, &perr):
+		fmt.Fprintf(w, "docklean: %v\n", perr)
+	default:
+		fmt.Fprintf(w, "%s: %v\n", j.name(), j.err)
+	}
+}
+
+// diffPath is the path shown in diff headers: slash-separated and relative
+// when possible, so that git apply and patch -p1 find the file.
+func diffPath(p string) string {
+	if filepath.IsAbs(p) {
+		if wd, err := os.Getwd(); err == nil {
+			if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
+				p = rel
+			}
+		}
+	}
+	return filepath.ToSlash(filepath.Clean(p))
+}
+
+func splitNames(vals []string) []string {
+	var names []string
+	for _, v := range vals {
+		for _, n := range strings.Split(v, ",") {
+			if n = strings.TrimSpace(n); n != "" {
+				names = append(names, n)
+			}
+		}
+	}
+	return names
+}
