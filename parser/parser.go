@@ -280,6 +280,11 @@ func locError(err error) error {
 		line = le.Locations[0][0].Start.Line
 	}
 	msg := err.Error()
+	if i := strings.Index(msg, "parse error on line "); i >= 0 {
+		if _, rest, ok := strings.Cut(msg[i:], ": "); ok {
+			msg = rest
+		}
+	}
 	if line < 1 {
 		line = 1
 	}
