@@ -1,0 +1,275 @@
+package transform
+
+import (
+	_ "embed"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// The tables under data/ are described in docs/tables.md. debian-alpine.tsv
+// and fedora-alpine.tsv are curated by hand; alpine-packages.txt and
+// images.tsv are generated from ../shared/data by:
+//
+//go:generate go run ../internal/gentables -data ../../shared/data -out data
+
+//go:embed data/debian-alpine.tsv
+var debianAlpineTSV string
+
+//go:embed data/fedora-alpine.tsv
+var fedoraAlpineTSV string
+
+//go:embed data/alpine-packages.txt
+var alpinePackagesTxt string
+
+//go:embed data/images.tsv
+var imagesTSV string
+
+// debianToAlpine returns the Alpine packages that replace the Debian or
+// Ubuntu package pkg in Alpine release (e.g. "3.24"). ok is false when
+// Alpine has no known equivalent: the table says "-", or pkg has no entry
+// and no Alpine package of that exact name exists, or a mapped name is not
+// in that release. ok with an empty slice means the package is not needed
+// on Alpine (drop it). pkg is a bare name: strip version pins (=1.2) and
+// architecture qualifiers (:amd64) first.
+func debianToAlpine(pkg, release string) (alpine []string, ok bool) {
+	return mapPackage(loadTables().debian, pkg, release)
+}
+
+// fedoraToAlpine is debianToAlpine for yum/dnf/microdnf package names
+// (Fedora, RHEL, CentOS, Rocky, Alma, UBI). Group installs (@group) and
+// names the table marks "-" are not ok.
+func fedoraToAlpine(pkg, release string) ([]string, bool) {
+	if strings.HasPrefix(pkg, "@") {
+		return nil, false
+	}
+	return mapPackage(loadTables().fedora, pkg, release)
+}
+
+func mapPackage(table map[string][]string, pkg, release string) ([]string, bool) {
+	names, found := table[pkg]
+	if !found {
+		if alpinePackageExists(pkg, release) {
+			return []string{pkg}, true
+		}
+		return nil, false
+	}
+	if names == nil {
+		return nil, false
+	}
+	for _, n := range names {
+		if !alpinePackageExists(n, release) {
+			return nil, false
+		}
+	}
+	return slices.Clone(names), true
+}
+
+// alpinePackageExists reports whether name is a package, or a virtual name
+// from a package's provides=, in Alpine's main or community repository in
+// release (e.g. "3.24"). testing does not count; so:, pc: and cmd: names
+// are not known.
+func alpinePackageExists(name, release string) bool {
+	t := loadTables()
+	i := slices.Index(t.releases, release)
+	return i >= 0 && t.alpine[name]&(1<<i) != 0
+}
+
+// alpineReleases returns the Alpine releases the package data knows, oldest
+// first; --alpine-version must be one of them.
+func alpineReleases() []string {
+	return slices.Clone(loadTables().releases)
+}
+
+// alpineImageTag returns the Alpine variant of the official image
+// image:tag (image without a docker.io/library/ prefix, tag "" meaning
+// latest): python 3.12-slim-bookworm → 3.12-alpine, node 20 → 20-alpine,
+// eclipse-temurin 21-jre-jammy → 21-jre-alpine. The tag it returns exists,
+// now or since 2019 (still pullable). It refuses (ok false, with a reason a
+// user can act on) when the image or that version never had an Alpine
+// variant, when the closest Alpine tag would drop or add a variant (php
+// 8.2-apache has no apache-alpine; php 8.2-alpine is not a web server), and
+// when the tag is unknown. A tag that is already Alpine, or an image built
+// on Alpine (traefik, registry), gives reason "already Alpine": nothing to
+// do. Note that the full Debian variants of python, node, ruby and golang
+// carry compilers and git (buildpack-deps) and their Alpine variants do not.
+func alpineImageTag(image, tag string) (newTag string, ok bool, reason string) {
+	if tag == "" {
+		tag = "latest"
+	}
+	const already = "already Alpine"
+	if image == "alpine" || alpineTag(tag) {
+		return "", false, already
+	}
+	if strings.Contains(tag, "windowsservercore") || strings.Contains(tag, "nanoserver") {
+		return "", false, "a Windows image has no Alpine variant"
+	}
+	if alpineBased[image] {
+		return "", false, already
+	}
+	tags := loadTables().images[image]
+	if tags == nil || !tags.hasAlpine {
+		return "", false, fmt.Sprintf("%s has no Alpine variant among the official images", image)
+	}
+	row, found := tags.tags[tag]
+	switch {
+	case !found:
+		return "", false, fmt.Sprintf("%s:%s is not a tag docklean knows (it tracks current tags and, since 2019, tags without a patch version), so no Alpine tag can be checked", image, tag)
+	case row.alpine == "=":
+		return "", false, already
+	case row.alpine == "":
+		return "", false, fmt.Sprintf("%s:%s never had an Alpine variant", image, tag)
+	case !slices.Equal(variants(tag, false), variants(row.alpine, true)):
+		return "", false, fmt.Sprintf("%s:%s has no Alpine variant of the same flavour (the closest, %s, is a different image)", image, tag, row.alpine)
+	}
+	return row.alpine, true, ""
+}
+
+// alpineBased lists official images whose Linux tags are all built on
+// Alpine although no tag says so.
+var alpineBased = map[string]bool{"traefik": true, "registry": true}
+
+// alpineTag reports whether a tag names an Alpine variant: a token
+// "alpine" or "alpine3.20"/"alpine3" when split on "-".
+func alpineTag(tag string) bool {
+	for t := range strings.SplitSeq(tag, "-") {
+		if rest, ok := strings.CutPrefix(t, "alpine"); ok && strings.Trim(rest, "0123456789.") == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// osToken matches the tag tokens that name the base distribution rather
+// than a flavour of the image; they are what the Alpine variant replaces.
+var osTokens = map[string]bool{
+	"slim": true, "latest": true, "ubuntu": true, "debian": true, "minimal": true,
+	"wheezy": true, "jessie": true, "stretch": true, "buster": true, "bullseye": true,
+	"bookworm": true, "trixie": true, "forky": true,
+	"xenial": true, "bionic": true, "focal": true, "jammy": true, "noble": true, "resolute": true,
+	"centos": true, "ubi": true, "al2": true, "almalinux": true, "oraclelinux": true,
+}
+
+// variants returns the sorted tokens of tag that say which flavour of the
+// image it is: the version and variants such as fpm, jre or perl, without
+// the distribution tokens (source tags) or Alpine tokens (Alpine tags).
+func variants(tag string, isAlpine bool) []string {
+	var vs []string
+	prev := ""
+	for t := range strings.SplitSeq(tag, "-") {
+		drop := false
+		if isAlpine {
+			drop = alpineTag(t) || prev == "alpine" && strings.Trim(t, "0123456789.") == ""
+		} else {
+			base := strings.TrimRight(t, "0123456789.")
+			drop = osTokens[t] || osTokens[base] && base != "" || base == "al" && t != "al" ||
+				prev == "ubuntu" && strings.Trim(t, "0123456789.") == ""
+		}
+		if !drop {
+			vs = append(vs, t)
+		}
+		prev = t
+	}
+	slices.Sort(vs)
+	return vs
+}
+
+// imageTag is one tag of an official image in data/images.tsv.
+type imageTag struct {
+	alpine   string // "=" when the tag is Alpine-based, else the closest Alpine tag or ""
+	release  string // Alpine release of that Alpine tag
+	current  bool   // the tag exists at the data's HEAD
+	lastSeen string // YYYY-MM
+}
+
+// imageTags is the known tags of one official image.
+type imageTags struct {
+	tags      map[string]imageTag
+	hasAlpine bool
+}
+
+type tables struct {
+	debian, fedora map[string][]string // nil value: no equivalent
+	releases       []string
+	alpine         map[string]uint8 // bit i: in releases[i]
+	images         map[string]*imageTags
+}
+
+var loadTables = sync.OnceValue(func() *tables {
+	t := &tables{
+		debian: parseMapping("debian-alpine.tsv", debianAlpineTSV),
+		fedora: parseMapping("fedora-alpine.tsv", fedoraAlpineTSV),
+		alpine: map[string]uint8{},
+		images: map[string]*imageTags{},
+	}
+	var mask uint8
+	for line := range strings.SplitSeq(alpinePackagesTxt, "\n") {
+		switch {
+		case line == "" || line[0] == '#':
+		case line[0] == '[':
+			mask = 0
+			for _, r := range strings.Fields(strings.Trim(line, "[]")) {
+				i := slices.Index(t.releases, r)
+				if i < 0 {
+					i = len(t.releases)
+					t.releases = append(t.releases, r)
+				}
+				mask |= 1 << i
+			}
+		default:
+			t.alpine[line] |= mask
+		}
+	}
+	if len(t.releases) > 8 || !slices.IsSorted(t.releases) {
+		panic("transform: data/alpine-packages.txt: want at most 8 releases, oldest first")
+	}
+	var img *imageTags
+	for line := range strings.SplitSeq(imagesTSV, "\n") {
+		switch {
+		case line == "" || line[0] == '#':
+		case line[0] == '[':
+			img = &imageTags{tags: map[string]imageTag{}}
+			t.images[strings.Trim(line, "[]")] = img
+		default:
+			f := strings.Split(line, "\t")
+			if len(f) != 5 || img == nil {
+				panic("transform: data/images.tsv: bad line " + line)
+			}
+			img.tags[f[0]] = imageTag{alpine: f[1], release: f[2], current: f[3] == "y", lastSeen: f[4]}
+			img.hasAlpine = img.hasAlpine || f[1] != ""
+		}
+	}
+	return t
+})
+
+// parseMapping reads a curated table: a header line, then lines
+// "from<TAB>to<TAB>note" where to is space-separated names, "-" for no
+// equivalent, or empty for "drop it". Lines starting with # are comments.
+func parseMapping(file, text string) map[string][]string {
+	m := map[string][]string{}
+	header := true
+	for i, line := range strings.Split(text, "\n") {
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		if header {
+			header = false
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 3 || f[0] == "" || (f[1] == "-" || f[1] == "") && strings.TrimSpace(f[2]) == "" {
+			panic(fmt.Sprintf("transform: data/%s:%d: want from<TAB>to<TAB>note (a note is required for - and drops): %q", file, i+1, line))
+		}
+		if _, dup := m[f[0]]; dup {
+			panic(fmt.Sprintf("transform: data/%s:%d: duplicate entry %s", file, i+1, f[0]))
+		}
+		switch f[1] {
+		case "-":
+			m[f[0]] = nil
+		default:
+			m[f[0]] = append([]string{}, strings.Fields(f[1])...)
+		}
+	}
+	return m
+}
