@@ -68,6 +68,12 @@ type Options struct {
 	CacheMounts   bool   // cache-cleanup: use BuildKit cache mounts instead of deleting caches
 	Pin           string // pin: "minor" (default) or "patch"
 	UpgradeEOL    bool   // pin: rewrite end-of-life bases
+
+	// Packages maps extra Debian package names to Alpine names (from the
+	// configuration file); it takes precedence over the built-in table.
+	Packages map[string][]string
+	// Images maps in-house base images (without tag) to Alpine counterparts.
+	Images map[string]string
 }
 
 // Alpine returns the target Alpine release.

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/docklean/docklean/internal/config"
 	"github.com/docklean/docklean/internal/files"
 	"github.com/docklean/docklean/parser"
 	"github.com/docklean/docklean/transform"
@@ -33,6 +34,7 @@ func rewriteFlags() []cli.Flag {
 		&cli.StringFlag{Name: "go-runtime", Usage: "runtime base for go-multistage: scratch, distroless or alpine (default: chosen per program)"},
 		&cli.StringFlag{Name: "context", Usage: "build context folder the passes may read (default: each Dockerfile's folder)"},
 		&cli.BoolFlag{Name: "cache-mounts", Usage: "cache-cleanup: use BuildKit cache mounts instead of deleting caches"},
+		&cli.StringFlag{Name: "config", Usage: "read this configuration file instead of the nearest .docklean.yaml"},
 		&cli.Int64Flag{Name: "max-size", Usage: "refuse files larger than this many bytes", Value: maxFileSize},
 	}
 }
@@ -40,6 +42,7 @@ func rewriteFlags() []cli.Flag {
 // job is one file to process; its results are printed in input order.
 type job struct {
 	path    string // as given or found; "" for standard input
+	cfg     *config.Config
 	src     []byte
 	res     *transform.Result
 	err     error
@@ -54,14 +57,17 @@ func (j *job) name() string {
 }
 
 func rewriteAction(c *cli.Context) error {
-	passes, err := transform.Select(splitNames(c.StringSlice("only")), splitNames(c.StringSlice("skip")))
-	if err != nil {
+	if _, err := transform.Select(splitNames(c.StringSlice("only")), splitNames(c.StringSlice("skip"))); err != nil {
 		return err
 	}
 	switch rt := c.String("go-runtime"); rt {
 	case "", "scratch", "distroless", "alpine":
 	default:
 		return fmt.Errorf("--go-runtime %q: want scratch, distroless or alpine", rt)
+	}
+	cfgs, err := newConfigs(c.String("config"))
+	if err != nil {
+		return err
 	}
 	if c.Bool("write") && c.NArg() == 0 {
 		return errors.New("-w needs a path: cannot write to standard input")
@@ -88,7 +94,7 @@ func rewriteAction(c *cli.Context) error {
 			jobs = append(jobs, &job{path: arg})
 			continue
 		}
-		found, problems := files.Find(arg, nil)
+		found, problems := files.Find(arg, cfgs.excluded)
 		for _, p := range problems {
 			fmt.Fprintf(stderr, "docklean: %v\n", p)
 			status = 2
@@ -98,12 +104,12 @@ func rewriteAction(c *cli.Context) error {
 		}
 	}
 
-	base := &transform.Options{
-		AlpineVersion: c.String("alpine-version"),
-		GoRuntime:     c.String("go-runtime"),
-		CacheMounts:   c.Bool("cache-mounts"),
+	for _, j := range jobs {
+		if j.err == nil {
+			j.cfg, j.err = cfgs.forFile(j.path)
+		}
 	}
-	process(jobs, passes, base, c.String("context"), c.Int64("max-size"))
+	process(jobs, func(j *job) ([]*transform.Pass, *transform.Options, error) { return settings(c, j) }, c.Int64("max-size"))
 
 	out := bufio.NewWriter(c.App.Writer)
 	defer out.Flush()
@@ -148,8 +154,12 @@ func rewriteAction(c *cli.Context) error {
 	return nil
 }
 
+// settingsFunc gives the passes and options for one file: flags first,
+// then the file's configuration, then the defaults.
+type settingsFunc func(*job) ([]*transform.Pass, *transform.Options, error)
+
 // process reads and rewrites the jobs on all cores.
-func process(jobs []*job, passes []*transform.Pass, base *transform.Options, context string, maxSize int64) {
+func process(jobs []*job, settings settingsFunc, maxSize int64) {
 	work := make(chan *job)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
@@ -157,7 +167,7 @@ func process(jobs []*job, passes []*transform.Pass, base *transform.Options, con
 		go func() {
 			defer wg.Done()
 			for j := range work {
-				processOne(j, passes, base, context, maxSize)
+				processOne(j, settings, maxSize)
 			}
 		}()
 	}
@@ -168,7 +178,7 @@ func process(jobs []*job, passes []*transform.Pass, base *transform.Options, con
 	wg.Wait()
 }
 
-func processOne(j *job, passes []*transform.Pass, base *transform.Options, context string, maxSize int64) {
+func processOne(j *job, settings settingsFunc, maxSize int64) {
 	if j.err != nil {
 		return
 	}
@@ -178,14 +188,12 @@ func processOne(j *job, passes []*transform.Pass, base *transform.Options, conte
 			return
 		}
 	}
-	opts := *base
-	switch {
-	case context != "":
-		opts.Context = os.DirFS(context)
-	case j.path != "":
-		opts.Context = os.DirFS(filepath.Dir(j.path))
+	passes, opts, err := settings(j)
+	if err != nil {
+		j.err = err
+		return
 	}
-	j.res, j.err = transform.Process(j.name(), j.src, passes, &opts)
+	j.res, j.err = transform.Process(j.name(), j.src, passes, opts)
 	if j.err == nil {
 		for i := range j.res.Findings {
 			j.res.Findings[i].File = j.name()

@@ -27,7 +27,8 @@ var skipDirs = map[string]bool{".git": true, "vendor": true, "node_modules": tru
 // It skips .git, vendor and node_modules, follows symbolic links to folders
 // once (a link loop is detected and reported), and reports unreadable folders
 // through problems without stopping the walk. exclude, if not nil, is asked
-// about every path (relative to root, slash-separated) before it is used.
+// about every path below root (root joined with the relative path) before it
+// is used.
 func Find(root string, exclude func(rel string) bool) (paths []string, problems []error) {
 	seen := map[string]bool{}
 	var walk func(dir string)
@@ -49,10 +50,8 @@ func Find(root string, exclude func(rel string) bool) (paths []string, problems 
 		}
 		for _, e := range entries {
 			p := filepath.Join(dir, e.Name())
-			if exclude != nil {
-				if rel, err := filepath.Rel(root, p); err == nil && exclude(filepath.ToSlash(rel)) {
-					continue
-				}
+			if exclude != nil && exclude(p) {
+				continue
 			}
 			isDir := e.IsDir()
 			if e.Type()&fs.ModeSymlink != 0 {

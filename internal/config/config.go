@@ -1,0 +1,222 @@
+// Package config reads .docklean.yaml, the per-repository configuration
+// shared by the CLI and the bot.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// FileName is the configuration file docklean looks for.
+const FileName = ".docklean.yaml"
+
+// Config is the content of a .docklean.yaml file.
+type Config struct {
+	Path string `yaml:"-"` // where it was read from ("" for the zero config)
+
+	// Passes selects passes: Only runs just these, Skip switches these off.
+	Passes struct {
+		Only []string `yaml:"only"`
+		Skip []string `yaml:"skip"`
+	} `yaml:"passes"`
+	AlpineVersion string `yaml:"alpine-version"`
+	GoRuntime     string `yaml:"go-runtime"`
+	CacheMounts   bool   `yaml:"cache-mounts"`
+	// Packages maps extra Debian package names to Alpine package names.
+	Packages map[string][]string `yaml:"packages"`
+	// Images maps in-house base images (name without tag) to their Alpine
+	// counterparts, e.g. registry.example.com/base/debian: registry.example.com/base/alpine.
+	Images map[string]string `yaml:"images"`
+	// Exclude lists slash-separated glob patterns (relative to the folder of
+	// the configuration file; "**" matches any number of folders) of paths
+	// docklean leaves alone.
+	Exclude []string `yaml:"exclude"`
+
+	exclude []*regexp.Regexp
+}
+
+// Error is a configuration error with its file and line.
+type Error struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+var (
+	lineRE    = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+	unknownRE = regexp.MustCompile(`^field (\S+) not found in type .*$`)
+)
+
+// Parse reads a configuration. Unknown keys and values of the wrong type are
+// errors naming the file and line.
+func Parse(file string, data []byte) (*Config, error) {
+	c := &Config{Path: file}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		return nil, yamlError(file, err)
+	}
+	switch c.GoRuntime {
+	case "", "scratch", "distroless", "alpine":
+	default:
+		return nil, &Error{File: file, Line: keyLine(data, "go-runtime"), Msg: fmt.Sprintf("go-runtime %q: want scratch, distroless or alpine", c.GoRuntime)}
+	}
+	for _, pat := range c.Exclude {
+		re, err := globRegexp(pat)
+		if err != nil {
+			return nil, &Error{File: file, Line: keyLine(data, "exclude"), Msg: fmt.Sprintf("exclude pattern %q: %v", pat, err)}
+		}
+		c.exclude = append(c.exclude, re)
+	}
+	return c, nil
+}
+
+func yamlError(file string, err error) error {
+	var te *yaml.TypeError
+	msg := err.Error()
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		msg = te.Errors[0]
+	}
+	if m := lineRE.FindStringSubmatch(msg); m != nil {
+		var n int
+		fmt.Sscan(m[1], &n)
+		return &Error{File: file, Line: n, Msg: unknownRE.ReplaceAllString(m[2], "unknown key $1")}
+	}
+	return &Error{File: file, Msg: strings.TrimPrefix(msg, "yaml: ")}
+}
+
+// keyLine finds the line of a top-level key, for errors about its value.
+func keyLine(data []byte, key string) int {
+	for i, l := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(l, key+":") {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// globRegexp turns a slash-separated glob with "**" into a regexp.
+func globRegexp(pat string) (*regexp.Regexp, error) {
+	if _, err := path.Match(strings.ReplaceAll(pat, "**", "*"), ""); err != nil {
+		return nil, err
+	}
+	var b strings.Builder
+	b.WriteString("^")
+	for i := 0; i < len(pat); i++ {
+		switch c := pat[i]; {
+		case strings.HasPrefix(pat[i:], "**/"):
+			b.WriteString("(?:.*/)?")
+			i += 2
+		case strings.HasPrefix(pat[i:], "**"):
+			b.WriteString(".*")
+			i++
+		case c == '*':
+			b.WriteString("[^/]*")
+		case c == '?':
+			b.WriteString("[^/]")
+		default:
+			b.WriteString(regexp.QuoteMeta(string(c)))
+		}
+	}
+	b.WriteString("(?:/.*)?$")
+	return regexp.Compile(b.String())
+}
+
+// Excluded reports whether path (a file or folder) is excluded by the
+// configuration's patterns, which are relative to the configuration's folder.
+func (c *Config) Excluded(p string) bool {
+	if c == nil || len(c.exclude) == 0 {
+		return false
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return false
+	}
+	rel, err := filepath.Rel(filepath.Dir(c.Path), abs)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return false
+	}
+	rel = filepath.ToSlash(rel)
+	for _, re := range c.exclude {
+		if re.MatchString(rel) {
+			return true
+		}
+	}
+	return false
+}
+
+// Finder finds the configuration that applies to a file: the nearest
+// .docklean.yaml in the file's folder or above it, up to the repository root
+// (the first folder holding .git). Results are cached per folder; it is safe
+// for concurrent use.
+type Finder struct {
+	mu    sync.Mutex
+	cache map[string]result
+}
+
+type result struct {
+	c   *Config
+	err error
+}
+
+// For returns the configuration for the file at path, or nil when none.
+func (f *Finder) For(file string) (*Config, error) {
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return nil, err
+	}
+	return f.dir(filepath.Dir(abs))
+}
+
+func (f *Finder) dir(dir string) (*Config, error) {
+	f.mu.Lock()
+	if r, ok := f.cache[dir]; ok {
+		f.mu.Unlock()
+		return r.c, r.err
+	}
+	f.mu.Unlock()
+	var r result
+	p := filepath.Join(dir, FileName)
+	if data, err := os.ReadFile(p); err == nil {
+		r.c, r.err = Parse(p, data)
+	} else if !errors.Is(err, os.ErrNotExist) {
+		r.err = err
+	} else if _, err := os.Stat(filepath.Join(dir, ".git")); err != nil {
+		if parent := filepath.Dir(dir); parent != dir {
+			r.c, r.err = f.dir(parent)
+		}
+	}
+	f.mu.Lock()
+	if f.cache == nil {
+		f.cache = map[string]result{}
+	}
+	f.cache[dir] = r
+	f.mu.Unlock()
+	return r.c, r.err
+}
+
+// Load reads the configuration file at path (for --config).
+func Load(file string) (*Config, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(file, data)
+}
