@@ -70,6 +70,13 @@ func (r *Result) Changed(src []byte) bool { return string(r.Output) != string(sr
 // a RUN the shell cannot parse, Process returns an error naming the pass and
 // no output.
 func Process(file string, src []byte, passes []*Pass, opts *Options) (*Result, error) {
+	return process(file, src, passes, opts, nil)
+}
+
+// process is Process with a hook that sees, for each pass that changed
+// something, the document it ran on and the edits that were applied; tests
+// use it to check that text no edit touched comes out unchanged.
+func process(file string, src []byte, passes []*Pass, opts *Options, applied func(p *Pass, doc *parser.Document, edits []Edit)) (*Result, error) {
 	if opts == nil {
 		opts = &Options{}
 	}
@@ -104,7 +111,13 @@ func Process(file string, src []byte, passes []*Pass, opts *Options) (*Result, e
 				return nil, fmt.Errorf("pass %s produced a RUN the shell cannot parse at line %d (file left unchanged; please report this): %v", p.Name, in.StartLine, in.Shell.Err)
 			}
 		}
+		if applied != nil {
+			applied(p, doc, edits)
+		}
 		doc = next
+		// Edits move lines: read the ignore comments again so that they
+		// stay with the instructions they sit above.
+		ign = readIgnores(doc)
 		res.Output = out
 	}
 	return res, nil

@@ -1,0 +1,204 @@
+package transform
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"testing"
+
+	"github.com/docklean/docklean/internal/files"
+	"github.com/docklean/docklean/parser"
+)
+
+// errInput wraps the parse error of an input that is not a Dockerfile: the
+// pipeline owes nothing to such input but a clean error.
+type errInput struct{ err error }
+
+func (e errInput) Error() string { return "input does not parse: " + e.err.Error() }
+
+// run is what checkPipeline saw: the result and the passes that changed the
+// file.
+type run struct {
+	res     *Result
+	changed []string
+}
+
+// checkPipeline runs passes over src and checks DESIGN.md's invariants 1-3:
+// no panic, no self-check error, output that parses and shell-parses, text no
+// edit touched kept verbatim, a fixed point on a second run, and (withGit) a
+// unified diff that git apply accepts and that rebuilds the output.
+func checkPipeline(tb testing.TB, file string, src []byte, passes []*Pass, opts *Options, withGit bool) (r run, err error) {
+	in, perr := parser.Parse(src)
+	if perr != nil {
+		return r, errInput{perr}
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
+		}
+	}()
+	var kept []error
+	res, err := process(file, src, passes, opts, func(p *Pass, doc *parser.Document, edits []Edit) {
+		r.changed = append(r.changed, p.Name)
+		if e := checkUntouched(doc, edits); e != nil {
+			kept = append(kept, fmt.Errorf("pass %s: %w", p.Name, e))
+		}
+	})
+	if err != nil {
+		return r, fmt.Errorf("pipeline: %w", err)
+	}
+	r.res = res
+	if err := errors.Join(kept...); err != nil {
+		return r, err
+	}
+	out, err := parser.Parse(res.Output)
+	if err != nil {
+		return r, fmt.Errorf("output does not parse: %w", err)
+	}
+	bad := unparsedRuns(in)
+	for _, i := range out.Instructions {
+		if i.Shell != nil && i.Shell.Err != nil && !bad[i.Shell.Text] {
+			return r, fmt.Errorf("output line %d: RUN does not parse as shell: %v", i.StartLine, i.Shell.Err)
+		}
+	}
+	again, err := Process(file, res.Output, passes, opts)
+	if err != nil {
+		return r, fmt.Errorf("second run: %w", err)
+	}
+	if !bytes.Equal(again.Output, res.Output) {
+		return r, fmt.Errorf("not a fixed point: the second run changed\n%s", files.Diff(file, res.Output, again.Output))
+	}
+	if withGit && res.Changed(src) {
+		if err := checkDiffApplies(tb, file, src, res.Output); err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+// checkUntouched verifies that every instruction of doc that no edit touches
+// appears verbatim in the edited text, as often as it did before. An edit
+// touches an instruction when it overlaps it or inserts at either end.
+func checkUntouched(doc *parser.Document, edits []Edit) error {
+	out, err := applyEdits(doc.Src, edits)
+	if err != nil {
+		return err
+	}
+	next, err := parser.Parse(out)
+	if err != nil {
+		return nil // the pipeline's self-check reports this
+	}
+	have := map[string]int{}
+	for _, in := range next.Instructions {
+		have[next.Text(in)]++
+	}
+	for _, in := range doc.Instructions {
+		touched := false
+		for _, e := range edits {
+			if e.Start <= in.End && e.End >= in.Start {
+				touched = true
+				break
+			}
+		}
+		if touched {
+			continue
+		}
+		t := doc.Text(in)
+		if have[t] == 0 {
+			return fmt.Errorf("instruction at line %d was not edited but is gone or changed: %q", in.StartLine, t)
+		}
+		have[t]--
+	}
+	return nil
+}
+
+// checkDiffApplies writes src to a/ and out to b/ in a temp dir and checks
+// that files.Diff's patch passes git apply --check against a/ and, applied,
+// turns src into out byte for byte. It does nothing when git is missing.
+func checkDiffApplies(tb testing.TB, file string, src, out []byte) error {
+	git, err := exec.LookPath("git")
+	if err != nil {
+		return nil
+	}
+	dir := tb.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, file), src, 0o644); err != nil {
+		return err
+	}
+	patch := filepath.Join(tb.TempDir(), "change.diff")
+	if err := os.WriteFile(patch, files.Diff(file, src, out), 0o644); err != nil {
+		return err
+	}
+	for _, args := range [][]string{{"apply", "--check", patch}, {"apply", patch}} {
+		cmd := exec.Command(git, args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CEILING_DIRECTORIES="+filepath.Dir(dir))
+		if msg, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("git %s: %v\n%s\n%s", args[0], err, msg, files.Diff(file, src, out))
+		}
+	}
+	got, err := os.ReadFile(filepath.Join(dir, file))
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(got, out) {
+		return fmt.Errorf("the applied diff gives\n%q\nnot\n%q", got, out)
+	}
+	return nil
+}
+
+// fixtureFiles returns the Dockerfiles of fixtures/roundtrip and
+// fixtures/corpus.
+func fixtureFiles(tb testing.TB) []string {
+	var fs []string
+	for _, dir := range []string{"roundtrip", "corpus"} {
+		m, err := filepath.Glob(filepath.Join("..", "fixtures", dir, "*.Dockerfile"))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		fs = append(fs, m...)
+	}
+	return fs
+}
+
+// TestCheckPipelineCatches makes sure checkPipeline is not vacuous: each
+// broken pass below must be reported, and a sound one must not.
+func TestCheckPipelineCatches(t *testing.T) {
+	src := []byte("FROM debian\n# note\nRUN echo b\n")
+	insert := func(name string, at func(*Unit) int, text string) *Pass {
+		return &Pass{Name: name, Run: func(u *Unit) { o := at(u); u.Replace(o, o, text) }}
+	}
+	cases := []struct {
+		pass *Pass
+		want string // "" when the pass is sound
+	}{
+		{insert("sound", func(u *Unit) int { return len(u.Doc.Src) }, "USER nobody\n"), ""},
+		// Text inserted between instructions that continues onto the RUN.
+		{insert("swallow", func(u *Unit) int { return len("FROM debian\n") }, "RUN echo a \\\n"), "not edited but is gone"},
+		{insert("grows", func(u *Unit) int { return len(u.Doc.Src) }, "LABEL again=1\n"), "not a fixed point"},
+		{&Pass{Name: "panics", Run: func(*Unit) { panic("boom") }}, "panic: boom"},
+		{insert("breaks", func(u *Unit) int { return 0 }, "RUN before FROM\n"), "pass breaks produced an invalid Dockerfile"},
+		{&Pass{Name: "shell", Run: func(u *Unit) { u.Replace(len(src)-1, len(src)-1, " &&") }}, "shell cannot parse"},
+	}
+	cases[0].pass.Run = func(u *Unit) {
+		if !strings.Contains(string(u.Doc.Src), "USER") {
+			u.Replace(len(u.Doc.Src), len(u.Doc.Src), "USER nobody\n")
+		}
+	}
+	for _, c := range cases {
+		_, err := checkPipeline(t, "Dockerfile", src, []*Pass{c.pass}, nil, true)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s: %v", c.pass.Name, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s: got %v, want an error containing %q", c.pass.Name, err, c.want)
+		}
+	}
+	if _, err := checkPipeline(t, "Dockerfile", []byte("RUN x\n"), nil, nil, false); !errors.As(err, new(errInput)) {
+		t.Errorf("input that does not parse: got %v", err)
+	}
+}
