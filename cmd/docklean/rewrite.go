@@ -34,6 +34,7 @@ func rewriteFlags() []cli.Flag {
 		&cli.StringFlag{Name: "go-runtime", Usage: "runtime base for go-multistage: scratch, distroless or alpine (default: chosen per program)"},
 		&cli.StringFlag{Name: "context", Usage: "build context folder the passes may read (default: each Dockerfile's folder)"},
 		&cli.BoolFlag{Name: "cache-mounts", Usage: "cache-cleanup: use BuildKit cache mounts instead of deleting caches"},
+		&cli.StringFlag{Name: "format", Usage: "findings report on standard output: text (with -v, on standard error), json or sarif", Value: "text"},
 		&cli.StringFlag{Name: "config", Usage: "read this configuration file instead of the nearest .docklean.yaml"},
 		&cli.Int64Flag{Name: "max-size", Usage: "refuse files larger than this many bytes", Value: maxFileSize},
 	}
@@ -68,6 +69,16 @@ func rewriteAction(c *cli.Context) error {
 	cfgs, err := newConfigs(c.String("config"))
 	if err != nil {
 		return err
+	}
+	format := c.String("format")
+	switch format {
+	case "text":
+	case "json", "sarif":
+		if c.Bool("diff") || c.Bool("list") || c.Bool("check") {
+			return fmt.Errorf("--format %s writes its report to standard output: it cannot be combined with -d, -l or --check", format)
+		}
+	default:
+		return fmt.Errorf("--format %q: want text, json or sarif", format)
 	}
 	if c.Bool("write") && c.NArg() == 0 {
 		return errors.New("-w needs a path: cannot write to standard input")
@@ -109,16 +120,19 @@ func rewriteAction(c *cli.Context) error {
 			j.cfg, j.err = cfgs.forFile(j.path)
 		}
 	}
-	process(jobs, func(j *job) ([]*transform.Pass, *transform.Options, error) { return settings(c, j) }, c.Int64("max-size"))
+	bar := startProgress(stderr, len(jobs))
+	process(jobs, func(j *job) ([]*transform.Pass, *transform.Options, error) { return settings(c, j) }, c.Int64("max-size"), bar)
+	bar.stop()
 
 	out := bufio.NewWriter(c.App.Writer)
 	defer out.Flush()
 	showDiff := c.Bool("diff") || c.Bool("check")
+	color := showDiff && useColor(c.App.Writer)
 	anyChange := false
 	for _, j := range jobs {
 		if j.err != nil {
 			out.Flush()
-			printError(stderr, j)
+			fmt.Fprintln(stderr, errorText(j))
 			status = 2
 			continue
 		}
@@ -133,7 +147,11 @@ func rewriteAction(c *cli.Context) error {
 			fmt.Fprintln(out, j.name())
 		}
 		if showDiff && j.changed {
-			out.Write(files.Diff(diffPath(j.name()), j.src, j.res.Output))
+			d := files.Diff(diffPath(j.name()), j.src, j.res.Output)
+			if color {
+				d = colorDiff(d)
+			}
+			out.Write(d)
 		}
 		if c.Bool("write") && j.changed {
 			if err := files.WriteAtomic(j.path, j.res.Output); err != nil {
@@ -141,9 +159,18 @@ func rewriteAction(c *cli.Context) error {
 				status = 2
 			}
 		}
-		if !c.Bool("list") && !showDiff && !c.Bool("write") {
+		if !c.Bool("list") && !showDiff && !c.Bool("write") && format == "text" {
 			out.Write(j.res.Output)
 		}
+	}
+	switch format {
+	case "json":
+		err = writeJSON(out, jobs)
+	case "sarif":
+		err = writeSARIF(out, jobs)
+	}
+	if err != nil {
+		return err
 	}
 	if status == 0 && c.Bool("check") && anyChange {
 		status = 1
@@ -159,7 +186,7 @@ func rewriteAction(c *cli.Context) error {
 type settingsFunc func(*job) ([]*transform.Pass, *transform.Options, error)
 
 // process reads and rewrites the jobs on all cores.
-func process(jobs []*job, settings settingsFunc, maxSize int64) {
+func process(jobs []*job, settings settingsFunc, maxSize int64, bar *progress) {
 	work := make(chan *job)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
@@ -168,6 +195,7 @@ func process(jobs []*job, settings settingsFunc, maxSize int64) {
 			defer wg.Done()
 			for j := range work {
 				processOne(j, settings, maxSize)
+				bar.tick()
 			}
 		}()
 	}
@@ -215,16 +243,18 @@ func readFile(path string, maxSize int64) ([]byte, error) {
 	return src, err
 }
 
-func printError(w io.Writer, j *job) {
+// errorText says what went wrong with a file, starting with its name (and
+// line, when known).
+func errorText(j *job) string {
 	var pe *parser.Error
 	var perr *os.PathError
 	switch {
 	case errors.As(j.err, &pe) && pe.Line > 0:
-		fmt.Fprintf(w, "%s:%d: %s\n", j.name(), pe.Line, pe.Msg)
+		return fmt.Sprintf("%s:%d: %s", j.name(), pe.Line, pe.Msg)
 	case errors.As(j.err, &perr):
-		fmt.Fprintf(w, "docklean: %v\n", perr)
+		return perr.Error()
 	default:
-		fmt.Fprintf(w, "%s: %v\n", j.name(), j.err)
+		return fmt.Sprintf("%s: %v", j.name(), j.err)
 	}
 }
 

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"testing"
+
+	"github.com/docklean/docklean/parser"
+	"github.com/docklean/docklean/transform"
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+)
+
+func reportJobs() []*job {
+	return []*job{
+		{path: "app/Dockerfile", changed: true, res: &transform.Result{Findings: []transform.Finding{
+			{Pass: "alpine", File: "app/Dockerfile", Line: 1, Kind: transform.Changed, Message: "ubuntu:22.04 → alpine:3.24"},
+			{Pass: "run-merge", File: "app/Dockerfile", Line: 4, Kind: transform.Refused, Message: "RUN 4 runs cd: not merged"},
+		}}},
+		{path: "bad/Dockerfile", err: &parser.Error{Line: 2, Msg: "unknown instruction: RUNN"}},
+		{path: "gone/Dockerfile", err: errors.New("boom")},
+	}
+}
+
+// TestSARIFValidates checks the report against the SARIF 2.1.0 schema and
+// reads it back the way code scanning would.
+func TestSARIFValidates(t *testing.T) {
+	r := sarifReport(reportJobs())
+	if err := r.Validate(); err != nil {
+		t.Fatalf("SARIF report does not validate: %v", err)
+	}
+	var buf bytes.Buffer
+	if err := writeSARIF(&buf, reportJobs()); err != nil {
+		t.Fatal(err)
+	}
+	back, err := sarif.FromBytes(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := back.Runs[0].Results
+	if len(res) != 2 || *res[0].RuleID != "alpine" || res[0].Level != "warning" || res[1].Level != "note" ||
+		*res[1].Locations[0].PhysicalLocation.Region.StartLine != 4 ||
+		*res[1].Locations[0].PhysicalLocation.ArtifactLocation.URI != "app/Dockerfile" {
+		t.Fatalf("results: %s", buf.String())
+	}
+	inv := back.Runs[0].Invocations[0]
+	if *inv.ExecutionSuccessful || len(inv.ToolExecutionNotifications) != 2 ||
+		*inv.ToolExecutionNotifications[0].Message.Text != "bad/Dockerfile:2: unknown instruction: RUNN" {
+		t.Fatalf("invocation: %s", buf.String())
+	}
+}
+
+func TestJSONReport(t *testing.T) {
+	var buf bytes.Buffer
+	if err := writeJSON(&buf, reportJobs()); err != nil {
+		t.Fatal(err)
+	}
+	var r jsonReport
+	if err := json.Unmarshal(buf.Bytes(), &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Files) != 3 || !r.Files[0].Changed || r.Files[2].Error != "gone/Dockerfile: boom" ||
+		len(r.Findings) != 2 || r.Findings[1].Kind != transform.Refused || r.Findings[1].Line != 4 {
+		t.Fatalf("%s", buf.String())
+	}
+}
