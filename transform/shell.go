@@ -154,3 +154,135 @@ func imageStages(doc *parser.Document) map[*parser.Stage]bool {
 	visit(doc.Stages[len(doc.Stages)-1])
 	return used
 }
+
+// stmtEnd returns the file offset just past stmt's command and redirections,
+// leaving out a trailing ";" or "&", so text inserted there becomes part of
+// the statement's and-or list.
+func stmtEnd(sh *parser.Shell, stmt *syntax.Stmt) int {
+	end := stmt.Cmd.End()
+	for _, r := range stmt.Redirs {
+		if e := r.End(); e.Offset() > end.Offset() {
+			end = e
+		}
+	}
+	_, e := sh.Range(int(stmt.Pos().Offset()), int(end.Offset()))
+	return e
+}
+
+// andLeaves returns the commands of the top-level "&&" chain of stmt, left to
+// right; anything that is not an "&&" (a pipeline, "||", a compound command)
+// is one leaf.
+func andLeaves(stmt *syntax.Stmt) []*syntax.Stmt {
+	bin, ok := stmt.Cmd.(*syntax.BinaryCmd)
+	if !ok || bin.Op != syntax.AndStmt || stmt.Negated || len(stmt.Redirs) > 0 {
+		return []*syntax.Stmt{stmt}
+	}
+	return append(andLeaves(bin.X), andLeaves(bin.Y)...)
+}
+
+// joinStyle is how a file continues a shell command list onto the next line:
+// "cmd && \" then Indent+"next" (trailing), or "cmd \" then Indent+"&& next"
+// (Leading).
+type joinStyle struct {
+	Indent  string
+	Leading bool
+}
+
+// styleOf reads the join style of doc's multi-line RUNs: the most common
+// indent of lines that start a new command, and whether "&&" leads or trails.
+// A file without such lines gets four spaces and trailing "&&".
+func styleOf(doc *parser.Document) joinStyle {
+	esc := string(doc.Escape)
+	indents := map[string]int{}
+	lead, trail := 0, 0
+	for _, in := range doc.Instructions {
+		if in.Keyword != "run" {
+			continue
+		}
+		for ln := in.StartLine + 1; ln <= in.EndLine; ln++ {
+			prev := strings.TrimRight(doc.Line(ln-1), " \t")
+			cur := strings.TrimSpace(doc.Line(ln))
+			switch {
+			case strings.HasPrefix(cur, "&&"):
+				lead++
+				indents[doc.Indent(ln)]++
+			case strings.HasSuffix(prev, "&& "+esc) || strings.HasSuffix(prev, "&&"+esc):
+				trail++
+				if cur != "" && !strings.HasPrefix(cur, "#") {
+					indents[doc.Indent(ln)]++
+				}
+			}
+		}
+	}
+	st := joinStyle{Indent: "    ", Leading: lead > trail}
+	best := 0
+	for ind, n := range indents {
+		if ind != "" && (n > best || n == best && ind < st.Indent) {
+			st.Indent, best = ind, n
+		}
+	}
+	return st
+}
+
+// join returns the text that continues a command list with next on a new
+// line in the file's style, e.g. " && \\\n    " + next.
+func (s joinStyle) join(doc *parser.Document, next string) string {
+	if s.Leading {
+		return " " + string(doc.Escape) + doc.EOL + s.Indent + "&& " + next
+	}
+	return " && " + string(doc.Escape) + doc.EOL + s.Indent + next
+}
+
+// shellAt returns the SHELL in effect for in (the exec-form arguments of the
+// last SHELL before it in its stage or, failing that, in the stages it is
+// based on), or nil for the image's default shell.
+func shellAt(doc *parser.Document, in *parser.Instruction) []string {
+	st := in.Stage
+	limit := in.StartLine
+	for st != nil {
+		var found []string
+		for _, x := range st.Instructions {
+			if x.Keyword == "shell" && x.StartLine < limit {
+				found = x.Args
+			}
+		}
+		if found != nil {
+			return found
+		}
+		b := doc.StageByName(st.Base)
+		if b == nil || b.Index >= st.Index {
+			return nil
+		}
+		st, limit = b, int(^uint(0)>>1)
+	}
+	return nil
+}
+
+// posixShellAt reports whether in runs under a POSIX shell: its SHELL is sh,
+// bash, ash, dash, ksh or zsh, or there is no SHELL and the base is not a
+// Windows image (whose default shell is cmd).
+func posixShellAt(doc *parser.Document, in *parser.Instruction) bool {
+	if sh := shellAt(doc, in); sh != nil {
+		name := sh[0][strings.LastIndexAny(sh[0], `/\`)+1:]
+		switch name {
+		case "sh", "bash", "ash", "dash", "ksh", "mksh", "zsh", "busybox":
+			return true
+		}
+		return false
+	}
+	st := in.Stage
+	for st != nil {
+		b := doc.StageByName(st.Base)
+		if b == nil || b.Index >= st.Index {
+			break
+		}
+		st = b
+	}
+	base := strings.ToLower(st.Base)
+	for _, w := range []string{"windows", "nanoserver", "servercore", "ltsc20"} {
+		if strings.Contains(base, w) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,352 @@
+package transform
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/docklean/docklean/parser"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+func init() {
+	register(&Pass{
+		Name: "run-merge",
+		Doc: `merge consecutive RUN instructions of a stage into one, keeping meaning
+Consecutive shell-form RUNs of a stage (only blank lines between them) become
+one RUN joined with "&&" continuation lines in the file's own indent and
+style. A RUN that would leak shell state into the next command (cd, export,
+set, source, umask, exec, exit, variables, functions) or whose text is a
+";"/"||" list is isolated in a subshell "( … )". It refuses to merge across
+a comment line, different flags (--mount, --network, --security), exec form,
+heredocs, a shell comment inside the RUN, a background process or daemon,
+and anything that would need a subshell while errexit (set -e, SHELL -e) is
+on, since the shell ignores -e inside an && list. Stages with a non-POSIX
+SHELL are left alone.`,
+		Run: runMerge,
+	})
+}
+
+// mergeRun is one RUN of a merge group with what run-merge knows about it.
+type mergeRun struct {
+	in       *parser.Instruction
+	list     bool   // not a single "&&" chain: a ";" list, "||", "!" or "&"
+	state    string // a command that changes shell state, "" if none
+	errexit  bool   // sets -e
+	compound bool   // a leaf of its && chain is not a simple command
+	daemon   string // starts something that outlives its command, "" if none
+}
+
+func runMerge(u *Unit) {
+	style := styleOf(u.Doc)
+	for _, st := range u.Doc.Stages {
+		mergeStage(u, st, style)
+	}
+}
+
+func mergeStage(u *Unit, st *parser.Stage, style joinStyle) {
+	doc := u.Doc
+	var groups [][]*mergeRun
+	var cur []*mergeRun
+	flush := func() {
+		if len(cur) > 1 {
+			groups = append(groups, cur)
+		}
+		cur = nil
+	}
+	var prevIn *parser.Instruction
+	prevWhy := "" // why the previous RUN cannot take part in a merge
+	for _, in := range st.Instructions {
+		prev := prevIn
+		prevIn = in
+		if in.Keyword != "run" {
+			flush()
+			prevWhy = ""
+			continue
+		}
+		afterRun := prev != nil && prev.Keyword == "run"
+		if !posixShellAt(doc, in) {
+			if afterRun {
+				u.Note(in.StartLine, "RUN not merged: the stage's SHELL (%s) is not a POSIX shell", shellName(doc, in))
+			}
+			flush()
+			prevWhy = "the stage's SHELL is not a POSIX shell"
+			continue
+		}
+		r, why := inspectRun(doc, in)
+		if afterRun {
+			reason := why
+			if reason == "" {
+				reason = prevWhy
+			}
+			if reason == "" {
+				reason = joinRefusal(doc, cur[len(cur)-1], in)
+			}
+			if reason != "" {
+				u.Refused(in.StartLine, "not merged with the RUN at line %d: %s", prev.StartLine, reason)
+				flush()
+			}
+		} else {
+			flush()
+		}
+		prevWhy = why
+		if r != nil {
+			cur = append(cur, r)
+		}
+	}
+	flush()
+	if len(groups) == 0 {
+		return
+	}
+	runsBefore, layersBefore := layerCount(st)
+	merged := 0
+	for _, g := range groups {
+		u.Apply(mergeEdits(doc, g, style))
+		var lines, isolated []string
+		for i, r := range g {
+			lines = append(lines, fmt.Sprint(r.in.StartLine))
+			if wraps(r, i == len(g)-1) {
+				isolated = append(isolated, fmt.Sprint(r.in.StartLine))
+			}
+		}
+		msg := fmt.Sprintf("merged %d RUNs (lines %s) into one", len(g), strings.Join(lines, ", "))
+		if len(isolated) > 0 {
+			word := "line"
+			if len(isolated) > 1 {
+				word = "lines"
+			}
+			msg += fmt.Sprintf("; %s %s kept apart in a subshell ( … ) so shell state and failure handling stay as they were", word, strings.Join(isolated, ", "))
+		}
+		u.Changed(g[0].in.StartLine, "%s", msg)
+		merged += len(g) - 1
+	}
+	u.Note(st.From.StartLine, "stage %s: RUN instructions %d → %d, layers %d → %d",
+		stageLabel(st), runsBefore, runsBefore-merged, layersBefore, layersBefore-merged)
+}
+
+// inspectRun returns what run-merge needs to know about in, or a reason it
+// cannot take part in a merge at all.
+func inspectRun(doc *parser.Document, in *parser.Instruction) (*mergeRun, string) {
+	switch {
+	case in.JSON:
+		return nil, fmt.Sprintf("the RUN at line %d is in exec form", in.StartLine)
+	case len(in.Heredocs) > 0:
+		return nil, fmt.Sprintf("the RUN at line %d uses a heredoc", in.StartLine)
+	case in.Shell == nil || in.Shell.Err != nil || !in.Shell.Mapped():
+		return nil, fmt.Sprintf("the shell text of the RUN at line %d does not parse", in.StartLine)
+	}
+	sh := in.Shell
+	_, e := sh.Range(0, len(sh.Text))
+	if strings.TrimSpace(string(doc.Src[e:in.End])) != "" {
+		return nil, fmt.Sprintf("the RUN at line %d ends with comment lines", in.StartLine)
+	}
+	f := sh.File
+	r := &mergeRun{in: in}
+	comment := false
+	syntax.Walk(f, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.Comment:
+			comment = true
+		case *syntax.Stmt:
+			if n.Background || n.Coprocess || n.Disown {
+				r.daemon = "&"
+			}
+		case *syntax.CallExpr:
+			args, _ := callArgs(n)
+			if len(args) > 0 && isDaemon(args) && r.daemon == "" {
+				r.daemon = args[0]
+			}
+		}
+		return true
+	})
+	if comment {
+		return nil, fmt.Sprintf("the RUN at line %d has a shell comment (#) that merging would misplace", in.StartLine)
+	}
+	r.list = len(f.Stmts) != 1 || f.Stmts[0].Semicolon.IsValid() || f.Stmts[0].Negated
+	if !r.list {
+		for _, l := range andLeaves(f.Stmts[0]) {
+			if b, ok := l.Cmd.(*syntax.BinaryCmd); ok && b.Op == syntax.OrStmt {
+				r.list = true
+			}
+			if _, ok := l.Cmd.(*syntax.CallExpr); !ok || l.Negated {
+				r.compound = true
+			}
+		}
+	}
+	r.state, r.errexit = shellState(f)
+	return r, ""
+}
+
+// joinRefusal says why in cannot be appended to a group ending with prev,
+// which would stop being the group's last RUN, or "" when it can.
+func joinRefusal(doc *parser.Document, prev *mergeRun, in *parser.Instruction) string {
+	between := string(doc.Src[prev.in.End:in.Start])
+	for _, l := range strings.Split(between, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "#") {
+			return "a comment sits between them (move it above the first RUN to merge them)"
+		}
+	}
+	if !slices.Equal(prev.in.Flags, in.Flags) {
+		return fmt.Sprintf("their flags differ (%s / %s)", flagText(prev.in.Flags), flagText(in.Flags))
+	}
+	if prev.daemon != "" {
+		return fmt.Sprintf("line %d starts a process in the background (%s) that would keep running while the next command runs", prev.in.StartLine, prev.daemon)
+	}
+	if wraps(prev, false) {
+		if prev.errexit {
+			return fmt.Sprintf("line %d sets -e, which the shell ignores inside a subshell that is part of an && list", prev.in.StartLine)
+		}
+		if shellErrexit(shellAt(doc, in)) {
+			return "the SHELL sets -e, which the shell ignores inside a subshell that is part of an && list"
+		}
+	}
+	if prev.compound && shellErrexit(shellAt(doc, in)) {
+		return fmt.Sprintf("the SHELL sets -e, which the shell ignores in the compound commands of line %d once they are part of an && list", prev.in.StartLine)
+	}
+	return ""
+}
+
+// wraps reports whether r must be isolated in a subshell: its text is not a
+// plain && chain, or it changes shell state and another command follows.
+func wraps(r *mergeRun, last bool) bool {
+	return r.list || !last && r.state != ""
+}
+
+// mergeEdits joins the RUNs of g into the first one.
+func mergeEdits(doc *parser.Document, g []*mergeRun, style joinStyle) []Edit {
+	var edits []Edit
+	prevEnd, prevClose := 0, ""
+	for i, r := range g {
+		s, e := r.in.Shell.Range(0, len(r.in.Shell.Text))
+		open, closing := "", ""
+		if wraps(r, i == len(g)-1) {
+			open, closing = "( ", " )"
+		}
+		if i == 0 {
+			if open != "" {
+				edits = append(edits, Edit{s, s, open})
+			}
+		} else {
+			edits = append(edits, Edit{prevEnd, s, prevClose + style.join(doc, open)})
+		}
+		prevEnd, prevClose = e, closing
+	}
+	if prevClose != "" {
+		edits = append(edits, Edit{prevEnd, prevEnd, prevClose})
+	}
+	return edits
+}
+
+// statefulCmds are the commands whose effect on the shell (not the file
+// system) would carry into the next command of a merged RUN.
+var statefulCmds = map[string]bool{
+	"cd": true, "pushd": true, "popd": true, "export": true, "unset": true,
+	"set": true, "source": true, ".": true, "umask": true, "ulimit": true,
+	"exec": true, "exit": true, "return": true, "eval": true, "alias": true,
+	"unalias": true, "shopt": true, "trap": true, "shift": true, "hash": true,
+	"enable": true, "builtin": true, "command": true, "read": true,
+	"readarray": true, "mapfile": true, "getopts": true, "let": true,
+	"declare": true, "typeset": true, "local": true, "readonly": true,
+}
+
+// shellState returns the first command in f (outside subshells) that changes
+// shell state, and whether f sets errexit.
+func shellState(f *syntax.File) (state string, errexit bool) {
+	note := func(s string) {
+		if state == "" {
+			state = s
+		}
+	}
+	syntax.Walk(f, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.Subshell, *syntax.CmdSubst, *syntax.ProcSubst:
+			return false
+		case *syntax.CallExpr:
+			if len(n.Args) == 0 {
+				note("a variable assignment")
+				return true
+			}
+			name, ok := wordLit(n.Args[0])
+			if !ok {
+				note("a command named by a variable")
+			} else if statefulCmds[name] {
+				note(name)
+			}
+			if args, _ := callArgs(n); len(args) > 0 && args[0] == "set" && shellErrexit(args) {
+				errexit = true
+			}
+		case *syntax.DeclClause:
+			note(n.Variant.Value)
+		case *syntax.FuncDecl:
+			note("a function definition")
+		case *syntax.ForClause:
+			note("a for loop variable")
+		case *syntax.ArithmCmd, *syntax.LetClause:
+			note("an arithmetic assignment")
+		}
+		return true
+	})
+	return state, errexit
+}
+
+// shellErrexit reports whether shell arguments such as SHELL ["/bin/bash",
+// "-eo", "pipefail", "-c"] or "set -ex" switch errexit on.
+func shellErrexit(args []string) bool {
+	for i, a := range args {
+		if i == 0 {
+			continue
+		}
+		if a == "-o" && i+1 < len(args) && args[i+1] == "errexit" {
+			return true
+		}
+		if strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "--") && strings.Contains(a, "e") {
+			return true
+		}
+	}
+	return false
+}
+
+// isDaemon reports whether a command starts a process that outlives it.
+func isDaemon(args []string) bool {
+	switch args[0] {
+	case "nohup", "setsid", "start-stop-daemon", "daemonize", "disown":
+		return true
+	case "service", "rc-service":
+		return len(args) > 2 && (args[2] == "start" || args[2] == "restart")
+	}
+	return strings.HasPrefix(args[0], "/etc/init.d/") && len(args) > 1 && (args[1] == "start" || args[1] == "restart")
+}
+
+func layerCount(st *parser.Stage) (runs, layers int) {
+	for _, in := range st.Instructions {
+		switch in.Keyword {
+		case "run":
+			runs++
+			layers++
+		case "copy", "add":
+			layers++
+		}
+	}
+	return runs, layers
+}
+
+func stageLabel(st *parser.Stage) string {
+	if st.Name != "" {
+		return fmt.Sprintf("%d (%s)", st.Index, st.Name)
+	}
+	return fmt.Sprint(st.Index)
+}
+
+func shellName(doc *parser.Document, in *parser.Instruction) string {
+	if sh := shellAt(doc, in); sh != nil {
+		return sh[0]
+	}
+	return "cmd, Windows image"
+}
+
+func flagText(flags []string) string {
+	if len(flags) == 0 {
+		return "none"
+	}
+	return strings.Join(flags, " ")
+}
