@@ -17,15 +17,16 @@ type jsonReport struct {
 }
 
 type jsonFile struct {
-	Path    string `json:"path"`
-	Changed bool   `json:"changed"`
-	Error   string `json:"error,omitempty"`
+	Path     string                  `json:"path"`
+	Changed  bool                    `json:"changed"`
+	Error    string                  `json:"error,omitempty"`
+	Estimate *transform.SizeEstimate `json:"estimate,omitempty"`
 }
 
 func writeJSON(w io.Writer, jobs []*job) error {
 	r := jsonReport{Files: []jsonFile{}, Findings: []transform.Finding{}}
 	for _, j := range jobs {
-		f := jsonFile{Path: j.name(), Changed: j.changed}
+		f := jsonFile{Path: j.name(), Changed: j.changed, Estimate: j.estimate}
 		if j.err != nil {
 			f.Error = errorText(j)
 		} else {

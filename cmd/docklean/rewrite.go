@@ -46,8 +46,9 @@ type job struct {
 	cfg     *config.Config
 	src     []byte
 	res     *transform.Result
-	err     error
-	changed bool
+	err      error
+	changed  bool
+	estimate *transform.SizeEstimate
 }
 
 func (j *job) name() string {
@@ -141,6 +142,9 @@ func rewriteAction(c *cli.Context) error {
 			for _, f := range j.res.Findings {
 				fmt.Fprintln(stderr, f)
 			}
+			if j.estimate != nil {
+				fmt.Fprintf(stderr, "%s: %s\n", j.name(), j.estimate)
+			}
 		}
 		anyChange = anyChange || j.changed
 		if c.Bool("list") && j.changed {
@@ -227,6 +231,9 @@ func processOne(j *job, settings settingsFunc, maxSize int64) {
 			j.res.Findings[i].File = j.name()
 		}
 		j.changed = j.res.Changed(j.src)
+		if j.changed {
+			j.estimate, _ = transform.EstimateSize(j.src, j.res.Output)
+		}
 	}
 }
 

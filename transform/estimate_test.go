@@ -1,0 +1,28 @@
+package transform
+
+import "testing"
+
+func TestEstimateSize(t *testing.T) {
+	before := []byte("FROM python:3.12-slim-bookworm AS base\nRUN true\nFROM base\nCMD [\"python\"]\n")
+	after := []byte("FROM python:3.12-alpine AS base\nRUN true\nFROM base\nCMD [\"python\"]\n")
+	e, ok := EstimateSize(before, after)
+	if !ok || e.BeforeImage != "python:3.12-slim-bookworm" || e.AfterImage != "python:3.12-alpine" || e.BeforeMB != 130 || e.AfterMB != 57 {
+		t.Fatalf("got %+v, %v", e, ok)
+	}
+	if e.String() != "estimate: final base image python:3.12-slim-bookworm (~130 MB) → python:3.12-alpine (~57 MB), from base image sizes only" {
+		t.Fatal(e.String())
+	}
+	for _, c := range [][2]string{
+		{"FROM ubuntu:22.04\n", "FROM ubuntu:22.04\n"},             // no change
+		{"FROM acme/base:1\n", "FROM alpine:3.24\n"},               // unknown before
+		{"FROM ubuntu@sha256:abc\n", "FROM alpine:3.24\n"},         // digest
+		{"ARG B=ubuntu\nFROM ${B}\n", "ARG B=alpine\nFROM ${B}\n"}, // variable
+	} {
+		if e, ok := EstimateSize([]byte(c[0]), []byte(c[1])); ok {
+			t.Errorf("%q → %q: unexpected estimate %v", c[0], c[1], e)
+		}
+	}
+	if e, ok := EstimateSize([]byte("FROM golang:1.22\n"), []byte("FROM golang:1.22 AS build\nFROM scratch\n")); !ok || e.AfterMB != 0 || e.BeforeMB != 815 {
+		t.Errorf("multistage: %+v %v", e, ok)
+	}
+}
