@@ -1,0 +1,3 @@
+module example.com/meeting
+
+go 1.26
