@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/docklean/docklean/parser"
 )
@@ -74,6 +75,17 @@ type Options struct {
 	Packages map[string][]string
 	// Images maps in-house base images (without tag) to Alpine counterparts.
 	Images map[string]string
+
+	// Pin's end-of-life checks compare with Today; the zero value means
+	// the current date (tests set it so golden files do not rot).
+	Today time.Time
+	// Digests makes pin add each base's registry digest (image:tag@sha256:…)
+	// through Resolve; RefreshDigests also replaces digests already there.
+	Digests, RefreshDigests bool
+	// Resolve returns the manifest (list) digest of an image reference such
+	// as "alpine:3.24". The CLI builds it (internal/registry); passes never
+	// touch the network themselves.
+	Resolve func(ref string) (digest string, err error) `json:"-"`
 }
 
 // Alpine returns the target Alpine release.
