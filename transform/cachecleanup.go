@@ -1,0 +1,302 @@
+package transform
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/docklean/docklean/parser"
+)
+
+func init() {
+	register(&Pass{
+		Name: "cache-cleanup",
+		Doc: `leave no package-manager cache in a layer
+Every fix goes into the RUN that made the cache, since a later RUN cannot
+shrink an earlier layer: apt-get install gets --no-install-recommends and the
+RUN ends with rm -rf /var/lib/apt/lists/*; apk add gets --no-cache (and a
+now-redundant apk update or rm -rf /var/cache/apk/* goes); pip install gets
+--no-cache-dir; gem install gets --no-document; npm, yarn, yum, dnf,
+microdnf and composer get their cache clean command at the end of the RUN.
+Nothing is added where the cleanup is already there or a cache/tmpfs mount
+covers the cache. With --cache-mounts, pip, npm, yarn, apt, yum and dnf
+caches become RUN --mount=type=cache mounts instead (and the file gets
+# syntax=docker/dockerfile:1). Only stages that end up in an image are
+changed. It refuses a stage when a later RUN still needs the apt lists
+(apt-get install without apt-get update), or when a package manager runs in
+an exec-form, heredoc or unparsable RUN, where no cleanup can be added.`,
+		Run: cacheCleanup,
+	})
+}
+
+// cleaner holds the edits and findings cache-cleanup plans for one stage.
+type cleaner struct {
+	u       *Unit
+	doc     *parser.Document
+	style   joinStyle
+	edits   []Edit
+	changes []Finding
+	refusal string // why the stage is left alone
+	refLine int
+	notes   []Finding
+	mounted bool // a cache mount was added
+}
+
+func cacheCleanup(u *Unit) {
+	images := imageStages(u.Doc)
+	style := styleOf(u.Doc)
+	mounted := false
+	for _, st := range u.Doc.Stages {
+		c := &cleaner{u: u, doc: u.Doc, style: style}
+		for _, in := range st.Instructions {
+			if in.Keyword == "run" && posixShellAt(u.Doc, in) && c.refusal == "" {
+				c.run(in)
+			}
+		}
+		switch {
+		case len(c.edits) == 0 && c.refusal == "":
+		case !images[st]:
+			u.Note(st.From.StartLine, "stage %s does not end up in an image (nothing copies from it or builds on it): its caches cost nothing in the result, left as is", stageLabel(st))
+		case c.refusal != "":
+			u.Refused(c.refLine, "stage %s left as is: %s", stageLabel(st), c.refusal)
+		default:
+			u.Apply(c.edits)
+			for _, f := range c.changes {
+				u.Changed(f.Line, "%s", f.Message)
+			}
+			for _, f := range c.notes {
+				u.Note(f.Line, "%s", f.Message)
+			}
+			mounted = mounted || c.mounted
+		}
+	}
+	if mounted && !slices.ContainsFunc(u.Doc.Directives, func(d parser.Directive) bool { return d.Name == "syntax" }) {
+		off := 0
+		if u.Doc.BOM {
+			off = len("\ufeff")
+		}
+		u.Replace(off, off, "# syntax=docker/dockerfile:1"+u.Doc.EOL)
+		u.Changed(1, "added # syntax=docker/dockerfile:1 (RUN --mount needs it)")
+	}
+}
+
+// installWords finds package installs in text docklean cannot edit.
+var installWords = regexp.MustCompile(`\b(apt-get|apt|apk|pip[0-9.]*|npm|yum|dnf|microdnf|gem)\s+(\S+\s+)*?(install|add|ci)\b`)
+
+func (c *cleaner) refuse(line int, format string, args ...any) {
+	c.refusal, c.refLine = fmt.Sprintf(format, args...), line
+}
+
+func (c *cleaner) add(off int, text, msg string) {
+	c.edits = append(c.edits, Edit{off, off, text})
+	c.changes = append(c.changes, Finding{Line: c.doc.LineOf(off), Message: msg})
+}
+
+// run plans the cleanup of one RUN.
+func (c *cleaner) run(in *parser.Instruction) {
+	if in.Shell == nil || in.Shell.Err != nil || !in.Shell.Mapped() {
+		text := strings.Join(in.Args, " ")
+		for _, h := range in.Heredocs {
+			text += "\n" + h.Content
+		}
+		if m := installWords.FindString(text); m != "" {
+			form := "exec form"
+			switch {
+			case len(in.Heredocs) > 0:
+				form = "a heredoc"
+			case !in.JSON:
+				form = "shell text docklean cannot parse"
+			}
+			c.refuse(in.StartLine, "the RUN at line %d runs %q in %s, where no cleanup can be added; write it as a shell-form RUN", in.StartLine, strings.Fields(m)[0], form)
+		}
+		return
+	}
+	cmds := pkgCmds(in.Shell)
+	mounts := mountTargets(in)
+	var cleanups, newMounts, mountFor []string
+	for _, r := range cacheRules {
+		var need []*pkgCmd
+		for _, pc := range cmds {
+			if r.match(pc) && !(r.name == "pip" && c.pipNoCache(in, pc)) {
+				need = append(need, pc)
+			}
+		}
+		if len(need) == 0 || r.covered(mounts) || r.present != nil && r.present(cmds) {
+			continue
+		}
+		if c.u.Opts.CacheMounts && r.mount != "" && (!r.homeDir || c.isRoot(in)) {
+			newMounts = append(newMounts, r.mount)
+			mountFor = append(mountFor, r.name)
+			continue
+		}
+		for _, pc := range need {
+			if r.flag != "" && pc.sub > 0 {
+				_, end := in.Shell.Span(pc.words[pc.sub])
+				c.add(end, " "+r.flag, fmt.Sprintf("added %s to %s %s", r.flag, pc.args[0], pc.subcmd()))
+			}
+		}
+		if r.cleanup == "" {
+			continue
+		}
+		cleanups = append(cleanups, r.cleanup)
+		if r.name == "apt" {
+			if later := aptListsNeeded(c.doc, in); later != nil {
+				c.refuse(in.StartLine, "the RUN at line %d runs apt-get install without apt-get update, using the lists this RUN downloads, so they cannot be removed here; merge the two RUNs or add apt-get update to the later one", later.StartLine)
+				return
+			}
+		}
+	}
+	c.dropApkRedundancy(in, cmds)
+	if len(newMounts) > 0 {
+		off := keywordEnd(c.doc, in)
+		text := " " + strings.Join(newMounts, " ")
+		c.add(off, text, fmt.Sprintf("added a BuildKit cache mount for %s: %s", strings.Join(mountFor, ", "), strings.TrimSpace(text)))
+		c.mounted = true
+	}
+	if len(cleanups) > 0 {
+		c.appendCleanup(in, strings.Join(cleanups, " && "))
+	}
+}
+
+// pipNoCache reports whether PIP_NO_CACHE_DIR is set for the command.
+func (c *cleaner) pipNoCache(in *parser.Instruction, pc *pkgCmd) bool {
+	for _, a := range pc.call.Assigns {
+		if a.Name != nil && a.Name.Value == "PIP_NO_CACHE_DIR" {
+			return true
+		}
+	}
+	if _, ok := stageValue(c.doc, in, "env", "PIP_NO_CACHE_DIR"); ok {
+		return true
+	}
+	_, ok := stageValue(c.doc, in, "arg", "PIP_NO_CACHE_DIR")
+	return ok
+}
+
+// dropApkRedundancy removes "apk update" and "rm -rf /var/cache/apk/*" from
+// a RUN whose every apk command is add (which now has --no-cache) or del:
+// apk add --no-cache fetches the index itself and writes no cache.
+func (c *cleaner) dropApkRedundancy(in *parser.Instruction, cmds []*pkgCmd) {
+	adds := false
+	for _, pc := range cmds {
+		if pc.tool != "apk" {
+			continue
+		}
+		switch pc.subcmd() {
+		case "add":
+			adds = true
+		case "del", "update":
+		default:
+			return
+		}
+	}
+	if !adds || apkRule.covered(mountTargets(in)) {
+		return
+	}
+	for _, pc := range cmds {
+		drop := pc.tool == "apk" && pc.subcmd() == "update" && len(pc.args) == 2 ||
+			pc.onlyRemoves("/var/cache/apk")
+		if !drop {
+			continue
+		}
+		if s, e, ok := deleteStmt(in.Shell, pc.stmt); ok {
+			c.edits = append(c.edits, Edit{s, e, ""})
+			c.changes = append(c.changes, Finding{Line: c.doc.LineOf(s), Message: fmt.Sprintf("removed %q: apk add --no-cache makes it redundant", in.Shell.Text[pc.stmt.Pos().Offset():pc.stmt.Cmd.End().Offset()])})
+		}
+	}
+}
+
+// appendCleanup adds "&& text" after the RUN's last command: inline for a
+// one-line RUN, on a continuation line of its own otherwise.
+func (c *cleaner) appendCleanup(in *parser.Instruction, text string) {
+	stmts := in.Shell.File.Stmts
+	last := stmts[len(stmts)-1]
+	if last.Background {
+		c.refuse(in.StartLine, "the RUN at line %d ends with a background command; add the cleanup by hand", in.StartLine)
+		return
+	}
+	end := stmtEnd(in.Shell, last)
+	if c.doc.LineOf(end) == in.StartLine {
+		c.add(end, " && "+text, "added "+text+" at the end of the RUN")
+		return
+	}
+	st := runStyle(c.doc, in, c.style)
+	leaves := andLeaves(last)
+	start, _ := in.Shell.Span(leaves[len(leaves)-1])
+	if ln := c.doc.LineOf(start); ln != in.StartLine {
+		st.Indent = c.doc.Indent(ln)
+	}
+	c.add(end, st.join(c.doc, text), "added "+text+" at the end of the RUN")
+}
+
+func (c *cleaner) isRoot(in *parser.Instruction) bool {
+	u, ok := stageValue(c.doc, in, "user", "")
+	if !ok {
+		return true
+	}
+	name, _, _ := strings.Cut(u, ":")
+	if name == "root" || name == "0" {
+		return true
+	}
+	c.notes = append(c.notes, Finding{Line: in.StartLine, Message: fmt.Sprintf("USER %s: the cache lives in that user's home, so it is deleted instead of mounted", u)})
+	return false
+}
+
+// aptListsNeeded returns a later RUN (in the stage or a stage built on it)
+// that runs apt-get install without an apt-get update of its own before any
+// RUN that refreshes the lists, or nil.
+func aptListsNeeded(doc *parser.Document, in *parser.Instruction) *parser.Instruction {
+	var check func(st *parser.Stage, after int) *parser.Instruction
+	check = func(st *parser.Stage, after int) *parser.Instruction {
+		for _, x := range st.Instructions {
+			if x.Keyword != "run" || x.StartLine <= after || x.Shell == nil || x.Shell.File == nil {
+				continue
+			}
+			for _, pc := range pkgCmds(x.Shell) {
+				if pc.tool != "apt" {
+					continue
+				}
+				switch pc.subcmd() {
+				case "update":
+					return nil
+				case "install", "upgrade", "dist-upgrade", "full-upgrade", "build-dep", "source", "reinstall":
+					return x
+				}
+			}
+		}
+		for _, s := range doc.Stages {
+			if b := doc.StageByName(s.Base); b == st && s.Index > st.Index {
+				if x := check(s, 0); x != nil {
+					return x
+				}
+			}
+		}
+		return nil
+	}
+	return check(in.Stage, in.StartLine)
+}
+
+// keywordEnd returns the offset just past the instruction's keyword.
+func keywordEnd(doc *parser.Document, in *parser.Instruction) int {
+	off := in.Start
+	for off < in.End && (doc.Src[off] == ' ' || doc.Src[off] == '\t') {
+		off++
+	}
+	return off + len(in.Keyword)
+}
+
+// runStyle is the join style a RUN itself uses, or the file's when the RUN
+// does not show one.
+func runStyle(doc *parser.Document, in *parser.Instruction, file joinStyle) joinStyle {
+	for ln := in.StartLine + 1; ln <= in.EndLine; ln++ {
+		if strings.HasPrefix(strings.TrimSpace(doc.Line(ln)), "&&") {
+			file.Leading = true
+			return file
+		}
+		if strings.HasSuffix(strings.TrimRight(doc.Line(ln-1), " \t"), "&& "+string(doc.Escape)) {
+			file.Leading = false
+			return file
+		}
+	}
+	return file
+}
