@@ -139,21 +139,14 @@ func Run(ctx context.Context, c Config) error {
 
 // planAt rewrites the Dockerfiles of commit.
 func planAt(ctx context.Context, c *Config, g *git, top, commit string) (*plan, error) {
-	out, err := g.run(ctx, "ls-tree", "-r", "-z", "--name-only", commit)
+	tree, err := g.run(ctx, "ls-tree", "-r", "-z", commit)
 	if err != nil {
 		return nil, err
 	}
-	tracked := map[string]bool{}
-	for _, p := range strings.Split(out, "\x00") {
-		tracked[p] = true
-	}
-	p, problems := makePlan(top, c, tracked, func(path string) ([]byte, error) {
+	p := makePlan(top, c, dockerfiles(tree, top, c.Exclude), func(path string) ([]byte, error) {
 		s, err := g.run(ctx, "cat-file", "blob", commit+":"+path)
 		return []byte(s), err
 	})
-	for _, e := range problems {
-		fmt.Fprintf(c.Log, "warning: %v\n", e)
-	}
 	for _, f := range p.files {
 		if f.Err != nil {
 			fmt.Fprintf(c.Log, "warning: %s: %v\n", f.Path, f.Err)

@@ -198,8 +198,11 @@ var errStale = errors.New("the branch changed on the remote since the bot read i
 func (g *git) push(ctx context.Context, remote, branch, lease, commit string) error {
 	ref := "refs/heads/" + branch
 	_, err := g.remote(ctx, "push", "--force-with-lease="+ref+":"+lease, remote, commit+":"+ref)
+	// git refuses with "stale info" when the branch moved before it asked the
+	// server, and the server with "is at X but expected Y" when it moved
+	// while the push was on its way.
 	var ge *gitError
-	if errors.As(err, &ge) && strings.Contains(ge.msg, "stale info") {
+	if errors.As(err, &ge) && (strings.Contains(ge.msg, "(stale info)") || strings.Contains(ge.msg, " but expected ")) {
 		return fmt.Errorf("%w (%s)", errStale, ge.msg)
 	}
 	return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/google/go-github/v93/github"
@@ -92,17 +93,27 @@ func live(ctx context.Context, c *Config, g *git, top, base string, author ident
 		fmt.Fprintf(c.Log, "Pushed %.12s to %s (based on %s at %.12s).\n", commit, c.Branch, base, baseSha)
 	}
 
-	b := body(p, c.Why)
-	number, err := propose(ctx, c, h, open, base, t, b, fp)
+	pr, err := propose(ctx, c, h, open, base, t, body(p, c.Why), fp)
 	if err != nil {
 		return err
 	}
-	if len(c.Labels) > 0 {
-		if err := h.label(ctx, number, c.Labels); err != nil {
-			fmt.Fprintf(c.Log, "warning: could not label pull request #%d: %v\n", number, err)
+	if missing := missingLabels(pr, c.Labels); len(missing) > 0 {
+		if err := h.label(ctx, pr.GetNumber(), missing); err != nil {
+			fmt.Fprintf(c.Log, "warning: could not label pull request #%d: %v\n", pr.GetNumber(), err)
 		}
 	}
 	return nil
+}
+
+// missingLabels returns the labels in want that pr does not have.
+func missingLabels(pr *github.PullRequest, want []string) []string {
+	var missing []string
+	for _, w := range want {
+		if !slices.ContainsFunc(pr.Labels, func(l *github.Label) bool { return l.GetName() == w }) {
+			missing = append(missing, w)
+		}
+	}
+	return missing
 }
 
 func splitRepo(s string) (string, string, error) {
@@ -130,33 +141,33 @@ func sameChange(ctx context.Context, g *git, tip, commit string) (bool, error) {
 // propose updates the open pull request when the change differs from the one
 // it describes, or creates one; a create that loses a race with another run
 // (422, already exists) finds that pull request and updates it.
-func propose(ctx context.Context, c *Config, h *hub, open *github.PullRequest, base, title, body, fp string) (int, error) {
+func propose(ctx context.Context, c *Config, h *hub, open *github.PullRequest, base, title, body, fp string) (*github.PullRequest, error) {
 	if open == nil {
 		pr, err := h.create(ctx, base, c.Branch, title, body)
 		if err == nil {
 			fmt.Fprintf(c.Log, "Opened pull request #%d.\n", pr.GetNumber())
-			return pr.GetNumber(), nil
+			return pr, nil
 		}
 		if !errors.Is(err, errPullExists) {
-			return 0, err
+			return nil, err
 		}
 		pulls, err := h.pulls(ctx, c.Branch, "open")
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 		if open, _ = pullState(pulls, ""); open == nil {
-			return 0, errors.New("GitHub says a pull request for the branch exists but does not list it; run the bot again")
+			return nil, errors.New("GitHub says a pull request for the branch exists but does not list it; run the bot again")
 		}
 	}
 	if fingerprintOf(open.GetBody()) == fp && open.GetTitle() == title {
 		fmt.Fprintf(c.Log, "Pull request #%d is up to date.\n", open.GetNumber())
-		return open.GetNumber(), nil
+		return open, nil
 	}
 	if err := h.edit(ctx, open.GetNumber(), &github.PullRequest{Title: &title, Body: &body}); err != nil {
-		return 0, err
+		return nil, err
 	}
 	fmt.Fprintf(c.Log, "Updated pull request #%d.\n", open.GetNumber())
-	return open.GetNumber(), nil
+	return open, nil
 }
 
 // retire closes the bot's open pull request, with a comment, when there is

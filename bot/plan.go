@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	pathpkg "path"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/docklean/docklean/internal/files"
 	"github.com/docklean/docklean/transform"
@@ -50,26 +52,37 @@ func (p *plan) changed() map[string][]byte {
 // source reads a repository file; the bot reads them from a commit.
 type source func(path string) ([]byte, error)
 
-// makePlan rewrites the Dockerfiles found under root (the checkout's top
-// folder, walked as the CLI walks it) that tracked reports as part of the
-// commit being rewritten, reading their contents through read.
-func makePlan(root string, c *Config, tracked map[string]bool, read source) (*plan, []error) {
-	var exclude func(string) bool
-	if c.Exclude != nil {
-		exclude = func(rel string) bool { return c.Exclude(filepath.Join(root, rel)) }
+// dockerfiles picks from a commit's files (`git ls-tree -r -z` output) the
+// Dockerfiles, by the rules of the CLI's walk: the same file names, the same
+// skipped folders, and Exclude asked about every folder and file (as paths
+// under root, the checkout's top folder). Symbolic links are not followed.
+func dockerfiles(lsTree, root string, exclude func(string) bool) []string {
+	var paths []string
+entries:
+	for _, e := range strings.Split(lsTree, "\x00") {
+		meta, path, ok := strings.Cut(e, "\t")
+		if !ok || !strings.HasPrefix(meta, "100") || !files.IsDockerfile(pathpkg.Base(path)) {
+			continue
+		}
+		parts := strings.Split(path, "/")
+		for i := range parts {
+			if (i < len(parts)-1 && files.SkipDir(parts[i])) ||
+				(exclude != nil && exclude(filepath.Join(root, filepath.FromSlash(strings.Join(parts[:i+1], "/"))))) {
+				continue entries
+			}
+		}
+		paths = append(paths, path)
 	}
-	paths, problems := files.Find(root, exclude)
+	sort.Strings(paths)
+	return paths
+}
+
+// makePlan rewrites the Dockerfiles at paths (relative to root, the
+// checkout's top folder), reading them through read.
+func makePlan(root string, c *Config, paths []string, read source) *plan {
 	p := &plan{}
-	for _, abs := range paths {
-		rel, err := filepath.Rel(root, abs)
-		if err != nil {
-			problems = append(problems, err)
-			continue
-		}
-		rel = filepath.ToSlash(rel)
-		if !tracked[rel] {
-			continue
-		}
+	for _, rel := range paths {
+		abs := filepath.Join(root, filepath.FromSlash(rel))
 		f := &File{Path: rel}
 		p.files = append(p.files, f)
 		if f.Old, f.Err = read(rel); f.Err != nil {
@@ -87,7 +100,7 @@ func makePlan(root string, c *Config, tracked map[string]bool, read source) (*pl
 		}
 		p.diff = append(p.diff, files.Diff(rel, f.Old, f.New)...)
 	}
-	return p, problems
+	return p
 }
 
 func sortedKeys[V any](m map[string]V) []string {

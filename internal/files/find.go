@@ -23,6 +23,9 @@ func IsDockerfile(name string) bool {
 
 var skipDirs = map[string]bool{".git": true, "vendor": true, "node_modules": true}
 
+// SkipDir reports whether Find skips folders with this name.
+func SkipDir(name string) bool { return skipDirs[name] }
+
 // Find walks root and returns the Dockerfiles under it in lexical order.
 // It skips .git, vendor and node_modules, follows symbolic links to folders
 // once (a link loop is detected and reported), and reports unreadable folders
