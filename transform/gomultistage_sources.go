@@ -1,0 +1,308 @@
+package transform
+
+import (
+	"bufio"
+	"bytes"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Limits on how much of a build context go-multistage reads.
+const (
+	maxGoFiles    = 2000
+	maxGoFileSize = 1 << 20
+)
+
+// goSources is what go-multistage learns from the Go sources of a build
+// context. Paths are slash-separated and relative to the context root.
+type goSources struct {
+	modules map[string]string // folder holding a go.mod -> module path
+	mains   map[string]bool   // folders holding a package main
+	embeds  []string          // context paths embedded with //go:embed
+	reads   []string          // path literals the program opens at run time, as written
+	cgo     []string          // why the program needs cgo
+	tz      bool              // time.LoadLocation is called
+	tzEmbed bool              // time/tzdata is linked in
+	execs   []string          // programs started with exec.Command
+	capped  bool              // stopped after maxGoFiles
+}
+
+// cgoImports are packages that only work with cgo.
+var cgoImports = map[string]string{
+	"C":                             `import "C"`,
+	"github.com/mattn/go-sqlite3":   "github.com/mattn/go-sqlite3",
+	"github.com/google/gopacket/pcap": "github.com/google/gopacket/pcap",
+	"github.com/confluentinc/confluent-kafka-go/kafka":    "confluent-kafka-go",
+	"github.com/confluentinc/confluent-kafka-go/v2/kafka": "confluent-kafka-go",
+}
+
+// readFuncs maps "package.Func" (import path of the package) to the index of
+// the argument that names a file read at run time; -1 means every argument.
+var readFuncs = map[string]int{
+	"os.Open": 0, "os.OpenFile": 0, "os.ReadFile": 0, "os.ReadDir": 0, "os.DirFS": 0, "os.Stat": 0,
+	"io/ioutil.ReadFile": 0, "io/ioutil.ReadDir": 0,
+	"net/http.Dir": 0, "net/http.ServeFile": 2,
+	"html/template.ParseFiles": -1, "html/template.ParseGlob": 0,
+	"text/template.ParseFiles": -1, "text/template.ParseGlob": 0,
+}
+
+// readMethods are methods (of templates and of the usual web frameworks:
+// gin, echo, fiber, chi) whose string argument names files read at run time.
+var readMethods = map[string]int{
+	"ParseFiles": -1, "ParseGlob": 0, "LoadHTMLGlob": 0, "LoadHTMLFiles": -1,
+	"Static": 1, "StaticFile": 1,
+}
+
+// readGoSources reads go.mod files and the non-test Go files of fsys,
+// skipping vendor/, testdata/, node_modules/, hidden folders and files over
+// maxGoFileSize, and stopping after maxGoFiles files.
+func readGoSources(fsys fs.FS) *goSources {
+	s := &goSources{modules: map[string]string{}, mains: map[string]bool{}}
+	n := 0
+	fset := token.NewFileSet()
+	_ = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if p != "." && (name == "vendor" || name == "testdata" || name == "node_modules" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if name == "go.mod" {
+			if b, err := fs.ReadFile(fsys, p); err == nil {
+				s.readGoMod(path.Dir(p), b)
+			}
+			return nil
+		}
+		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+			return nil
+		}
+		if info, err := d.Info(); err != nil || info.Size() > maxGoFileSize {
+			return nil
+		}
+		if n++; n > maxGoFiles {
+			s.capped = true
+			return fs.SkipAll
+		}
+		src, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, p, src, parser.ParseComments|parser.SkipObjectResolution)
+		if err != nil {
+			return nil
+		}
+		s.readFile(path.Dir(p), f)
+		return nil
+	})
+	return s
+}
+
+func (s *goSources) readGoMod(dir string, b []byte) {
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) >= 2 && f[0] == "module" {
+			s.modules[dir] = strings.Trim(f[1], `"`)
+		}
+		for _, w := range f {
+			if strings.HasPrefix(w, "github.com/mattn/go-sqlite3") && !strings.HasPrefix(f[0], "//") {
+				s.cgo = appendNew(s.cgo, "github.com/mattn/go-sqlite3 (in "+path.Join(dir, "go.mod")+")")
+			}
+		}
+	}
+}
+
+func (s *goSources) readFile(dir string, f *ast.File) {
+	if f.Name.Name == "main" {
+		s.mains[dir] = true
+	}
+	imports := map[string]string{} // local name -> import path
+	for _, im := range f.Imports {
+		p, _ := strconv.Unquote(im.Path.Value)
+		if why, ok := cgoImports[p]; ok {
+			s.cgo = appendNew(s.cgo, why)
+		}
+		if p == "time/tzdata" {
+			s.tzEmbed = true
+		}
+		local := path.Base(p)
+		if im.Name != nil {
+			local = im.Name.Name
+		}
+		imports[local] = p
+	}
+	for _, cg := range f.Comments {
+		for _, c := range cg.List {
+			if pats, ok := strings.CutPrefix(c.Text, "//go:embed "); ok {
+				for _, p := range embedPatterns(pats) {
+					s.embeds = append(s.embeds, path.Join(dir, globPrefix(p)))
+				}
+			}
+		}
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		sel, ok := call.Fun.(*ast.SelectorExpr)
+		if !ok {
+			return true
+		}
+		idx, known := -2, false
+		if x, ok := sel.X.(*ast.Ident); ok && imports[x.Name] != "" {
+			full := imports[x.Name] + "." + sel.Sel.Name
+			switch full {
+			case "time.LoadLocation":
+				s.tz = true
+			case "os/exec.Command", "os/exec.CommandContext":
+				i := 0
+				if full == "os/exec.CommandContext" {
+					i = 1
+				}
+				if lit, ok := stringLit(call, i); ok {
+					s.execs = appendNew(s.execs, lit)
+				}
+			}
+			idx, known = readFuncs[full]
+		} else {
+			idx, known = readMethods[sel.Sel.Name]
+		}
+		if !known {
+			return true
+		}
+		for i := range call.Args {
+			if idx >= 0 && i != idx {
+				continue
+			}
+			if lit, ok := stringLit(call, i); ok && lit != "" {
+				s.reads = appendNew(s.reads, lit)
+			}
+		}
+		return true
+	})
+}
+
+func stringLit(call *ast.CallExpr, i int) (string, bool) {
+	if i >= len(call.Args) {
+		return "", false
+	}
+	bl, ok := call.Args[i].(*ast.BasicLit)
+	if !ok || bl.Kind != token.STRING {
+		return "", false
+	}
+	v, err := strconv.Unquote(bl.Value)
+	return v, err == nil
+}
+
+// embedPatterns splits the argument of a //go:embed line (patterns may be
+// quoted; "all:" prefixes are dropped).
+func embedPatterns(s string) []string {
+	var out []string
+	for s = strings.TrimSpace(s); s != ""; s = strings.TrimSpace(s) {
+		var p string
+		if s[0] == '"' || s[0] == '`' {
+			end := strings.IndexByte(s[1:], s[0])
+			if end < 0 {
+				return out
+			}
+			p, s = s[1:end+1], s[end+2:]
+		} else {
+			p, s, _ = strings.Cut(s, " ")
+		}
+		out = append(out, strings.TrimPrefix(p, "all:"))
+	}
+	return out
+}
+
+// globPrefix returns the leading path elements of p that hold no glob
+// metacharacters ("templates/*.html" -> "templates").
+func globPrefix(p string) string {
+	var keep []string
+	for _, e := range strings.Split(path.Clean(p), "/") {
+		if strings.ContainsAny(e, "*?[") {
+			break
+		}
+		keep = append(keep, e)
+	}
+	if len(keep) == 0 {
+		return "."
+	}
+	return strings.Join(keep, "/")
+}
+
+func appendNew(list []string, v string) []string {
+	for _, x := range list {
+		if x == v {
+			return list
+		}
+	}
+	return append(list, v)
+}
+
+// dockerignore is the parsed .dockerignore of a build context.
+type dockerignore []ignoreRule
+
+type ignoreRule struct {
+	re     *regexp.Regexp
+	negate bool
+}
+
+func readDockerignore(fsys fs.FS) dockerignore {
+	b, err := fs.ReadFile(fsys, ".dockerignore")
+	if err != nil {
+		return nil
+	}
+	var rules dockerignore
+	for _, l := range strings.Split(string(b), "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		r := ignoreRule{}
+		if r.negate = strings.HasPrefix(l, "!"); r.negate {
+			l = strings.TrimSpace(l[1:])
+		}
+		l = strings.TrimPrefix(path.Clean("/"+l), "/")
+		var re strings.Builder
+		for i := 0; i < len(l); i++ {
+			switch c := l[i]; {
+			case strings.HasPrefix(l[i:], "**"):
+				re.WriteString(".*")
+				i++
+			case c == '*':
+				re.WriteString("[^/]*")
+			case c == '?':
+				re.WriteString("[^/]")
+			default:
+				re.WriteString(regexp.QuoteMeta(string(c)))
+			}
+		}
+		if r.re, err = regexp.Compile("^" + re.String() + "(/.*)?$"); err == nil {
+			rules = append(rules, r)
+		}
+	}
+	return rules
+}
+
+// ignored reports whether the context path p (or a folder above it) is
+// excluded from the build context.
+func (d dockerignore) ignored(p string) bool {
+	out := false
+	for _, r := range d {
+		if r.re.MatchString(p) {
+			out = !r.negate
+		}
+	}
+	return out
+}
