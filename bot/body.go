@@ -96,7 +96,7 @@ func body(p *plan, why map[string]string) string {
 			}
 		}
 		if f.Estimate != "" {
-			fmt.Fprintf(&b, "\nEstimated image size: %s\n", cell(f.Estimate))
+			fmt.Fprintf(&b, "\nSize: %s\n", cell(f.Estimate))
 		}
 	}
 	b.WriteString("\n<details><summary>How to switch a pass off</summary>\n\n" +

@@ -90,6 +90,12 @@ func botAction(c *cli.Context) error {
 			}
 			return transform.Process(path, src, passes, opts)
 		},
+		Estimate: func(_ string, old, new []byte) string {
+			if e, ok := transform.EstimateSize(old, new); ok {
+				return e.String()
+			}
+			return ""
+		},
 		Out: c.App.Writer,
 		Log: c.App.ErrWriter,
 	})
