@@ -1,0 +1,244 @@
+package transform
+
+import (
+	"strings"
+	"time"
+
+	"github.com/docklean/docklean/parser"
+)
+
+func init() {
+	register(&Pass{
+		Name: "pin",
+		Doc: `pin floating base images, report end-of-life bases, add digests on request
+A base image of an official image that floats (untagged, latest, a major-only
+tag such as python:3, or an alias such as node:lts-alpine) is pinned to the
+tag of the same image and variant as of the data's date: alpine:latest →
+alpine:3.24, python:3-slim → python:3.14-slim (--pin=patch: 3.14.7-slim).
+A base whose release reached its end of life (ubuntu:18.04, python:3.8,
+node:16, alpine:3.17 …) is reported; --upgrade-eol moves it to the nearest
+supported release with the same variant that exists among the official
+images. --digests adds the registry digest (alpine:3.24@sha256:…), keeping
+the tag; --refresh-digests also updates digests already there.
+Left alone, with an info finding: images that are not official images,
+tags the tables do not know, bases set by a build argument. Stage names and
+scratch are not images and are skipped.`,
+		Run: runPin,
+	})
+}
+
+// imageRef is a FROM image reference split into its parts.
+type imageRef struct {
+	prefix string // registry/namespace as written before an official image's name ("docker.io/library/")
+	name   string // repository as written after prefix
+	tag    string // "" when untagged
+	digest string // "sha256:…" or ""
+}
+
+func parseRef(s string) imageRef {
+	var r imageRef
+	s, r.digest, _ = strings.Cut(s, "@")
+	if i := strings.LastIndexByte(s, ':'); i > strings.LastIndexByte(s, '/') {
+		s, r.tag = s[:i], s[i+1:]
+	}
+	for _, p := range []string{"docker.io/library/", "index.docker.io/library/", "registry-1.docker.io/library/", "library/"} {
+		if rest, ok := strings.CutPrefix(s, p); ok && !strings.Contains(rest, "/") {
+			r.prefix, s = p, rest
+			break
+		}
+	}
+	r.name = s
+	return r
+}
+
+// official reports whether the reference names a Docker official image.
+func (r imageRef) official() bool { return !strings.Contains(r.name, "/") }
+
+func (r imageRef) String() string {
+	s := r.prefix + r.name
+	if r.tag != "" {
+		s += ":" + r.tag
+	}
+	if r.digest != "" {
+		s += "@" + r.digest
+	}
+	return s
+}
+
+// short is the image and tag as a user reads them in findings.
+func (r imageRef) short() string {
+	if r.tag == "" {
+		return r.name
+	}
+	return r.name + ":" + r.tag
+}
+
+func runPin(u *Unit) {
+	today := u.Opts.Today
+	if today.IsZero() {
+		today = time.Now()
+	}
+	for _, st := range u.Doc.Stages {
+		base := st.Base
+		line := st.From.StartLine
+		switch {
+		case strings.EqualFold(base, "scratch") || stageRef(u.Doc, st):
+			continue
+		case strings.Contains(base, "$"):
+			u.Note(line, "base image %s is set by a build argument; pin the argument's value instead", base)
+			continue
+		}
+		ref := parseRef(base)
+		next := ref
+		if ref.digest == "" {
+			next = pinRef(u, line, ref)
+			next = checkEOL(u, line, next, today)
+		}
+		next = addDigest(u, line, next)
+		if next == ref {
+			continue
+		}
+		start, end, ok := fromImageSpan(u.Doc, st.From, base)
+		if !ok {
+			u.Refused(line, "could not find %s in the FROM line to rewrite it", base)
+			continue
+		}
+		u.Replace(start, end, next.String())
+	}
+}
+
+// stageRef reports whether st is based on an earlier stage.
+func stageRef(doc *parser.Document, st *parser.Stage) bool {
+	b := doc.StageByName(st.Base)
+	return b != nil && b.Index < st.Index
+}
+
+// pinRef returns ref with a floating tag replaced by the most specific tag
+// of the same image that Options.Pin asks for.
+func pinRef(u *Unit, line int, ref imageRef) imageRef {
+	want := 2
+	if u.Opts.Pin == "patch" {
+		want = 3
+	}
+	version, _ := splitTag(ref.tag)
+	if ref.tag != "" && ref.tag != "latest" && version != "" && depth(version) >= want {
+		return ref
+	}
+	if !ref.official() {
+		if ref.tag == "" || ref.tag == "latest" {
+			u.Note(line, "%s is not an official image, so docklean cannot tell which specific tag its latest is; pin it by hand", ref.short())
+		}
+		return ref
+	}
+	pins := loadPins()
+	tag := ref.tag
+	if tag == "" {
+		tag = "latest"
+	}
+	full, ok := pins.specific[ref.name][tag]
+	switch {
+	case ok:
+	case knownRelease(ref.name, tag):
+		// a release name (debian:bookworm), or an old release the
+		// end-of-life check reports
+	case imageCurrent(ref.name, tag) && version == "":
+		u.Note(line, "%s moves with new releases, and docklean cannot tell which numbered tag is the same image; pin it by hand", ref.short())
+	case !imageCurrent(ref.name, tag):
+		u.Note(line, "%s is not among the official images' tags of %s; left as is", ref.short(), pins.date)
+	}
+	if !ok {
+		return ref
+	}
+	pinned := full
+	if fv, variant := splitTag(full); want == 2 && depth(fv) > 2 {
+		minor := truncVersion(fv, 2)
+		if variant != "" {
+			minor += "-" + variant
+		}
+		if pins.specific[ref.name][minor] == full {
+			pinned = minor
+		}
+	}
+	if pinned == ref.tag {
+		return ref
+	}
+	out := ref
+	out.tag = pinned
+	u.Changed(line, "pinned %s to %s, the same image in the official images of %s (%s moves to each new release)", ref.short(), out.short(), pins.date, ref.short())
+	return out
+}
+
+// knownRelease reports whether an official image's tag names a release
+// data/eol.tsv knows, by code name or by an ended release's version.
+func knownRelease(image, tag string) bool {
+	if c, ok := imageCycle(image, tag); ok && (!c.eol.IsZero() || leadingVersion(tag) == "") {
+		return true
+	}
+	b, ok := variantBase(image, tag)
+	return ok && !b.eol.IsZero()
+}
+
+// imageCurrent reports whether image:tag is among the official images'
+// current tags.
+func imageCurrent(image, tag string) bool {
+	tags := loadTables().images[image]
+	return tags != nil && tags.tags[tag].current
+}
+
+// addDigest resolves ref's digest when Options.Digests asks for it.
+func addDigest(u *Unit, line int, ref imageRef) imageRef {
+	o := u.Opts
+	if !o.Digests && !o.RefreshDigests || ref.digest != "" && !o.RefreshDigests {
+		return ref
+	}
+	if o.Resolve == nil {
+		u.Refused(line, "cannot add a digest to %s: no registry resolver was given", ref.short())
+		return ref
+	}
+	bare := ref
+	bare.digest = ""
+	d, err := o.Resolve(bare.String())
+	if err != nil {
+		u.Refused(line, "could not resolve the digest of %s: %v", bare.String(), err)
+		return ref
+	}
+	if d == ref.digest {
+		return ref
+	}
+	if ref.digest != "" {
+		u.Changed(line, "refreshed the digest of %s to %s", ref.short(), d)
+	} else {
+		u.Changed(line, "added the digest of %s (%s)", ref.short(), d)
+	}
+	bare.digest = d
+	return bare
+}
+
+// fromImageSpan returns the byte range of the image word in a FROM
+// instruction, which may be preceded by flags and line continuations.
+func fromImageSpan(doc *parser.Document, in *parser.Instruction, image string) (start, end int, ok bool) {
+	text := string(doc.Src[in.Start:in.End])
+	i, first := 0, true
+	for i < len(text) {
+		for i < len(text) && strings.IndexByte(" \t\r\n", text[i]) >= 0 {
+			i++
+		}
+		j := i
+		for j < len(text) && strings.IndexByte(" \t\r\n", text[j]) < 0 {
+			j++
+		}
+		tok := text[i:j]
+		switch {
+		case tok == "":
+		case first:
+			first = false // the FROM keyword
+		case tok == image:
+			return in.Start + i, in.Start + j, true
+		case strings.HasPrefix(tok, "--") || tok == string(doc.Escape) || strings.HasPrefix(tok, "#"):
+		default:
+			return 0, 0, false
+		}
+		i = j
+	}
+	return 0, 0, false
+}
