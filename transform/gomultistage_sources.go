@@ -35,8 +35,8 @@ type goSources struct {
 
 // cgoImports are packages that only work with cgo.
 var cgoImports = map[string]string{
-	"C":                             `import "C"`,
-	"github.com/mattn/go-sqlite3":   "github.com/mattn/go-sqlite3",
+	"C":                               `import "C"`,
+	"github.com/mattn/go-sqlite3":     "github.com/mattn/go-sqlite3",
 	"github.com/google/gopacket/pcap": "github.com/google/gopacket/pcap",
 	"github.com/confluentinc/confluent-kafka-go/kafka":    "confluent-kafka-go",
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka": "confluent-kafka-go",
