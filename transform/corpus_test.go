@@ -21,7 +21,7 @@ func TestCorpus(t *testing.T) {
 		t.Fatalf("found %d fixture files, want at least 30", len(fs))
 	}
 	passes := All()
-	sum := newSummary(passes)
+	sum := newCorpusSummary(passes)
 	t.Run("files", func(t *testing.T) {
 		for _, f := range fs {
 			t.Run(filepath.Base(f), func(t *testing.T) {
@@ -45,9 +45,9 @@ func TestCorpus(t *testing.T) {
 	t.Log(sum)
 }
 
-// summary counts, per pass, the files it changed and its refusals grouped by
+// corpusSummary counts, per pass, the files it changed and its refusals grouped by
 // reason.
-type summary struct {
+type corpusSummary struct {
 	mu      sync.Mutex
 	passes  []*Pass
 	files   int
@@ -55,11 +55,11 @@ type summary struct {
 	reasons map[string]map[string]int
 }
 
-func newSummary(passes []*Pass) *summary {
-	return &summary{passes: passes, changed: map[string]int{}, reasons: map[string]map[string]int{}}
+func newCorpusSummary(passes []*Pass) *corpusSummary {
+	return &corpusSummary{passes: passes, changed: map[string]int{}, reasons: map[string]map[string]int{}}
 }
 
-func (s *summary) add(r run) {
+func (s *corpusSummary) add(r pipelineRun) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.files++
@@ -73,12 +73,12 @@ func (s *summary) add(r run) {
 		if s.reasons[f.Pass] == nil {
 			s.reasons[f.Pass] = map[string]int{}
 		}
-		s.reasons[f.Pass][reason(f.Message)]++
+		s.reasons[f.Pass][findingReason(f.Message)]++
 	}
 }
 
 // String prints the summary: one block per pass, top ten reasons first.
-func (s *summary) String() string {
+func (s *corpusSummary) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "corpus: %d files, %d passes\n", s.files, len(s.passes))
 	for _, p := range s.passes {
@@ -108,18 +108,20 @@ func (s *summary) String() string {
 }
 
 var (
-	quoted = regexp.MustCompile("\"[^\"]*\"|'[^']*'|`[^`]*`")
-	named  = regexp.MustCompile(`[^\s,;()]*[\d:/@=][^\s,;()]*`)
+	quotedText = regexp.MustCompile("\"[^\"]*\"|'[^']*'|`[^`]*`")
+	namedText  = regexp.MustCompile(`[^\s,;()]*[\d:/@=][^\s,;()]*`)
+	ellipses   = regexp.MustCompile(`…([\s,]+…)+`)
 )
 
-// reason strips the specifics (quoted text, numbers, image and package
+// findingReason strips the specifics (quoted text, numbers, image and package
 // references) from a finding so that findings with the same cause group.
-func reason(msg string) string {
-	msg = quoted.ReplaceAllString(msg, "…")
-	return named.ReplaceAllStringFunc(msg, func(w string) string {
+func findingReason(msg string) string {
+	msg = quotedText.ReplaceAllString(msg, "…")
+	msg = namedText.ReplaceAllStringFunc(msg, func(w string) string {
 		if strings.HasSuffix(w, ":") && !strings.ContainsAny(w[:len(w)-1], "0123456789:/@=") {
 			return w // a word ending a clause, as in "refused:"
 		}
 		return "…"
 	})
+	return ellipses.ReplaceAllString(msg, "…")
 }

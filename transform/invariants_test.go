@@ -21,9 +21,9 @@ type errInput struct{ err error }
 
 func (e errInput) Error() string { return "input does not parse: " + e.err.Error() }
 
-// run is what checkPipeline saw: the result and the passes that changed the
+// pipelineRun is what checkPipeline saw: the result and the passes that changed the
 // file.
-type run struct {
+type pipelineRun struct {
 	res     *Result
 	changed []string
 }
@@ -32,7 +32,7 @@ type run struct {
 // no panic, no self-check error, output that parses and shell-parses, text no
 // edit touched kept verbatim, a fixed point on a second run, and (withGit) a
 // unified diff that git apply accepts and that rebuilds the output.
-func checkPipeline(tb testing.TB, file string, src []byte, passes []*Pass, opts *Options, withGit bool) (r run, err error) {
+func checkPipeline(tb testing.TB, file string, src []byte, passes []*Pass, opts *Options, withGit bool) (r pipelineRun, err error) {
 	in, perr := parser.Parse(src)
 	if perr != nil {
 		return r, errInput{perr}

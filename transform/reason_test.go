@@ -8,9 +8,11 @@ func TestReason(t *testing.T) {
 		{`image "ubuntu:22.04" has no Alpine variant`, "image … has no Alpine variant"},
 		{"no Alpine package for libfoo-dev (apt-get install at line 3)", "no Alpine package for libfoo-dev (apt-get install at line …)"},
 		{"base is pinned by digest: ubuntu@sha256:abc", "base is pinned by digest: …"},
+		{"their flags differ (none and --mount=type=cache,target=/x)", "their flags differ (none and …)"},
+		{"flags differ (--network=none --mount=a,b=c)", "flags differ (…)"},
 	} {
-		if got := reason(c.in); got != c.want {
-			t.Errorf("reason(%q) = %q, want %q", c.in, got, c.want)
+		if got := findingReason(c.in); got != c.want {
+			t.Errorf("findingReason(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }

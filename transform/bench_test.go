@@ -1,0 +1,91 @@
+package transform
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/docklean/docklean/parser"
+)
+
+// benchInputs mirrors parser's: a three-instruction file, a Django app of 20
+// lines, and every Linux file of the corpus joined into one multi-stage file.
+func benchInputs(b *testing.B) [][2]string {
+	typical, err := os.ReadFile("../fixtures/corpus/029-python-django.Dockerfile")
+	if err != nil {
+		b.Skipf("corpus not found: %v", err)
+	}
+	files, _ := filepath.Glob("../fixtures/corpus/*.Dockerfile")
+	var large bytes.Buffer
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if bytes.Contains(src, []byte("\r")) || bytes.Contains(src, []byte("escape=")) || strings.Contains(f, "windows") {
+			continue
+		}
+		large.Write(src)
+		large.WriteString("\n")
+	}
+	return [][2]string{
+		{"small", "FROM python:3.8-slim\nRUN pip install flask\nCMD [\"flask\", \"run\"]\n"},
+		{"typical", string(typical)},
+		{"large", large.String()},
+		{"chain100KB", chainDockerfile(100_000)},
+	}
+}
+
+// chainDockerfile returns a Dockerfile of about n bytes whose one RUN is a long &&
+// chain of apt-get installs split on continuation lines: the shape a pass
+// must not handle in quadratic time.
+func chainDockerfile(n int) string {
+	var b strings.Builder
+	b.WriteString("FROM debian:bookworm\nRUN apt-get update")
+	for i := 0; b.Len() < n; i++ {
+		fmt.Fprintf(&b, " \\\n && apt-get install -y curl && echo step%d", i)
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+// BenchmarkPass runs each registered pass alone on an already parsed
+// document, so the numbers are the pass's own cost.
+func BenchmarkPass(b *testing.B) {
+	for _, in := range benchInputs(b) {
+		doc, err := parser.Parse([]byte(in[1]))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, p := range All() {
+			b.Run(p.Name+"/"+in[0], func(b *testing.B) {
+				b.SetBytes(int64(len(in[1])))
+				b.ReportAllocs()
+				for b.Loop() {
+					p.Run(&Unit{Doc: doc, Opts: &Options{}, File: "Dockerfile", pass: p})
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkPipeline runs Process with every pass: parsing, the passes, the
+// re-parse after each pass that changed something, and the self-check.
+func BenchmarkPipeline(b *testing.B) {
+	passes := All()
+	for _, in := range benchInputs(b) {
+		src := []byte(in[1])
+		b.Run(in[0], func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Process("Dockerfile", src, passes, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
