@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/docklean/docklean/parser"
+	"mvdan.cc/sh/v3/syntax"
 )
 
 func init() {
@@ -207,12 +208,39 @@ func (c *cleaner) dropApkRedundancy(in *parser.Instruction, cmds []*pkgCmd) {
 }
 
 // appendCleanup adds "&& text" after the RUN's last command: inline for a
-// one-line RUN, on a continuation line of its own otherwise.
+// one-line RUN, on a continuation line of its own otherwise. When the RUN
+// ends in a subshell or { } group, the cleanup goes inside it, after its
+// last command, so a "set -e" there keeps working.
 func (c *cleaner) appendCleanup(in *parser.Instruction, text string) {
 	stmts := in.Shell.File.Stmts
 	last := stmts[len(stmts)-1]
+	for !last.Background {
+		leaves := andLeaves(last)
+		final := leaves[len(leaves)-1]
+		if final.Negated || final.Background || len(final.Redirs) > 0 {
+			break
+		}
+		switch g := final.Cmd.(type) {
+		case *syntax.Subshell:
+			stmts = g.Stmts
+		case *syntax.Block:
+			stmts = g.Stmts
+		default:
+			stmts = nil
+		}
+		if len(stmts) == 0 {
+			break
+		}
+		last = stmts[len(stmts)-1]
+	}
 	if last.Background {
 		c.refuse(in.StartLine, "the RUN at line %d ends with a background command; add the cleanup by hand", in.StartLine)
+		return
+	}
+	leaves := andLeaves(last)
+	final := leaves[len(leaves)-1]
+	if _, simple := final.Cmd.(*syntax.CallExpr); !simple && mayErrexit(c.doc, in) {
+		c.refuse(in.StartLine, "the RUN at line %d ends with a compound command under set -e, which the shell would ignore inside it once \"&& cleanup\" follows; add the cleanup inside it by hand", in.StartLine)
 		return
 	}
 	end := stmtEnd(in.Shell, last)
@@ -221,12 +249,26 @@ func (c *cleaner) appendCleanup(in *parser.Instruction, text string) {
 		return
 	}
 	st := runStyle(c.doc, in, c.style)
-	leaves := andLeaves(last)
-	start, _ := in.Shell.Span(leaves[len(leaves)-1])
+	start, _ := in.Shell.Span(final)
 	if ln := c.doc.LineOf(start); ln != in.StartLine {
 		st.Indent = c.doc.Indent(ln)
 	}
 	c.add(end, st.join(c.doc, text), "added "+text+" at the end of the RUN")
+}
+
+// mayErrexit reports whether errexit can be on anywhere in a RUN: its SHELL
+// sets -e, or its text runs set -e.
+func mayErrexit(doc *parser.Document, in *parser.Instruction) bool {
+	on := shellErrexit(shellAt(doc, in))
+	syntax.Walk(in.Shell.File, func(n syntax.Node) bool {
+		if call, ok := n.(*syntax.CallExpr); ok {
+			if args, _ := callArgs(call); len(args) > 0 && args[0] == "set" && shellErrexit(args) {
+				on = true
+			}
+		}
+		return !on
+	})
+	return on
 }
 
 func (c *cleaner) isRoot(in *parser.Instruction) bool {
