@@ -141,14 +141,15 @@ func alpineTag(tag string) bool {
 	return false
 }
 
-// osToken matches the tag tokens that name the base distribution rather
-// than a flavour of the image; they are what the Alpine variant replaces.
+// osTokens are the tag tokens that name the base distribution rather than a
+// flavour of the image; they are what the Alpine variant replaces. A token
+// also matches with a version suffix (ubi9, al2023, centos7, debian13).
 var osTokens = map[string]bool{
 	"slim": true, "latest": true, "ubuntu": true, "debian": true, "minimal": true,
 	"wheezy": true, "jessie": true, "stretch": true, "buster": true, "bullseye": true,
 	"bookworm": true, "trixie": true, "forky": true,
 	"xenial": true, "bionic": true, "focal": true, "jammy": true, "noble": true, "resolute": true,
-	"centos": true, "ubi": true, "al2": true, "almalinux": true, "oraclelinux": true,
+	"centos": true, "ubi": true, "al": true, "almalinux": true, "oraclelinux": true,
 }
 
 // variants returns the sorted tokens of tag that say which flavour of the
@@ -163,7 +164,7 @@ func variants(tag string, isAlpine bool) []string {
 			drop = alpineTag(t) || prev == "alpine" && strings.Trim(t, "0123456789.") == ""
 		} else {
 			base := strings.TrimRight(t, "0123456789.")
-			drop = osTokens[t] || osTokens[base] && base != "" || base == "al" && t != "al" ||
+			drop = osTokens[t] || base != "" && osTokens[base] ||
 				prev == "ubuntu" && strings.Trim(t, "0123456789.") == ""
 		}
 		if !drop {
