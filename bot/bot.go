@@ -210,7 +210,7 @@ func ownerRepo(remote string) (string, string, error) {
 	} else if _, after, ok := strings.Cut(remote, ":"); ok {
 		path = after
 	}
-	parts := strings.Split(strings.Trim(strings.TrimSuffix(path, ".git"), "/"), "/")
+	parts := strings.Split(strings.TrimSuffix(strings.Trim(path, "/"), ".git"), "/")
 	if len(parts) < 2 || parts[len(parts)-2] == "" || parts[len(parts)-1] == "" {
 		return "", "", fmt.Errorf("cannot tell the GitHub repository from the remote URL; pass --repo OWNER/NAME")
 	}
