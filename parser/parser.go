@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	bkparser "github.com/moby/buildkit/frontend/dockerfile/parser"
 )
 
@@ -126,7 +127,9 @@ func Parse(src []byte) (*Document, error) {
 	if err := d.buildStages(); err != nil {
 		return nil, err
 	}
-	if _, _, err := instructions.Parse(res.AST, nil); err != nil {
+	// A non-nil linter: with nil, buildkit panics on a "# check=" comment
+	// above an instruction that is not a parser directive.
+	if _, _, err := instructions.Parse(res.AST, linter.New(&linter.Config{})); err != nil {
 		return nil, locError(err)
 	}
 	for _, in := range d.Instructions {
