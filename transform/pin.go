@@ -169,10 +169,16 @@ func pinRef(u *Unit, line int, ref imageRef) imageRef {
 }
 
 // knownRelease reports whether an official image's tag names a release
-// data/eol.tsv knows, by code name or by an ended release's version.
+// data/eol.tsv knows: by code name, or by an ended release's version.
 func knownRelease(image, tag string) bool {
 	if c, ok := imageCycle(image, tag); ok && (!c.eol.IsZero() || leadingVersion(tag) == "") {
 		return true
+	}
+	first, _, _ := strings.Cut(tag, "-")
+	for _, p := range []string{"debian", "ubuntu"} {
+		if c, ok := cycleOf(p, first); ok && c.codename == first {
+			return true // buildpack-deps:bookworm names a release
+		}
 	}
 	b, ok := variantBase(image, tag)
 	return ok && !b.eol.IsZero()

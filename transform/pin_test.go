@@ -1,0 +1,113 @@
+package transform
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/docklean/docklean/parser"
+)
+
+// TestPinTargetsExist checks invariant 5 for the pin table: every tag pin
+// can emit is a current official tag, and the tag it replaces is too.
+func TestPinTargetsExist(t *testing.T) {
+	pins := loadPins()
+	if len(pins.specific) < 50 {
+		t.Fatalf("pins table has %d images, want the official images", len(pins.specific))
+	}
+	for img, tags := range pins.specific {
+		for tag, full := range tags {
+			if !imageCurrent(img, tag) || !imageCurrent(img, full) {
+				t.Errorf("%s: %s → %s: not both current official tags", img, tag, full)
+			}
+		}
+	}
+}
+
+// TestEOLTable checks that every product the pass maps an image to has rows
+// and that dates parse (loadPins panics otherwise).
+func TestEOLTable(t *testing.T) {
+	for img, p := range eolProducts {
+		if len(loadPins().cycles[p.product]) == 0 {
+			t.Errorf("image %s maps to product %s, which data/eol.tsv does not list", img, p.product)
+		}
+	}
+	c, ok := imageCycle("ubuntu", "bionic")
+	if !ok || c.cycle != "18.04" || c.eol.Format(time.DateOnly) != "2023-05-31" {
+		t.Errorf("ubuntu:bionic → %+v, %v", c, ok)
+	}
+}
+
+// TestPinCorpus runs pin alone over the corpus's original Dockerfiles and
+// logs (with -v) how many base images were floating and what each was
+// pinned to. Every tag it writes must be a current official tag.
+func TestPinCorpus(t *testing.T) {
+	files, _ := filepath.Glob("../fixtures/corpus/*")
+	if len(files) == 0 {
+		t.Skip("no corpus under fixtures/corpus")
+	}
+	pin := []*Pass{registry["pin"]}
+	opts := &Options{Today: time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)}
+	var bases, floating, pinned int
+	pairs := map[string]int{}
+	left := map[string]int{}
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Process(f, src, pin, opts)
+		if err != nil {
+			continue // not a Dockerfile the parser accepts; the corpus test reports those
+		}
+		doc, err := parser.Parse(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range doc.Stages {
+			if !strings.EqualFold(st.Base, "scratch") && !stageRef(doc, st) {
+				bases++
+			}
+		}
+		for _, fd := range res.Findings {
+			switch {
+			case strings.HasPrefix(fd.Message, "pinned "):
+				floating++
+				pinned++
+				from, rest, _ := strings.Cut(strings.TrimPrefix(fd.Message, "pinned "), " to ")
+				to, _, _ := strings.Cut(rest, ",")
+				pairs[from+" → "+to]++
+				if r := parseRef(to); !imageCurrent(r.name, r.tag) {
+					t.Errorf("%s: pinned to %s, which is not a current official tag", f, to)
+				}
+			case strings.Contains(fd.Message, "cannot tell which specific tag its latest is"),
+				strings.Contains(fd.Message, "moves with new releases"):
+				floating++
+				left[fd.Message]++
+			}
+		}
+	}
+	t.Logf("%d files, %d base images (FROM lines that are not scratch or a stage), %d floating, %d pinned", len(files), bases, floating, pinned)
+	keys := make([]string, 0, len(pairs))
+	for k := range pairs {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		return pairs[keys[i]] > pairs[keys[j]] || pairs[keys[i]] == pairs[keys[j]] && keys[i] < keys[j]
+	})
+	for _, k := range keys {
+		t.Logf("  %3d  %s", pairs[k], k)
+	}
+	var lk []string
+	for k, n := range left {
+		lk = append(lk, fmt.Sprintf("%3d  left floating: %s", n, k))
+	}
+	sort.Strings(lk)
+	for _, l := range lk {
+		t.Logf("  %s", l)
+	}
+}
