@@ -1,0 +1,299 @@
+package transform
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/docklean/docklean/parser"
+)
+
+func init() {
+	register(&Pass{Name: "alpine", Doc: alpineDoc, Run: runAlpine})
+}
+
+const alpineDoc = `Swap Debian, Ubuntu and Fedora-family stages to Alpine and translate their package commands to apk.
+
+A stage, together with every stage built FROM it, is converted as a whole or
+not at all. ubuntu:* and debian:* become alpine:3.N (--alpine-version);
+centos, fedora, rockylinux, almalinux, amazonlinux and UBI become alpine:3.N
+with yum/dnf/microdnf translated; official images with an Alpine variant keep
+their version (python:3.12-slim → python:3.12-alpine, node:20 →
+node:20-alpine), and only tags that exist are emitted. --platform, AS names,
+registry prefixes and ARG-selected bases (the ARG default is rewritten) are
+kept. "apt-get install -y --no-install-recommends a b" becomes "apk add
+--no-cache a' b'" with names from the curated Debian→Alpine table, in place:
+packages stay on their lines, comments stay; apt-get update/clean, rm -rf
+/var/lib/apt/lists/* and DEBIAN_FRONTEND go; upgrade becomes apk upgrade;
+remove/purge becomes apk del, and install-then-purge in one RUN becomes
+apk add --virtual .build-deps … apk del .build-deps. Version pins are dropped
+(reported). Package lists in $VARS are resolved through ARG/ENV or shell
+defaults and translated there. useradd/groupadd/usermod and Debian's
+adduser/addgroup become BusyBox adduser/addgroup with the same meaning, or
+keep their form with shadow added. bash is added when the stage uses it
+(SHELL, bash -c, [[, arrays, source, CMD bash). pip install on Alpine's own
+python gets --break-system-packages (PEP 668); python:*-alpine needs nothing.
+Refuses, leaving the stage as it was: a package with no Alpine equivalent;
+dpkg, apt-key, apt-mark, PPAs, /etc/apt edits, .deb/.rpm files, debconf,
+update-alternatives, locale-gen, vendor repository scripts, glibc-only
+downloads; package lists it cannot resolve; a digest-pinned base; an image
+with no Alpine variant of that version; a Windows file (# escape=` + "`" + `).`
+
+// runAlpine converts each tree of stages that share a base image.
+func runAlpine(u *Unit) {
+	doc := u.Doc
+	if doc.Escape == '`' {
+		line := 1
+		for _, d := range doc.Directives {
+			if d.Name == "escape" {
+				line = d.Line
+			}
+		}
+		u.Refused(line, "file left unchanged: it sets # escape=` (a Windows Dockerfile), which has no Alpine equivalent")
+		return
+	}
+	children := map[*parser.Stage][]*parser.Stage{}
+	var roots []*parser.Stage
+	for _, st := range doc.Stages {
+		if p := parentStage(doc, st); p != nil {
+			children[p] = append(children[p], st)
+		} else {
+			roots = append(roots, st)
+		}
+	}
+	for _, root := range roots {
+		tree := []*parser.Stage{root}
+		for i := 0; i < len(tree); i++ {
+			tree = append(tree, children[tree[i]]...)
+		}
+		sort.Slice(tree, func(i, j int) bool { return tree[i].Index < tree[j].Index })
+		convertTree(u, tree, parentsOf(doc, tree))
+	}
+}
+
+func parentsOf(doc *parser.Document, tree []*parser.Stage) map[*parser.Stage]*parser.Stage {
+	m := map[*parser.Stage]*parser.Stage{}
+	for _, st := range tree[1:] {
+		m[st] = parentStage(doc, st)
+	}
+	return m
+}
+
+// convertTree converts a root stage and the stages built on it, or refuses
+// them all.
+func convertTree(u *Unit, tree []*parser.Stage, parents map[*parser.Stage]*parser.Stage) {
+	root := tree[0]
+	base := baseOf(u.Doc, root, u.Opts.Alpine())
+	switch base.kind {
+	case baseSkip:
+		return
+	case baseUnknown:
+		for _, st := range tree {
+			if l := usesPackageManager(u.Doc, st); l > 0 {
+				u.Refused(l, "%s left unchanged: %s", stageName(root), base.reason)
+				return
+			}
+		}
+		return
+	case baseRefuse:
+		u.Refused(base.line, "%s left unchanged: %s", stageName(root), base.reason)
+		return
+	}
+	convs := map[*parser.Stage]*alpineStage{}
+	var failed []*alpineStage
+	for _, st := range tree {
+		s := newAlpineStage(u, st, base)
+		if p := parents[st]; p != nil {
+			s.inherit(convs[p])
+		}
+		s.convert()
+		convs[st] = s
+		if s.refusal != nil {
+			failed = append(failed, s)
+		}
+	}
+	if len(failed) > 0 {
+		for _, st := range tree {
+			s := convs[st]
+			switch {
+			case s.refusal != nil:
+				u.Refused(s.refusal.line, "%s left unchanged: %s", stageName(st), s.refusal.msg)
+			case st == root:
+				u.Refused(st.From.StartLine, "%s left unchanged: %s, built on it, cannot be converted (line %d)", stageName(st), stageName(failed[0].st), failed[0].refusal.line)
+			default:
+				u.Refused(st.From.StartLine, "%s left unchanged: it is built on %s, which stays as it is", stageName(st), stageName(root))
+			}
+		}
+		return
+	}
+	var msgs []alpineMsg
+	var inserts, edits []Edit
+	for _, e := range base.edits {
+		edits = append(edits, e)
+	}
+	msgs = append(msgs, base.changes...)
+	for _, st := range tree {
+		s := convs[st]
+		inserts = append(inserts, s.inserts...)
+		edits = append(edits, s.edits...)
+		msgs = append(msgs, s.changes...)
+	}
+	u.Apply(inserts) // before edits: an insertion at an offset where a deletion starts goes first
+	u.Apply(edits)
+	sort.SliceStable(msgs, func(i, j int) bool { return msgs[i].line < msgs[j].line })
+	for _, m := range msgs {
+		u.Changed(m.line, "%s", m.msg)
+	}
+	for _, st := range tree {
+		for _, m := range convs[st].notes {
+			u.Note(m.line, "%s", m.msg)
+		}
+	}
+}
+
+func stageName(st *parser.Stage) string {
+	if st.Name != "" {
+		return fmt.Sprintf("stage %q", st.Name)
+	}
+	return fmt.Sprintf("stage %d", st.Index)
+}
+
+// alpineStage collects the edits and findings that convert one stage; they
+// are applied only if nothing in its tree refuses.
+type alpineStage struct {
+	u       *Unit
+	doc     *parser.Document
+	st      *parser.Stage
+	family  string
+	release string
+	python  bool
+
+	edits, inserts []Edit
+	changes, notes []alpineMsg
+	refusal        *alpineMsg
+
+	has    map[string]bool // Alpine packages installed here or in the stages this one is built on
+	adds   []*apkAdd       // the apk add commands of this stage, in order
+	needs  []alpineNeed    // packages the stage needs (bash, shadow)
+	vars   map[string]*pkgVar
+	groups map[string]string // gid → name of the groups addgroup created
+}
+
+// alpineNeed is a package a stage needs from offset off on (len(src) for
+// run time).
+type alpineNeed struct {
+	pkg, why string
+	off      int
+}
+
+func newAlpineStage(u *Unit, st *parser.Stage, b alpineBase) *alpineStage {
+	return &alpineStage{u: u, doc: u.Doc, st: st, family: b.family, release: u.Opts.Alpine(), python: b.python,
+		has: map[string]bool{}, vars: map[string]*pkgVar{}, groups: map[string]string{}}
+}
+
+// inherit takes over what the parent stage installs and defines.
+func (s *alpineStage) inherit(p *alpineStage) {
+	for k := range p.has {
+		s.has[k] = true
+	}
+	for k, v := range p.groups {
+		s.groups[k] = v
+	}
+	for k, v := range p.vars {
+		if v.env {
+			s.vars[k] = v
+		}
+	}
+}
+
+func (s *alpineStage) refuse(line int, format string, args ...any) {
+	if s.refusal == nil {
+		s.refusal = &alpineMsg{line, fmt.Sprintf(format, args...)}
+	}
+}
+
+func (s *alpineStage) changed(line int, format string, args ...any) {
+	s.changes = append(s.changes, alpineMsg{line, fmt.Sprintf(format, args...)})
+}
+
+func (s *alpineStage) note(line int, format string, args ...any) {
+	s.notes = append(s.notes, alpineMsg{line, fmt.Sprintf(format, args...)})
+}
+
+func (s *alpineStage) need(pkg string, off int, why string) {
+	s.needs = append(s.needs, alpineNeed{pkg, why, off})
+}
+
+// convert walks the stage's instructions.
+func (s *alpineStage) convert() {
+	for _, in := range s.st.Instructions {
+		switch in.Keyword {
+		case "env", "arg":
+			s.envArg(in)
+		case "run":
+			s.run(in)
+		case "shell":
+			if len(in.Args) > 0 && isBash(in.Args[0]) {
+				s.need("bash", in.Start, fmt.Sprintf("SHELL on line %d runs bash", in.StartLine))
+			}
+		case "cmd", "entrypoint":
+			if usesBash(in) {
+				s.need("bash", len(s.doc.Src), fmt.Sprintf("%s on line %d runs bash", upper(in.Keyword), in.StartLine))
+			}
+		case "copy", "add":
+			for _, a := range in.Args {
+				if m := s.marker(a); m != "" {
+					s.refuse(in.StartLine, "%s", m)
+				}
+			}
+		}
+	}
+	s.placeNeeds()
+}
+
+// placeNeeds adds each needed package to the first apk add that runs before
+// it is needed, or inserts "RUN apk add --no-cache PKG" after FROM.
+func (s *alpineStage) placeNeeds() {
+	slices.SortStableFunc(s.needs, func(a, b alpineNeed) int { return a.off - b.off })
+	for _, n := range s.needs {
+		if s.has[n.pkg] {
+			continue
+		}
+		s.has[n.pkg] = true
+		var host *apkAdd
+		for _, a := range s.adds {
+			if a.start < n.off && a.last >= 0 {
+				host = a
+				break
+			}
+		}
+		if host != nil {
+			text := " " + n.pkg
+			ln := s.doc.LineOf(host.last)
+			if ind := s.doc.Indent(ln); ln > s.doc.LineOf(host.start) && strings.TrimSpace(string(s.doc.Src[s.doc.LineStart(ln):host.last])) == s.lastWord(host) {
+				text = " " + string(s.doc.Escape) + s.doc.EOL + ind + n.pkg // a package per line: a line of its own
+			}
+			s.inserts = append(s.inserts, Edit{host.last, host.last, text})
+			s.changed(s.doc.LineOf(host.start), "%s added to apk add: %s", n.pkg, n.why)
+			continue
+		}
+		from := s.st.From
+		at := s.doc.LineEnd(from.EndLine)
+		text := s.doc.Indent(from.StartLine) + "RUN apk add --no-cache " + n.pkg + s.doc.EOL
+		if at == len(s.doc.Src) && (at == 0 || s.doc.Src[at-1] != '\n') {
+			text = s.doc.EOL + text
+		}
+		s.inserts = append(s.inserts, Edit{at, at, text})
+		s.changed(from.StartLine, "RUN apk add --no-cache %s inserted after FROM: %s", n.pkg, n.why)
+	}
+}
+
+// lastWord is the text of the last package word of an apk add.
+func (s *alpineStage) lastWord(a *apkAdd) string {
+	i := a.last
+	for i > 0 && !strings.ContainsRune(" \t\n", rune(s.doc.Src[i-1])) {
+		i--
+	}
+	return string(s.doc.Src[i:a.last])
+}

@@ -1,0 +1,271 @@
+package transform
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/docklean/docklean/parser"
+)
+
+// Package-manager families a converted stage comes from.
+const (
+	famDebian = "debian"
+	famFedora = "fedora"
+)
+
+// baseKind says what the alpine pass can do with a stage's base image.
+type baseKind int
+
+const (
+	baseSkip    baseKind = iota // scratch, already Alpine: nothing to do, nothing to say
+	baseUnknown                 // not an image docklean knows: say why only if the stage needs converting
+	baseRefuse                  // a known image that cannot become Alpine
+	baseConvert
+)
+
+// alpineBase is the verdict on a root stage's base image.
+type alpineBase struct {
+	kind    baseKind
+	family  string // famDebian or famFedora when kind is baseConvert
+	python  bool   // the official python image: its pip is not externally managed
+	line    int    // where the reason applies
+	reason  string
+	edits   []Edit
+	changes []alpineMsg
+}
+
+// alpineMsg is a finding waiting for the stage's verdict.
+type alpineMsg struct {
+	line int
+	msg  string
+}
+
+// fedoraImages are the Fedora-family images (yum, dnf, microdnf) by
+// repository path, with or without a registry.
+var fedoraImages = map[string]bool{
+	"centos": true, "fedora": true, "rockylinux": true, "almalinux": true,
+	"oraclelinux": true, "amazonlinux": true, "rockylinux/rockylinux": true,
+	"centos/centos": true, "redhat/ubi8": true, "redhat/ubi9": true,
+	"redhat/ubi8-minimal": true, "redhat/ubi9-minimal": true,
+	"ubi8/ubi": true, "ubi8/ubi-minimal": true, "ubi9/ubi": true, "ubi9/ubi-minimal": true,
+	"ubi8": true, "ubi9": true, "ubi8-minimal": true, "ubi9-minimal": true,
+	"ubi10/ubi": true, "ubi10/ubi-minimal": true, "almalinux/9-base": true,
+}
+
+// alpineRef is an image reference split into its parts.
+type alpineRef struct {
+	prefix string // registry and namespace as written, "docker.io/library/" or ""
+	name   string // repository name without prefix, "python"
+	tag    string
+	digest string
+	// official is true for Docker Hub library images.
+	official bool
+}
+
+func parseAlpineRef(ref string) alpineRef {
+	var r alpineRef
+	ref, r.digest, _ = strings.Cut(ref, "@")
+	path := ref
+	if i := strings.LastIndex(ref, ":"); i > strings.LastIndex(ref, "/") {
+		path, r.tag = ref[:i], ref[i+1:]
+	}
+	registry := ""
+	if first, rest, ok := strings.Cut(path, "/"); ok && (strings.ContainsAny(first, ".:") || first == "localhost") {
+		registry, path = first, rest
+	}
+	hub := registry == "" || registry == "docker.io" || registry == "index.docker.io" || registry == "registry-1.docker.io"
+	lib, isLib := strings.CutPrefix(path, "library/")
+	switch {
+	case hub && isLib:
+		r.official, r.name = true, lib
+	case hub && !strings.Contains(path, "/"):
+		r.official, r.name = true, path
+	default:
+		r.name = path
+	}
+	r.prefix = strings.TrimSuffix(path, r.name)
+	if registry != "" {
+		r.prefix = registry + "/" + r.prefix
+	}
+	return r
+}
+
+var argRef = regexp.MustCompile(`\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))`)
+
+// metaArg is an ARG before the first FROM with a default value.
+type metaArg struct {
+	in    *parser.Instruction
+	value string // unquoted
+	raw   string // as written after NAME=
+}
+
+func metaArgs(doc *parser.Document) map[string]metaArg {
+	m := map[string]metaArg{}
+	for _, in := range doc.MetaArgs {
+		for _, a := range in.Args {
+			name, raw, ok := strings.Cut(a, "=")
+			if !ok {
+				continue
+			}
+			m[name] = metaArg{in: in, raw: raw, value: unquote(raw)}
+		}
+	}
+	return m
+}
+
+func unquote(s string) string {
+	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') && s[len(s)-1] == s[0] {
+		return s[1 : len(s)-1]
+	}
+	return s
+}
+
+// expandBase expands ${VAR} and $VAR in a FROM reference through the ARG
+// defaults before the first FROM, as buildkit does.
+func expandBase(doc *parser.Document, raw string) (string, error) {
+	args := metaArgs(doc)
+	var missing string
+	out := argRef.ReplaceAllStringFunc(raw, func(m string) string {
+		sub := argRef.FindStringSubmatch(m)
+		name := sub[1] + sub[3]
+		if a, ok := args[name]; ok && a.value != "" {
+			return a.value
+		}
+		if strings.Contains(m, "-") && sub[1] != "" {
+			return sub[2]
+		}
+		missing = name
+		return ""
+	})
+	if missing != "" {
+		return "", fmt.Errorf("ARG %s has no default", missing)
+	}
+	return out, nil
+}
+
+// parentStage returns the earlier stage a stage is built on, or nil when
+// its base is an image.
+func parentStage(doc *parser.Document, st *parser.Stage) *parser.Stage {
+	ref, err := expandBase(doc, st.Base)
+	if err != nil {
+		return nil
+	}
+	if p := doc.StageByName(ref); p != nil && p.Index < st.Index {
+		return p
+	}
+	return nil
+}
+
+// baseOf decides what happens to the base image of a root stage.
+func baseOf(doc *parser.Document, st *parser.Stage, release string) alpineBase {
+	line := st.From.StartLine
+	ref, err := expandBase(doc, st.Base)
+	if err != nil {
+		return alpineBase{kind: baseUnknown, line: line, reason: fmt.Sprintf("FROM %s: %v, so the base image is unknown", st.Base, err)}
+	}
+	if strings.EqualFold(ref, "scratch") {
+		return alpineBase{kind: baseSkip}
+	}
+	r := parseAlpineRef(ref)
+	b := alpineBase{kind: baseConvert, line: line, family: famDebian}
+	var newRef string
+	switch {
+	case r.official && (r.name == "ubuntu" || r.name == "debian"):
+		newRef = r.prefix + "alpine:" + release
+	case fedoraImages[r.name] && (r.official || r.prefix != ""):
+		b.family = famFedora
+		newRef = "alpine:" + release
+		if r.official {
+			newRef = r.prefix + newRef
+		}
+	case r.official && r.name == "busybox":
+		return alpineBase{kind: baseSkip}
+	case r.official:
+		tag, ok, reason := alpineImageTag(r.name, r.tag)
+		if !ok {
+			if reason == "already Alpine" {
+				return alpineBase{kind: baseSkip}
+			}
+			return alpineBase{kind: baseRefuse, line: line, reason: reason}
+		}
+		if r.name == "amazoncorretto" || strings.Contains(r.tag, "ubi") || strings.Contains(r.tag, "al2") || strings.Contains(r.tag, "oraclelinux") {
+			b.family = famFedora
+		}
+		b.python = r.name == "python"
+		newRef = r.prefix + r.name + ":" + tag
+	default:
+		return alpineBase{kind: baseUnknown, line: line, reason: fmt.Sprintf("%s is not an official image with an Alpine variant, so docklean cannot tell what it is built on", ref)}
+	}
+	if r.digest != "" {
+		return alpineBase{kind: baseRefuse, line: line, reason: fmt.Sprintf("the base %s is pinned by digest; docklean cannot know the digest of %s — drop the digest or convert by hand", ref, newRef)}
+	}
+	why := "the Alpine variant of the same version"
+	if !strings.Contains(newRef, r.name+":") || r.name == "ubuntu" || r.name == "debian" || b.family == famFedora && r.name != "amazoncorretto" {
+		why = "Alpine " + release + ", a base of a few MB"
+	}
+	if !strings.Contains(st.Base, "$") {
+		s, e, ok := fromImageSpan(doc, st.From, st.From.Args[0])
+		if !ok {
+			return alpineBase{kind: baseRefuse, line: line, reason: "docklean could not find the image in the FROM line"}
+		}
+		b.edits = append(b.edits, Edit{s, e, newRef})
+		b.changes = append(b.changes, alpineMsg{line, fmt.Sprintf("base %s → %s (%s)", ref, newRef, why)})
+		return b
+	}
+	return b.viaArgs(doc, st, ref, newRef, why)
+}
+
+// viaArgs rewrites a FROM that names its image through ARGs: the ARG default
+// when one ARG is the whole reference, else the FROM text around the ARGs
+// when their values survive in the new reference.
+func (b alpineBase) viaArgs(doc *parser.Document, st *parser.Stage, ref, newRef, why string) alpineBase {
+	line := st.From.StartLine
+	raw := st.Base
+	args := metaArgs(doc)
+	if m := argRef.FindStringSubmatch(raw); m != nil && m[0] == raw {
+		name := m[1] + m[3]
+		a := args[name]
+		for _, o := range doc.Stages {
+			if o != st && argRef.MatchString(o.Base) && strings.Contains(o.Base, name) {
+				return alpineBase{kind: baseRefuse, line: line, reason: fmt.Sprintf("ARG %s also selects the base of line %d; convert both by hand", name, o.From.StartLine)}
+			}
+		}
+		text := doc.Text(a.in)
+		i := strings.Index(text, name+"="+a.raw)
+		if i < 0 {
+			return alpineBase{kind: baseRefuse, line: line, reason: fmt.Sprintf("docklean could not find the default of ARG %s", name)}
+		}
+		start := a.in.Start + i + len(name) + 1
+		q := ""
+		if a.raw != a.value {
+			q = a.raw[:1]
+		}
+		b.edits = append(b.edits, Edit{start, start + len(a.raw), q + newRef + q})
+		b.changes = append(b.changes, alpineMsg{a.in.StartLine, fmt.Sprintf("ARG %s default %s → %s, the base of line %d (%s)", name, ref, newRef, line, why)})
+		return b
+	}
+	// Keep every ARG in place: find each value, in order, in the new reference.
+	var out strings.Builder
+	pos := 0
+	locs := argRef.FindAllStringSubmatchIndex(raw, -1)
+	for _, l := range locs {
+		m := raw[l[0]:l[1]]
+		v, _ := expandBase(doc, m)
+		i := strings.Index(newRef[pos:], v)
+		if v == "" || i < 0 {
+			return alpineBase{kind: baseRefuse, line: line, reason: fmt.Sprintf("FROM %s becomes %s, which the ARGs in it cannot express; write the FROM by hand", raw, newRef)}
+		}
+		out.WriteString(newRef[pos : pos+i])
+		out.WriteString(m)
+		pos += i + len(v)
+	}
+	out.WriteString(newRef[pos:])
+	s, e, ok := fromImageSpan(doc, st.From, st.From.Args[0])
+	if !ok {
+		return alpineBase{kind: baseRefuse, line: line, reason: "docklean could not find the image in the FROM line"}
+	}
+	b.edits = append(b.edits, Edit{s, e, out.String()})
+	b.changes = append(b.changes, alpineMsg{line, fmt.Sprintf("base %s → %s, written %s (%s; other ARG values must have an Alpine tag too)", ref, newRef, out.String(), why)})
+	return b
+}

@@ -1,0 +1,58 @@
+package transform
+
+import (
+	"path"
+	"slices"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// pip keeps a system-wide pip install working on Alpine's own python, which
+// is externally managed (PEP 668): it adds --break-system-packages. The
+// official python images keep their python in /usr/local without that
+// marker and need nothing; a pip from a virtual environment needs nothing.
+func (r *runConv) pip(c *syntax.CallExpr) {
+	s := r.s
+	if s.python {
+		return
+	}
+	args, _ := callArgs(c)
+	if len(args) < 2 {
+		return
+	}
+	prog := args[0]
+	sub := 1
+	if strings.HasPrefix(path.Base(prog), "python") {
+		if len(args) < 4 || args[1] != "-m" || (args[2] != "pip" && args[2] != "pip3") {
+			return
+		}
+		sub = 3
+	}
+	if dir := path.Dir(prog); strings.Contains(prog, "/") && dir != "/usr/bin" && dir != "/usr/local/bin" && dir != "/bin" {
+		return // a virtual environment's pip
+	}
+	for sub < len(args) && strings.HasPrefix(args[sub], "-") {
+		sub++
+	}
+	if sub >= len(args) || args[sub] != "install" {
+		return
+	}
+	for _, a := range args[sub:] {
+		flag, _, _ := strings.Cut(a, "=")
+		if slices.Contains([]string{"--break-system-packages", "--target", "-t", "--prefix", "--root"}, flag) {
+			return
+		}
+	}
+	for _, v := range []string{"VIRTUAL_ENV", "PIP_BREAK_SYSTEM_PACKAGES"} {
+		if s.vars[v] != nil {
+			return
+		}
+	}
+	if p := s.vars["PATH"]; p != nil && strings.Contains(p.value, "venv") || strings.Contains(r.sh.Text, "bin/activate") {
+		return
+	}
+	_, end := r.span(c.Args[sub])
+	r.edits = append(r.edits, Edit{end, end, " --break-system-packages"})
+	s.changed(r.line(c), "pip install gets --break-system-packages: Alpine's python is externally managed (PEP 668), so a system-wide pip install fails without it")
+}

@@ -1,0 +1,476 @@
+package transform
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// pmSyntax describes a source package manager's command line.
+type pmSyntax struct {
+	argOpts  map[string]bool   // options that take the next word as their value
+	okOpt    *regexp.Regexp    // options that can be dropped on Alpine
+	subs     map[string]string // subcommand → "add", "del", "upgrade" or why it is dropped
+	toAlpine func(pkg, release string) ([]string, bool)
+}
+
+var aptSyntax = &pmSyntax{
+	argOpts: map[string]bool{"-o": true, "-t": true, "--target-release": true, "--option": true},
+	okOpt: regexp.MustCompile(`^(-[qyfmV]+|-o|-t|--(yes|assume-yes|quiet|no-install-recommends|no-install-suggests|fix-missing|fix-broken|` +
+		`allow-unauthenticated|allow-downgrades|allow-change-held-packages|allow-remove-essential|force-yes|auto-remove|autoremove|purge|` +
+		`no-upgrade|show-progress|verbose-versions|ignore-missing|target-release|option|default-release)|--(quiet|option|target-release|default-release)=.*|-o=.*|-q=.*)$`),
+	subs: map[string]string{
+		"update": "apk add --no-cache fetches the package index itself", "clean": "apk add --no-cache leaves no cache",
+		"autoclean": "apk add --no-cache leaves no cache", "autoremove": "apk removes unneeded dependencies with apk del",
+		"install": "add", "remove": "del", "purge": "del",
+		"upgrade": "upgrade", "dist-upgrade": "upgrade", "full-upgrade": "upgrade",
+	},
+	toAlpine: debianToAlpine,
+}
+
+var yumSyntax = &pmSyntax{
+	argOpts: map[string]bool{"-x": true, "--exclude": true, "--setopt": true, "--enablerepo": true, "--disablerepo": true},
+	okOpt: regexp.MustCompile(`^(-[yq]+|-x|--(assumeyes|quiet|nodocs|nogpgcheck|allowerasing|best|nobest|noplugins|refresh|skip-broken|setopt|` +
+		`enablerepo|disablerepo|exclude|skip-unavailable)|--(setopt|disableplugin|enablerepo|disablerepo|exclude|disableexcludes|releasever|installonly-limit)=.*)$`),
+	subs: map[string]string{
+		"makecache": "apk add --no-cache fetches the package index itself", "clean": "apk add --no-cache leaves no cache",
+		"autoremove": "apk removes unneeded dependencies with apk del",
+		"install":    "add", "remove": "del", "erase": "del", "update": "upgrade", "upgrade": "upgrade",
+	},
+	toAlpine: fedoraToAlpine,
+}
+
+// apkAdd is an apk add this pass writes: a RUN's install command.
+type apkAdd struct {
+	start     int // file offset of the command
+	headStart int // the words replaced by "apk add --no-cache"
+	headEnd   int
+	last      int // end of the last package word that stays, -1 if none
+	virtual   string
+	debs      []string // the source package words, to match a later purge
+	line      int
+	deleted   bool
+}
+
+// pkgCmd translates an apt-get/apt/yum/dnf/microdnf command.
+func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
+	s := r.s
+	prog, _ := wordLit(c.Args[0])
+	prog = path.Base(prog)
+	sub, firstPkg := "", -1
+	var pkgs, late []int
+	for i := 1; i < len(c.Args); i++ {
+		r.done[c.Args[i]] = true
+		w, lit := wordLit(c.Args[i])
+		switch {
+		case lit && strings.HasPrefix(w, "-"):
+			if !sx.okOpt.MatchString(w) {
+				s.refuse(r.line(c.Args[i]), "%s option %s has no apk equivalent", prog, w)
+				return
+			}
+			if firstPkg >= 0 {
+				late = append(late, i)
+			}
+			if sx.argOpts[w] && i+1 < len(c.Args) {
+				i++
+				r.done[c.Args[i]] = true
+				if firstPkg >= 0 {
+					late = append(late, i)
+				}
+			}
+		case sub == "":
+			if !lit {
+				s.refuse(r.line(c), "%s runs a subcommand docklean cannot read", prog)
+				return
+			}
+			sub = w
+		default:
+			if firstPkg < 0 {
+				firstPkg = i
+			}
+			pkgs = append(pkgs, i)
+		}
+	}
+	action, known := sx.subs[sub]
+	if !known {
+		s.refuse(r.line(c), "%s %s has no apk equivalent", prog, sub)
+		return
+	}
+	if action == "del" || action == "add" {
+		if len(pkgs) == 0 {
+			s.refuse(r.line(c), "%s %s without package names", prog, sub)
+			return
+		}
+	} else if sub == "autoremove" && len(pkgs) > 0 {
+		action = "del"
+	}
+	r.dropAssigns(c)
+	line := r.line(c)
+	first, _ := r.span(c.Args[0])
+	_, lastEnd := r.span(c.Args[len(c.Args)-1])
+	switch action {
+	case "add", "del":
+	case "upgrade":
+		if len(pkgs) > 0 {
+			s.refuse(line, "%s %s of single packages has no apk equivalent", prog, sub)
+			return
+		}
+		r.edits = append(r.edits, Edit{first, lastEnd, "apk upgrade --no-cache"})
+		s.changed(line, "%s %s → apk upgrade --no-cache", prog, sub)
+		return
+	default:
+		r.del[st] = fmt.Sprintf("%s %s removed (%s)", prog, sub, action)
+		return
+	}
+	debs := r.pkgWords(c, pkgs)
+	if action == "del" {
+		for _, a := range r.adds {
+			if a.virtual == "" && !a.deleted && slices.Equal(a.debs, debs) {
+				a.virtual = ".build-deps"
+				if n := len(slices.DeleteFunc(slices.Clone(r.s.adds), func(b *apkAdd) bool { return b.virtual == "" })); n > 1 {
+					a.virtual = fmt.Sprintf(".build-deps-%d", n)
+				}
+				r.edits = append(r.edits, Edit{first, lastEnd, "apk del " + a.virtual})
+				s.changed(line, "%s %s → apk del %s (the packages installed as %s on line %d)", prog, sub, a.virtual, a.virtual, a.line)
+				return
+			}
+		}
+	}
+	outs, ok := r.translate(c, pkgs, sx)
+	if !ok {
+		return
+	}
+	keep := false
+	lastKept := -1
+	for _, o := range outs {
+		if !o.del {
+			keep = true
+			lastKept = o.idx
+		}
+	}
+	verb := "apk add --no-cache"
+	if action == "del" {
+		verb = "apk del"
+	}
+	if !keep {
+		r.del[st] = fmt.Sprintf("%s %s removed: none of its packages is needed on Alpine", prog, sub)
+		return
+	}
+	var dels []int
+	for _, o := range outs {
+		if o.del {
+			dels = append(dels, o.idx)
+		} else if o.text != "" {
+			s, e := r.span(c.Args[o.idx])
+			r.edits = append(r.edits, Edit{s, e, o.text})
+		}
+	}
+	dels = append(dels, late...)
+	slices.Sort(dels)
+	r.deleteWords(c, dels)
+	headEnd := lastEnd
+	if firstPkg > 0 {
+		_, headEnd = r.span(c.Args[firstPkg-1])
+	}
+	if action == "del" {
+		r.edits = append(r.edits, Edit{first, headEnd, verb})
+		s.changed(line, "%s %s → %s", prog, sub, verb)
+		return
+	}
+	_, last := r.span(c.Args[lastKept])
+	a := &apkAdd{start: first, headStart: first, headEnd: headEnd, last: last, debs: debs, line: line}
+	r.adds = append(r.adds, a)
+	s.adds = append(s.adds, a)
+	for _, n := range outNames(outs) {
+		s.has[n] = true
+	}
+	s.changed(line, "%s %s → apk add --no-cache (Alpine's package manager; no package index is left in the layer)", prog, sub)
+}
+
+// dropAssigns removes DEBIAN_FRONTEND=... prefixes of a command.
+func (r *runConv) dropAssigns(c *syntax.CallExpr) {
+	for _, a := range c.Assigns {
+		if !debianEnv[a.Name.Value] {
+			continue
+		}
+		start, end := r.span(a)
+		for end < len(r.s.doc.Src) && (r.s.doc.Src[end] == ' ' || r.s.doc.Src[end] == '\t') {
+			end++
+		}
+		r.edits = append(r.edits, Edit{start, end, ""})
+		r.s.changed(r.line(a), "%s= prefix removed (apk never prompts)", a.Name.Value)
+	}
+}
+
+// pkgWords returns the package words of a command as written, for
+// matching an install with the purge that undoes it.
+func (r *runConv) pkgWords(c *syntax.CallExpr, idx []int) []string {
+	var out []string
+	for _, i := range idx {
+		if v, ok := wordLit(c.Args[i]); ok {
+			out = append(out, v)
+		} else {
+			s, e := r.span(c.Args[i])
+			out = append(out, string(r.s.doc.Src[s:e]))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// pkgOut is what becomes of one package word.
+type pkgOut struct {
+	idx   int
+	del   bool
+	text  string   // replacement, "" to keep the word
+	names []string // the Alpine names it stands for
+}
+
+func outNames(outs []pkgOut) []string {
+	var n []string
+	for _, o := range outs {
+		n = append(n, o.names...)
+	}
+	return n
+}
+
+var varWord = regexp.MustCompile(`^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$`)
+
+// translate maps each package word; a word that is a variable is resolved
+// and its definition rewritten.
+func (r *runConv) translate(c *syntax.CallExpr, idx []int, sx *pmSyntax) ([]pkgOut, bool) {
+	s := r.s
+	seen := map[string]bool{}
+	var outs []pkgOut
+	for _, i := range idx {
+		w := c.Args[i]
+		line := r.line(w)
+		lit, ok := wordLit(w)
+		if !ok {
+			ws, we := r.span(w)
+			text := strings.Trim(string(s.doc.Src[ws:we]), `"`)
+			m := varWord.FindStringSubmatch(text)
+			if m == nil {
+				s.refuse(line, "the package list %s is computed; docklean translates names it can read", text)
+				return nil, false
+			}
+			v := r.locals[m[1]]
+			if v == nil {
+				v = s.vars[m[1]]
+			}
+			if v == nil {
+				s.refuse(line, "the package list $%s has no default in the stage's ARG/ENV or earlier in the RUN", m[1])
+				return nil, false
+			}
+			var names []string
+			for _, p := range strings.Fields(v.value) {
+				n, ok := r.mapPkg(p, v.line, sx, seen)
+				if !ok {
+					return nil, false
+				}
+				names = append(names, n...)
+			}
+			if len(names) == 0 {
+				s.refuse(line, "none of the packages in $%s is needed on Alpine; remove the variable", m[1])
+				return nil, false
+			}
+			if !v.rewritten {
+				v.rewritten = true
+				text := strings.Join(names, " ")
+				if text != v.value {
+					if v.bare && len(names) > 1 {
+						text = `"` + text + `"`
+					}
+					r.edits = append(r.edits, Edit{v.start, v.end, text})
+					s.changed(v.line, "$%s holds the packages of line %d: %s → %s", m[1], line, v.value, strings.Join(names, " "))
+				}
+			}
+			outs = append(outs, pkgOut{idx: i, names: names})
+			continue
+		}
+		names, ok := r.mapPkg(lit, line, sx, seen)
+		if !ok {
+			return nil, false
+		}
+		o := pkgOut{idx: i, names: names, del: len(names) == 0}
+		if !o.del && (len(names) != 1 || names[0] != lit) {
+			o.text = strings.Join(names, " ")
+		}
+		outs = append(outs, o)
+	}
+	return outs, true
+}
+
+// mapPkg maps one package as written (pins and architectures included) to
+// the Alpine names not yet in seen, reporting each change.
+func (r *runConv) mapPkg(word string, line int, sx *pmSyntax, seen map[string]bool) ([]string, bool) {
+	s := r.s
+	name := word
+	if i := strings.IndexAny(name, "=/"); i >= 0 {
+		name = name[:i]
+	}
+	name, _, _ = strings.Cut(name, ":")
+	if strings.ContainsAny(name, "*?[]{}$") || name == "" {
+		s.refuse(line, "package pattern %s cannot be translated; name the packages", word)
+		return nil, false
+	}
+	alp, ok := sx.toAlpine(name, s.release)
+	if !ok {
+		s.refuse(line, "package %s has no Alpine equivalent in %s", name, s.release)
+		return nil, false
+	}
+	if name != word {
+		s.changed(line, "%s → %s: the version pin or suffix names a %s build, which means nothing to apk", word, name, s.family)
+	}
+	var out []string
+	for _, a := range alp {
+		if !seen[a] {
+			seen[a] = true
+			out = append(out, a)
+		}
+	}
+	switch {
+	case len(alp) == 0:
+		s.changed(line, "package %s dropped: not needed on Alpine", name)
+	case len(out) == 0:
+		s.changed(line, "package %s dropped: %s is already in the list", name, strings.Join(alp, " "))
+	case len(out) != 1 || out[0] != name:
+		s.changed(line, "package %s → %s (Alpine's name)", name, strings.Join(out, " "))
+	}
+	return out, true
+}
+
+// deleteWords removes the words at the given indices of c, grouping
+// neighbours so that a package per line loses its whole line.
+func (r *runConv) deleteWords(c *syntax.CallExpr, idx []int) {
+	for k := 0; k < len(idx); k++ {
+		j := k
+		for j+1 < len(idx) && idx[j+1] == idx[j]+1 {
+			j++
+		}
+		start, _ := r.span(c.Args[idx[k]])
+		_, end := r.span(c.Args[idx[j]])
+		_, prev := r.span(c.Args[idx[k]-1])
+		r.edits = append(r.edits, deleteSpan(r.s.doc, start, end, prev))
+		k = j
+	}
+}
+
+// emit writes the head of an apk add once its --virtual name is known.
+func (a *apkAdd) emit(r *runConv) {
+	text := "apk add --no-cache"
+	if a.virtual != "" {
+		text += " --virtual " + a.virtual
+		r.s.changed(a.line, "packages installed as %s so that apk del removes them together", a.virtual)
+	}
+	r.edits = append(r.edits, Edit{a.headStart, a.headEnd, text})
+}
+
+// pmPaths are the caches and state of apt, dpkg, yum and dnf.
+var pmPaths = []string{"/var/lib/apt", "/var/cache/apt", "/var/cache/debconf", "/var/log/apt", "/var/log/dpkg.log",
+	"/var/cache/yum", "/var/cache/dnf", "/var/lib/dnf", "/var/log/yum.log", "/var/log/dnf", "/var/lib/yum"}
+
+// rm drops the package-manager paths of an rm command, or the command.
+func (r *runConv) rm(st *syntax.Stmt, c *syntax.CallExpr) {
+	var pm []int
+	others := 0
+	for i := 1; i < len(c.Args); i++ {
+		v, ok := wordLit(c.Args[i])
+		switch {
+		case ok && strings.HasPrefix(v, "-"):
+		case ok && slices.ContainsFunc(pmPaths, func(p string) bool {
+			return v == p || strings.HasPrefix(v, p+"/") || strings.HasPrefix(v, p+"*") || strings.HasPrefix(v, p+".")
+		}):
+			pm = append(pm, i)
+		default:
+			others++
+		}
+	}
+	if len(pm) == 0 {
+		return
+	}
+	var paths []string
+	for _, i := range pm {
+		v, _ := wordLit(c.Args[i])
+		paths = append(paths, v)
+	}
+	why := fmt.Sprintf("rm of %s removed (Alpine has no such cache; apk add --no-cache leaves none)", strings.Join(paths, " "))
+	if others == 0 {
+		r.del[st] = why
+		return
+	}
+	r.deleteWords(c, pm)
+	r.s.changed(r.line(c), "%s", why)
+}
+
+// debianOnly says why a command has no place on Alpine, or "".
+func debianOnly(cmd, family string) string {
+	switch {
+	case strings.HasPrefix(cmd, "dpkg"):
+		return cmd + " is Debian's package tool; Alpine has no dpkg"
+	case cmd == "apt-key" || cmd == "apt-mark" || cmd == "apt-cache" || cmd == "apt-config":
+		return cmd + " manages Debian's package state; apk has no equivalent"
+	case cmd == "add-apt-repository" || cmd == "apt-add-repository":
+		return cmd + " adds a PPA or Debian repository; Alpine packages come from its own repositories"
+	case strings.HasPrefix(cmd, "debconf"):
+		return cmd + " configures Debian packages; Alpine has no debconf"
+	case cmd == "update-alternatives" || cmd == "alternatives":
+		return cmd + ": Alpine has no alternatives system"
+	case cmd == "locale-gen" || cmd == "update-locale" || cmd == "localedef":
+		return cmd + " builds glibc locales; musl has no locale-gen (use musl-locales and ENV LANG by hand)"
+	case cmd == "lsb_release":
+		return "lsb_release does not exist on Alpine"
+	case cmd == "update-rc.d" || cmd == "invoke-rc.d" || cmd == "gdebi":
+		return cmd + " is Debian-only"
+	case cmd == "rpm" || cmd == "rpmkeys" || cmd == "yum-config-manager" || cmd == "subscription-manager" || cmd == "update-crypto-policies":
+		if family == famFedora {
+			return cmd + " is Fedora/RHEL machinery; Alpine has no equivalent"
+		}
+	}
+	return ""
+}
+
+var (
+	debianMarkers = []struct{ re, why string }{
+		{`/etc/apt\b`, "it edits /etc/apt (Debian repository configuration)"},
+		{`\.deb\b`, "it installs a .deb file"},
+		{`\bppa:`, "it adds a PPA"},
+		{`deb\.nodesource\.com|script\.deb\.sh|packages\.microsoft\.com/(config/)?(debian|ubuntu)|download\.docker\.com/linux/(debian|ubuntu)|apt\.llvm\.org|apt\.postgresql\.org|dl\.yarnpkg\.com/debian|repo\.mongodb\.org/apt|packages\.cloud\.google\.com/apt|get\.docker\.com`,
+			"it runs a vendor's Debian repository setup"},
+	}
+	fedoraMarkers = []struct{ re, why string }{
+		{`/etc/yum\.repos\.d|/etc/dnf\b`, "it edits the yum/dnf repository configuration"},
+		{`\.rpm\b`, "it installs an .rpm file"},
+		{`rpm\.nodesource\.com|script\.rpm\.sh|packages\.microsoft\.com/(config/)?(rhel|centos|fedora)|download\.docker\.com/linux/(centos|fedora|rhel)`, "it runs a vendor's RPM repository setup"},
+	}
+	glibcDownload = regexp.MustCompile(`https?://\S*(linux-gnu|manylinux|glibc|nodejs\.org/dist/|awscli-exe-linux|Miniconda|Miniforge|Mambaforge|Anaconda3)\S*`)
+	markerRes     = map[string]*regexp.Regexp{}
+)
+
+func init() {
+	for _, m := range append(slices.Clone(debianMarkers), fedoraMarkers...) {
+		markerRes[m.re] = regexp.MustCompile(m.re)
+	}
+}
+
+// marker says why text (a RUN's shell text, a COPY argument) ties the stage
+// to its distribution, or "".
+func (s *alpineStage) marker(text string) string {
+	ms := debianMarkers
+	if s.family == famFedora {
+		ms = fedoraMarkers
+	}
+	for _, m := range ms {
+		if f := markerRes[m.re].FindString(text); f != "" {
+			return fmt.Sprintf("%s (%s), which has no Alpine equivalent", m.why, f)
+		}
+	}
+	if f := glibcDownload.FindString(text); f != "" {
+		return fmt.Sprintf("it downloads a glibc build (%s) that will not run on musl", f)
+	}
+	return ""
+}

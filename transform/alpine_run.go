@@ -1,0 +1,491 @@
+package transform
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/docklean/docklean/parser"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// debianEnv are variables that only mean something to apt and debconf.
+var debianEnv = map[string]bool{"DEBIAN_FRONTEND": true, "DEBCONF_NONINTERACTIVE_SEEN": true, "APT_KEY_DONT_WARN_ON_DANGEROUS_USAGE": true}
+
+// pkgVar is an ARG, ENV or shell variable whose value may be a package list.
+type pkgVar struct {
+	value      string
+	start, end int  // file span of the value, inside its quotes
+	bare       bool // written without quotes
+	line       int
+	env        bool // ENV (inherited by child stages)
+	rewritten  bool
+}
+
+// envArg drops Debian-only variables and records defaults that may hold
+// package lists.
+func (s *alpineStage) envArg(in *parser.Instruction) {
+	text := s.doc.Text(in)
+	type kv struct{ k, raw string }
+	var kvs []kv
+	if in.Keyword == "arg" {
+		for _, a := range in.Args {
+			k, v, _ := strings.Cut(a, "=")
+			kvs = append(kvs, kv{k, v})
+		}
+	} else {
+		for i := 0; i+2 < len(in.Args)+1 && i+1 < len(in.Args); i += 3 {
+			kvs = append(kvs, kv{in.Args[i], in.Args[i+1]})
+		}
+	}
+	var drop []int
+	for _, p := range kvs {
+		if debianEnv[p.k] {
+			drop = append(drop, strings.Index(text, p.k))
+			continue
+		}
+		i := strings.Index(text, p.k+"="+p.raw)
+		if i < 0 || p.raw == "" {
+			continue
+		}
+		start := in.Start + i + len(p.k) + 1
+		v := &pkgVar{value: unquote(p.raw), start: start, end: start + len(p.raw), line: in.StartLine, env: in.Keyword == "env", bare: true}
+		if v.value != p.raw {
+			v.start, v.end, v.bare = start+1, v.end-1, false
+		}
+		s.vars[p.k] = v
+	}
+	if len(drop) == 0 {
+		return
+	}
+	if len(drop) == len(kvs) {
+		s.edits = append(s.edits, deleteLines(s.doc, in.StartLine, in.EndLine))
+		s.changed(in.StartLine, "%s %s removed (apk never prompts)", upper(in.Keyword), kvs[0].k)
+		return
+	}
+	for _, i := range drop {
+		if i < 0 {
+			s.refuse(in.StartLine, "docklean could not find the Debian-only variable in this %s", upper(in.Keyword))
+			return
+		}
+		j := i
+		for j < len(text) && !strings.ContainsRune(" \t\r\n", rune(text[j])) {
+			j++
+		}
+		s.edits = append(s.edits, deleteSpan(s.doc, in.Start+i, in.Start+j, -1))
+		s.changed(s.doc.LineOf(in.Start+i), "%s removed from %s (apk never prompts)", text[i:j], upper(in.Keyword))
+	}
+}
+
+// runConv converts one shell-form RUN.
+type runConv struct {
+	s      *alpineStage
+	in     *parser.Instruction
+	sh     *parser.Shell
+	edits  []Edit
+	del    map[*syntax.Stmt]string // statements to remove, with the reason
+	done   map[*syntax.Word]bool   // words handled by a translation
+	adds   []*apkAdd
+	locals map[string]*pkgVar
+	bashAt int // offset of the first bash use in this RUN, -1 if none
+}
+
+func (s *alpineStage) run(in *parser.Instruction) {
+	if in.Shell == nil {
+		s.opaqueRun(in)
+		return
+	}
+	if in.Shell.Err != nil || !in.Shell.Mapped() {
+		if l := usesPackageManager(s.doc, s.st); l == in.StartLine {
+			s.refuse(in.StartLine, "this RUN is not shell docklean can parse")
+		}
+		return
+	}
+	for _, f := range in.Flags {
+		if strings.HasPrefix(f, "--mount=") && strings.Contains(f, "type=cache") && (strings.Contains(f, "/var/cache/apt") || strings.Contains(f, "/var/lib/apt")) {
+			s.refuse(in.StartLine, "the RUN mounts an apt cache (%s); drop the mount or convert by hand", f)
+		}
+	}
+	if m := s.marker(in.Shell.Text); m != "" {
+		s.refuse(in.StartLine, "%s", m)
+		return
+	}
+	r := &runConv{s: s, in: in, sh: in.Shell, del: map[*syntax.Stmt]string{}, done: map[*syntax.Word]bool{}, locals: map[string]*pkgVar{}, bashAt: -1}
+	syntax.Walk(r.sh.File, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.Stmt:
+			switch c := n.Cmd.(type) {
+			case *syntax.CallExpr:
+				r.call(n, c)
+			case *syntax.DeclClause:
+				r.decl(n, c)
+			}
+		case *syntax.TestClause:
+			r.bash(n, "[[ ]] is a bash test")
+		case *syntax.ArrayExpr:
+			r.bash(n, "it uses a bash array")
+		case *syntax.ProcSubst:
+			r.bash(n, "it uses bash process substitution")
+		case *syntax.Word:
+			if v, ok := wordLit(n); ok && !r.done[n] && isPackageManager(v) {
+				r.s.refuse(r.line(n), "%s is used in a way docklean cannot translate", v)
+			}
+		}
+		return true
+	})
+	if s.refusal != nil {
+		return
+	}
+	r.finish()
+}
+
+func (r *runConv) line(n syntax.Node) int {
+	start, _ := r.sh.Span(n)
+	return r.s.doc.LineOf(start)
+}
+
+func (r *runConv) span(n syntax.Node) (int, int) { return r.sh.Span(n) }
+
+func (r *runConv) bash(n syntax.Node, why string) {
+	start, _ := r.span(n)
+	r.s.need("bash", start, fmt.Sprintf("the RUN on line %d calls bash: %s", r.in.StartLine, why))
+}
+
+// decl handles export/declare statements: export DEBIAN_FRONTEND=... goes.
+func (r *runConv) decl(st *syntax.Stmt, d *syntax.DeclClause) {
+	if len(d.Args) == 0 {
+		return
+	}
+	for _, a := range d.Args {
+		if a.Name == nil || !debianEnv[a.Name.Value] {
+			if d.Variant.Value != "export" {
+				r.bash(d, d.Variant.Value+" is a bash builtin")
+			}
+			return
+		}
+	}
+	r.del[st] = fmt.Sprintf("%s %s removed (apk never prompts)", d.Variant.Value, d.Args[0].Name.Value)
+}
+
+// call dispatches one simple command.
+func (r *runConv) call(st *syntax.Stmt, c *syntax.CallExpr) {
+	if len(c.Args) == 0 {
+		for _, a := range c.Assigns {
+			if a.Value != nil {
+				if v, ok := wordLit(a.Value); ok {
+					start, end := r.span(a.Value)
+					bare := true
+					if len(a.Value.Parts) == 1 {
+						switch a.Value.Parts[0].(type) {
+						case *syntax.DblQuoted, *syntax.SglQuoted:
+							start, end, bare = start+1, end-1, false
+						}
+					}
+					r.locals[a.Name.Value] = &pkgVar{value: v, start: start, end: end, bare: bare, line: r.line(a)}
+				}
+			}
+		}
+		return
+	}
+	name, ok := wordLit(c.Args[0])
+	if !ok {
+		return
+	}
+	base := path.Base(name)
+	r.done[c.Args[0]] = true
+	if reason := debianOnly(base, r.s.family); reason != "" {
+		r.s.refuse(r.line(c), "%s", reason)
+		return
+	}
+	switch base {
+	case "apt-get", "apt", "aptitude":
+		if r.s.family != famDebian {
+			r.s.refuse(r.line(c), "%s in a %s-family stage", base, r.s.family)
+			return
+		}
+		r.pkgCmd(st, c, aptSyntax)
+	case "yum", "dnf", "microdnf":
+		if r.s.family != famFedora {
+			r.s.refuse(r.line(c), "%s in a %s-family stage", base, r.s.family)
+			return
+		}
+		r.pkgCmd(st, c, yumSyntax)
+	case "rm":
+		r.rm(st, c)
+	case "useradd", "groupadd", "usermod", "adduser", "addgroup", "groupmod", "userdel", "groupdel":
+		r.user(st, c, base)
+	case "pip", "pip3", "python", "python3":
+		r.pip(c)
+	case "bash":
+		r.bash(c, "bash is called")
+	case "source":
+		r.bash(c, "source is a bash builtin")
+	default:
+		if strings.HasPrefix(base, "pip3.") || strings.HasPrefix(base, "python3.") {
+			r.pip(c)
+		}
+	}
+}
+
+// finish turns the statements to remove into edits and records the RUN's
+// edits in the stage.
+func (r *runConv) finish() {
+	s := r.s
+	for _, a := range r.adds {
+		a.emit(r)
+	}
+	var dels []Edit
+	if len(r.del) > 0 {
+		leaves := flattenAnd(r.sh.File)
+		isLeaf := map[*syntax.Stmt]bool{}
+		for _, l := range leaves {
+			isLeaf[l] = true
+		}
+		for st, why := range r.del {
+			if !isLeaf[st] {
+				s.refuse(r.line(st), "a command to remove sits inside a compound command (if, ||, a pipe, a subshell); convert by hand")
+				return
+			}
+			_ = why
+		}
+		all := true
+		for _, l := range leaves {
+			all = all && r.del[l] != ""
+		}
+		if all {
+			dels = append(dels, deleteLines(s.doc, r.in.StartLine, r.in.EndLine))
+		} else {
+			dels = r.deleteLeaves(leaves)
+		}
+		for _, l := range leaves {
+			if why := r.del[l]; why != "" {
+				s.changed(r.line(l), "%s", why)
+			}
+		}
+	}
+	for _, e := range r.edits {
+		inside := false
+		for _, d := range dels {
+			inside = inside || e.Start >= d.Start && e.End <= d.End
+		}
+		if !inside {
+			s.edits = append(s.edits, e)
+		}
+	}
+	s.edits = append(s.edits, dels...)
+}
+
+// flattenAnd returns the top-level statements of a shell file with && chains
+// split into their commands.
+func flattenAnd(f *syntax.File) []*syntax.Stmt {
+	var out []*syntax.Stmt
+	var walk func(st *syntax.Stmt)
+	walk = func(st *syntax.Stmt) {
+		if b, ok := st.Cmd.(*syntax.BinaryCmd); ok && b.Op == syntax.AndStmt && !st.Negated && !st.Background && len(st.Redirs) == 0 {
+			walk(b.X)
+			walk(b.Y)
+			return
+		}
+		out = append(out, st)
+	}
+	for _, st := range f.Stmts {
+		walk(st)
+	}
+	return out
+}
+
+var commentLine = regexp.MustCompile(`(?m)^[ \t]*#`)
+
+// deleteLeaves removes runs of consecutive leaves marked for deletion,
+// with the && or ; joining them, keeping comment lines.
+func (r *runConv) deleteLeaves(leaves []*syntax.Stmt) []Edit {
+	doc := r.s.doc
+	var out []Edit
+	for i := 0; i < len(leaves); i++ {
+		if r.del[leaves[i]] == "" {
+			continue
+		}
+		j := i
+		for j+1 < len(leaves) && r.del[leaves[j+1]] != "" {
+			j++
+		}
+		start, _ := r.span(leaves[i])
+		_, end := r.span(leaves[j])
+		if j+1 < len(leaves) {
+			next, _ := r.span(leaves[j+1])
+			if !commentLine.Match(doc.Src[start:next]) {
+				out = append(out, Edit{start, next, ""})
+			} else {
+				// keep the comment lines: drop the commands and their operator
+				e := skipBlanks(doc, end)
+				opStart, opEnd := operatorAfter(doc, end, next)
+				if opStart == e {
+					out = append(out, Edit{start, skipBlanks(doc, opEnd), ""})
+				} else {
+					out = append(out, Edit{start, e, ""}, Edit{opStart, skipBlanks(doc, opEnd), ""})
+				}
+			}
+		} else {
+			_, prev := r.span(leaves[i-1])
+			if !commentLine.Match(doc.Src[prev:end]) {
+				out = append(out, Edit{prev, end, ""})
+			} else {
+				// end the RUN after prev; the comment lines stay after it
+				opStart, _ := operatorAfter(doc, prev, start)
+				first := doc.LineOf(start)
+				if doc.LineOf(opStart) != doc.LineOf(prev) {
+					first = doc.LineOf(opStart)
+				}
+				ls := doc.LineStart(first)
+				lead := strings.TrimSpace(string(doc.Src[ls:start]))
+				el := doc.LineOf(end)
+				if lead != "" && lead != "&&" && lead != ";" || strings.TrimSpace(string(doc.Src[end:doc.LineStart(el)+len(doc.Line(el))])) != "" {
+					r.s.refuse(doc.LineOf(start), "docklean cannot remove this command and keep the comments around it; convert by hand")
+					return nil
+				}
+				pl := doc.LineOf(prev)
+				out = append(out, Edit{prev, doc.LineStart(pl) + len(strings.TrimRight(doc.Line(pl), "\r")), ""})
+				out = append(out, Edit{ls, doc.LineEnd(el), ""})
+			}
+		}
+		i = j
+	}
+	return out
+}
+
+// skipBlanks returns the offset of the first byte at or after off that is
+// not a space or tab.
+func skipBlanks(doc *parser.Document, off int) int {
+	for off < len(doc.Src) && (doc.Src[off] == ' ' || doc.Src[off] == '\t') {
+		off++
+	}
+	return off
+}
+
+// operatorAfter finds the && or ; between off and limit, skipping blanks,
+// continuations and comment lines.
+func operatorAfter(doc *parser.Document, off, limit int) (int, int) {
+	for off < limit {
+		c := doc.Src[off]
+		switch {
+		case c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == doc.Escape:
+			off++
+		case c == '#' && strings.TrimSpace(string(doc.Src[doc.LineStart(doc.LineOf(off)):off])) == "":
+			off = doc.LineEnd(doc.LineOf(off))
+		case c == '&' && off+1 < limit && doc.Src[off+1] == '&':
+			return off, off + 2
+		case c == ';':
+			return off, off + 1
+		default:
+			return off, off
+		}
+	}
+	return limit, limit
+}
+
+// deleteSpan removes the word at [start, end) from its line: the whole line
+// when the word is alone on it (before a continuation), else the word and
+// the blanks before it (or after it, at the start of a line). prevEnd, when
+// not -1, is the end of the previous word, used when the word is alone on
+// the last line of a command.
+func deleteSpan(doc *parser.Document, start, end, prevEnd int) Edit {
+	ln := doc.LineOf(start)
+	ls := doc.LineStart(ln)
+	before := strings.TrimLeft(string(doc.Src[ls:start]), " \t") == ""
+	if before && doc.LineOf(end) == ln {
+		rest := strings.TrimSpace(string(doc.Src[end : doc.LineStart(ln)+len(doc.Line(ln))]))
+		switch {
+		case rest == string(doc.Escape):
+			return Edit{ls, doc.LineEnd(ln), ""}
+		case rest == "" && prevEnd >= 0 && prevEnd < ls:
+			return Edit{prevEnd, end, ""}
+		}
+	}
+	if before {
+		e := end
+		for e < len(doc.Src) && (doc.Src[e] == ' ' || doc.Src[e] == '\t') {
+			e++
+		}
+		return Edit{start, e, ""}
+	}
+	b := start
+	for b > ls && (doc.Src[b-1] == ' ' || doc.Src[b-1] == '\t') {
+		b--
+	}
+	return Edit{b, end, ""}
+}
+
+// opaqueRun checks an exec-form or heredoc RUN, which docklean does not
+// rewrite.
+func (s *alpineStage) opaqueRun(in *parser.Instruction) {
+	text := s.doc.Text(in)
+	if m := s.marker(text); m != "" {
+		s.refuse(in.StartLine, "%s", m)
+		return
+	}
+	if pmWord.MatchString(text) {
+		s.refuse(in.StartLine, "a package manager runs in an exec-form or heredoc RUN, which docklean does not rewrite; use a shell-form RUN")
+		return
+	}
+	first := s.doc.Line(in.StartLine)
+	if in.JSON && len(in.Args) > 0 && isBash(in.Args[0]) || !in.JSON && bashWord.MatchString(first) || bashShebang.MatchString(text) {
+		s.need("bash", in.Start, fmt.Sprintf("the RUN on line %d runs bash", in.StartLine))
+	}
+}
+
+var (
+	pmWord      = regexp.MustCompile(`(^|[\s"'/;&|])(apt-get|apt|aptitude|dpkg|yum|dnf|microdnf)\s`)
+	bashWord    = regexp.MustCompile(`(^|[\s"'/])bash([\s"']|$)`)
+	bashShebang = regexp.MustCompile(`(?m)^#!\s*(/usr)?/bin/(env\s+)?bash`)
+)
+
+// usesPackageManager returns the line of the first RUN of st that runs a
+// package manager, or 0.
+func usesPackageManager(doc *parser.Document, st *parser.Stage) int {
+	for _, in := range st.Instructions {
+		if in.Keyword == "run" && pmWord.MatchString(doc.Text(in)) {
+			return in.StartLine
+		}
+	}
+	return 0
+}
+
+// isPackageManager reports whether a word names apt-get, yum... (bare or
+// by its path).
+func isPackageManager(word string) bool {
+	name := path.Base(word)
+	if word != name && !strings.HasSuffix(path.Dir(word), "bin") {
+		return false
+	}
+	switch name {
+	case "apt-get", "apt", "aptitude", "yum", "dnf", "microdnf":
+		return true
+	}
+	return false
+}
+
+func isBash(prog string) bool { return path.Base(prog) == "bash" }
+
+func usesBash(in *parser.Instruction) bool {
+	if len(in.Args) == 0 {
+		return false
+	}
+	if in.JSON {
+		return isBash(in.Args[0]) || in.Args[0] == "/usr/bin/env" && len(in.Args) > 1 && in.Args[1] == "bash"
+	}
+	return bashWord.MatchString(in.Args[0])
+}
+
+func upper(s string) string { return strings.ToUpper(s) }
+
+// deleteLines removes lines from..to, and the blank line after them when
+// they sit between two blank lines.
+func deleteLines(doc *parser.Document, from, to int) Edit {
+	end := doc.LineEnd(to)
+	last := doc.LineOf(len(doc.Src))
+	if from > 1 && to < last && strings.TrimSpace(doc.Line(from-1)) == "" && strings.TrimSpace(doc.Line(to+1)) == "" {
+		end = doc.LineEnd(to + 1)
+	}
+	return Edit{doc.LineStart(from), end, ""}
+}
