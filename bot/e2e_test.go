@@ -55,7 +55,9 @@ type world struct {
 	logs     strings.Builder
 }
 
-func newWorld(t *testing.T) *world {
+// newWorld makes the repository and the checkout; cloneFlags are added to
+// the clone command.
+func newWorld(t *testing.T, cloneFlags ...string) *world {
 	t.Setenv("HOME", t.TempDir()) // no user git configuration
 	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
 	w := &world{t: t, git: newGitServer(t, "octo", "app", testToken), hub: newFakeHub(t, "octo", "app", testToken)}
@@ -71,7 +73,7 @@ func newWorld(t *testing.T) *world {
 	// with the credential actions/checkout persists in .git/config (a stale
 	// one here), which the bot must override rather than send twice.
 	w.checkout = filepath.Join(t.TempDir(), "app")
-	cmd := gitCmd(w.git.url, "clone", "--quiet", w.git.url, w.checkout)
+	cmd := gitCmd(w.git.url, append(append([]string{"clone", "--quiet"}, cloneFlags...), w.git.url, w.checkout)...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("clone: %v\n%s", err, out)
 	}
@@ -344,5 +346,24 @@ func TestPushLease(t *testing.T) {
 	}
 	if g.head(DefaultBranch) != human {
 		t.Fatal("the human's commit was overwritten")
+	}
+}
+
+// TestShallowCheckout: a depth-1 checkout (actions/checkout's default) is
+// enough; the bot fetches what it needs, sees its own earlier commit as its
+// own, and regenerates it on the new base.
+func TestShallowCheckout(t *testing.T) {
+	w := newWorld(t, "--depth=1")
+	g := w.git
+	if err := w.run(); err != nil {
+		t.Fatal(err)
+	}
+	newMain := g.commitFiles("main", "feat: worker", map[string]string{"worker/Dockerfile": "FROM debian:12\n"})
+	if err := w.run(); err != nil {
+		t.Fatal(err)
+	}
+	w.wantMutations("PATCH /repos/octo/app/pulls/1")
+	if parent := runGit(t, g.bare, "rev-parse", g.head(DefaultBranch)+"^"); parent != newMain {
+		t.Fatalf("parent %s, want %s", parent, newMain)
 	}
 }
