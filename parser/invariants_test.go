@@ -40,7 +40,7 @@ func checkDocument(d *Document) error {
 		if want := d.LineStart(in.EndLine) + len(d.Line(in.EndLine)); in.End != want {
 			return fmt.Errorf("line %d: span ends at %d, line %d ends at %d", in.StartLine, in.End, in.EndLine, want)
 		}
-		text := strings.TrimLeft(d.Text(in), " \t\v\f\r")
+		text := strings.TrimLeft(logicalText(d, in), " \t\v\f\r")
 		if len(text) < len(in.Keyword) || !strings.EqualFold(text[:len(in.Keyword)], in.Keyword) {
 			return fmt.Errorf("line %d: span %q does not start with %q", in.StartLine, truncate(text), in.Keyword)
 		}
@@ -63,6 +63,22 @@ func checkDocument(d *Document) error {
 		return fmt.Errorf("gaps and spans do not rebuild the source")
 	}
 	return nil
+}
+
+// logicalText joins the lines of an instruction's span the way buildkit
+// does before it reads the keyword (which may itself be split by a
+// continuation): continuation tokens removed, comment and blank lines after
+// the first dropped.
+func logicalText(d *Document, in *Instruction) string {
+	var b []byte
+	for i, l := range bytes.Split(d.Src[in.Start:in.End], []byte("\n")) {
+		l = bytes.TrimSuffix(l, []byte("\r"))
+		if t := bytes.TrimLeft(l, " \t\v\f\r"); i > 0 && (len(t) == 0 || t[0] == '#') {
+			continue
+		}
+		b = append(b, trimContinuation(l, d.Escape)...)
+	}
+	return string(b)
 }
 
 // checkGap accepts text between two instructions: the previous line's
