@@ -80,8 +80,12 @@ func body(p *plan, why map[string]string) string {
 		}
 		if len(changes) > 0 {
 			b.WriteString("| pass | line | what | why |\n| --- | --- | --- | --- |\n")
-			for _, c := range changes {
-				fmt.Fprintf(&b, "| `%s` | %d | %s | %s |\n", c.Pass, c.Line, cell(c.Message), cell(why[c.Pass]))
+			for i, c := range changes {
+				reason := why[c.Pass]
+				if i > 0 && changes[i-1].Pass == c.Pass {
+					reason = "″" // same pass as the row above
+				}
+				fmt.Fprintf(&b, "| `%s` | %d | %s | %s |\n", c.Pass, c.Line, cell(c.Message), cell(reason))
 			}
 		}
 		if len(refusals)+len(notes) > 0 {

@@ -30,6 +30,7 @@ func TestBody(t *testing.T) {
 		Path: "Dockerfile", Old: []byte("FROM debian:12\nRUN a\nRUN b\n"), New: []byte("FROM alpine:3.24\nRUN a && b\n"),
 		Findings: []transform.Finding{
 			{Pass: "alpine", Line: 1, Kind: transform.Changed, Message: "debian:12 → alpine:3.24"},
+			{Pass: "alpine", Line: 2, Kind: transform.Changed, Message: "apt-get install → apk add --no-cache"},
 			{Pass: "run-merge", Line: 2, Kind: transform.Changed, Message: "merged RUNs a | b\ninto one"},
 			{Pass: "pin", Line: 1, Kind: transform.Info, Message: "alpine:3.24 is supported until 2027"},
 		},
