@@ -29,16 +29,19 @@ func Size(n int64) string {
 	return fmt.Sprintf("%.0f %s", f, units[u])
 }
 
-// Ratio is how many times smaller after is than before ("39.5×"), or how
-// much larger when it grew ("1.2× larger").
+// Ratio is how many times smaller after is than before ("39.5× smaller"),
+// how much larger when it grew ("1.2× larger"), or "about the same" within 5%.
 func Ratio(before, after int64) string {
+	r := float64(before) / float64(after)
 	switch {
 	case before <= 0 || after <= 0:
 		return ""
+	case r > 1/1.05 && r < 1.05:
+		return "about the same"
 	case after > before:
 		return fmt.Sprintf("%.1f× larger", float64(after)/float64(before))
 	}
-	return fmt.Sprintf("%.1f× smaller", float64(before)/float64(after))
+	return fmt.Sprintf("%.1f× smaller", r)
 }
 
 // Summary is the one-line measured saving, e.g.
@@ -54,7 +57,8 @@ func (r *Report) Summary() string {
 // Write prints the report as a table, then the details of any failed build
 // and of differing smoke runs.
 func (r *Report) Write(w io.Writer) {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	var table strings.Builder
+	tw := tabwriter.NewWriter(&table, 0, 4, 2, ' ', 0)
 	o, n := &r.Original, &r.Rewritten
 	fmt.Fprintf(tw, "\toriginal\trewritten\t\n")
 	fmt.Fprintf(tw, "build\t%s\t%s\t\n", buildCell(o.Build), buildCell(n.Build))
@@ -73,6 +77,9 @@ func (r *Report) Write(w io.Writer) {
 		fmt.Fprintf(tw, "smoke run\t%s\t%s\t%s\n", runCell(o.Run), runCell(n.Run), verdict)
 	}
 	tw.Flush()
+	for _, l := range strings.SplitAfter(table.String(), "\n") {
+		io.WriteString(w, strings.TrimRight(l, " \n")+strings.Repeat("\n", strings.Count(l, "\n")))
+	}
 	if s := r.Summary(); s != "" {
 		fmt.Fprintln(w, s)
 	}
@@ -147,6 +154,8 @@ func runCell(r *Run) string {
 		return "error"
 	case r.TimedOut:
 		return "timed out"
+	case r.HTTP:
+		return fmt.Sprintf("HTTP %d", r.Exit)
 	}
 	return fmt.Sprintf("exit %d", r.Exit)
 }

@@ -19,6 +19,7 @@ type Run struct {
 	Stdout   string `json:"stdout"`
 	Stderr   string `json:"stderr,omitempty"`
 	TimedOut bool   `json:"timed_out,omitempty"`
+	HTTP     bool   `json:"http,omitempty"` // Exit is an HTTP status code
 	// Err says why the run could not be done at all (docker failed, no port).
 	Err string `json:"error,omitempty"`
 }
@@ -81,7 +82,7 @@ func (d *Docker) probe(ctx context.Context, image, name, path string, timeout ti
 		if err == nil {
 			body, err := io.ReadAll(resp.Body)
 			resp.Body.Close()
-			r := Run{Exit: resp.StatusCode, Stdout: string(body)}
+			r := Run{Exit: resp.StatusCode, Stdout: string(body), HTTP: true}
 			if err != nil {
 				r.Err = err.Error()
 			}

@@ -22,6 +22,9 @@ import (
 // creates; its value identifies one verification.
 const Label = "docklean.verify"
 
+// DefaultTimeout is the time limit of one smoke run.
+const DefaultTimeout = 30 * time.Second
+
 // Config says what to verify and how.
 type Config struct {
 	Original, Rewritten []byte // the two Dockerfiles
@@ -32,7 +35,7 @@ type Config struct {
 	// HTTP, when set, starts each image with its own CMD and compares the
 	// response to GET HTTP on its first exposed port instead of running it.
 	HTTP       string
-	Timeout    time.Duration // per smoke run; 0 means 30s
+	Timeout    time.Duration // per smoke run; 0 means DefaultTimeout
 	Compressed bool          // also measure the gzip size of the layers (docker save)
 	Keep       bool          // keep the images afterwards
 	Progress   io.Writer     // where to say what is happening; nil for silence
@@ -69,7 +72,7 @@ func (d *Docker) Verify(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	if cfg.Timeout == 0 {
-		cfg.Timeout = 30 * time.Second
+		cfg.Timeout = DefaultTimeout
 	}
 	say := func(format string, args ...any) {
 		if cfg.Progress != nil {
