@@ -151,6 +151,10 @@ func (c *cleaner) run(in *parser.Instruction) {
 	c.dropApkRedundancy(in, cmds)
 	if len(newMounts) > 0 {
 		off := keywordEnd(c.doc, in)
+		if !strings.EqualFold(string(c.doc.Src[off-len(in.Keyword):off]), in.Keyword) {
+			c.refuse(in.StartLine, "the RUN keyword at line %d is split across lines; write it on one line", in.StartLine)
+			return
+		}
 		text := " " + strings.Join(newMounts, " ")
 		c.add(off, text, fmt.Sprintf("added a BuildKit cache mount for %s: %s", strings.Join(mountFor, ", "), strings.TrimSpace(text)))
 		c.mounted = true
