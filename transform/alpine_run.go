@@ -122,11 +122,11 @@ func (s *alpineStage) run(in *parser.Instruction) {
 				r.decl(n, c)
 			}
 		case *syntax.TestClause:
-			r.bash(n, "[[ ]] is a bash test")
+			r.bash(n, "uses [[ ]], a bash test")
 		case *syntax.ArrayExpr:
-			r.bash(n, "it uses a bash array")
+			r.bash(n, "uses a bash array")
 		case *syntax.ProcSubst:
-			r.bash(n, "it uses bash process substitution")
+			r.bash(n, "uses bash process substitution")
 		case *syntax.Word:
 			if v, ok := wordLit(n); ok && !r.done[n] && isPackageManager(v) {
 				r.s.refuse(r.line(n), "%s is used in a way docklean cannot translate", v)
@@ -147,9 +147,11 @@ func (r *runConv) line(n syntax.Node) int {
 
 func (r *runConv) span(n syntax.Node) (int, int) { return r.sh.Span(n) }
 
-func (r *runConv) bash(n syntax.Node, why string) {
+// bash records that the RUN needs bash from node n on; what completes
+// "the RUN on line N ...".
+func (r *runConv) bash(n syntax.Node, what string) {
 	start, _ := r.span(n)
-	r.s.need("bash", start, fmt.Sprintf("the RUN on line %d calls bash: %s", r.in.StartLine, why))
+	r.s.need("bash", start, fmt.Sprintf("the RUN on line %d %s", r.in.StartLine, what))
 }
 
 // decl handles export/declare statements: export DEBIAN_FRONTEND=... goes.
@@ -160,7 +162,7 @@ func (r *runConv) decl(st *syntax.Stmt, d *syntax.DeclClause) {
 	for _, a := range d.Args {
 		if a.Name == nil || !debianEnv[a.Name.Value] {
 			if d.Variant.Value != "export" {
-				r.bash(d, d.Variant.Value+" is a bash builtin")
+				r.bash(d, "uses "+d.Variant.Value+", a bash builtin")
 			}
 			return
 		}
@@ -218,9 +220,9 @@ func (r *runConv) call(st *syntax.Stmt, c *syntax.CallExpr) {
 	case "pip", "pip3", "python", "python3":
 		r.pip(c)
 	case "bash":
-		r.bash(c, "bash is called")
+		r.bash(c, "runs bash")
 	case "source":
-		r.bash(c, "source is a bash builtin")
+		r.bash(c, "uses source, a bash builtin")
 	default:
 		if strings.HasPrefix(base, "pip3.") || strings.HasPrefix(base, "python3.") {
 			r.pip(c)
