@@ -59,7 +59,7 @@ func EstimateSize(before, after []byte) (e *SizeEstimate, ok bool) {
 	}
 	bi, bs, okB := finalBaseSize(b)
 	ai, as, okA := finalBaseSize(a)
-	if !okB || !okA || bi == ai {
+	if !okB || !okA || bi == ai || bs == as {
 		return nil, false
 	}
 	return &SizeEstimate{

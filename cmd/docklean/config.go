@@ -68,6 +68,9 @@ func settings(c *cli.Context, j *job) ([]*transform.Pass, *transform.Options, er
 		Packages:      cfg.Packages,
 		Images:        cfg.Images,
 	}
+	if err := pinOptions(c, opts); err != nil {
+		return nil, nil, err
+	}
 	switch {
 	case c.String("context") != "":
 		opts.Context = os.DirFS(c.String("context"))

@@ -22,7 +22,7 @@ import (
 const maxFileSize = 10 << 20
 
 func rewriteFlags() []cli.Flag {
-	return []cli.Flag{
+	return append([]cli.Flag{
 		&cli.BoolFlag{Name: "diff", Aliases: []string{"d"}, Usage: "print a unified diff for each changed file (git apply and patch -p1 accept it)"},
 		&cli.BoolFlag{Name: "write", Aliases: []string{"w"}, Usage: "write changed files in place (atomically; permissions kept)"},
 		&cli.BoolFlag{Name: "list", Aliases: []string{"l"}, Usage: "print the paths of files that would change"},
@@ -37,7 +37,7 @@ func rewriteFlags() []cli.Flag {
 		&cli.StringFlag{Name: "format", Usage: "findings report on standard output: text (with -v, on standard error), json or sarif", Value: "text"},
 		&cli.StringFlag{Name: "config", Usage: "read this configuration file instead of the nearest .docklean.yaml"},
 		&cli.Int64Flag{Name: "max-size", Usage: "refuse files larger than this many bytes", Value: maxFileSize},
-	}
+	}, pinFlags()...)
 }
 
 // job is one file to process; its results are printed in input order.
@@ -66,6 +66,9 @@ func rewriteAction(c *cli.Context) error {
 	case "", "scratch", "distroless", "alpine":
 	default:
 		return fmt.Errorf("--go-runtime %q: want scratch, distroless or alpine", rt)
+	}
+	if err := pinOptions(c, &transform.Options{}); err != nil {
+		return err
 	}
 	cfgs, err := newConfigs(c.String("config"))
 	if err != nil {
