@@ -14,6 +14,7 @@ func TestEstimateSize(t *testing.T) {
 	}
 	for _, c := range [][2]string{
 		{"FROM ubuntu:22.04\n", "FROM ubuntu:22.04\n"},             // no change
+		{"FROM python:3-slim\n", "FROM python:3.14-slim\n"},        // same size class
 		{"FROM acme/base:1\n", "FROM alpine:3.24\n"},               // unknown before
 		{"FROM ubuntu@sha256:abc\n", "FROM alpine:3.24\n"},         // digest
 		{"ARG B=ubuntu\nFROM ${B}\n", "ARG B=alpine\nFROM ${B}\n"}, // variable
