@@ -244,7 +244,7 @@ var statefulCmds = map[string]bool{
 	"set": true, "source": true, ".": true, "umask": true, "ulimit": true,
 	"exec": true, "exit": true, "return": true, "eval": true, "alias": true,
 	"unalias": true, "shopt": true, "trap": true, "shift": true, "hash": true,
-	"enable": true, "builtin": true, "command": true, "read": true,
+	"enable": true, "read": true,
 	"readarray": true, "mapfile": true, "getopts": true, "let": true,
 	"declare": true, "typeset": true, "local": true, "readonly": true,
 }
@@ -267,6 +267,9 @@ func shellState(f *syntax.File) (state string, errexit bool) {
 				return true
 			}
 			name, ok := wordLit(n.Args[0])
+			if (name == "command" || name == "builtin") && len(n.Args) > 1 {
+				name, ok = wordLit(n.Args[1]) // command cd, builtin export
+			}
 			if !ok {
 				note("a command named by a variable")
 			} else if statefulCmds[name] {
