@@ -83,7 +83,9 @@ func TestMergeCleanupCorpus(t *testing.T) {
 	for k := range findings {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool { return findings[keys[i]] > findings[keys[j]] || findings[keys[i]] == findings[keys[j]] && keys[i] < keys[j] })
+	sort.Slice(keys, func(i, j int) bool {
+		return findings[keys[i]] > findings[keys[j]] || findings[keys[i]] == findings[keys[j]] && keys[i] < keys[j]
+	})
 	var b strings.Builder
 	for _, k := range keys {
 		fmt.Fprintf(&b, "\n%5d  %s", findings[k], k)
