@@ -49,6 +49,7 @@ type goStage struct {
 	dirs     map[string]bool // folders known to exist in the builder
 	bins     []*goBinary
 	pkgs     []string
+	pkgLine  map[string]int // where each package is installed
 	sources  []goSourceCopy // COPYs of Go sources
 	whole    *parser.Instruction
 	explicit []runtimeFile // files COPY puts in the builder for run time
@@ -104,7 +105,7 @@ func runGoMultistage(u *Unit) {
 		return
 	}
 	g := &goStage{u: u, doc: doc, st: st, ctx: u.Opts.Context, vars: map[string]goVar{},
-		dir: "/go", dirText: "/go", dirs: map[string]bool{}, usedArgs: map[string]bool{}}
+		dir: "/go", dirText: "/go", dirs: map[string]bool{}, usedArgs: map[string]bool{}, pkgLine: map[string]int{}}
 	edits, err := g.convert()
 	var r *refusal
 	if errors.As(err, &r) {
@@ -217,6 +218,7 @@ type goPlan struct {
 	notes    []string
 	entryLn  int
 	restruct []Edit
+	modFiles string // what restruct copies first
 }
 
 var shellBuiltins = map[string]bool{"exit": true, "true": true, "false": true, "test": true, "[": true, "echo": true, "printf": true, "kill": true, "exec": true}
@@ -224,6 +226,9 @@ var shellBuiltins = map[string]bool{"exit": true, "true": true, "false": true, "
 func (g *goStage) plan() (*goPlan, error) {
 	p := &goPlan{copied: map[*parser.Instruction]bool{}}
 	if len(g.bins) == 0 {
+		if p := g.entryProgram(); p == "go" {
+			return nil, g.refuse(g.st.From.StartLine, "the image runs `go run` (or another go command) at start: there is no binary to ship; build one with go build -o and run it")
+		}
 		return nil, g.refuse(g.st.From.StartLine, "binary unknown: the stage runs no go build or go install")
 	}
 	g.classify(p)
@@ -306,7 +311,7 @@ func (g *goStage) plan() (*goPlan, error) {
 	if err := g.runtimeFiles(p); err != nil {
 		return nil, err
 	}
-	p.restruct = g.restructure()
+	p.restruct, p.modFiles = g.restructure()
 	return p, nil
 }
 
@@ -501,7 +506,7 @@ func (g *goStage) cgo(p *goPlan, needs map[string]string) error {
 		case "tz":
 			p.tz = true
 		case "":
-			return g.refuse(g.st.From.StartLine, "the stage installs %s; docklean cannot tell whether the program needs it at run time", pkg)
+			return g.refuse(g.pkgLine[pkg], "the stage installs %s; docklean cannot tell whether the program needs it at run time", pkg)
 		}
 	}
 	if len(libs) > 0 {

@@ -34,7 +34,7 @@ func (g *goStage) edits(p *goPlan) ([]Edit, error) {
 	}
 	edits = append(edits, p.restruct...)
 	if len(p.restruct) > 0 {
-		g.u.Changed(g.whole.StartLine, "copies go.mod and go.sum and runs go mod download before COPY of the sources, so that the module download stays cached")
+		g.u.Changed(g.whole.StartLine, "copies %s and runs go mod download before COPY of the sources, so that the module download stays cached", strings.ReplaceAll(p.modFiles, " ", " and "))
 	}
 	moved := map[*parser.Instruction]bool{}
 	for _, in := range p.moved {
@@ -119,7 +119,7 @@ func (g *goStage) edits(p *goPlan) ([]Edit, error) {
 	if p.user {
 		user = ", running as USER " + nonRootUser
 	}
-	g.u.Changed(from.StartLine, "split into builder stage %q and a %s runtime stage that ships %s instead of the Go toolchain%s", name, runtimeImage(p.runtime, g.u.Opts), what, user)
+	g.u.Changed(from.StartLine, "split into builder stage %q and runtime stage FROM %s, which ships %s instead of the Go toolchain%s", name, runtimeImage(p.runtime, g.u.Opts), what, user)
 	for _, n := range p.notes {
 		g.u.Note(from.StartLine, "%s", n)
 	}
@@ -186,11 +186,12 @@ func (g *goStage) runtimeStage(p *goPlan, build string, blocks map[*parser.Instr
 		}
 	}
 	var args []string
-	seen := map[*parser.Instruction]bool{}
+	used := map[*parser.Instruction]bool{}
 	for _, name := range g.argNames(strings.Join(body, "\n")) {
-		in := g.vars[name].arg
-		if !seen[in] {
-			seen[in] = true
+		used[g.vars[name].arg] = true
+	}
+	for _, in := range g.st.Instructions {
+		if used[in] {
 			args = append(args, doc.Text(in))
 		}
 	}
@@ -241,24 +242,24 @@ func (g *goStage) entryProgram() string {
 // restructure moves go mod download above COPY . so that the download layer
 // survives source changes: COPY go.mod go.sum ./ + RUN go mod download +
 // COPY . . — only when the context has go.mod.
-func (g *goStage) restructure() []Edit {
+func (g *goStage) restructure() ([]Edit, string) {
 	w, doc := g.whole, g.doc
 	if w == nil || g.ctx == nil || len(w.Args) != 2 || path.Clean(w.Args[0]) != "." || w.JSON {
-		return nil
+		return nil, ""
 	}
 	for _, s := range g.sources {
 		if s.in == w {
 			break
 		}
 		if path.Base(s.ctx) == "go.mod" {
-			return nil
+			return nil, ""
 		}
 	}
 	files := "go.mod"
 	for _, f := range []string{"go.mod", "go.sum"} {
 		if _, err := fs.Stat(g.ctx, f); err != nil || g.ignore.ignored(f) {
 			if f == "go.mod" {
-				return nil
+				return nil, ""
 			}
 		} else if f == "go.sum" {
 			files += " go.sum"
@@ -266,25 +267,25 @@ func (g *goStage) restructure() []Edit {
 	}
 	i := slices.Index(g.st.Instructions, w)
 	if i+1 >= len(g.st.Instructions) {
-		return nil
+		return nil, ""
 	}
 	run := g.st.Instructions[i+1]
 	if run.Keyword != "run" || run.Shell == nil || run.Shell.File == nil || len(run.Shell.File.Stmts) == 0 {
-		return nil
+		return nil, ""
 	}
 	sh := run.Shell
 	s := firstStmt(sh.File.Stmts[0])
 	call, ok := s.Cmd.(*syntax.CallExpr)
 	if !ok || len(s.Redirs) > 0 {
-		return nil
+		return nil, ""
 	}
 	if a, ok := callArgs(call); !ok || len(a) < 3 || a[0] != "go" || a[1] != "mod" || a[2] != "download" {
-		return nil
+		return nil, ""
 	}
 	a, b := sh.Span(s)
 	stmtText := string(doc.Src[a:b])
 	if strings.ContainsAny(stmtText, "\r\n") {
-		return nil
+		return nil, ""
 	}
 	var del Edit
 	if len(sh.File.Stmts) == 1 && sh.File.Stmts[0] == s {
@@ -292,7 +293,7 @@ func (g *goStage) restructure() []Edit {
 	} else if a, b, ok := deleteStmt(sh, s); ok {
 		del = Edit{a, b, ""}
 	} else {
-		return nil
+		return nil, ""
 	}
 	dest := w.Args[1]
 	if !strings.HasSuffix(dest, "/") {
@@ -302,5 +303,5 @@ func (g *goStage) restructure() []Edit {
 	copyLine := strings.Join(append(append([]string{"COPY"}, w.Flags...), files, dest), " ")
 	runLine := strings.Join(append(append([]string{"RUN"}, run.Flags...), stmtText), " ")
 	at := doc.LineStart(w.StartLine)
-	return []Edit{{at, at, ind + copyLine + doc.EOL + ind + runLine + doc.EOL}, del}
+	return []Edit{{at, at, ind + copyLine + doc.EOL + ind + runLine + doc.EOL}, del}, files
 }

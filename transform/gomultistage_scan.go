@@ -15,6 +15,7 @@ import (
 // goBinary is one program a go build or go install writes.
 type goBinary struct {
 	paths []string // absolute paths in the builder (mv/cp add more)
+	built string   // the path the go command writes
 	texts []string // the same paths as the runtime stage writes them
 	in    *parser.Instruction
 	call  *syntax.CallExpr
@@ -197,7 +198,7 @@ func (g *goStage) call(in *parser.Instruction, c *syntax.CallExpr, dir string, e
 			}
 		}
 	case name == "apk" || name == "apt-get" || name == "apt":
-		g.packages(args)
+		g.packages(in.StartLine, args)
 	case name == "mv" || name == "cp":
 		return dir, g.move(in, args, words, dir, name == "mv")
 	case builders[base]:
@@ -379,7 +380,7 @@ func (g *goStage) goCmd(in *parser.Instruction, c *syntax.CallExpr, args []strin
 		bin, text = "", ""
 	}
 	if bin != "" {
-		b.paths, b.texts = []string{bin}, []string{text}
+		b.paths, b.texts, b.built = []string{bin}, []string{text}, bin
 	}
 	g.bins = append(g.bins, b)
 	return nil
@@ -480,7 +481,7 @@ func packageKind(name string) string {
 }
 
 // packages records the packages an apk add / apt-get install names.
-func (g *goStage) packages(args []string) {
+func (g *goStage) packages(line int, args []string) {
 	install := false
 	for i := 1; i < len(args); i++ {
 		a := args[i]
@@ -496,6 +497,7 @@ func (g *goStage) packages(args []string) {
 				name = name[:j]
 			}
 			g.pkgs = append(g.pkgs, name)
+			g.pkgLine[name] = line
 		}
 	}
 }
@@ -548,23 +550,18 @@ func (g *goStage) copyInstr(in *parser.Instruction) error {
 		}
 		// A runtime file: where does it land?
 		p, t := dest, destText
+		existing := g.dirs[dest] || slices.Contains(goDirs, dest) || dest == g.dir || g.covered(dest)
+		srcDir := strings.HasSuffix(s, "/") || g.isDir(clean) || g.ctx == nil && path.Ext(clean) == ""
 		switch {
-		case !destIsDir:
-		case strings.ContainsAny(s, "*?["):
-			return g.refuse(in.StartLine, "runtime files cannot be determined: line %d copies %s, a pattern, into a folder", in.StartLine, s)
-		case len(from) == 0 && !g.isDir(clean) && (g.ctx != nil || path.Ext(clean) != ""):
+		case strings.ContainsAny(s, "*?[") || srcDir:
+			if existing {
+				return g.refuse(in.StartLine, "runtime files cannot be determined: line %d spreads %s into the folder %s, which holds other files", in.StartLine, s, dest)
+			}
+		case destIsDir:
 			p, t = path.Join(dest, path.Base(clean)), path.Join(destText, path.Base(clean))
-		case len(from) == 0 && g.ctx != nil && g.isDir(clean):
-			entries, err := fs.ReadDir(g.ctx, clean)
-			if err != nil {
-				return g.refuse(in.StartLine, "runtime files cannot be determined: %v", err)
-			}
-			for _, e := range entries {
-				g.explicit = append(g.explicit, runtimeFile{path.Join(dest, e.Name()), path.Join(destText, e.Name()), keep, in})
-			}
-			continue
-		default:
-			return g.refuse(in.StartLine, "runtime files cannot be determined: line %d spreads %s into the folder %s", in.StartLine, s, dest)
+		}
+		if destIsDir || srcDir {
+			g.dirs[dest] = true
 		}
 		g.argsUsed(de.args)
 		g.explicit = append(g.explicit, runtimeFile{p, t, keep, in})

@@ -1,0 +1,291 @@
+package transform
+
+import (
+	"bufio"
+	"debug/elf"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/docklean/docklean/parser"
+)
+
+// TestGoMultistageBuilds compiles the Go program of every converted
+// go-multistage fixture with the exact command its builder stage runs (same
+// flags, CGO_ENABLED and variables, paths rebased under a temporary root),
+// checks that the binary lands where the runtime stage copies it from, and,
+// for scratch and distroless runtimes, that it is static (no ELF interpreter).
+func TestGoMultistageBuilds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles Go programs")
+	}
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command")
+	}
+	wants, _ := filepath.Glob("../fixtures/go-multistage/*/want.Dockerfile")
+	built := 0
+	for _, want := range wants {
+		dir := filepath.Dir(want)
+		ctxDir := filepath.Join(dir, "context")
+		if _, err := os.Stat(ctxDir); err != nil {
+			continue
+		}
+		src, _ := os.ReadFile(want)
+		doc, err := parser.Parse(src)
+		if err != nil || len(doc.Stages) < 2 {
+			continue // refused: nothing to build
+		}
+		built++
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			buildFixture(t, goBin, doc, os.DirFS(ctxDir))
+		})
+	}
+	if built < 5 {
+		t.Fatalf("only %d converted fixtures with a Go program", built)
+	}
+}
+
+var copyFromRe = regexp.MustCompile(`^COPY --from=(\S+) (\S+) (\S+)$`)
+
+func buildFixture(t *testing.T, goBin string, doc *parser.Document, ctx fs.FS) {
+	rt := doc.Stages[len(doc.Stages)-1]
+	var binSrc, builderName string
+	for _, in := range rt.Instructions {
+		if m := copyFromRe.FindStringSubmatch(doc.Text(in)); m != nil {
+			builderName, binSrc = m[1], m[2] // the binary is copied last
+		}
+	}
+	builder := doc.StageByName(builderName)
+	if builder == nil {
+		t.Fatalf("runtime stage copies from unknown stage %q", builderName)
+	}
+	g := &goStage{doc: doc, st: builder, ctx: ctx, src: readGoSources(ctx), vars: map[string]goVar{},
+		dir: "/go", dirText: "/go", dirs: map[string]bool{}, usedArgs: map[string]bool{}, pkgLine: map[string]int{}}
+	for _, in := range builder.Instructions[1:] {
+		if err := g.scan(in, nil); err != nil {
+			t.Fatalf("scanning the builder: %v", err)
+		}
+	}
+	var b *goBinary
+	for _, x := range g.bins {
+		for _, p := range x.texts {
+			if p == binSrc {
+				b = x
+			}
+		}
+	}
+	if b == nil {
+		t.Fatalf("no go build in the builder writes %s (builds: %s)", binSrc, g.binList())
+	}
+	root := t.TempDir()
+	for _, s := range g.sources {
+		copyContext(t, ctx, s.ctx, filepath.Join(root, s.dest))
+	}
+	for _, d := range append(slices.Clone(goDirs), keys(g.dirs)...) {
+		_ = os.MkdirAll(filepath.Join(root, d), 0o755)
+	}
+	env := append(os.Environ(), "GOTOOLCHAIN=local", "GOFLAGS=-mod=mod", "GOBIN="+filepath.Join(root, "go/bin"))
+	for k, v := range g.vars {
+		if v.known && v.arg == nil {
+			if k == "GOBIN" || k == "GOPATH" {
+				v.value = filepath.Join(root, v.value)
+			}
+			env = append(env, k+"="+v.value)
+		}
+	}
+	for _, a := range b.call.Assigns {
+		v, ok := g.shWord(a.Value, nil)
+		if !ok {
+			t.Skipf("the build command sets %s from a variable", a.Name.Value)
+		}
+		env = append(env, a.Name.Value+"="+v.value)
+	}
+	var args []string
+	for i, w := range b.call.Args[1:] {
+		v, ok := g.shWord(w, nil)
+		if !ok {
+			t.Skipf("argument %d of the build command uses an unknown variable", i+1)
+		}
+		if i > 0 && (args[i-1] == "-o" || args[i-1] == "-C") && strings.HasPrefix(v.value, "/") {
+			v.value = filepath.Join(root, v.value)
+		}
+		args = append(args, v.value)
+	}
+	cmd := exec.Command(goBin, args...)
+	cmd.Dir = filepath.Join(root, b.dir)
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go %s in %s: %v\n%s", strings.Join(args, " "), b.dir, err, out)
+	}
+	f, err := elf.Open(filepath.Join(root, b.built))
+	if err != nil {
+		t.Fatalf("the build did not write %s (copied to the runtime stage from %s): %v", b.built, binSrc, err)
+	}
+	defer f.Close()
+	base := rt.Base
+	if base != "scratch" && base != distrolessImage {
+		return
+	}
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			t.Errorf("%s runs on %s but is dynamically linked (has PT_INTERP)", binSrc, base)
+		}
+	}
+}
+
+func keys(m map[string]bool) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	return ks
+}
+
+// copyContext copies context path p (a file, a folder or a pattern) to dst
+// the way COPY does.
+func copyContext(t *testing.T, ctx fs.FS, p, dst string) {
+	t.Helper()
+	if p == "." {
+		copyTree(t, ctx, dst)
+		return
+	}
+	matches, _ := fs.Glob(ctx, p)
+	if strings.ContainsAny(p, "*?[") {
+		dst = filepath.Dir(dst)
+	}
+	for _, m := range matches {
+		st, _ := fs.Stat(ctx, m)
+		target := dst
+		if strings.ContainsAny(p, "*?[") {
+			target = filepath.Join(dst, path.Base(m))
+		}
+		if st.IsDir() {
+			sub, _ := fs.Sub(ctx, m)
+			copyTree(t, sub, target)
+			continue
+		}
+		b, _ := fs.ReadFile(ctx, m)
+		_ = os.MkdirAll(filepath.Dir(target), 0o755)
+		if err := os.WriteFile(target, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestGoMultistageCorpus runs the whole pipeline over the corpus files whose
+// final stage is FROM golang and reports (with -v) how many go-multistage
+// converted and why it refused the rest. Every conversion must end in an
+// image docklean may emit and must be a fixed point.
+func TestGoMultistageCorpus(t *testing.T) {
+	files, _ := filepath.Glob("../fixtures/corpus/*")
+	if len(files) == 0 {
+		t.Skip("no corpus under fixtures/corpus")
+	}
+	allowed := regexp.MustCompile(`^(scratch|gcr\.io/distroless/static-debian12|alpine:3\.\d+)$`)
+	var goFiles, converted int
+	reasons := map[string]int{}
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := parser.Parse(src)
+		if err != nil {
+			continue
+		}
+		last := doc.Stages[len(doc.Stages)-1]
+		if b := doc.StageByName(last.Base); !isGolang(last.Base) && (b == nil || !isGolang(b.Base)) {
+			continue
+		}
+		goFiles++
+		res, err := Process(f, src, All(), &Options{})
+		if err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		var refusal string
+		changed := false
+		for _, fd := range res.Findings {
+			if fd.Pass != "go-multistage" {
+				continue
+			}
+			if fd.Kind == Refused {
+				refusal = fd.Message
+			}
+			if fd.Kind == Changed {
+				changed = true
+			}
+		}
+		if !changed {
+			reasons[reasonKind(refusal)]++
+			t.Logf("refused %s: %s", filepath.Base(f), refusal)
+			continue
+		}
+		converted++
+		out, err := parser.Parse(res.Output)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if rt := out.Stages[len(out.Stages)-1].Base; !allowed.MatchString(rt) {
+			t.Errorf("%s: runtime image %q is not one docklean may emit", f, rt)
+		}
+		again, err := Process(f, res.Output, All(), &Options{})
+		if err != nil || string(again.Output) != string(res.Output) {
+			t.Errorf("%s: the conversion is not a fixed point (%v)", f, err)
+		}
+	}
+	t.Logf("go-multistage: %d Go Dockerfiles in the corpus (final stage FROM golang), %d converted, %d refused", goFiles, converted, goFiles-converted)
+	var ks []string
+	for k := range reasons {
+		ks = append(ks, k)
+	}
+	sort.Slice(ks, func(i, j int) bool {
+		return reasons[ks[i]] > reasons[ks[j]] || reasons[ks[i]] == reasons[ks[j]] && ks[i] < ks[j]
+	})
+	for _, k := range ks {
+		t.Logf("  %3d  %s", reasons[k], k)
+	}
+}
+
+// reasonKind shortens a refusal to its kind: the text before the first colon.
+func reasonKind(msg string) string {
+	if msg == "" {
+		return "(no finding)"
+	}
+	s := bufio.NewScanner(strings.NewReader(msg))
+	s.Scan()
+	k, _, _ := strings.Cut(s.Text(), ":")
+	return fmt.Sprint(k)
+}
+
+// copyTree copies fsys into dst, overwriting files as COPY does.
+func copyTree(t *testing.T, fsys fs.FS, dst string) {
+	t.Helper()
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, filepath.FromSlash(p))
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
