@@ -53,8 +53,7 @@ type goStage struct {
 	sources  []goSourceCopy // COPYs of Go sources
 	whole    *parser.Instruction
 	explicit []runtimeFile // files COPY puts in the builder for run time
-	usedArgs map[string]bool
-	cgoEnv   string // CGO_ENABLED set by ENV
+	cgoEnv   string        // CGO_ENABLED set by ENV
 }
 
 type goSourceCopy struct {
@@ -105,7 +104,7 @@ func runGoMultistage(u *Unit) {
 		return
 	}
 	g := &goStage{u: u, doc: doc, st: st, ctx: u.Opts.Context, vars: map[string]goVar{},
-		dir: "/go", dirText: "/go", dirs: map[string]bool{}, usedArgs: map[string]bool{}, pkgLine: map[string]int{}}
+		dir: "/go", dirText: "/go", dirs: map[string]bool{}, pkgLine: map[string]int{}}
 	edits, err := g.convert()
 	var r *refusal
 	if errors.As(err, &r) {
@@ -186,7 +185,6 @@ func (g *goStage) scan(in *parser.Instruction, meta map[string]goVar) error {
 			return g.refuse(in.StartLine, "WORKDIR %s uses a variable docklean cannot resolve", in.Args[0])
 		}
 		g.dir, g.dirText = absPath(g.dir, e.value), joinText(g.dirText, e)
-		g.argsUsed(e.args)
 		g.dirs[g.dir] = true
 	case "run":
 		return g.scanRun(in)

@@ -3,6 +3,7 @@ package transform
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -117,7 +118,7 @@ func (g *goStage) stmt(in *parser.Instruction, s *syntax.Stmt, dir string, env m
 	case *syntax.Block:
 		return g.stmts(in, c.Stmts, dir, env)
 	case *syntax.Subshell:
-		_, err := g.stmts(in, c.Stmts, dir, maps(env))
+		_, err := g.stmts(in, c.Stmts, dir, maps.Clone(env))
 		return dir, err
 	}
 	var err error
@@ -135,16 +136,8 @@ func (g *goStage) stmt(in *parser.Instruction, s *syntax.Stmt, dir string, env m
 	return dir, err
 }
 
-func maps(m map[string]string) map[string]string {
-	c := make(map[string]string, len(m))
-	for k, v := range m {
-		c[k] = v
-	}
-	return c
-}
-
 func (g *goStage) call(in *parser.Instruction, c *syntax.CallExpr, dir string, env map[string]string) (string, error) {
-	cmdEnv := maps(env)
+	cmdEnv := maps.Clone(env)
 	for _, a := range c.Assigns {
 		if a.Value == nil || a.Name == nil {
 			continue
@@ -252,7 +245,6 @@ func (g *goStage) move(in *parser.Instruction, args []string, words []expansion,
 				b.paths, b.texts = slices.Delete(b.paths, i, i+1), slices.Delete(b.texts, i, i+1)
 			}
 			b.paths, b.texts = append(b.paths, dst), append(b.texts, dstText)
-			g.argsUsed(w.args)
 			return nil
 		}
 	}
@@ -263,7 +255,7 @@ func (g *goStage) move(in *parser.Instruction, args []string, words []expansion,
 var goBuildValueFlags = map[string]bool{
 	"o": true, "p": true, "C": true, "asmflags": true, "buildmode": true, "compiler": true, "gccgoflags": true,
 	"gcflags": true, "installsuffix": true, "ldflags": true, "mod": true, "modfile": true, "overlay": true,
-	"pgo": true, "pkgdir": true, "tags": true, "toolexec": true, "coverpkg": true, "covermode": true, "buildvcs": false,
+	"pgo": true, "pkgdir": true, "tags": true, "toolexec": true, "coverpkg": true, "covermode": true,
 }
 
 // cgoTags are build tags that select cgo code.
@@ -366,7 +358,6 @@ func (g *goStage) goCmd(in *parser.Instruction, c *syntax.CallExpr, args []strin
 		bin, text = path.Join(binDir, name), path.Join(binDir, name)
 	case out != nil:
 		bin, text = absPath(dir, out.value), joinText(dir, *out)
-		g.argsUsed(out.args)
 		if strings.HasSuffix(out.value, "/") || g.dirs[bin] || slices.Contains(goDirs, bin) {
 			bin, text = path.Join(bin, name), path.Join(text, name)
 		} else {
@@ -390,12 +381,6 @@ func (g *goStage) goCmd(in *parser.Instruction, c *syntax.CallExpr, args []strin
 func (g *goStage) known(name string) bool {
 	v, ok := g.vars[name]
 	return ok && v.value != ""
-}
-
-func (g *goStage) argsUsed(names []string) {
-	for _, n := range names {
-		g.usedArgs[n] = true
-	}
 }
 
 // execName is the go command's default program name for an import path:
@@ -563,7 +548,6 @@ func (g *goStage) copyInstr(in *parser.Instruction) error {
 		if destIsDir || srcDir {
 			g.dirs[dest] = true
 		}
-		g.argsUsed(de.args)
 		g.explicit = append(g.explicit, runtimeFile{p, t, keep, in})
 	}
 	return nil

@@ -1,9 +1,7 @@
 package transform
 
 import (
-	"bufio"
 	"debug/elf"
-	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -69,7 +67,7 @@ func buildFixture(t *testing.T, goBin string, doc *parser.Document, ctx fs.FS) {
 		t.Fatalf("runtime stage copies from unknown stage %q", builderName)
 	}
 	g := &goStage{doc: doc, st: builder, ctx: ctx, src: readGoSources(ctx), vars: map[string]goVar{},
-		dir: "/go", dirText: "/go", dirs: map[string]bool{}, usedArgs: map[string]bool{}, pkgLine: map[string]int{}}
+		dir: "/go", dirText: "/go", dirs: map[string]bool{}, pkgLine: map[string]int{}}
 	for _, in := range builder.Instructions[1:] {
 		if err := g.scan(in, nil); err != nil {
 			t.Fatalf("scanning the builder: %v", err)
@@ -262,10 +260,8 @@ func reasonKind(msg string) string {
 	if msg == "" {
 		return "(no finding)"
 	}
-	s := bufio.NewScanner(strings.NewReader(msg))
-	s.Scan()
-	k, _, _ := strings.Cut(s.Text(), ":")
-	return fmt.Sprint(k)
+	k, _, _ := strings.Cut(msg, ":")
+	return k
 }
 
 // copyTree copies fsys into dst, overwriting files as COPY does.

@@ -20,10 +20,10 @@ type goVar struct {
 
 // expansion is a word with its variables expanded: value for reasoning,
 // text for writing into the runtime stage (ARG references are kept as
-// ${NAME} so that --build-arg still works; ENV references are replaced).
+// ${NAME} so that --build-arg still works, and the runtime stage declares
+// the ARG again; ENV references are replaced).
 type expansion struct {
 	value, text string
-	args        []string
 }
 
 var dfVarRe = regexp.MustCompile(`\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))`)
@@ -65,7 +65,6 @@ func (g *goStage) addVar(e *expansion, name string) bool {
 	e.value += v.value
 	if v.arg != nil {
 		e.text += "${" + name + "}"
-		e.args = append(e.args, name)
 	} else {
 		e.text += v.value
 	}
