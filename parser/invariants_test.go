@@ -137,7 +137,8 @@ func checkShell(d *Document, in *Instruction) error {
 }
 
 // checkJoin accepts the bytes a logical line drops where two physical lines
-// join: the escape token, blanks, the line ending, then blank or comment lines.
+// join: the escape token, blanks, the line ending, then blank or comment
+// lines and lines that hold nothing but the escape token.
 func checkJoin(b []byte, esc byte) error {
 	if len(b) == 0 || b[0] != esc {
 		return fmt.Errorf("skipped %q does not start with the escape token", b)
@@ -156,7 +157,7 @@ func checkJoin(b []byte, esc byte) error {
 			return fmt.Errorf("skipped %q: a partial line", b)
 		}
 		t := bytes.TrimLeft(l, " \t\v\f\r")
-		if len(bytes.TrimSpace(t)) != 0 && t[0] != '#' {
+		if len(bytes.TrimSpace(t)) != 0 && t[0] != '#' && !bytes.Equal(bytes.TrimRight(l, " \t\r\n"), []byte{esc}) {
 			return fmt.Errorf("skipped %q: a line with content", b)
 		}
 	}

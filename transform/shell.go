@@ -70,8 +70,9 @@ func callArgs(c *syntax.CallExpr) (args []string, ok bool) {
 // "&&" or ";" that joins it to its neighbour, from a RUN's shell text, so that
 // "a && \<newline> b && \<newline> c" minus b reads "a && \<newline> c". ok is
 // false when stmt is the only command of the RUN (the caller removes the whole
-// instruction) or when it is joined by anything but "&&" or a newline/";"
-// list, where removing it could change what runs.
+// instruction), when it is joined by anything but "&&" or a newline/";"
+// list, where removing it could change what runs, or when the command left
+// first would start with "-" and read as a flag of RUN.
 func deleteStmt(sh *parser.Shell, stmt *syntax.Stmt) (start, end int, ok bool) {
 	f := sh.File
 	if len(f.Stmts) > 1 {
@@ -82,7 +83,7 @@ func deleteStmt(sh *parser.Shell, stmt *syntax.Stmt) (start, end int, ok bool) {
 			if i+1 < len(f.Stmts) {
 				a, _ := sh.Span(stmt)
 				b, _ := sh.Span(f.Stmts[i+1])
-				return a, b, true
+				return a, b, !flagFirst(sh, stmt, f.Stmts[i+1])
 			}
 			_, a := sh.Span(f.Stmts[i-1])
 			_, b := sh.Span(stmt)
@@ -106,14 +107,22 @@ func deleteStmt(sh *parser.Shell, stmt *syntax.Stmt) (start, end int, ok bool) {
 			start, _ = sh.Span(bin.X)
 			end, _ = sh.Span(firstStmt(bin.Y))
 			found = true
+			ok = !flagFirst(sh, bin.X, firstStmt(bin.Y))
 		case bin.Y:
 			_, start = sh.Span(bin.X)
 			_, end = sh.Span(bin.Y)
-			found = true
+			found, ok = true, true
 		}
 		return !found
 	})
-	return start, end, found
+	return start, end, found && ok
+}
+
+// flagFirst reports whether deleting the RUN's first command, stmt, would
+// leave next, a word starting with "-", at the front of the RUN, where
+// buildkit would read it as a flag of the instruction.
+func flagFirst(sh *parser.Shell, stmt, next *syntax.Stmt) bool {
+	return stmt.Pos().Offset() == 0 && strings.HasPrefix(sh.Text[next.Pos().Offset():], "-")
 }
 
 // firstStmt returns the leftmost statement of an && chain.
