@@ -191,7 +191,7 @@ func TestRateLimitWaits(t *testing.T) {
 	h.gap, h.maxWait = 0, time.Minute
 	h.sleep = func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }
 
-	f.limited = []http.Header{{"Retry-After": {"3"}}, {"Retry-After": {"0"}}}
+	f.with(func() { f.limited = []http.Header{{"Retry-After": {"3"}}, {"Retry-After": {"0"}}} })
 	if _, err := h.pulls(context.Background(), DefaultBranch, "all"); err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +200,7 @@ func TestRateLimitWaits(t *testing.T) {
 	}
 
 	waits = nil
-	f.limited = []http.Header{{"Retry-After": {"3600"}}}
+	f.with(func() { f.limited = []http.Header{{"Retry-After": {"3600"}}} })
 	_, err = h.create(context.Background(), "main", DefaultBranch, "t", "b")
 	if err == nil || !strings.Contains(err.Error(), "asks to wait 1h0m0s, more than the 1m0s") {
 		t.Errorf("create = %v, want a too-long-wait error", err)
@@ -210,7 +210,9 @@ func TestRateLimitWaits(t *testing.T) {
 	}
 
 	// Four limited answers in a row: three retries, then the error.
-	f.limited = []http.Header{{"Retry-After": {"1"}}, {"Retry-After": {"1"}}, {"Retry-After": {"1"}}, {"Retry-After": {"1"}}}
+	f.with(func() {
+		f.limited = []http.Header{{"Retry-After": {"1"}}, {"Retry-After": {"1"}}, {"Retry-After": {"1"}}, {"Retry-After": {"1"}}}
+	})
 	if _, err := h.pulls(context.Background(), DefaultBranch, "all"); err == nil {
 		t.Error("no error after four rate-limited answers")
 	}

@@ -140,8 +140,10 @@ func TestEndToEnd(t *testing.T) {
 	// 1. First run: a branch with one commit on main, a pull request, a label
 	// created and put on it. The first API call is rate limited (primary
 	// limit, reset in 2 s): the bot waits and retries.
-	w.hub.limited = append(w.hub.limited, map[string][]string{
-		"X-Ratelimit-Remaining": {"0"}, "X-Ratelimit-Reset": {strconv.FormatInt(time.Now().Add(2*time.Second).Unix(), 10)},
+	w.hub.with(func() {
+		w.hub.limited = append(w.hub.limited, map[string][]string{
+			"X-Ratelimit-Remaining": {"0"}, "X-Ratelimit-Reset": {strconv.FormatInt(time.Now().Add(2*time.Second).Unix(), 10)},
+		})
 	})
 	if err := w.run(); err != nil {
 		t.Fatal(err)
@@ -198,7 +200,7 @@ func TestEndToEnd(t *testing.T) {
 	// 3. main moves on (the checkout does not): the commit is regenerated on
 	// the new main and the body updated, as the change grew. GitHub asks for
 	// a pause first (secondary limit, Retry-After: 1).
-	w.hub.limited = append(w.hub.limited, map[string][]string{"Retry-After": {"1"}})
+	w.hub.with(func() { w.hub.limited = append(w.hub.limited, map[string][]string{"Retry-After": {"1"}}) })
 	newMain := g.commitFiles("main", "feat: worker", map[string]string{"worker/Dockerfile": "FROM debian:12 AS w\n"})
 	if err := w.run(); err != nil {
 		t.Fatal(err)
@@ -221,16 +223,18 @@ func TestEndToEnd(t *testing.T) {
 	// 4. A human pushes to the bot's branch while the bot's push is on its
 	// way: the lease makes the server refuse, and the human's commit stays.
 	g.commitFiles("main", "docs: readme", map[string]string{"README.md": "the app, documented\n"})
-	var human string
-	g.duringPush = func() {
-		human = g.commitFiles(DefaultBranch, "tweak", map[string]string{"Dockerfile": "FROM alpine:3.23\nRUN echo hello\n"})
-	}
+	g.with(func() {
+		g.duringPush = func() {
+			g.commitFiles(DefaultBranch, "tweak", map[string]string{"Dockerfile": "FROM alpine:3.23\nRUN echo hello\n"})
+		}
+	})
 	err := w.run()
 	if !errors.Is(err, errStale) {
 		t.Fatalf("run = %v, want the force-with-lease refusal", err)
 	}
-	if g.head(DefaultBranch) != human || human == "" {
-		t.Fatalf("branch at %s, want the human's commit %s", g.head(DefaultBranch), human)
+	human := g.head(DefaultBranch)
+	if who := runGit(t, g.bare, "log", "-1", "--format=%an: %s", human); who != "Hu Man: tweak" {
+		t.Fatalf("branch at %q, want the human's commit", who)
 	}
 	w.wantMutations()
 
@@ -250,7 +254,7 @@ func TestEndToEnd(t *testing.T) {
 
 	// 6. The humans close the pull request without merging and delete the
 	// branch: the same change is not proposed again.
-	w.hub.pull(1).State = "closed"
+	w.hub.with(func() { w.hub.pulls[0].State = "closed" })
 	runGit(t, g.bare, "update-ref", "-d", branch)
 	if err := w.run(); err != nil {
 		t.Fatal(err)
@@ -267,7 +271,7 @@ func TestEndToEnd(t *testing.T) {
 	// (422 "already exists"): the bot finds that pull request and updates
 	// it. Labelling fails, which does not fail the run.
 	g.commitFiles("main", "feat: api", map[string]string{"api/Dockerfile": "FROM debian:12\n"})
-	w.hub.raceCreate, w.hub.labelFails = true, true
+	w.hub.with(func() { w.hub.raceCreate, w.hub.labelFails = true, true })
 	if err := w.run(); err != nil {
 		t.Fatal(err)
 	}
@@ -281,7 +285,7 @@ func TestEndToEnd(t *testing.T) {
 	if g.head(DefaultBranch) == "" {
 		t.Fatal("branch not pushed")
 	}
-	w.hub.labelFails = false
+	w.hub.with(func() { w.hub.labelFails = false })
 
 	// 8. Everything is lean on main now: the pull request is closed with a
 	// comment and the branch deleted.
@@ -301,7 +305,7 @@ func TestEndToEnd(t *testing.T) {
 
 	// 9. No push permission: the server's message is reported.
 	g.commitFiles("main", "feat: back to debian", map[string]string{"Dockerfile": "FROM debian:12\n"})
-	g.denyPush = "Permission to octo/app.git denied to docklean-bot."
+	g.with(func() { g.denyPush = "Permission to octo/app.git denied to docklean-bot." })
 	err = w.run()
 	if err == nil || !strings.Contains(err.Error(), "Permission to octo/app.git denied to docklean-bot.") {
 		t.Fatalf("run = %v, want the server's refusal", err)
@@ -339,13 +343,14 @@ func TestPushLease(t *testing.T) {
 		t.Fatal(err)
 	}
 	g.commitFiles("main", "feat: worker", map[string]string{"worker/Dockerfile": "FROM debian:12\n"})
-	var human string
-	g.beforePush = func() { human = g.commitFiles(DefaultBranch, "mine", map[string]string{"x": "y\n"}) }
+	g.with(func() {
+		g.beforePush = func() { g.commitFiles(DefaultBranch, "mine", map[string]string{"x": "y\n"}) }
+	})
 	if err := w.run(); !errors.Is(err, errStale) || !strings.Contains(err.Error(), "stale info") {
 		t.Fatalf("run = %v, want git's stale-info refusal", err)
 	}
-	if g.head(DefaultBranch) != human {
-		t.Fatal("the human's commit was overwritten")
+	if who := runGit(t, g.bare, "log", "-1", "--format=%an: %s", g.head(DefaultBranch)); who != "Hu Man: mine" {
+		t.Fatalf("branch at %q, want the human's commit", who)
 	}
 }
 

@@ -93,6 +93,13 @@ func (f *fakeHub) last(method, path string) string {
 	return ""
 }
 
+// with runs fn (which sets knobs or edits pull requests) under the lock.
+func (f *fakeHub) with(fn func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fn()
+}
+
 func (f *fakeHub) commentsOn(n int) []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -105,10 +112,11 @@ func (f *fakeHub) reset() {
 	f.mu.Unlock()
 }
 
-func (f *fakeHub) pull(n int) *fakePull {
+// pull returns a copy of pull request n.
+func (f *fakeHub) pull(n int) fakePull {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.pulls[n-1]
+	return *f.pulls[n-1]
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -75,6 +75,13 @@ func newGitServer(t *testing.T, owner, repo, token string) *gitServer {
 	return s
 }
 
+// with runs f (which sets the server's knobs) under the server's lock.
+func (s *gitServer) with(f func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f()
+}
+
 // testEnv is the environment of every git command the tests run: no user or
 // system configuration, and a fixed identity for commits the tests make.
 func testEnv(extra ...string) []string {
