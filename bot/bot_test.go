@@ -22,11 +22,11 @@ var update = flag.Bool("update", false, "rewrite testdata/body.golden.md")
 // refused one and one that could not be processed, against a golden file.
 func TestBody(t *testing.T) {
 	p := &plan{}
-	add := func(f *File) {
+	add := func(f *fileChange) {
 		p.files = append(p.files, f)
 		p.diff = append(p.diff, files.Diff(f.Path, f.Old, f.New)...)
 	}
-	add(&File{
+	add(&fileChange{
 		Path: "Dockerfile", Old: []byte("FROM debian:12\nRUN a\nRUN b\n"), New: []byte("FROM alpine:3.24\nRUN a && b\n"),
 		Findings: []transform.Finding{
 			{Pass: "alpine", Line: 1, Kind: transform.Changed, Message: "debian:12 → alpine:3.24"},
@@ -36,10 +36,10 @@ func TestBody(t *testing.T) {
 		},
 		Estimate: "final base image debian:12 (~117 MB) → alpine:3.24 (~8 MB)",
 	})
-	add(&File{Path: "tools/Dockerfile", Old: []byte("FROM ubuntu\nRUN dpkg -i x.deb\n"), New: []byte("FROM ubuntu\nRUN dpkg -i x.deb\n"),
+	add(&fileChange{Path: "tools/Dockerfile", Old: []byte("FROM ubuntu\nRUN dpkg -i x.deb\n"), New: []byte("FROM ubuntu\nRUN dpkg -i x.deb\n"),
 		Findings: []transform.Finding{{Pass: "alpine", Line: 2, Kind: transform.Refused, Message: "the stage installs a .deb file with dpkg"}}})
-	add(&File{Path: "untouched/Dockerfile", Old: []byte("FROM scratch\n"), New: []byte("FROM scratch\n")})
-	add(&File{Path: "broken/Dockerfile", Old: []byte("RUNN x\n"), Err: errors.New("line 1: unknown instruction: RUNN")})
+	add(&fileChange{Path: "untouched/Dockerfile", Old: []byte("FROM scratch\n"), New: []byte("FROM scratch\n")})
+	add(&fileChange{Path: "broken/Dockerfile", Old: []byte("RUNN x\n"), Err: errors.New("line 1: unknown instruction: RUNN")})
 
 	got := body(p, map[string]string{"alpine": "Alpine images are smaller", "run-merge": "fewer layers"})
 	golden := filepath.Join("testdata", "body.golden.md")

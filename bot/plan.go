@@ -13,8 +13,8 @@ import (
 	"github.com/docklean/docklean/transform"
 )
 
-// File is one Dockerfile the bot looked at.
-type File struct {
+// fileChange is one Dockerfile the bot looked at.
+type fileChange struct {
 	Path     string // slash-separated, relative to the repository root
 	Old, New []byte
 	Findings []transform.Finding
@@ -23,12 +23,12 @@ type File struct {
 }
 
 // Changed reports whether the rewrite changed the file.
-func (f *File) Changed() bool { return f.Err == nil && !bytes.Equal(f.Old, f.New) }
+func (f *fileChange) Changed() bool { return f.Err == nil && !bytes.Equal(f.Old, f.New) }
 
 // plan is what one run proposes: every Dockerfile looked at, in path order,
 // and the unified diff of the changed ones.
 type plan struct {
-	files []*File
+	files []*fileChange
 	diff  []byte
 }
 
@@ -83,7 +83,7 @@ func makePlan(root string, c *Config, paths []string, read source) *plan {
 	p := &plan{}
 	for _, rel := range paths {
 		abs := filepath.Join(root, filepath.FromSlash(rel))
-		f := &File{Path: rel}
+		f := &fileChange{Path: rel}
 		p.files = append(p.files, f)
 		if f.Old, f.Err = read(rel); f.Err != nil {
 			continue
