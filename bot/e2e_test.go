@@ -165,6 +165,9 @@ func TestEndToEnd(t *testing.T) {
 	if got := g.show(tip, "svc/Dockerfile"); !strings.Contains(got, "debian:12") {
 		t.Errorf("refused file changed: %q", got)
 	}
+	if q := w.hub.query("GET", "/repos/octo/app/pulls"); q.Get("head") != "octo:"+DefaultBranch || q.Get("state") != "all" {
+		t.Errorf("pull requests listed with %v, want head=octo:%s&state=all", q, DefaultBranch)
+	}
 	create := decode(t, w.hub.last("POST", "/repos/octo/app/pulls"))
 	wantDiff := files.Diff("Dockerfile", []byte("FROM debian:12\nRUN echo hello\n"), []byte("FROM alpine:3.24\nRUN echo hello\n"))
 	prBody, _ := create["body"].(string)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -78,6 +79,19 @@ func (f *fakeHub) mutations() []string {
 		}
 	}
 	return m
+}
+
+// query returns the query of the last request with this method and path.
+func (f *fakeHub) query(method, path string) url.Values {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := len(f.reqs) - 1; i >= 0; i-- {
+		if f.reqs[i].Method == method && f.reqs[i].Path == path {
+			q, _ := url.ParseQuery(f.reqs[i].Query)
+			return q
+		}
+	}
+	return nil
 }
 
 // last returns the body of the last request with this method and path.
