@@ -285,3 +285,33 @@ func copyTree(t *testing.T, fsys fs.FS, dst string) {
 		t.Fatal(err)
 	}
 }
+
+// TestGoMultistageAlpineNames checks that every Alpine package go-multistage
+// may install in an alpine runtime exists in the default Alpine release.
+func TestGoMultistageAlpineNames(t *testing.T) {
+	b, err := os.ReadFile("../../shared/data/alpine-packages.tsv")
+	if err != nil {
+		t.Skipf("reference data not available: %v", err)
+	}
+	inRelease := map[string]bool{}
+	for _, l := range strings.Split(string(b), "\n") {
+		f := strings.Split(l, "\t")
+		if len(f) > 7 && slices.Contains(strings.Split(f[7], ","), DefaultAlpine) {
+			inRelease[f[0]] = true
+		}
+	}
+	names := []string{"tzdata"}
+	for _, p := range cgoRuntimeLibs {
+		names = append(names, p)
+	}
+	for _, p := range runtimeTools {
+		if p != "" {
+			names = append(names, p)
+		}
+	}
+	for _, n := range names {
+		if !inRelease[n] {
+			t.Errorf("go-multistage may install %s, which Alpine %s does not have", n, DefaultAlpine)
+		}
+	}
+}
