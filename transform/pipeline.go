@@ -2,6 +2,8 @@ package transform
 
 import (
 	"fmt"
+	"regexp"
+	"strconv"
 	"slices"
 	"strings"
 
@@ -85,6 +87,8 @@ func process(file string, src []byte, passes []*Pass, opts *Options, applied fun
 		return nil, err
 	}
 	badShell := unparsedRuns(doc)
+	orig := doc
+	var history [][]Edit // the edits of each pass that changed the text, in order
 	res := &Result{Output: src}
 	ign := readIgnores(doc)
 	if ign.file {
@@ -94,7 +98,13 @@ func process(file string, src []byte, passes []*Pass, opts *Options, applied fun
 		u := &Unit{Doc: doc, Opts: opts, File: file, pass: p}
 		p.Run(u)
 		edits, findings := ign.filter(doc, file, p.Name, u.edits, u.findings)
-		res.Findings = append(res.Findings, findings...)
+		for _, f := range findings {
+			if len(history) > 0 {
+				f.Line = origLine(orig, doc, history, f.Line)
+				f.Message = origLinesInText(orig, doc, history, f.Message)
+			}
+			res.Findings = append(res.Findings, f)
+		}
 		if len(edits) == 0 {
 			continue
 		}
@@ -114,6 +124,7 @@ func process(file string, src []byte, passes []*Pass, opts *Options, applied fun
 		if applied != nil {
 			applied(p, doc, edits)
 		}
+		history = append(history, sortEdits(edits))
 		doc = next
 		// Edits move lines: read the ignore comments again so that they
 		// stay with the instructions they sit above.
@@ -121,6 +132,55 @@ func process(file string, src []byte, passes []*Pass, opts *Options, applied fun
 		res.Output = out
 	}
 	return res, nil
+}
+
+// origLine maps a line of doc, the text after the passes whose edits are in
+// history, back to the line of the original file it came from, so that every
+// finding names a line of the file the user wrote. A line inside text a pass
+// inserted maps to where the insertion was made.
+func origLine(orig, doc *parser.Document, history [][]Edit, line int) int {
+	if len(history) == 0 || line < 1 || line > doc.LineOf(len(doc.Src)) {
+		return line
+	}
+	off := doc.LineStart(line)
+	for i := len(history) - 1; i >= 0; i-- {
+		off = oldOffset(history[i], off)
+	}
+	return orig.LineOf(off)
+}
+
+var (
+	lineRefRE = regexp.MustCompile(`\b(lines?) (\d+(?:(?:, | and )\d+)*)`)
+	digitsRE  = regexp.MustCompile(`\d+`)
+)
+
+// origLinesInText maps the "line N" and "lines N, M" references in a
+// finding's message the way origLine maps its line.
+func origLinesInText(orig, doc *parser.Document, history [][]Edit, msg string) string {
+	return lineRefRE.ReplaceAllStringFunc(msg, func(ref string) string {
+		m := lineRefRE.FindStringSubmatch(ref)
+		return m[1] + " " + digitsRE.ReplaceAllStringFunc(m[2], func(n string) string {
+			v, _ := strconv.Atoi(n)
+			return strconv.Itoa(origLine(orig, doc, history, v))
+		})
+	})
+}
+
+// oldOffset maps an offset in the text after edits (sorted by Start) to
+// the offset in the text before them.
+func oldOffset(edits []Edit, off int) int {
+	delta := 0 // new offset minus old offset so far
+	for _, e := range edits {
+		newStart := e.Start + delta
+		if off < newStart {
+			break
+		}
+		if off < newStart+len(e.Text) {
+			return e.Start
+		}
+		delta += len(e.Text) - (e.End - e.Start)
+	}
+	return off - delta
 }
 
 // unparsedRuns returns the shell texts of src's RUNs that do not parse as

@@ -43,3 +43,40 @@ func TestIgnoresFollowEdits(t *testing.T) {
 		t.Errorf("refusals %q, want one naming line 7", refused)
 	}
 }
+
+func TestFindingLinesNameTheOriginalFile(t *testing.T) {
+	// run-merge joins lines 2-4 into one RUN; cache-cleanup then reports on
+	// the merged RUN and on the apt-get line after it. Its findings must name
+	// lines of the file as written, not of run-merge's output.
+	src := "FROM debian:bookworm\nRUN echo a\nRUN echo b\nRUN echo c\nCOPY x /x\nRUN pip install flask\n"
+	passes, err := Select([]string{"run-merge", "cache-cleanup"}, nil)
+	if err != nil {
+		t.Skip(err)
+	}
+	res, err := Process("Dockerfile", []byte(src), passes, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range res.Findings {
+		if f.Pass == "cache-cleanup" && f.Kind == Changed {
+			found = true
+			if f.Line != 6 {
+				t.Errorf("cache-cleanup finding on line %d, want 6 (the pip install as written): %v", f.Line, f)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no cache-cleanup change in %v", res.Findings)
+	}
+}
+
+func TestOldOffset(t *testing.T) {
+	// "abcdef" with [1,3) → "XYZ" and an insertion "!" at 5: "aXYZde!f".
+	edits := []Edit{{1, 3, "XYZ"}, {5, 5, "!"}}
+	for newOff, want := range []int{0, 1, 1, 1, 3, 4, 5, 5} {
+		if got := oldOffset(edits, newOff); got != want {
+			t.Errorf("oldOffset(%d) = %d, want %d", newOff, got, want)
+		}
+	}
+}

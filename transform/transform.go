@@ -142,12 +142,19 @@ func (u *Unit) report(k Kind, line int, format string, args ...any) {
 	})
 }
 
-// applyEdits returns src with edits applied. Edits must not overlap;
-// insertions at the same offset keep the order they were recorded in.
-func applyEdits(src []byte, edits []Edit) ([]byte, error) {
+// sortEdits returns a copy of edits sorted by Start, insertions at the same
+// offset in the order they were recorded.
+func sortEdits(edits []Edit) []Edit {
 	sorted := make([]Edit, len(edits))
 	copy(sorted, edits)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Start < sorted[j].Start })
+	return sorted
+}
+
+// applyEdits returns src with edits applied. Edits must not overlap;
+// insertions at the same offset keep the order they were recorded in.
+func applyEdits(src []byte, edits []Edit) ([]byte, error) {
+	sorted := sortEdits(edits)
 	var b strings.Builder
 	b.Grow(len(src))
 	pos := 0
