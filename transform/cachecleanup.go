@@ -243,7 +243,7 @@ func (c *cleaner) appendCleanup(in *parser.Instruction, text string) {
 	}
 	leaves := andLeaves(last)
 	final := leaves[len(leaves)-1]
-	if _, simple := final.Cmd.(*syntax.CallExpr); !simple && mayErrexit(c.doc, in) {
+	if !simpleCmd(final) && mayErrexit(c.doc, in) {
 		c.refuse(in.StartLine, "the RUN at line %d ends with a compound command under set -e, which the shell would ignore inside it once \"&& cleanup\" follows; add the cleanup inside it by hand", in.StartLine)
 		return
 	}

@@ -168,7 +168,7 @@ func inspectRun(doc *parser.Document, in *parser.Instruction) (*mergeRun, string
 			if b, ok := l.Cmd.(*syntax.BinaryCmd); ok && b.Op == syntax.OrStmt {
 				r.list = true
 			}
-			if _, ok := l.Cmd.(*syntax.CallExpr); !ok || l.Negated {
+			if !simpleCmd(l) || l.Negated {
 				r.compound = true
 			}
 		}

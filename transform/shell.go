@@ -189,6 +189,19 @@ func andLeaves(stmt *syntax.Stmt) []*syntax.Stmt {
 	return append(andLeaves(bin.X), andLeaves(bin.Y)...)
 }
 
+// simpleCmd reports whether s is a simple command or a pipeline of simple
+// commands: nothing in it has commands of its own that errexit (set -e)
+// would stop checking once s is part of an && list.
+func simpleCmd(s *syntax.Stmt) bool {
+	switch c := s.Cmd.(type) {
+	case *syntax.CallExpr:
+		return true
+	case *syntax.BinaryCmd:
+		return (c.Op == syntax.Pipe || c.Op == syntax.PipeAll) && simpleCmd(c.X) && simpleCmd(c.Y)
+	}
+	return false
+}
+
 // joinStyle is how a file continues a shell command list onto the next line:
 // "cmd && \" then Indent+"next" (trailing), or "cmd \" then Indent+"&& next"
 // (Leading).
