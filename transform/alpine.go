@@ -145,6 +145,9 @@ func convertTree(u *Unit, tree []*parser.Stage, parents map[*parser.Stage]*parse
 	for _, m := range msgs {
 		u.Changed(m.line, "%s", m.msg)
 	}
+	for _, m := range base.notes {
+		u.Note(m.line, "%s", m.msg)
+	}
 	for _, st := range tree {
 		for _, m := range convs[st].notes {
 			u.Note(m.line, "%s", m.msg)

@@ -33,6 +33,7 @@ type alpineBase struct {
 	reason  string
 	edits   []Edit
 	changes []alpineMsg
+	notes   []alpineMsg
 }
 
 // alpineMsg is a finding waiting for the stage's verdict.
@@ -52,6 +53,10 @@ var fedoraImages = map[string]bool{
 	"ubi8": true, "ubi9": true, "ubi8-minimal": true, "ubi9-minimal": true,
 	"ubi10/ubi": true, "ubi10/ubi-minimal": true, "almalinux/9-base": true,
 }
+
+// fullVariant are the official images whose full (non-slim) Debian tags
+// are built on buildpack-deps, with compilers and git.
+var fullVariant = map[string]bool{"python": true, "node": true, "ruby": true, "golang": true, "perl": true, "rust": true}
 
 // alpineRef is an image reference split into its parts.
 type alpineRef struct {
@@ -194,6 +199,9 @@ func baseOf(doc *parser.Document, st *parser.Stage, release string) alpineBase {
 		}
 		b.python = r.name == "python"
 		newRef = r.prefix + r.name + ":" + tag
+		if fullVariant[r.name] && !strings.Contains(r.tag, "slim") {
+			b.notes = append(b.notes, alpineMsg{line, fmt.Sprintf("%s:%s carries compilers and git (buildpack-deps); %s does not: add build-base or git to an apk add if the build needs them", r.name, r.tag, tag)})
+		}
 	default:
 		return alpineBase{kind: baseUnknown, line: line, reason: fmt.Sprintf("%s is not an official image with an Alpine variant, so docklean cannot tell what it is built on", ref)}
 	}

@@ -78,6 +78,9 @@ func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 			if sx.argOpts[w] && i+1 < len(c.Args) {
 				i++
 				r.done[c.Args[i]] = true
+				if v, _ := wordLit(c.Args[i]); w == "-t" && sx == aptSyntax || w == "--target-release" {
+					s.changed(r.line(c.Args[i]), "%s %s dropped: Alpine installs from its release's repositories", w, v)
+				}
 				if firstPkg >= 0 {
 					late = append(late, i)
 				}
@@ -436,16 +439,16 @@ func debianOnly(cmd, family string) string {
 
 var (
 	debianMarkers = []struct{ re, why string }{
-		{`/etc/apt\b`, "it edits /etc/apt (Debian repository configuration)"},
-		{`\.deb\b`, "it installs a .deb file"},
-		{`\bppa:`, "it adds a PPA"},
+		{`/etc/apt\b`, "it uses /etc/apt, Debian's repository configuration,"},
+		{`\S*\.deb\b`, "it installs a .deb file (%s),"},
+		{`\bppa:\S*`, "it adds a PPA (%s),"},
 		{`deb\.nodesource\.com|script\.deb\.sh|packages\.microsoft\.com/(config/)?(debian|ubuntu)|download\.docker\.com/linux/(debian|ubuntu)|apt\.llvm\.org|apt\.postgresql\.org|dl\.yarnpkg\.com/debian|repo\.mongodb\.org/apt|packages\.cloud\.google\.com/apt|get\.docker\.com`,
-			"it runs a vendor's Debian repository setup"},
+			"it runs a vendor's Debian repository setup (%s),"},
 	}
 	fedoraMarkers = []struct{ re, why string }{
-		{`/etc/yum\.repos\.d|/etc/dnf\b`, "it edits the yum/dnf repository configuration"},
-		{`\.rpm\b`, "it installs an .rpm file"},
-		{`rpm\.nodesource\.com|script\.rpm\.sh|packages\.microsoft\.com/(config/)?(rhel|centos|fedora)|download\.docker\.com/linux/(centos|fedora|rhel)`, "it runs a vendor's RPM repository setup"},
+		{`/etc/yum\.repos\.d|/etc/dnf\b`, "it uses %s, the yum/dnf repository configuration,"},
+		{`\S*\.rpm\b`, "it installs an .rpm file (%s),"},
+		{`rpm\.nodesource\.com|script\.rpm\.sh|packages\.microsoft\.com/(config/)?(rhel|centos|fedora)|download\.docker\.com/linux/(centos|fedora|rhel)`, "it runs a vendor's RPM repository setup (%s),"},
 	}
 	glibcDownload = regexp.MustCompile(`https?://\S*(linux-gnu|manylinux|glibc|nodejs\.org/dist/|awscli-exe-linux|Miniconda|Miniforge|Mambaforge|Anaconda3)\S*`)
 	markerRes     = map[string]*regexp.Regexp{}
@@ -466,7 +469,11 @@ func (s *alpineStage) marker(text string) string {
 	}
 	for _, m := range ms {
 		if f := markerRes[m.re].FindString(text); f != "" {
-			return fmt.Sprintf("%s (%s), which has no Alpine equivalent", m.why, f)
+			why := m.why
+			if strings.Contains(why, "%s") {
+				why = fmt.Sprintf(why, f)
+			}
+			return why + " which has no Alpine equivalent"
 		}
 	}
 	if f := glibcDownload.FindString(text); f != "" {

@@ -73,7 +73,16 @@ func (s *alpineStage) envArg(in *parser.Instruction) {
 		for j < len(text) && !strings.ContainsRune(" \t\r\n", rune(text[j])) {
 			j++
 		}
-		s.edits = append(s.edits, deleteSpan(s.doc, in.Start+i, in.Start+j, -1))
+		e := deleteSpan(s.doc, in.Start+i, in.Start+j, -1)
+		if rest := strings.TrimSpace(s.doc.Line(s.doc.LineOf(in.Start + j))[in.Start+j-s.doc.LineStart(s.doc.LineOf(in.Start+j)):]); rest == string(s.doc.Escape) && e.End == in.Start+j {
+			// "ENV DEBIAN_FRONTEND=x " + "    TZ=UTC": join the next pair
+			k := in.Start + j
+			for k < in.End && strings.ContainsRune(" \t\r\n"+string(s.doc.Escape), rune(s.doc.Src[k])) {
+				k++
+			}
+			e = Edit{in.Start + i, k, ""}
+		}
+		s.edits = append(s.edits, e)
 		s.changed(s.doc.LineOf(in.Start+i), "%s removed from %s (apk never prompts)", text[i:j], upper(in.Keyword))
 	}
 }
@@ -244,12 +253,20 @@ func (r *runConv) finish() {
 		for _, l := range leaves {
 			isLeaf[l] = true
 		}
-		for st, why := range r.del {
-			if !isLeaf[st] {
-				s.refuse(r.line(st), "a command to remove sits inside a compound command (if, ||, a pipe, a subshell); convert by hand")
+		for st := range r.del {
+			if !isLeaf[st] || st.Background || st.Negated {
+				s.refuse(r.line(st), "a command to remove sits inside a compound command (if, ||, a pipe, a subshell, &); convert by hand")
 				return
 			}
-			_ = why
+		}
+		for _, l := range leaves {
+			if r.del[l] == "" {
+				if w, _ := r.span(l); s.doc.Src[w] == '-' {
+					s.refuse(r.line(l), "the RUN would start with %q, which Docker reads as a flag", s.doc.Line(r.line(l)))
+					return
+				}
+				break
+			}
 		}
 		all := true
 		for _, l := range leaves {

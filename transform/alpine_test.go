@@ -15,7 +15,6 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 )
 
-
 // readTSV calls row with the cells of every data line of a ../shared/data
 // table, skipping the header and comments.
 func readSharedTSV(t *testing.T, name string, row func([]string)) {

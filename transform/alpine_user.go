@@ -135,6 +135,10 @@ func (r *runConv) user(st *syntax.Stmt, c *syntax.CallExpr, prog string) {
 			s.refuse(line, "Debian's %s: %s", prog, why)
 			return
 		}
+		if strings.Contains(why, "does not exist on Alpine") {
+			s.refuse(line, "%s: %s", prog, why)
+			return
+		}
 		s.need("shadow", r.startOf(c), fmt.Sprintf("%s on line %d keeps its form (%s)", prog, line, why))
 		return
 	}
