@@ -93,7 +93,7 @@ func body(p *plan, why map[string]string) string {
 				b.WriteString("\n")
 			}
 			for _, r := range refusals {
-				fmt.Fprintf(&b, "- line %d, `%s`: left unchanged because %s\n", r.Line, r.Pass, cell(r.Message))
+				fmt.Fprintf(&b, "- line %d, `%s`, not changed: %s\n", r.Line, r.Pass, cell(r.Message))
 			}
 			for _, r := range notes {
 				fmt.Fprintf(&b, "- line %d, `%s`: note: %s\n", r.Line, r.Pass, cell(r.Message))

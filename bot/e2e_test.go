@@ -173,7 +173,7 @@ func TestEndToEnd(t *testing.T) {
 	prBody, _ := create["body"].(string)
 	for _, want := range []string{
 		"| `alpine` | 1 | debian:12 → alpine:3.24 | Alpine images are smaller |",
-		"- line 2, `alpine`: left unchanged because the stage runs dpkg, which Alpine does not have",
+		"- line 2, `alpine`, not changed: the stage runs dpkg, which Alpine does not have",
 		"`# docklean:ignore=PASS`", "--skip PASS",
 		fingerprintMarker + (&plan{diff: wantDiff}).fingerprint() + " -->",
 	} {
