@@ -193,7 +193,7 @@ func (g *goStage) call(in *parser.Instruction, c *syntax.CallExpr, dir string, e
 	case name == "apk" || name == "apt-get" || name == "apt":
 		g.packages(in.StartLine, args)
 	case name == "mv" || name == "cp":
-		return dir, g.move(in, args, words, dir, name == "mv")
+		return dir, g.move(in, c, args, words, dir, name == "mv")
 	case builders[base]:
 		return dir, g.refuse(in.StartLine, "builds with %s: docklean cannot see which binary it produces; write the go build in the Dockerfile or keep the stage as it is", base)
 	case shells[base] || strings.HasSuffix(name, ".sh") || strings.HasPrefix(name, "./") || strings.HasPrefix(name, "/"):
@@ -222,7 +222,7 @@ func (g *goStage) isTool(name string) bool {
 }
 
 // move follows "mv BIN DEST" / "cp BIN DEST" of a built binary.
-func (g *goStage) move(in *parser.Instruction, args []string, words []expansion, dir string, mv bool) error {
+func (g *goStage) move(in *parser.Instruction, c *syntax.CallExpr, args []string, words []expansion, dir string, mv bool) error {
 	var ops []int
 	for i, a := range args[1:] {
 		if !strings.HasPrefix(a, "-") {
@@ -248,7 +248,11 @@ func (g *goStage) move(in *parser.Instruction, args []string, words []expansion,
 			return nil
 		}
 	}
-	return g.refuse(in.StartLine, "runtime files cannot be determined: the RUN at line %d copies or moves files (%s)", in.StartLine, strings.Join(args, " "))
+	var text []string
+	for _, w := range c.Args {
+		text = append(text, shellWordText(in.Shell, w))
+	}
+	return g.refuse(in.StartLine, "runtime files cannot be determined: the RUN at line %d copies or moves files (%s)", in.StartLine, strings.Join(text, " "))
 }
 
 // goBuildValueFlags are the go build flags that take a value.
@@ -276,11 +280,20 @@ func (g *goStage) goCmd(in *parser.Instruction, c *syntax.CallExpr, args []strin
 	}
 	b := &goBinary{in: in, call: c, dir: dir, install: args[1] == "install", cgo: env["CGO_ENABLED"]}
 	var out *expansion
-	var pkgs []string
+	var pkgs, pkgText []string
 	for i := 2; i < len(args); i++ {
-		a := args[i]
+		// A word with an expansion docklean cannot resolve is read from
+		// its source text: -ldflags="-X main.version=$(git describe)" is
+		// still a flag.
+		a, known := args[i], args[i] != "\x00"
+		if !known {
+			a = shellWordText(in.Shell, c.Args[i])
+		}
 		if !strings.HasPrefix(a, "-") || a == "-" {
 			pkgs = args[i:]
+			for _, w := range c.Args[i:] {
+				pkgText = append(pkgText, shellWordText(in.Shell, w))
+			}
 			break
 		}
 		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
@@ -288,16 +301,22 @@ func (g *goStage) goCmd(in *parser.Instruction, c *syntax.CallExpr, args []strin
 			if i++; i >= len(args) {
 				break
 			}
-			val = args[i]
+			val, known = args[i], args[i] != "\x00"
+			if !known {
+				val = shellWordText(in.Shell, c.Args[i])
+			}
 		}
 		switch name {
 		case "o":
 			w := words[i]
 			out = &w
-			if val == "\x00" {
+			if !known {
 				return g.refuse(in.StartLine, "binary unknown: go build -o uses a variable docklean cannot resolve")
 			}
 		case "C":
+			if !known {
+				return g.refuse(in.StartLine, "binary unknown: go build -C uses a variable docklean cannot resolve")
+			}
 			dir = absPath(dir, val)
 			b.dir = dir
 		case "race", "msan", "asan":
@@ -319,7 +338,7 @@ func (g *goStage) goCmd(in *parser.Instruction, c *syntax.CallExpr, args []strin
 	}
 	for _, p := range pkgs {
 		if strings.Contains(p, "...") || p == "\x00" {
-			return g.refuse(in.StartLine, "several binaries: go %s %s builds packages docklean cannot list; build one package with -o", args[1], strings.Join(pkgs, " "))
+			return g.refuse(in.StartLine, "several binaries: go %s %s builds packages docklean cannot list; build one package with -o", args[1], strings.Join(pkgText, " "))
 		}
 	}
 	files := strings.HasSuffix(pkgs[0], ".go")

@@ -53,6 +53,11 @@ func unescapeLit(v string) string {
 	return b.String()
 }
 
+// shellWordText returns a word of a RUN as it is written in the shell text.
+func shellWordText(sh *parser.Shell, w *syntax.Word) string {
+	return sh.Text[w.Pos().Offset():w.End().Offset()]
+}
+
 // callArgs returns the literal words of a simple command; ok is false when
 // any word is not a plain literal.
 func callArgs(c *syntax.CallExpr) (args []string, ok bool) {
