@@ -25,6 +25,7 @@ type goBinary struct {
 	// cannot read: the binary lands in dir under a name it does not know.
 	guess   bool
 	install bool
+	remote  bool   // go install module@version: built from a download, not the context
 	cgo     string // CGO_ENABLED as set on the command line, "" when unset
 	tags    []string
 	flags   []string // -race, -linkmode=external ...: flags that need cgo
@@ -351,6 +352,7 @@ func (g *goStage) goCmd(in *parser.Instruction, c *syntax.CallExpr, args []strin
 		name = strings.TrimSuffix(path.Base(pkgs[0]), ".go")
 	case strings.Contains(pkgs[0], "@"):
 		name = execName(strings.SplitN(pkgs[0], "@", 2)[0])
+		b.remote = true
 	case strings.HasPrefix(pkgs[0], ".") || strings.HasPrefix(pkgs[0], "/"):
 		name = g.dirExecName(absPath(dir, pkgs[0]), pkgs[0])
 	default:
