@@ -127,7 +127,11 @@ func (c *cleaner) run(in *parser.Instruction) {
 			continue
 		}
 		if c.u.Opts.CacheMounts && r.mount != "" && (!r.homeDir || c.isRoot(in)) {
-			newMounts = append(newMounts, r.mount)
+			for _, m := range strings.Fields(r.mount) {
+				if _, target := mountFlag(m); !slices.Contains(mounts, target) {
+					newMounts = append(newMounts, m)
+				}
+			}
 			mountFor = append(mountFor, r.name)
 			continue
 		}

@@ -164,25 +164,31 @@ func (c *pkgCmd) onlyRemoves(dir string) bool {
 func mountTargets(in *parser.Instruction) []string {
 	var ts []string
 	for _, f := range in.Flags {
-		spec, ok := strings.CutPrefix(f, "--mount=")
-		if !ok {
-			continue
-		}
-		typ, target := "bind", ""
-		for _, kv := range strings.Split(spec, ",") {
-			k, v, _ := strings.Cut(kv, "=")
-			switch k {
-			case "type":
-				typ = v
-			case "target", "dst", "destination":
-				target = v
-			}
-		}
-		if (typ == "cache" || typ == "tmpfs") && target != "" {
-			ts = append(ts, strings.TrimSuffix(target, "/"))
+		if typ, target := mountFlag(f); (typ == "cache" || typ == "tmpfs") && target != "" {
+			ts = append(ts, target)
 		}
 	}
 	return ts
+}
+
+// mountFlag returns the type and target of a --mount flag ("" for another
+// flag), the target without a trailing slash.
+func mountFlag(f string) (typ, target string) {
+	spec, ok := strings.CutPrefix(f, "--mount=")
+	if !ok {
+		return "", ""
+	}
+	typ = "bind"
+	for _, kv := range strings.Split(spec, ",") {
+		k, v, _ := strings.Cut(kv, "=")
+		switch k {
+		case "type":
+			typ = v
+		case "target", "dst", "destination":
+			target = strings.TrimSuffix(v, "/")
+		}
+	}
+	return typ, target
 }
 
 // stageValue returns the value that the last matching instruction (keyword
@@ -286,7 +292,9 @@ var cacheRules = []*cacheRule{
 			}
 			return slices.ContainsFunc(cmds[last+1:], func(c *pkgCmd) bool { return c.removes("/var/lib/apt/lists") })
 		},
-		dirs:  []string{"/var/lib/apt", "/var/lib/apt/lists", "/var/cache/apt"},
+		// Only the lists matter: a cache mount of /var/cache/apt alone
+		// leaves them in the layer.
+		dirs:  []string{"/var/lib/apt", "/var/lib/apt/lists"},
 		mount: "--mount=type=cache,target=/var/cache/apt,sharing=locked --mount=type=cache,target=/var/lib/apt,sharing=locked"},
 	apkRule,
 	{name: "pip", match: lacks(sub("pip", "install"), "--no-cache-dir"), flag: "--no-cache-dir",
