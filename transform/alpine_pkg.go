@@ -253,6 +253,9 @@ func (r *runConv) translate(c *syntax.CallExpr, idx []int, sx *pmSyntax) ([]pkgO
 		w := c.Args[i]
 		line := r.line(w)
 		lit, ok := wordLit(w)
+		if l, isLit := w.Parts[0].(*syntax.Lit); !ok && isLit && strings.Contains(l.Value, "=") {
+			lit, ok = r.raw(w), true // curl=${CURL_VERSION}: the pin goes anyway
+		}
 		if !ok {
 			ws, we := r.span(w)
 			text := strings.Trim(string(s.doc.Src[ws:we]), `"`)
@@ -327,7 +330,8 @@ func (r *runConv) mapPkg(word string, line int, sx *pmSyntax, seen map[string]bo
 		return nil, false
 	}
 	if name != word {
-		s.changed(line, "%s → %s: the version pin or suffix names a %s build, which means nothing to apk", word, name, s.family)
+		distro := map[string]string{famDebian: "Debian", famFedora: "Fedora"}[s.family]
+		s.changed(line, "%s → %s: the pin or suffix names a %s build, which means nothing to apk", word, name, distro)
 	}
 	var out []string
 	for _, a := range alp {
@@ -442,6 +446,7 @@ var (
 		{`/etc/apt\b`, "it uses /etc/apt, Debian's repository configuration,"},
 		{`\S*\.deb\b`, "it installs a .deb file (%s),"},
 		{`\bppa:\S*`, "it adds a PPA (%s),"},
+		{`/usr/lib/(x86_64|aarch64|i386|arm)-linux-gnu\S*`, "it uses Debian's multiarch library path (%s),"},
 		{`deb\.nodesource\.com|script\.deb\.sh|packages\.microsoft\.com/(config/)?(debian|ubuntu)|download\.docker\.com/linux/(debian|ubuntu)|apt\.llvm\.org|apt\.postgresql\.org|dl\.yarnpkg\.com/debian|repo\.mongodb\.org/apt|packages\.cloud\.google\.com/apt|get\.docker\.com`,
 			"it runs a vendor's Debian repository setup (%s),"},
 	}
