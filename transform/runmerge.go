@@ -249,6 +249,15 @@ var statefulCmds = map[string]bool{
 	"declare": true, "typeset": true, "local": true, "readonly": true,
 }
 
+// shellFuncs are environment managers that are shell functions: these
+// subcommands (any, when none are listed) change the shell's PATH and
+// variables for the commands after them.
+var shellFuncs = map[string][]string{
+	"conda": {"activate", "deactivate"}, "mamba": {"activate", "deactivate"}, "micromamba": {"activate", "deactivate"},
+	"nvm": {"use", "deactivate", "unload"}, "rvm": {"use"}, "pyenv": {"shell", "activate", "deactivate"},
+	"rbenv": {"shell"}, "sdk": {"use"}, "deactivate": nil, "workon": nil,
+}
+
 // shellState returns the first command in f (outside subshells) that changes
 // shell state, and whether f sets errexit.
 func shellState(f *syntax.File) (state string, errexit bool) {
@@ -274,6 +283,10 @@ func shellState(f *syntax.File) (state string, errexit bool) {
 				note("a command named by a variable")
 			} else if statefulCmds[name] {
 				note(name)
+			} else if subs, fn := shellFuncs[name]; fn {
+				if args, _ := callArgs(n); len(subs) == 0 || len(args) > 1 && slices.Contains(subs, args[1]) {
+					note(strings.Join(args[:min(2, len(args))], " "))
+				}
 			}
 			if args, _ := callArgs(n); len(args) > 0 && args[0] == "set" && shellErrexit(args) {
 				errexit = true
