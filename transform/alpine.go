@@ -100,6 +100,17 @@ func convertTree(u *Unit, tree []*parser.Stage, parents map[*parser.Stage]*parse
 		u.Refused(base.line, "%s left unchanged: %s", stageName(root), base.reason)
 		return
 	}
+	ig := readIgnores(u.Doc)
+	for _, st := range tree {
+		for _, in := range st.Instructions {
+			if ig.ignored(in, "alpine") {
+				for _, t := range tree {
+					u.Refused(t.From.StartLine, "%s left unchanged: an ignore comment above line %d switches alpine off for %s, and stages that share a base are converted together", stageName(t), in.StartLine, stageName(st))
+				}
+				return
+			}
+		}
+	}
 	convs := map[*parser.Stage]*alpineStage{}
 	var failed []*alpineStage
 	for _, st := range tree {

@@ -137,8 +137,11 @@ func (s *alpineStage) run(in *parser.Instruction) {
 		case *syntax.ProcSubst:
 			r.bash(n, "uses bash process substitution")
 		case *syntax.Word:
-			if v, ok := wordLit(n); ok && !r.done[n] && isPackageManager(v) {
-				r.s.refuse(r.line(n), "%s is used in a way docklean cannot translate", v)
+			if r.done[n] {
+				break
+			}
+			if v, ok := wordLit(n); ok && isPackageManager(v) || pmWord.MatchString(r.raw(n)) {
+				r.s.refuse(r.line(n), "%s runs a package manager in a way docklean cannot translate", r.raw(n))
 			}
 		}
 		return true
