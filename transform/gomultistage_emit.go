@@ -251,7 +251,7 @@ func (g *goStage) restructure() ([]Edit, string) {
 		if s.in == w {
 			break
 		}
-		if path.Base(s.ctx) == "go.mod" {
+		if names(path.Base(s.ctx), "go.mod") {
 			return nil, ""
 		}
 	}

@@ -588,7 +588,7 @@ func isArchive(s string) bool {
 func (g *goStage) isSource(p string) bool {
 	base := path.Base(p)
 	switch {
-	case p == ".", strings.HasSuffix(p, ".go"), base == "go.mod", base == "go.sum", base == "go.work", base == "go.work.sum", base == "vendor":
+	case p == ".", strings.HasSuffix(p, ".go"), base == "vendor", names(base, "go.mod", "go.sum", "go.work", "go.work.sum"):
 		return true
 	case g.ctx == nil:
 		return base == "cmd" || base == "internal" || base == "pkg"
@@ -602,6 +602,17 @@ func (g *goStage) isSource(p string) bool {
 		return nil
 	})
 	return found
+}
+
+// names reports whether a COPY source's last element is one of the names or
+// a pattern that matches one (COPY go.* ./).
+func names(base string, names ...string) bool {
+	for _, n := range names {
+		if m, _ := path.Match(base, n); m {
+			return true
+		}
+	}
+	return false
 }
 
 func (g *goStage) isDir(p string) bool {
