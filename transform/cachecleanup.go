@@ -267,16 +267,7 @@ func (c *cleaner) appendCleanup(in *parser.Instruction, text string) {
 // mayErrexit reports whether errexit can be on anywhere in a RUN: its SHELL
 // sets -e, or its text runs set -e.
 func mayErrexit(doc *parser.Document, in *parser.Instruction) bool {
-	on := shellErrexit(shellAt(doc, in))
-	syntax.Walk(in.Shell.File, func(n syntax.Node) bool {
-		if call, ok := n.(*syntax.CallExpr); ok {
-			if args, _ := callArgs(call); len(args) > 0 && args[0] == "set" && shellErrexit(args) {
-				on = true
-			}
-		}
-		return !on
-	})
-	return on
+	return shellErrexit(shellAt(doc, in)) || setsErrexit(in.Shell.File)
 }
 
 func (c *cleaner) isRoot(in *parser.Instruction) bool {

@@ -32,7 +32,7 @@ type mergeRun struct {
 	in       *parser.Instruction
 	list     bool   // not a single "&&" chain: a ";" list, "||", "!" or "&"
 	state    string // a command that changes shell state, "" if none
-	errexit  bool   // sets -e
+	errexit  bool   // sets -e, maybe inside a subshell or compound command
 	compound bool   // a leaf of its && chain is not a simple command
 	daemon   string // starts something that outlives its command, "" if none
 }
@@ -173,7 +173,7 @@ func inspectRun(doc *parser.Document, in *parser.Instruction) (*mergeRun, string
 			}
 		}
 	}
-	r.state, r.errexit = shellState(f)
+	r.state, r.errexit = shellState(f), setsErrexit(f)
 	return r, ""
 }
 
@@ -199,6 +199,9 @@ func joinRefusal(doc *parser.Document, prev *mergeRun, in *parser.Instruction) s
 		if shellErrexit(shellAt(doc, in)) {
 			return "the SHELL sets -e, which the shell ignores inside a subshell that is part of an && list"
 		}
+	}
+	if prev.compound && prev.errexit {
+		return fmt.Sprintf("line %d sets -e inside a compound command or subshell, which the shell ignores there once it is part of an && list", prev.in.StartLine)
 	}
 	if prev.compound && shellErrexit(shellAt(doc, in)) {
 		return fmt.Sprintf("the SHELL sets -e, which the shell ignores in the compound commands of line %d once they are part of an && list", prev.in.StartLine)
@@ -259,8 +262,8 @@ var shellFuncs = map[string][]string{
 }
 
 // shellState returns the first command in f (outside subshells) that changes
-// shell state, and whether f sets errexit.
-func shellState(f *syntax.File) (state string, errexit bool) {
+// shell state.
+func shellState(f *syntax.File) (state string) {
 	note := func(s string) {
 		if state == "" {
 			state = s
@@ -288,9 +291,6 @@ func shellState(f *syntax.File) (state string, errexit bool) {
 					note(strings.Join(args[:min(2, len(args))], " "))
 				}
 			}
-			if args, _ := callArgs(n); len(args) > 0 && args[0] == "set" && shellErrexit(args) {
-				errexit = true
-			}
 		case *syntax.DeclClause:
 			note(n.Variant.Value)
 		case *syntax.FuncDecl:
@@ -302,7 +302,7 @@ func shellState(f *syntax.File) (state string, errexit bool) {
 		}
 		return true
 	})
-	return state, errexit
+	return state
 }
 
 // shellErrexit reports whether shell arguments such as SHELL ["/bin/bash",

@@ -207,6 +207,21 @@ func simpleCmd(s *syntax.Stmt) bool {
 	return false
 }
 
+// setsErrexit reports whether a RUN's shell text runs set -e (or set -o
+// errexit) anywhere, subshells and compound commands included.
+func setsErrexit(f *syntax.File) bool {
+	on := false
+	syntax.Walk(f, func(n syntax.Node) bool {
+		if call, ok := n.(*syntax.CallExpr); ok {
+			if args, _ := callArgs(call); len(args) > 0 && args[0] == "set" && shellErrexit(args) {
+				on = true
+			}
+		}
+		return !on
+	})
+	return on
+}
+
 // joinStyle is how a file continues a shell command list onto the next line:
 // "cmd && \" then Indent+"next" (trailing), or "cmd \" then Indent+"&& next"
 // (Leading).
