@@ -17,6 +17,8 @@ type Build struct {
 	Step string `json:"failed_step,omitempty"`
 	// Log is the end of the builder's output when the build failed.
 	Log string `json:"log,omitempty"`
+
+	intermediates []string // images the classic builder made on the way
 }
 
 // logTail is how many lines of a failed build's output are kept.
@@ -36,7 +38,7 @@ func (d *Docker) build(ctx context.Context, dockerfile []byte, contextDir, tag s
 	cmd.Env = append(os.Environ(), "DOCKER_CLI_HINTS=false")
 	start := time.Now()
 	err := cmd.Run()
-	b := Build{OK: err == nil, Duration: time.Since(start)}
+	b := Build{OK: err == nil, Duration: time.Since(start), intermediates: intermediates(out.String())}
 	if err != nil {
 		if ctx.Err() != nil {
 			out.WriteString("\n" + ctx.Err().Error())
@@ -62,6 +64,28 @@ func failedStep(log string) string {
 		}
 	}
 	return step
+}
+
+// intermediates lists the images a classic build made, in the order it made
+// them: the " ---> ID" lines after each step, except the FROM steps' (that
+// image is the base, not the build's). BuildKit makes none.
+func intermediates(log string) []string {
+	var ids []string
+	from := false
+	for _, l := range strings.Split(log, "\n") {
+		l = strings.TrimRight(l, "\r")
+		if strings.HasPrefix(l, "Step ") {
+			_, instr, _ := strings.Cut(l, " : ")
+			from = strings.HasPrefix(strings.ToUpper(instr), "FROM ")
+			continue
+		}
+		id, ok := strings.CutPrefix(l, " ---> ")
+		if !ok || from || len(id) != 12 || strings.Trim(id, "0123456789abcdef") != "" {
+			continue
+		}
+		ids = append(ids, id)
+	}
+	return ids
 }
 
 // tail returns the last n lines of s.

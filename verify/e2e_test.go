@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -80,9 +81,22 @@ func TestE2EPasses(t *testing.T) {
 		debianCase("debian-jq"),
 		debianCase("debian-wget"),
 	}
-	var table []string
+	var mu sync.Mutex
+	rows := map[string]string{}
+	t.Cleanup(func() {
+		var table []string
+		for _, c := range cases {
+			if r, ok := rows[c.name]; ok {
+				table = append(table, r)
+			}
+		}
+		if len(table) > 0 {
+			t.Logf("\n| fixture | size before → after | compressed | layers | build time |\n| --- | --- | --- | --- | --- |\n%s", strings.Join(table, "\n"))
+		}
+	})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel() // two at a time by default: builds wait on the engine as much as on the CPU
 			passes, err := transform.Select(c.passes, nil)
 			if err != nil {
 				t.Skipf("pass not registered yet (%v): this case proves %s", err, strings.Join(c.passes, ", "))
@@ -120,11 +134,10 @@ func TestE2EPasses(t *testing.T) {
 				t.Fatal("the rewritten image must behave like the original")
 			}
 			c.check(t, rep)
-			table = append(table, tableRow(c.name, rep))
+			mu.Lock()
+			rows[c.name] = tableRow(c.name, rep)
+			mu.Unlock()
 		})
-	}
-	if len(table) > 0 {
-		t.Logf("\n| fixture | size before → after | compressed | layers | build time |\n| --- | --- | --- | --- | --- |\n%s", strings.Join(table, "\n"))
 	}
 }
 
@@ -151,7 +164,7 @@ func TestE2EVerify(t *testing.T) {
 	}
 	standins(t, d, baseImages(src))
 	images := func() string {
-		out, _ := d.output(ctx, "images", "-aq", "--filter", "label="+Label)
+		out, _ := d.output(ctx, "images", "-aq")
 		return out
 	}
 	before := images()
@@ -171,6 +184,11 @@ func TestE2EVerify(t *testing.T) {
 	}
 	if rep.Original.Image.Layers != rep.Rewritten.Image.Layers || rep.Original.Image.Size != rep.Rewritten.Image.Size {
 		t.Errorf("identical files measured differently: %+v vs %+v", rep.Original.Image, rep.Rewritten.Image)
+	}
+
+	multi := "FROM alpine:3.24 AS b\nRUN echo hello > /greeting\nFROM alpine:3.24\nCOPY --from=b /greeting /greeting\nCMD [\"cat\", \"/greeting\"]\n"
+	if rep = verify(multi, Config{}); !rep.OK() {
+		t.Errorf("multi-stage rewrite: OK false, runs %+v / %+v", rep.Original.Run, rep.Rewritten.Run)
 	}
 
 	rep = verify(strings.Replace(string(src), "echo hello", "echo hello && false", 1), Config{})

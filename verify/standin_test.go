@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -41,6 +42,8 @@ const standinLabel = "docklean.standin"
 // stand in for.
 func standins(t *testing.T, d *Docker, refs []string) {
 	t.Helper()
+	standinMu.Lock()
+	defer standinMu.Unlock()
 	ctx := context.Background()
 	for _, ref := range refs {
 		repo, _, _ := strings.Cut(ref, "@")
@@ -73,6 +76,9 @@ func standins(t *testing.T, d *Docker, refs []string) {
 		}
 	}
 }
+
+// standinMu serializes the making of stand-ins by parallel tests.
+var standinMu sync.Mutex
 
 // cachedImage returns the tag docklean-standin/name:key(inputs), calling
 // make to create it unless it exists.

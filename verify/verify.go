@@ -86,10 +86,10 @@ func (d *Docker) Verify(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	id := newID()
 	labels := []string{Label + "=" + id}
-	if !cfg.Keep {
-		defer d.cleanup(context.WithoutCancel(ctx), id)
-	}
 	rep := &Report{}
+	if !cfg.Keep {
+		defer func() { d.cleanup(context.WithoutCancel(ctx), id, rep) }()
+	}
 	sides := []struct {
 		name string
 		src  []byte
@@ -130,13 +130,24 @@ func (d *Docker) Verify(ctx context.Context, cfg Config) (*Report, error) {
 	return rep, nil
 }
 
-// cleanup removes the images and containers of verification id.
-func (d *Docker) cleanup(ctx context.Context, id string) {
+// cleanup removes the containers and images of verification id: the two
+// tagged images, then the untagged intermediates the builds made (newest
+// first, so each is no longer a parent when its turn comes), then anything
+// else carrying the label.
+func (d *Docker) cleanup(ctx context.Context, id string, rep *Report) {
 	filter := "label=" + Label + "=" + id
 	if out, _ := d.output(ctx, "ps", "-aq", "--filter", filter); out != "" {
 		d.output(ctx, append([]string{"rm", "-f"}, strings.Fields(out)...)...)
 	}
 	d.output(ctx, "image", "rm", "docklean-verify:"+id+"-original", "docklean-verify:"+id+"-rewritten")
+	for _, b := range []Build{rep.Original.Build, rep.Rewritten.Build} {
+		for i := len(b.intermediates) - 1; i >= 0; i-- {
+			// only untagged images: never remove a tag the user made
+			if tags, err := d.output(ctx, "image", "inspect", "--format", "{{len .RepoTags}}", b.intermediates[i]); err == nil && tags == "0" {
+				d.output(ctx, "image", "rm", b.intermediates[i])
+			}
+		}
+	}
 	d.output(ctx, "image", "prune", "-f", "--filter", filter)
 }
 

@@ -50,6 +50,15 @@ func TestFailedStep(t *testing.T) {
 	}
 }
 
+func TestIntermediates(t *testing.T) {
+	log := "Step 1/4 : FROM golang:1.26 AS build\n ---> a5ce3b6ffa7f\nStep 2/4 : RUN go build .\n ---> Running in 0123456789ab\n" +
+		"Removing intermediate container 0123456789ab\n ---> 1111111111aa\nStep 3/4 : FROM scratch\n ---> \nStep 4/4 : COPY --from=build /x /x\n" +
+		" ---> 2222222222bb\nSuccessfully built 2222222222bb\n"
+	if got, want := intermediates(log), []string{"1111111111aa", "2222222222bb"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("intermediates = %q, want %q", got, want)
+	}
+}
+
 func TestTail(t *testing.T) {
 	if got := tail("a\nb\nc\nd\n", 2); got != "c\nd" {
 		t.Errorf("tail = %q", got)
