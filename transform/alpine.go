@@ -100,6 +100,12 @@ func convertTree(u *Unit, tree []*parser.Stage, parents map[*parser.Stage]*parse
 		u.Refused(base.line, "%s left unchanged: %s", stageName(root), base.reason)
 		return
 	}
+	if line, path := copiesDebianPath(u.Doc, tree); line > 0 {
+		for _, t := range tree {
+			u.Refused(t.From.StartLine, "%s left unchanged: line %d copies %s out of it, a path only Debian has", stageName(t), line, path)
+		}
+		return
+	}
 	ig := readIgnores(u.Doc)
 	for _, st := range tree {
 		for _, in := range st.Instructions {
@@ -140,9 +146,7 @@ func convertTree(u *Unit, tree []*parser.Stage, parents map[*parser.Stage]*parse
 	}
 	var msgs []alpineMsg
 	var inserts, edits []Edit
-	for _, e := range base.edits {
-		edits = append(edits, e)
-	}
+	edits = append(edits, base.edits...)
 	msgs = append(msgs, base.changes...)
 	for _, st := range tree {
 		s := convs[st]
@@ -159,11 +163,6 @@ func convertTree(u *Unit, tree []*parser.Stage, parents map[*parser.Stage]*parse
 	for _, m := range base.notes {
 		u.Note(m.line, "%s", m.msg)
 	}
-	for _, st := range tree {
-		for _, m := range convs[st].notes {
-			u.Note(m.line, "%s", m.msg)
-		}
-	}
 }
 
 func stageName(st *parser.Stage) string {
@@ -176,7 +175,6 @@ func stageName(st *parser.Stage) string {
 // alpineStage collects the edits and findings that convert one stage; they
 // are applied only if nothing in its tree refuses.
 type alpineStage struct {
-	u       *Unit
 	doc     *parser.Document
 	st      *parser.Stage
 	family  string
@@ -184,7 +182,7 @@ type alpineStage struct {
 	python  bool
 
 	edits, inserts []Edit
-	changes, notes []alpineMsg
+	changes        []alpineMsg
 	refusal        *alpineMsg
 
 	has    map[string]bool // Alpine packages installed here or in the stages this one is built on
@@ -202,7 +200,7 @@ type alpineNeed struct {
 }
 
 func newAlpineStage(u *Unit, st *parser.Stage, b alpineBase) *alpineStage {
-	return &alpineStage{u: u, doc: u.Doc, st: st, family: b.family, release: u.Opts.Alpine(), python: b.python,
+	return &alpineStage{doc: u.Doc, st: st, family: b.family, release: u.Opts.Alpine(), python: b.python,
 		has: map[string]bool{}, vars: map[string]*pkgVar{}, groups: map[string]string{}}
 }
 
@@ -229,10 +227,6 @@ func (s *alpineStage) refuse(line int, format string, args ...any) {
 
 func (s *alpineStage) changed(line int, format string, args ...any) {
 	s.changes = append(s.changes, alpineMsg{line, fmt.Sprintf(format, args...)})
-}
-
-func (s *alpineStage) note(line int, format string, args ...any) {
-	s.notes = append(s.notes, alpineMsg{line, fmt.Sprintf(format, args...)})
 }
 
 func (s *alpineStage) need(pkg string, off int, why string) {
@@ -310,4 +304,26 @@ func (s *alpineStage) lastWord(a *apkAdd) string {
 		i--
 	}
 	return string(s.doc.Src[i:a.last])
+}
+
+// copiesDebianPath finds a COPY --from of a tree stage whose source is a
+// Debian multiarch path, which the Alpine stage will not have.
+func copiesDebianPath(doc *parser.Document, tree []*parser.Stage) (int, string) {
+	for _, in := range doc.Instructions {
+		if in.Keyword != "copy" {
+			continue
+		}
+		for _, f := range in.Flags {
+			from, ok := strings.CutPrefix(f, "--from=")
+			if !ok || !slices.Contains(tree, doc.StageByName(from)) {
+				continue
+			}
+			for _, a := range in.Args {
+				if m := multiarch.FindString(a); m != "" {
+					return in.StartLine, m
+				}
+			}
+		}
+	}
+	return 0, ""
 }

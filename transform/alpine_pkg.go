@@ -46,14 +46,12 @@ var yumSyntax = &pmSyntax{
 
 // apkAdd is an apk add this pass writes: a RUN's install command.
 type apkAdd struct {
-	start     int // file offset of the command
-	headStart int // the words replaced by "apk add --no-cache"
-	headEnd   int
-	last      int // end of the last package word that stays, -1 if none
-	virtual   string
-	debs      []string // the source package words, to match a later purge
-	line      int
-	deleted   bool
+	start   int // file offset of the command
+	headEnd int // end of the words "apk add --no-cache" replaces
+	last    int // end of the last package word that stays
+	virtual string
+	debs    []string // the source package words, to match a later purge
+	line    int
 }
 
 // pkgCmd translates an apt-get/apt/yum/dnf/microdnf command.
@@ -132,7 +130,7 @@ func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 	debs := r.pkgWords(c, pkgs)
 	if action == "del" {
 		for _, a := range r.adds {
-			if a.virtual == "" && !a.deleted && slices.Equal(a.debs, debs) {
+			if a.virtual == "" && slices.Equal(a.debs, debs) {
 				a.virtual = ".build-deps"
 				if n := len(slices.DeleteFunc(slices.Clone(r.s.adds), func(b *apkAdd) bool { return b.virtual == "" })); n > 1 {
 					a.virtual = fmt.Sprintf(".build-deps-%d", n)
@@ -185,7 +183,7 @@ func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 		return
 	}
 	_, last := r.span(c.Args[lastKept])
-	a := &apkAdd{start: first, headStart: first, headEnd: headEnd, last: last, debs: debs, line: line}
+	a := &apkAdd{start: first, headEnd: headEnd, last: last, debs: debs, line: line}
 	r.adds = append(r.adds, a)
 	s.adds = append(s.adds, a)
 	for _, n := range outNames(outs) {
@@ -374,7 +372,7 @@ func (a *apkAdd) emit(r *runConv) {
 		text += " --virtual " + a.virtual
 		r.s.changed(a.line, "packages installed as %s so that apk del removes them together", a.virtual)
 	}
-	r.edits = append(r.edits, Edit{a.headStart, a.headEnd, text})
+	r.edits = append(r.edits, Edit{a.start, a.headEnd, text})
 }
 
 // pmPaths are the caches and state of apt, dpkg, yum and dnf.
@@ -446,7 +444,7 @@ var (
 		{`/etc/apt\b`, "it uses /etc/apt, Debian's repository configuration,"},
 		{`\S*\.deb\b`, "it installs a .deb file (%s),"},
 		{`\bppa:\S*`, "it adds a PPA (%s),"},
-		{`/usr/lib/(x86_64|aarch64|i386|arm)-linux-gnu\S*`, "it uses Debian's multiarch library path (%s),"},
+		{multiarch.String(), "it uses Debian's multiarch library path (%s),"},
 		{`deb\.nodesource\.com|script\.deb\.sh|packages\.microsoft\.com/(config/)?(debian|ubuntu)|download\.docker\.com/linux/(debian|ubuntu)|apt\.llvm\.org|apt\.postgresql\.org|dl\.yarnpkg\.com/debian|repo\.mongodb\.org/apt|packages\.cloud\.google\.com/apt|get\.docker\.com`,
 			"it runs a vendor's Debian repository setup (%s),"},
 	}
@@ -455,6 +453,7 @@ var (
 		{`\S*\.rpm\b`, "it installs an .rpm file (%s),"},
 		{`rpm\.nodesource\.com|script\.rpm\.sh|packages\.microsoft\.com/(config/)?(rhel|centos|fedora)|download\.docker\.com/linux/(centos|fedora|rhel)`, "it runs a vendor's RPM repository setup (%s),"},
 	}
+	multiarch     = regexp.MustCompile(`/usr/lib/(x86_64|aarch64|i386|arm)-linux-gnu\S*`)
 	glibcDownload = regexp.MustCompile(`https?://\S*(linux-gnu|manylinux|glibc|nodejs\.org/dist/|awscli-exe-linux|Miniconda|Miniforge|Mambaforge|Anaconda3)\S*`)
 	markerRes     = map[string]*regexp.Regexp{}
 )

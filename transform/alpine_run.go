@@ -97,7 +97,6 @@ type runConv struct {
 	done   map[*syntax.Word]bool   // words handled by a translation
 	adds   []*apkAdd
 	locals map[string]*pkgVar
-	bashAt int // offset of the first bash use in this RUN, -1 if none
 }
 
 func (s *alpineStage) run(in *parser.Instruction) {
@@ -120,7 +119,7 @@ func (s *alpineStage) run(in *parser.Instruction) {
 		s.refuse(in.StartLine, "%s", m)
 		return
 	}
-	r := &runConv{s: s, in: in, sh: in.Shell, del: map[*syntax.Stmt]string{}, done: map[*syntax.Word]bool{}, locals: map[string]*pkgVar{}, bashAt: -1}
+	r := &runConv{s: s, in: in, sh: in.Shell, del: map[*syntax.Stmt]string{}, done: map[*syntax.Word]bool{}, locals: map[string]*pkgVar{}}
 	syntax.Walk(r.sh.File, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.Stmt:
