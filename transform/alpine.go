@@ -2,6 +2,7 @@ package transform
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -40,7 +41,9 @@ update-alternatives, locale-gen, vendor repository scripts, glibc-only
 downloads; package lists it cannot resolve; a digest-pinned base; an image
 with no Alpine variant of that version; a Windows file (# escape=` + "`" + `).`
 
-// runAlpine converts each tree of stages that share a base image.
+// runAlpine plans the conversion of each tree of stages that share a base
+// image, refuses the trees whose files a stage left on glibc copies, and
+// reports.
 func runAlpine(u *Unit) {
 	doc := u.Doc
 	if doc.Escape == '`' {
@@ -62,58 +65,109 @@ func runAlpine(u *Unit) {
 			roots = append(roots, st)
 		}
 	}
+	var plans []*treePlan
 	for _, root := range roots {
 		tree := []*parser.Stage{root}
 		for i := 0; i < len(tree); i++ {
 			tree = append(tree, children[tree[i]]...)
 		}
 		sort.Slice(tree, func(i, j int) bool { return tree[i].Index < tree[j].Index })
-		convertTree(u, tree, parentsOf(doc, tree))
+		plans = append(plans, planTree(u, tree))
+	}
+	for keepMusl(doc, plans) {
+	}
+	for _, p := range plans {
+		u.Apply(p.inserts) // before edits: an insertion at an offset where a deletion starts goes first
+		u.Apply(p.edits)
+		for _, f := range p.findings {
+			u.report(f.Kind, f.Line, "%s", f.Message)
+		}
 	}
 }
 
-func parentsOf(doc *parser.Document, tree []*parser.Stage) map[*parser.Stage]*parser.Stage {
-	m := map[*parser.Stage]*parser.Stage{}
-	for _, st := range tree[1:] {
-		m[st] = parentStage(doc, st)
-	}
-	return m
+// treePlan is the outcome of converting one tree of stages.
+type treePlan struct {
+	tree      []*parser.Stage
+	converted bool
+	static    bool // it builds static binaries (Go, Rust) that run anywhere
+	musl      bool // already on Alpine, or scratch
+	inserts   []Edit
+	edits     []Edit
+	findings  []Finding
 }
 
-// convertTree converts a root stage and the stages built on it, or refuses
+func (p *treePlan) refuse(line int, format string, args ...any) {
+	p.findings = append(p.findings, Finding{Kind: Refused, Line: line, Message: fmt.Sprintf(format, args...)})
+}
+
+// refuseAll drops a planned conversion and refuses every stage of the tree.
+func (p *treePlan) refuseAll(format string, args ...any) {
+	p.converted, p.inserts, p.edits, p.findings = false, nil, nil, nil
+	for _, t := range p.tree {
+		p.refuse(t.From.StartLine, "%s left unchanged: %s", stageName(t), fmt.Sprintf(format, args...))
+	}
+}
+
+// keepMusl refuses one converted tree whose files are copied into a stage
+// that stays on glibc, where musl-linked files may not run; it reports
+// whether it refused one (the caller repeats until nothing changes).
+func keepMusl(doc *parser.Document, plans []*treePlan) bool {
+	planOf := map[*parser.Stage]*treePlan{}
+	for _, p := range plans {
+		for _, st := range p.tree {
+			planOf[st] = p
+		}
+	}
+	for _, in := range doc.Instructions {
+		if in.Keyword != "copy" || in.Stage == nil {
+			continue
+		}
+		for _, f := range in.Flags {
+			from, ok := strings.CutPrefix(f, "--from=")
+			src := planOf[doc.StageByName(from)]
+			dst := planOf[in.Stage]
+			if !ok || src == nil || !src.converted || src.static || dst == src || dst.converted || dst.musl || portable(in.Args) {
+				continue
+			}
+			src.refuseAll("%s copies files out of it on line %d and stays on glibc, where files built on Alpine (musl) may not run", stageName(in.Stage), in.StartLine)
+			return true
+		}
+	}
+	return false
+}
+
+// planTree converts a root stage and the stages built on it, or refuses
 // them all.
-func convertTree(u *Unit, tree []*parser.Stage, parents map[*parser.Stage]*parser.Stage) {
+func planTree(u *Unit, tree []*parser.Stage) *treePlan {
+	p := &treePlan{tree: tree}
 	root := tree[0]
 	base := baseOf(u.Doc, root, u.Opts.Alpine())
 	switch base.kind {
 	case baseSkip:
-		return
+		p.musl = base.musl
+		return p
 	case baseUnknown:
 		for _, st := range tree {
 			if l := usesPackageManager(u.Doc, st); l > 0 {
-				u.Refused(l, "%s left unchanged: %s", stageName(root), base.reason)
-				return
+				p.refuse(l, "%s left unchanged: %s", stageName(root), base.reason)
+				break
 			}
 		}
-		return
+		return p
 	case baseRefuse:
-		u.Refused(base.line, "%s left unchanged: %s", stageName(root), base.reason)
-		return
+		p.refuse(base.line, "%s left unchanged: %s", stageName(root), base.reason)
+		return p
 	}
 	if line, path := copiesDebianPath(u.Doc, tree); line > 0 {
-		for _, t := range tree {
-			u.Refused(t.From.StartLine, "%s left unchanged: line %d copies %s out of it, a path only Debian has", stageName(t), line, path)
-		}
-		return
+		p.refuseAll("line %d copies %s out of it, a path only Debian has", line, path)
+		return p
 	}
 	ig := readIgnores(u.Doc)
 	for _, st := range tree {
 		for _, in := range st.Instructions {
 			if ig.ignored(in, "alpine") {
-				for _, t := range tree {
-					u.Refused(t.From.StartLine, "%s left unchanged: an ignore comment above line %d switches alpine off for %s, and stages that share a base are converted together", stageName(t), in.StartLine, stageName(st))
-				}
-				return
+				p.refuseAll("an ignore comment above line %d switches alpine off for %s, and stages that share a base are converted together", in.StartLine, stageName(st))
+				return p
 			}
 		}
 	}
@@ -121,8 +175,8 @@ func convertTree(u *Unit, tree []*parser.Stage, parents map[*parser.Stage]*parse
 	var failed []*alpineStage
 	for _, st := range tree {
 		s := newAlpineStage(u, st, base)
-		if p := parents[st]; p != nil {
-			s.inherit(convs[p])
+		if st != root {
+			s.inherit(convs[parentStage(u.Doc, st)])
 		}
 		s.convert()
 		convs[st] = s
@@ -135,34 +189,35 @@ func convertTree(u *Unit, tree []*parser.Stage, parents map[*parser.Stage]*parse
 			s := convs[st]
 			switch {
 			case s.refusal != nil:
-				u.Refused(s.refusal.line, "%s left unchanged: %s", stageName(st), s.refusal.msg)
+				p.refuse(s.refusal.line, "%s left unchanged: %s", stageName(st), s.refusal.msg)
 			case st == root:
-				u.Refused(st.From.StartLine, "%s left unchanged: %s, built on it, cannot be converted (line %d)", stageName(st), stageName(failed[0].st), failed[0].refusal.line)
+				p.refuse(st.From.StartLine, "%s left unchanged: %s, built on it, cannot be converted (line %d)", stageName(st), stageName(failed[0].st), failed[0].refusal.line)
 			default:
-				u.Refused(st.From.StartLine, "%s left unchanged: it is built on %s, which stays as it is", stageName(st), stageName(root))
+				p.refuse(st.From.StartLine, "%s left unchanged: it is built on %s, which stays as it is", stageName(st), stageName(root))
 			}
 		}
-		return
+		return p
 	}
+	p.converted = true
+	p.static = base.static && !convs[root].has["gcc"] && !convs[root].has["build-base"]
 	var msgs []alpineMsg
-	var inserts, edits []Edit
-	edits = append(edits, base.edits...)
+	p.edits = append(p.edits, base.edits...)
 	msgs = append(msgs, base.changes...)
 	for _, st := range tree {
 		s := convs[st]
-		inserts = append(inserts, s.inserts...)
-		edits = append(edits, s.edits...)
+		p.inserts = append(p.inserts, s.inserts...)
+		p.edits = append(p.edits, s.edits...)
 		msgs = append(msgs, s.changes...)
+		p.static = p.static && !s.has["gcc"] && !s.has["build-base"]
 	}
-	u.Apply(inserts) // before edits: an insertion at an offset where a deletion starts goes first
-	u.Apply(edits)
 	sort.SliceStable(msgs, func(i, j int) bool { return msgs[i].line < msgs[j].line })
 	for _, m := range msgs {
-		u.Changed(m.line, "%s", m.msg)
+		p.findings = append(p.findings, Finding{Kind: Changed, Line: m.line, Message: m.msg})
 	}
 	for _, m := range base.notes {
-		u.Note(m.line, "%s", m.msg)
+		p.findings = append(p.findings, Finding{Kind: Info, Line: m.line, Message: m.msg})
 	}
+	return p
 }
 
 func stageName(st *parser.Stage) string {
@@ -326,4 +381,23 @@ func copiesDebianPath(doc *parser.Document, tree []*parser.Stage) (int, string) 
 		}
 	}
 	return 0, ""
+}
+
+var (
+	nativeFiles   = regexp.MustCompile(`node_modules|venv|site-packages|dist-packages|\.so\b|(^|/)(s?bin|lib|lib64|libexec)(/|$)|/usr/local|/opt/`)
+	portableFiles = regexp.MustCompile(`\.(jar|war|ear|js|mjs|css|html?|json|ya?ml|toml|txt|md|conf|svg|png|ico|map)$|(^|/)(dist|build|public|static|out|target|www|html)(/|$)`)
+)
+
+// portable reports whether a COPY's sources (all but the last argument)
+// look like files that do not depend on the C library: web assets, jars.
+func portable(args []string) bool {
+	if len(args) < 2 {
+		return false
+	}
+	for _, a := range args[:len(args)-1] {
+		if nativeFiles.MatchString(a) || !portableFiles.MatchString(a) {
+			return false
+		}
+	}
+	return true
 }

@@ -29,6 +29,8 @@ type alpineBase struct {
 	kind    baseKind
 	family  string // famDebian or famFedora when kind is baseConvert
 	python  bool   // the official python image: its pip is not externally managed
+	static  bool   // golang or rust: builds static binaries unless a C compiler is added
+	musl    bool   // baseSkip because it already is Alpine or scratch
 	line    int    // where the reason applies
 	reason  string
 	edits   []Edit
@@ -170,7 +172,7 @@ func baseOf(doc *parser.Document, st *parser.Stage, release string) alpineBase {
 		return alpineBase{kind: baseUnknown, line: line, reason: fmt.Sprintf("FROM %s: %v, so the base image is unknown", st.Base, err)}
 	}
 	if strings.EqualFold(ref, "scratch") {
-		return alpineBase{kind: baseSkip}
+		return alpineBase{kind: baseSkip, musl: true}
 	}
 	r := parseAlpineRef(ref)
 	b := alpineBase{kind: baseConvert, line: line, family: famDebian}
@@ -190,7 +192,7 @@ func baseOf(doc *parser.Document, st *parser.Stage, release string) alpineBase {
 		tag, ok, reason := alpineImageTag(r.name, r.tag)
 		if !ok {
 			if reason == "already Alpine" {
-				return alpineBase{kind: baseSkip}
+				return alpineBase{kind: baseSkip, musl: true}
 			}
 			return alpineBase{kind: baseRefuse, line: line, reason: reason}
 		}
@@ -198,10 +200,13 @@ func baseOf(doc *parser.Document, st *parser.Stage, release string) alpineBase {
 			b.family = famFedora
 		}
 		b.python = r.name == "python"
+		b.static = r.name == "golang" || r.name == "rust"
 		newRef = r.prefix + r.name + ":" + tag
 		if fullVariant[r.name] && !strings.Contains(r.tag, "slim") {
 			b.notes = append(b.notes, alpineMsg{line, fmt.Sprintf("%s:%s carries compilers and git (buildpack-deps); %s does not: add build-base or git to an apk add if the build needs them", r.name, r.tag, tag)})
 		}
+	case r.name == "distroless/static" || strings.HasPrefix(r.name, "distroless/static-"):
+		return alpineBase{kind: baseSkip, musl: true}
 	default:
 		return alpineBase{kind: baseUnknown, line: line, reason: fmt.Sprintf("%s is not an official image with an Alpine variant, so docklean cannot tell what it is built on", ref)}
 	}

@@ -272,6 +272,7 @@ var refusalKinds = []struct {
 	{regexp.MustCompile(`is not a tag docklean knows`), "the image tag is unknown to the tables"},
 	{regexp.MustCompile(`pinned by digest`), "digest-pinned base"},
 	{regexp.MustCompile(`built on it, cannot be converted|which stays as it is`), "a stage sharing its base refused"},
+	{regexp.MustCompile(`stays on glibc`), "a stage left on glibc copies its files (musl-built files may not run there)"},
 	{regexp.MustCompile(`dpkg`), "dpkg"},
 	{regexp.MustCompile(`\.deb`), ".deb file"},
 	{regexp.MustCompile(`/etc/apt|PPA|add-apt-repository`), "apt repository setup (/etc/apt, PPA)"},
