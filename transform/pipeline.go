@@ -121,6 +121,9 @@ func process(file string, src []byte, passes []*Pass, opts *Options, applied fun
 				return nil, fmt.Errorf("pass %s produced a RUN the shell cannot parse at line %d (file left unchanged; please report this): %v", p.Name, in.StartLine, in.Shell.Err)
 			}
 		}
+		if in := lostInstruction(doc, next, edits); in != nil {
+			return nil, fmt.Errorf("pass %s changed the instruction at line %d, which none of its edits touches (file left unchanged; please report this)", p.Name, origLine(orig, doc, history, in.StartLine))
+		}
 		if applied != nil {
 			applied(p, doc, edits)
 		}

@@ -39,8 +39,8 @@ func TestIgnoresFollowEdits(t *testing.T) {
 			refused = append(refused, f.Message)
 		}
 	}
-	if len(refused) != 1 || !strings.Contains(refused[0], "ignore comment above line 7") {
-		t.Errorf("refusals %q, want one naming line 7", refused)
+	if len(refused) != 1 || !strings.Contains(refused[0], "ignore comment above line 5") {
+		t.Errorf("refusals %q, want one naming line 5 (the line in the input)", refused)
 	}
 }
 
@@ -78,5 +78,20 @@ func TestOldOffset(t *testing.T) {
 		if got := oldOffset(edits, newOff); got != want {
 			t.Errorf("oldOffset(%d) = %d, want %d", newOff, got, want)
 		}
+	}
+}
+
+// TestProcessKeepsUntouchedInstructions: a pass whose edit leaves a trailing
+// escape token makes the RUN swallow the next instruction; the self-check
+// must reject it even though the result parses (found by FuzzPipeline).
+func TestProcessKeepsUntouchedInstructions(t *testing.T) {
+	trim := &Pass{Name: "trim", Run: func(u *Unit) {
+		in := u.Doc.Instructions[1]
+		u.Replace(in.End-len(" && rm -rf /x"), in.End, " ")
+	}}
+	src := "FROM debian\nRUN echo \\ && rm -rf /x\nCOPY a b\n"
+	_, err := Process("Dockerfile", []byte(src), []*Pass{trim}, nil)
+	if err == nil || !strings.Contains(err.Error(), "pass trim changed the instruction at line 3") {
+		t.Errorf("got %v, want an error naming pass trim and line 3", err)
 	}
 }
