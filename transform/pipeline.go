@@ -3,8 +3,8 @@ package transform
 import (
 	"fmt"
 	"regexp"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/docklean/docklean/parser"
