@@ -60,6 +60,9 @@ func verifyAction(c *cli.Context) error {
 		return errors.New("verify needs exactly one Dockerfile path")
 	}
 	path := c.Args().First()
+	if c.String("smoke") != "" && c.String("http") != "" {
+		return errors.New("--smoke and --http are alternatives: give one")
+	}
 	var smoke []string
 	if s := c.String("smoke"); s != "" {
 		var err error
