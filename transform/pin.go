@@ -234,13 +234,20 @@ func fromImageSpan(doc *parser.Document, in *parser.Instruction, image string) (
 			j++
 		}
 		tok := text[i:j]
+		if strings.HasPrefix(tok, "#") && strings.TrimLeft(text[strings.LastIndexByte(text[:i], '\n')+1:i], " \t") == "" {
+			// a comment line inside the continuation
+			for j < len(text) && text[j] != '\n' {
+				j++
+			}
+			tok = ""
+		}
 		switch {
 		case tok == "":
 		case first:
 			first = false // the FROM keyword
 		case tok == image:
 			return in.Start + i, in.Start + j, true
-		case strings.HasPrefix(tok, "--") || tok == string(doc.Escape) || strings.HasPrefix(tok, "#"):
+		case strings.HasPrefix(tok, "--") || tok == string(doc.Escape):
 		default:
 			return 0, 0, false
 		}
