@@ -14,7 +14,7 @@ func init() {
 	register(&Pass{Name: "alpine", Doc: alpineDoc, Run: runAlpine})
 }
 
-const alpineDoc = `Swap Debian, Ubuntu and Fedora-family stages to Alpine and translate their package commands to apk.
+const alpineDoc = `swap Debian, Ubuntu and Fedora-family stages to Alpine and translate their package commands to apk
 
 A stage, together with every stage built FROM it, is converted as a whole or
 not at all. ubuntu:* and debian:* become alpine:3.N (--alpine-version);
@@ -39,7 +39,9 @@ Refuses, leaving the stage as it was: a package with no Alpine equivalent;
 dpkg, apt-key, apt-mark, PPAs, /etc/apt edits, .deb/.rpm files, debconf,
 update-alternatives, locale-gen, vendor repository scripts, glibc-only
 downloads; package lists it cannot resolve; a digest-pinned base; an image
-with no Alpine variant of that version; a Windows file (# escape=` + "`" + `).`
+with no Alpine variant of that version; a Windows file (# escape=` + "`" + `);
+a builder whose musl-built files a stage left on glibc copies. See
+docs/alpine.md.`
 
 // runAlpine plans the conversion of each tree of stages that share a base
 // image, refuses the trees whose files a stage left on glibc copies, and

@@ -285,16 +285,57 @@ func (r *runConv) finish() {
 			}
 		}
 	}
+	var mine []Edit
 	for _, e := range r.edits {
 		inside := false
 		for _, d := range dels {
 			inside = inside || e.Start >= d.Start && e.End <= d.End
 		}
 		if !inside {
-			s.edits = append(s.edits, e)
+			mine = append(mine, e)
 		}
 	}
-	s.edits = append(s.edits, dels...)
+	mine = append(mine, dels...)
+	if danglingEscape(s.doc, r.in, mine) {
+		s.refuse(r.in.StartLine, "the RUN would end in a line continuation once the apt commands are gone; convert by hand")
+		return
+	}
+	s.edits = append(s.edits, mine...)
+}
+
+// danglingEscape reports whether edits inside in leave its last line of
+// content ending with the escape token, which would join the next
+// instruction.
+func danglingEscape(doc *parser.Document, in *parser.Instruction, edits []Edit) bool {
+	end := doc.LineEnd(in.EndLine)
+	var local []Edit
+	for _, e := range edits {
+		switch {
+		case e.End < in.Start || e.Start > end:
+			// elsewhere: an ARG or ENV holding the packages
+		case e.Start <= in.Start && e.End >= end:
+			return false // the whole RUN goes
+		default:
+			local = append(local, Edit{max(e.Start, in.Start) - in.Start, min(e.End, end) - in.Start, e.Text})
+		}
+	}
+	if len(local) == 0 {
+		return false
+	}
+	out, err := applyEdits(doc.Src[in.Start:end], local)
+	if err != nil {
+		return true
+	}
+	lines := strings.Split(string(out), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		l := strings.TrimSpace(lines[i])
+		if l == "" || strings.HasPrefix(l, "#") && i > 0 {
+			continue
+		}
+		esc := string(doc.Escape)
+		return strings.HasSuffix(l, esc) && !strings.HasSuffix(l, esc+esc)
+	}
+	return true
 }
 
 // flattenAnd returns the top-level statements of a shell file with && chains
