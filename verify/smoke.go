@@ -70,6 +70,9 @@ func (d *Docker) probe(ctx context.Context, image, name, path string, timeout ti
 	defer d.output(context.WithoutCancel(ctx), "rm", "-f", name)
 	ports, err := d.output(ctx, "port", name)
 	if err != nil || ports == "" {
+		if running, _ := d.output(ctx, "inspect", "--format", "{{.State.Running}}", name); running == "false" {
+			return Run{Exit: -1, Stderr: d.logs(ctx, name), Err: "the container exited before it could be probed"}
+		}
 		return Run{Exit: -1, Err: "the image exposes no port to probe (add EXPOSE)"}
 	}
 	// "8080/tcp -> 0.0.0.0:32768": the host port is after the last colon.
@@ -89,11 +92,16 @@ func (d *Docker) probe(ctx context.Context, image, name, path string, timeout ti
 			return r
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
-			logs, _ := d.output(ctx, "logs", name)
-			return Run{Exit: -1, TimedOut: true, Stderr: logs, Err: fmt.Sprintf("no answer from %s within %s", url, timeout)}
+			return Run{Exit: -1, TimedOut: true, Stderr: d.logs(ctx, name), Err: fmt.Sprintf("no answer from %s within %s", url, timeout)}
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// logs is what container name printed, standard output and error together.
+func (d *Docker) logs(ctx context.Context, name string) string {
+	out, _ := d.command(ctx, nil, "logs", name).CombinedOutput()
+	return string(out)
 }
 
 // Same reports whether two runs behaved the same: same exit status (or HTTP
