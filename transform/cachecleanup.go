@@ -2,6 +2,7 @@ package transform
 
 import (
 	"fmt"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -97,6 +98,9 @@ func (c *cleaner) add(off int, text, msg string) {
 // run plans the cleanup of one RUN.
 func (c *cleaner) run(in *parser.Instruction) {
 	if in.Shell == nil || in.Shell.Err != nil || !in.Shell.Mapped() {
+		if c.heredocClean(in) {
+			return
+		}
 		text := strings.Join(in.Args, " ")
 		for _, h := range in.Heredocs {
 			text += "\n" + h.Content
@@ -166,6 +170,37 @@ func (c *cleaner) run(in *parser.Instruction) {
 	if len(cleanups) > 0 {
 		c.appendCleanup(in, strings.Join(cleanups, " && "))
 	}
+}
+
+// heredocScript matches a RUN whose command only runs its one heredoc as a
+// shell script: RUN <<EOF, RUN bash <<-'EOT'.
+var heredocScript = regexp.MustCompile(`^\s*((/bin/|/usr/bin/)?(sh|bash)\s+)?<<-?\s*["']?\w+["']?\s*$`)
+
+// heredocClean reports whether in is a heredoc script that already leaves
+// no cache, so that no cleanup needs adding: its package-manager commands
+// have their flags and cleanups, or a cache mount covers them.
+func (c *cleaner) heredocClean(in *parser.Instruction) bool {
+	if len(in.Heredocs) != 1 || len(in.Args) != 1 || !heredocScript.MatchString(in.Args[0]) {
+		return false
+	}
+	script := in.Heredocs[0].Content
+	if strings.HasPrefix(script, "#!") && !shells[path.Base(strings.Fields(script[2:] + " x")[0])] {
+		return false
+	}
+	f, err := syntax.NewParser().Parse(strings.NewReader(script), "")
+	if err != nil {
+		return false
+	}
+	cmds := pkgCmds(&parser.Shell{File: f})
+	mounts := mountTargets(in)
+	for _, r := range cacheRules {
+		for _, pc := range cmds {
+			if r.match(pc) && !(r.name == "pip" && c.pipNoCache(in, pc)) && !r.covered(mounts) && (r.present == nil || !r.present(cmds)) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // pipNoCache reports whether PIP_NO_CACHE_DIR is set for the command.
