@@ -37,3 +37,17 @@ func TestDeleteStmt(t *testing.T) {
 		}
 	}
 }
+
+// TestStmtEndBareRedirect: a statement that is only a redirection has no
+// command; stmtEnd panicked on it (FuzzPipeline: "RUN dnf install &0\<nl>>0").
+func TestStmtEndBareRedirect(t *testing.T) {
+	src := "FROM debian\nRUN true; >out\n"
+	doc, err := parser.Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh := doc.Instructions[1].Shell
+	if got := src[:stmtEnd(sh, sh.File.Stmts[1])]; got != "FROM debian\nRUN true; >out" {
+		t.Errorf("stmtEnd cuts at %q", got)
+	}
+}

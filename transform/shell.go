@@ -173,7 +173,10 @@ func imageStages(doc *parser.Document) map[*parser.Stage]bool {
 // leaving out a trailing ";" or "&", so text inserted there becomes part of
 // the statement's and-or list.
 func stmtEnd(sh *parser.Shell, stmt *syntax.Stmt) int {
-	end := stmt.Cmd.End()
+	end := stmt.Pos()
+	if stmt.Cmd != nil { // nil for a bare redirection such as ">file"
+		end = stmt.Cmd.End()
+	}
 	for _, r := range stmt.Redirs {
 		if e := r.End(); e.Offset() > end.Offset() {
 			end = e
