@@ -494,7 +494,7 @@ func (g *goStage) classify(p *goPlan) {
 			tool, other := false, false
 			for j := 0; j+1 < len(in.Args); j += 3 {
 				names = append(names, in.Args[j])
-				if k := in.Args[j]; strings.HasPrefix(k, "GO") || strings.HasPrefix(k, "CGO_") || k == "PATH" {
+				if toolchainVar(in.Args[j]) {
 					tool = true
 				} else {
 					other = true
@@ -512,6 +512,16 @@ func (g *goStage) classify(p *goPlan) {
 			}
 		}
 	}
+}
+
+// goRuntimeVars are GO* variables the Go runtime reads in the running
+// program, so they belong to the runtime stage.
+var goRuntimeVars = map[string]bool{"GOGC": true, "GOMEMLIMIT": true, "GOMAXPROCS": true, "GODEBUG": true, "GOTRACEBACK": true}
+
+// toolchainVar reports whether an ENV variable only matters to the Go
+// toolchain in the builder (GOPROXY, CGO_ENABLED, PATH …).
+func toolchainVar(k string) bool {
+	return (strings.HasPrefix(k, "GO") || strings.HasPrefix(k, "CGO_") || k == "PATH") && !goRuntimeVars[k]
 }
 
 // cgo decides whether the build needs cgo and, if so, whether an alpine

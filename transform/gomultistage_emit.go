@@ -177,7 +177,7 @@ func (g *goStage) runtimeStage(p *goPlan, build string, blocks map[*parser.Instr
 		if first, ok := blocks[in]; ok {
 			body = append(body, string(doc.Src[doc.LineStart(first):in.End]))
 		} else if p.copied[in] {
-			body = append(body, doc.Text(in))
+			body = append(body, runtimeCopy(doc, in))
 		}
 	}
 	for _, l := range body {
@@ -197,6 +197,28 @@ func (g *goStage) runtimeStage(p *goPlan, build string, blocks map[*parser.Instr
 	}
 	head := []string{"FROM " + fromFlags + runtimeImage(p.runtime, g.u.Opts)}
 	return append(append(head, args...), body...), nil
+}
+
+// runtimeCopy is the text of an instruction the runtime stage repeats; an ENV
+// keeps only its variables that are not the toolchain's: PATH=$PATH:… would
+// leave scratch, which has no PATH of its own, with a PATH that finds nothing.
+func runtimeCopy(doc *parser.Document, in *parser.Instruction) string {
+	if in.Keyword != "env" {
+		return doc.Text(in)
+	}
+	var pairs []string
+	for j := 0; j+2 < len(in.Args); j += 3 {
+		if in.Args[j+2] != "=" {
+			return doc.Text(in) // legacy ENV NAME value: one variable
+		}
+		if !toolchainVar(in.Args[j]) {
+			pairs = append(pairs, in.Args[j]+"="+in.Args[j+1])
+		}
+	}
+	if len(pairs)*3 == len(in.Args) {
+		return doc.Text(in)
+	}
+	return "ENV " + strings.Join(pairs, " ")
 }
 
 // runtimeWorkdir is the WORKDIR the runtime stage starts with: the builder's
