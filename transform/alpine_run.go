@@ -390,6 +390,13 @@ func (r *runConv) deleteLeaves(leaves []*syntax.Stmt) []Edit {
 			}
 		} else {
 			_, prev := r.span(leaves[i-1])
+			if leaves[i-1].Background {
+				r.s.refuse(doc.LineOf(start), "the command before it runs in the background (&); convert by hand")
+				return nil
+			}
+			if sc := leaves[i-1].Semicolon; sc.IsValid() {
+				prev, _ = r.sh.Range(int(sc.Offset()), int(sc.Offset())+1) // keep "a" of "a; b", not "a;"
+			}
 			if !commentLine.Match(doc.Src[prev:end]) {
 				out = append(out, Edit{prev, end, ""})
 			} else {
