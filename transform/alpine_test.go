@@ -113,6 +113,7 @@ func TestAlpineEmitsRealNames(t *testing.T) {
 			}
 		}
 	}
+	t.Logf("checked %d apk add packages and %d image tags in %d fixtures", nPkgs, nTags, len(wants))
 	if nPkgs < 50 || nTags < 40 {
 		t.Fatalf("checked only %d packages and %d tags: the fixtures or this test lost their meaning", nPkgs, nTags)
 	}

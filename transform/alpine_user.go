@@ -296,5 +296,15 @@ func (r *runConv) usermod(u userCmd) (string, string) {
 }
 
 // groupByID returns the group an earlier addgroup in this stage (or a
-// stage it builds on) created with gid, or "".
-func (s *alpineStage) groupByID(gid string) string { return s.groups[gid] }
+// stage it builds on) created with gid, or a group both distributions
+// have, or "".
+func (s *alpineStage) groupByID(gid string) string {
+	if g, ok := s.groups[gid]; ok {
+		return g
+	}
+	return sharedGroups[gid]
+}
+
+// sharedGroups are the groups with the same GID and meaning in Debian and
+// Alpine base images.
+var sharedGroups = map[string]string{"0": "root", "100": "users"}
