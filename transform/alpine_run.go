@@ -35,7 +35,7 @@ func (s *alpineStage) envArg(in *parser.Instruction) {
 			kvs = append(kvs, kv{k, v})
 		}
 	} else {
-		for i := 0; i+2 < len(in.Args)+1 && i+1 < len(in.Args); i += 3 {
+		for i := 0; i+1 < len(in.Args); i += 3 { // key, value, separator
 			kvs = append(kvs, kv{in.Args[i], in.Args[i+1]})
 		}
 	}
@@ -105,8 +105,8 @@ func (s *alpineStage) run(in *parser.Instruction) {
 		return
 	}
 	if in.Shell.Err != nil || !in.Shell.Mapped() {
-		if l := usesPackageManager(s.doc, s.st); l == in.StartLine {
-			s.refuse(in.StartLine, "this RUN is not shell docklean can parse")
+		if pmWord.MatchString(s.doc.Text(in)) {
+			s.refuse(in.StartLine, "this RUN runs a package manager but is not shell docklean can parse")
 		}
 		return
 	}
