@@ -216,7 +216,11 @@ func planTree(u *Unit, tree []*parser.Stage) *treePlan {
 	for _, m := range msgs {
 		p.findings = append(p.findings, Finding{Kind: Changed, Line: m.line, Message: m.msg})
 	}
-	for _, m := range base.notes {
+	notes := base.notes
+	for _, st := range tree {
+		notes = append(notes, convs[st].notes...)
+	}
+	for _, m := range notes {
 		p.findings = append(p.findings, Finding{Kind: Info, Line: m.line, Message: m.msg})
 	}
 	return p
@@ -239,7 +243,7 @@ type alpineStage struct {
 	python  bool
 
 	edits, inserts []Edit
-	changes        []alpineMsg
+	changes, notes []alpineMsg
 	refusal        *alpineMsg
 
 	has    map[string]bool // Alpine packages installed here or in the stages this one is built on
@@ -247,6 +251,8 @@ type alpineStage struct {
 	needs  []alpineNeed    // packages the stage needs (bash, shadow)
 	vars   map[string]*pkgVar
 	groups map[string]string // gid → name of the groups addgroup created
+	// pipNoted is set once the stage has the note about musllinux wheels.
+	pipNoted bool
 }
 
 // alpineNeed is a package a stage needs from offset off on (len(src) for

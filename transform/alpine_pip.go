@@ -14,9 +14,6 @@ import (
 // marker and need nothing; a pip from a virtual environment needs nothing.
 func (r *runConv) pip(c *syntax.CallExpr) {
 	s := r.s
-	if s.python {
-		return
-	}
 	args, _ := callArgs(c)
 	if len(args) < 2 {
 		return
@@ -36,6 +33,13 @@ func (r *runConv) pip(c *syntax.CallExpr) {
 		sub++
 	}
 	if sub >= len(args) || args[sub] != "install" {
+		return
+	}
+	if !s.has["build-base"] && !s.has["gcc"] && !s.pipNoted {
+		s.pipNoted = true
+		s.notes = append(s.notes, alpineMsg{r.line(c), "pip on Alpine installs musllinux wheels; a package that has none is compiled and needs build-base and its -dev libraries in an apk add"})
+	}
+	if s.python {
 		return
 	}
 	for _, a := range args[sub:] {
