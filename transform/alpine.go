@@ -236,6 +236,7 @@ func stageName(st *parser.Stage) string {
 // alpineStage collects the edits and findings that convert one stage; they
 // are applied only if nothing in its tree refuses.
 type alpineStage struct {
+	u       *Unit
 	doc     *parser.Document
 	st      *parser.Stage
 	family  string
@@ -263,7 +264,7 @@ type alpineNeed struct {
 }
 
 func newAlpineStage(u *Unit, st *parser.Stage, b alpineBase) *alpineStage {
-	return &alpineStage{doc: u.Doc, st: st, family: b.family, release: u.Opts.Alpine(), python: b.python,
+	return &alpineStage{u: u, doc: u.Doc, st: st, family: b.family, release: u.Opts.Alpine(), python: b.python,
 		has: map[string]bool{}, vars: map[string]*pkgVar{}, groups: map[string]string{}}
 }
 
@@ -298,6 +299,7 @@ func (s *alpineStage) need(pkg string, off int, why string) {
 
 // convert walks the stage's instructions.
 func (s *alpineStage) convert() {
+	var script *parser.Instruction // a CMD or ENTRYPOINT that runs a .sh file
 	for _, in := range s.st.Instructions {
 		switch in.Keyword {
 		case "env", "arg":
@@ -312,7 +314,11 @@ func (s *alpineStage) convert() {
 			if usesBash(in) {
 				s.need("bash", len(s.doc.Src), fmt.Sprintf("%s on line %d runs bash", upper(in.Keyword), in.StartLine))
 			}
+			if len(in.Args) > 0 && strings.HasSuffix(strings.Fields(in.Args[0] + " x")[0], ".sh") && s.u.Opts.Context == nil {
+				script = in
+			}
 		case "copy", "add":
+			s.copiedBash(in)
 			for _, a := range in.Args {
 				if m := s.marker(a); m != "" {
 					s.refuse(in.StartLine, "%s", m)
@@ -321,6 +327,9 @@ func (s *alpineStage) convert() {
 		}
 	}
 	s.placeNeeds()
+	if script != nil && !s.has["bash"] {
+		s.notes = append(s.notes, alpineMsg{script.StartLine, fmt.Sprintf("%s runs a script docklean cannot read without the build context (--context); if it starts with #!/bin/bash, add bash to an apk add", upper(script.Keyword))})
+	}
 }
 
 // placeNeeds adds each needed package to the first apk add that runs before

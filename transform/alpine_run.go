@@ -1,7 +1,9 @@
 package transform
 
 import (
+	"bytes"
 	"fmt"
+	"io/fs"
 	"path"
 	"regexp"
 	"strings"
@@ -557,4 +559,39 @@ func deleteLines(doc *parser.Document, from, to int) Edit {
 		end = doc.LineEnd(to + 1)
 	}
 	return Edit{doc.LineStart(from), end, ""}
+}
+
+// copiedBash records bash as needed when a COPY or ADD brings a script
+// from the build context whose first line runs bash.
+func (s *alpineStage) copiedBash(in *parser.Instruction) {
+	ctx := s.u.Opts.Context
+	if ctx == nil || len(in.Args) < 2 || in.JSON && len(in.Args) < 2 {
+		return
+	}
+	for _, f := range in.Flags {
+		if strings.HasPrefix(f, "--from=") {
+			return
+		}
+	}
+	for _, src := range in.Args[:len(in.Args)-1] {
+		p := path.Clean(strings.TrimPrefix(src, "/"))
+		matches, err := fs.Glob(ctx, p)
+		if err != nil {
+			continue
+		}
+		for _, m := range matches {
+			b, err := fs.ReadFile(ctx, m)
+			if err == nil && bashShebang.Match(firstLine(b)) {
+				s.need("bash", in.Start, fmt.Sprintf("%s, copied on line %d, is a bash script", m, in.StartLine))
+				return
+			}
+		}
+	}
+}
+
+func firstLine(b []byte) []byte {
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		return b[:i]
+	}
+	return b
 }
