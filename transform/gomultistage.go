@@ -691,7 +691,7 @@ func (g *goStage) runtimeFiles(p *goPlan) error {
 		if !ok || g.ignore.ignored(ctxPath) || g.embedded(f) || !g.hasData(ctxPath) {
 			continue
 		}
-		add(runtimeFile{path: f, text: f})
+		add(runtimeFile{path: f, text: f, flags: g.ownerFlags(f)})
 	}
 	return nil
 }

@@ -454,14 +454,40 @@ func (g *goStage) dirExecName(dir, arg string) string {
 // toContext maps a builder path to a context path through the stage's COPY
 // instructions of the context (the last one that covers it wins).
 func (g *goStage) toContext(p string) (string, bool) {
+	s := g.sourceOf(p)
+	if s == nil {
+		return "", false
+	}
+	rel := strings.TrimPrefix(strings.TrimPrefix(p, s.dest), "/")
+	return path.Join(s.ctx, rel), true
+}
+
+// sourceOf returns the COPY of the context that put builder path p in place,
+// or nil.
+func (g *goStage) sourceOf(p string) *goSourceCopy {
 	for i := len(g.sources) - 1; i >= 0; i-- {
-		s := g.sources[i]
-		if p == s.dest || strings.HasPrefix(p, s.dest+"/") || s.dest == "/" {
-			rel := strings.TrimPrefix(strings.TrimPrefix(p, s.dest), "/")
-			return path.Join(s.ctx, rel), true
+		if s := &g.sources[i]; p == s.dest || strings.HasPrefix(p, s.dest+"/") || s.dest == "/" {
+			return s
 		}
 	}
-	return "", false
+	return nil
+}
+
+// ownerFlags returns the --chown/--chmod flags of the COPY of the context
+// that put builder path p in place, so that the runtime stage copies it with
+// the same owner.
+func (g *goStage) ownerFlags(p string) []string {
+	s := g.sourceOf(p)
+	if s == nil {
+		return nil
+	}
+	var flags []string
+	for _, f := range s.in.Flags {
+		if strings.HasPrefix(f, "--chown=") || strings.HasPrefix(f, "--chmod=") {
+			flags = append(flags, f)
+		}
+	}
+	return flags
 }
 
 // packageKind says what an installed package means for the runtime.
