@@ -271,8 +271,9 @@ func (r *runConv) translate(c *syntax.CallExpr, idx []int, sx *pmSyntax) ([]pkgO
 				return nil, false
 			}
 			var names []string
+			own := map[string]bool{} // the definition may serve other commands: dedupe only within it
 			for _, p := range strings.Fields(v.value) {
-				n, ok := r.mapPkg(p, v.line, sx, seen)
+				n, ok := r.mapPkg(p, v.line, sx, own)
 				if !ok {
 					return nil, false
 				}
