@@ -652,6 +652,11 @@ func (g *goStage) runtimeFiles(p *goPlan) error {
 				return
 			}
 		}
+		// A folder takes in the files already listed inside it that it
+		// would copy the same way.
+		p.files = slices.DeleteFunc(p.files, func(x runtimeFile) bool {
+			return strings.HasPrefix(x.path, f.path+"/") && slices.Equal(x.flags, f.flags)
+		})
 		p.files = append(p.files, f)
 	}
 	for _, f := range g.explicit {
