@@ -21,3 +21,21 @@ func TestShellSpan(t *testing.T) {
 	}
 	t.Logf("%q %d-%d %q", run.Shell.Text, run.Start, run.End, src[run.Start:run.End])
 }
+
+func TestShellComment(t *testing.T) {
+	for text, want := range map[string]bool{
+		`echo a # note`:       true,
+		`echo ""#x`:           false, // a word, as in bash
+		"echo a; # c":         true,
+		`echo a#b "#" '#' \#`: false,
+		`echo ${#PATH}`:       false,
+	} {
+		d, err := Parse([]byte("FROM x\nRUN " + text + "\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := d.Instructions[1].Shell.Comment; got != want {
+			t.Errorf("%s: Comment = %v, want %v", text, got, want)
+		}
+	}
+}

@@ -15,6 +15,9 @@ type Shell struct {
 	Text string
 	File *syntax.File // nil when Err is set
 	Err  error        // the shell parse error, if the text is not valid shell
+	// Comment reports whether the text holds a shell comment: text after it
+	// on the same logical line is not run, so nothing may be appended there.
+	Comment bool
 
 	offsets []int // offsets[i] is the file offset of Text[i]
 }
@@ -63,8 +66,32 @@ func (d *Document) newShell(in *Instruction) *Shell {
 		s.Err = err
 	} else {
 		s.File = f
+		s.Comment = hasComment(f, shellText)
 	}
 	return s
+}
+
+// hasComment reports whether text has a "#" that no word of f covers.
+func hasComment(f *syntax.File, text string) bool {
+	if !strings.Contains(text, "#") {
+		return false
+	}
+	inWord := make([]bool, len(text)+1)
+	syntax.Walk(f, func(n syntax.Node) bool {
+		if w, ok := n.(*syntax.Word); ok {
+			for i := w.Pos().Offset(); i < w.End().Offset() && int(i) < len(text); i++ {
+				inWord[i] = true
+			}
+			return false
+		}
+		return true
+	})
+	for i := range text {
+		if text[i] == '#' && !inWord[i] {
+			return true
+		}
+	}
+	return false
 }
 
 var errUnmapped = &Error{Msg: "shell text could not be mapped to the file"}

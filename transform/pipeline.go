@@ -116,10 +116,8 @@ func process(file string, src []byte, passes []*Pass, opts *Options, applied fun
 		if err != nil {
 			return nil, fmt.Errorf("pass %s produced an invalid Dockerfile (file left unchanged; please report this): %v", p.Name, err)
 		}
-		for _, in := range next.Instructions {
-			if in.Shell != nil && in.Shell.Err != nil && !badShell[in.Shell.Text] {
-				return nil, fmt.Errorf("pass %s produced a RUN the shell cannot parse at line %d (file left unchanged; please report this): %v", p.Name, in.StartLine, in.Shell.Err)
-			}
+		if in := newShellError(next, badShell); in != nil {
+			return nil, fmt.Errorf("pass %s produced a RUN the shell cannot parse at line %d (file left unchanged; please report this): %v", p.Name, in.StartLine, in.Shell.Err)
 		}
 		if in := lostInstruction(doc, next, edits); in != nil {
 			return nil, fmt.Errorf("pass %s changed the instruction at line %d, which none of its edits touches (file left unchanged; please report this)", p.Name, origLine(orig, doc, history, in.StartLine))
@@ -184,6 +182,17 @@ func oldOffset(edits []Edit, off int) int {
 		delta += len(e.Text) - (e.End - e.Start)
 	}
 	return off - delta
+}
+
+// newShellError returns the first shell-form RUN of doc whose shell text does
+// not parse and was not among the user's unparsable RUNs (bad), or nil.
+func newShellError(doc *parser.Document, bad map[string]bool) *parser.Instruction {
+	for _, in := range doc.Instructions {
+		if in.Shell != nil && in.Shell.Err != nil && !bad[in.Shell.Text] {
+			return in
+		}
+	}
+	return nil
 }
 
 // unparsedRuns returns the shell texts of src's RUNs that do not parse as

@@ -101,7 +101,12 @@ func mergeStage(u *Unit, st *parser.Stage, style joinStyle) {
 	runsBefore, layersBefore := layerCount(st)
 	merged := 0
 	for _, g := range groups {
-		u.Apply(mergeEdits(doc, g, style))
+		edits := mergeEdits(doc, g, style)
+		if !shellStillParses(doc, edits) {
+			u.Refused(g[0].in.StartLine, "RUNs not merged: the merged shell text would not parse (please report this file)")
+			continue
+		}
+		u.Apply(edits)
 		var lines, isolated []string
 		for i, r := range g {
 			lines = append(lines, fmt.Sprint(r.in.StartLine))
@@ -142,11 +147,8 @@ func inspectRun(doc *parser.Document, in *parser.Instruction) (*mergeRun, string
 	}
 	f := sh.File
 	r := &mergeRun{in: in}
-	comment := false
 	syntax.Walk(f, func(n syntax.Node) bool {
 		switch n := n.(type) {
-		case *syntax.Comment:
-			comment = true
 		case *syntax.Stmt:
 			if n.Background || n.Coprocess || n.Disown {
 				r.daemon = "&"
@@ -159,7 +161,7 @@ func inspectRun(doc *parser.Document, in *parser.Instruction) (*mergeRun, string
 		}
 		return true
 	})
-	if comment {
+	if sh.Comment {
 		return nil, fmt.Sprintf("the RUN at line %d has a shell comment (#) that merging would misplace", in.StartLine)
 	}
 	r.list = len(f.Stmts) != 1 || f.Stmts[0].Semicolon.IsValid() || f.Stmts[0].Negated

@@ -123,6 +123,17 @@ func deleteStmt(sh *parser.Shell, stmt *syntax.Stmt) (start, end int, ok bool) {
 	return start, end, found && ok
 }
 
+// commentInside reports whether the file range [start, end) holds a comment
+// line, which deleting the range would lose.
+func commentInside(doc *parser.Document, start, end int) bool {
+	for ln := doc.LineOf(start) + 1; ln <= doc.LineOf(end); ln++ {
+		if doc.LineStart(ln) < end && strings.HasPrefix(strings.TrimSpace(doc.Line(ln)), "#") {
+			return true
+		}
+	}
+	return false
+}
+
 // flagFirst reports whether deleting the RUN's first command, stmt, would
 // leave next, a word starting with "-", at the front of the RUN, where
 // buildkit would read it as a flag of the instruction.
@@ -330,4 +341,20 @@ func posixShellAt(doc *parser.Document, in *parser.Instruction) bool {
 		}
 	}
 	return true
+}
+
+// shellStillParses reports whether doc with edits applied still parses and
+// every shell-form RUN that parsed before still parses: a pass that builds
+// new shell text around the user's (a subshell, a join) checks its work with
+// it and refuses rather than leave the pipeline to reject the whole file.
+func shellStillParses(doc *parser.Document, edits []Edit) bool {
+	out, err := applyEdits(doc.Src, edits)
+	if err != nil {
+		return false
+	}
+	next, err := parser.Parse(out)
+	if err != nil {
+		return false
+	}
+	return newShellError(next, unparsedRuns(doc)) == nil
 }
