@@ -243,9 +243,14 @@ func (c *cleaner) dropApkRedundancy(in *parser.Instruction, cmds []*pkgCmd) {
 		if !drop {
 			continue
 		}
-		if s, e, ok := deleteStmt(in.Shell, pc.stmt); ok {
+		text := in.Shell.Text[pc.stmt.Pos().Offset():pc.stmt.Cmd.End().Offset()]
+		s, e, ok := deleteStmt(in.Shell, pc.stmt)
+		switch {
+		case ok && commentInside(c.doc, s, e):
+			c.notes = append(c.notes, Finding{Line: c.doc.LineOf(s), Message: fmt.Sprintf("kept %q, which apk add --no-cache makes redundant: removing it would lose the comment lines next to it; remove it by hand", text)})
+		case ok:
 			c.edits = append(c.edits, Edit{s, e, ""})
-			c.changes = append(c.changes, Finding{Line: c.doc.LineOf(s), Message: fmt.Sprintf("removed %q: apk add --no-cache makes it redundant", in.Shell.Text[pc.stmt.Pos().Offset():pc.stmt.Cmd.End().Offset()])})
+			c.changes = append(c.changes, Finding{Line: c.doc.LineOf(s), Message: fmt.Sprintf("removed %q: apk add --no-cache makes it redundant", text)})
 		}
 	}
 }

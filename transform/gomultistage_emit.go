@@ -312,7 +312,7 @@ func (g *goStage) restructure() ([]Edit, string) {
 	var del Edit
 	if len(sh.File.Stmts) == 1 && sh.File.Stmts[0] == s {
 		del = Edit{doc.LineStart(run.StartLine), doc.LineEnd(run.EndLine), ""}
-	} else if a, b, ok := deleteStmt(sh, s); ok {
+	} else if a, b, ok := deleteStmt(sh, s); ok && !commentInside(doc, a, b) {
 		del = Edit{a, b, ""}
 	} else {
 		return nil, ""
