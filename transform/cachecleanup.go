@@ -2,6 +2,7 @@ package transform
 
 import (
 	"fmt"
+	"io/fs"
 	"path"
 	"regexp"
 	"slices"
@@ -20,7 +21,8 @@ shrink an earlier layer: apt-get install gets --no-install-recommends and the
 RUN ends with rm -rf /var/lib/apt/lists/*; apk add gets --no-cache (and a
 now-redundant apk update or rm -rf /var/cache/apk/* goes); pip install gets
 --no-cache-dir; gem install gets --no-document; npm, yarn, yum, dnf,
-microdnf and composer get their cache clean command at the end of the RUN.
+microdnf and composer get their cache clean command at the end of the RUN
+(not Yarn 2 or later, whose cache can hold the packages it loads).
 Nothing is added where the cleanup is already there or a cache/tmpfs mount
 covers the cache. With --cache-mounts, pip, npm, yarn, apt, yum and dnf
 caches become RUN --mount=type=cache mounts instead (and the file gets
@@ -130,6 +132,10 @@ func (c *cleaner) run(in *parser.Instruction) {
 		if len(need) == 0 || r.covered(mounts) || r.present != nil && r.present(cmds) {
 			continue
 		}
+		if r.name == "yarn" && c.yarnBerry(need) {
+			c.notes = append(c.notes, Finding{Line: c.doc.LineOf(in.Shell.Offset(int(need[0].stmt.Pos().Offset()))), Message: "no yarn cache clean: this is Yarn 2 or later (--immutable or .yarnrc.yml), whose cache can hold the packages Plug'n'Play loads at run time"})
+			continue
+		}
 		if c.u.Opts.CacheMounts && r.mount != "" && (!r.homeDir || c.isRoot(in)) {
 			for _, m := range strings.Fields(r.mount) {
 				if _, target := mountFlag(m); !slices.Contains(mounts, target) {
@@ -201,6 +207,22 @@ func (c *cleaner) heredocClean(in *parser.Instruction) bool {
 		}
 	}
 	return true
+}
+
+// yarnBerry reports whether the yarn commands are Yarn 2 or later: they use
+// its flags, or the build context has a .yarnrc.yml.
+func (c *cleaner) yarnBerry(cmds []*pkgCmd) bool {
+	for _, pc := range cmds {
+		if pc.has("--immutable", "--immutable-cache", "--check-cache") || pc.subcmd() == "workspaces" {
+			return true
+		}
+	}
+	if ctx := c.u.Opts.Context; ctx != nil {
+		if _, err := fs.Stat(ctx, ".yarnrc.yml"); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // pipNoCache reports whether PIP_NO_CACHE_DIR is set for the command.
