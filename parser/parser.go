@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -268,10 +269,10 @@ func (d *Document) StageByName(name string) *Stage {
 			return s
 		}
 	}
-	for _, s := range d.Stages {
-		if fmt.Sprint(s.Index) == name {
-			return s
-		}
+	// An index, written the way buildkit prints it; no fmt.Sprint per stage,
+	// as passes call this for every stage and instruction.
+	if i, err := strconv.Atoi(name); err == nil && i >= 0 && i < len(d.Stages) && strconv.Itoa(i) == name {
+		return d.Stages[i]
 	}
 	return nil
 }
