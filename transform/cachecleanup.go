@@ -17,8 +17,9 @@ func init() {
 		Name: "cache-cleanup",
 		Doc: `leave no package-manager cache in a layer
 Every fix goes into the RUN that made the cache, since a later RUN cannot
-shrink an earlier layer: apt-get install gets --no-install-recommends and the
-RUN ends with rm -rf /var/lib/apt/lists/*; apk add gets --no-cache (and a
+shrink an earlier layer: apt-get install gets --no-install-recommends (and
+ca-certificates, which curl, wget and git only recommend) and the RUN ends
+with rm -rf /var/lib/apt/lists/*; apk add gets --no-cache (and a
 now-redundant apk update or rm -rf /var/cache/apk/* goes); pip install gets
 --no-cache-dir; gem install gets --no-document; npm, yarn, yum, dnf,
 microdnf and composer get their cache clean command at the end of the RUN
@@ -150,6 +151,9 @@ func (c *cleaner) run(in *parser.Instruction) {
 				_, end := in.Shell.Span(pc.words[pc.sub])
 				c.add(end, " "+r.flag, fmt.Sprintf("added %s to %s %s", r.flag, pc.args[0], pc.subcmd()))
 			}
+			if r.name == "apt-get install" {
+				c.keepCertificates(in, pc)
+			}
 		}
 		if r.cleanup == "" {
 			continue
@@ -207,6 +211,39 @@ func (c *cleaner) heredocClean(in *parser.Instruction) bool {
 		}
 	}
 	return true
+}
+
+// certRecommenders are Debian packages that only recommend ca-certificates,
+// so that --no-install-recommends leaves them unable to check HTTPS
+// certificates.
+var certRecommenders = []string{"curl", "libcurl4", "libcurl3-gnutls", "libcurl4-openssl-dev", "libcurl4-gnutls-dev", "wget", "git", "aria2"}
+
+// keepCertificates adds ca-certificates to an apt-get install that gets
+// --no-install-recommends and names a package that only recommends it,
+// unless the stage installs it already.
+func (c *cleaner) keepCertificates(in *parser.Instruction, pc *pkgCmd) {
+	var pkg string
+	for _, p := range certRecommenders {
+		if pc.has(p) {
+			pkg = p
+			break
+		}
+	}
+	if pkg == "" {
+		return
+	}
+	for _, x := range in.Stage.Instructions {
+		if x.Keyword != "run" || x.StartLine > in.StartLine || x.Shell == nil || x.Shell.File == nil {
+			continue
+		}
+		for _, o := range pkgCmds(x.Shell) {
+			if o.tool == "apt" && o.subcmd() == "install" && o.has("ca-certificates") {
+				return
+			}
+		}
+	}
+	_, end := in.Shell.Span(pc.words[len(pc.words)-1])
+	c.add(end, " ca-certificates", fmt.Sprintf("added ca-certificates to %s install: %s only recommends it, and without it --no-install-recommends would leave HTTPS downloads unable to check certificates", pc.args[0], pkg))
 }
 
 // yarnBerry reports whether the yarn commands are Yarn 2 or later: they use
