@@ -137,17 +137,34 @@ func process(file string, src []byte, passes []*Pass, opts *Options, applied fun
 
 // origLine maps a line of doc, the text after the passes whose edits are in
 // history, back to the line of the original file it came from, so that every
-// finding names a line of the file the user wrote. A line inside text a pass
-// inserted maps to where the insertion was made.
+// finding names a line of the file the user wrote. The line's first byte that
+// came from the original file decides: a merged RUN's "    apt-get install"
+// line, whose indentation run-merge inserted, is the line the apt-get was
+// on. A line made only of inserted text maps to where the insertion was made.
 func origLine(orig, doc *parser.Document, history [][]Edit, line int) int {
 	if len(history) == 0 || line < 1 || line > doc.LineOf(len(doc.Src)) {
 		return line
 	}
-	off := doc.LineStart(line)
-	for i := len(history) - 1; i >= 0; i-- {
-		off = oldOffset(history[i], off)
+	start := doc.LineStart(line)
+	for off := start; off < doc.LineEnd(line); off++ {
+		if o, ok := origOffset(history, off); ok {
+			return orig.LineOf(o)
+		}
 	}
-	return orig.LineOf(off)
+	o, _ := origOffset(history, start)
+	return orig.LineOf(o)
+}
+
+// origOffset maps an offset of the text after the edits in history back to
+// the original text; ok is false when the byte there was inserted by a pass.
+func origOffset(history [][]Edit, off int) (o int, ok bool) {
+	ok = true
+	for i := len(history) - 1; i >= 0; i-- {
+		var inserted bool
+		off, inserted = oldOffset(history[i], off)
+		ok = ok && !inserted
+	}
+	return off, ok
 }
 
 var (
@@ -168,8 +185,9 @@ func origLinesInText(orig, doc *parser.Document, history [][]Edit, msg string) s
 }
 
 // oldOffset maps an offset in the text after edits (sorted by Start) to
-// the offset in the text before them.
-func oldOffset(edits []Edit, off int) int {
+// the offset in the text before them; an offset inside an edit's text maps
+// to the edit's start, with inserted set.
+func oldOffset(edits []Edit, off int) (old int, inserted bool) {
 	delta := 0 // new offset minus old offset so far
 	for _, e := range edits {
 		newStart := e.Start + delta
@@ -177,11 +195,11 @@ func oldOffset(edits []Edit, off int) int {
 			break
 		}
 		if off < newStart+len(e.Text) {
-			return e.Start
+			return e.Start, true
 		}
 		delta += len(e.Text) - (e.End - e.Start)
 	}
-	return off - delta
+	return off - delta, false
 }
 
 // newShellError returns the first shell-form RUN of doc whose shell text does

@@ -75,7 +75,7 @@ func TestOldOffset(t *testing.T) {
 	// "abcdef" with [1,3) → "XYZ" and an insertion "!" at 5: "aXYZde!f".
 	edits := []Edit{{1, 3, "XYZ"}, {5, 5, "!"}}
 	for newOff, want := range []int{0, 1, 1, 1, 3, 4, 5, 5} {
-		if got := oldOffset(edits, newOff); got != want {
+		if got, _ := oldOffset(edits, newOff); got != want {
 			t.Errorf("oldOffset(%d) = %d, want %d", newOff, got, want)
 		}
 	}
