@@ -183,7 +183,7 @@ func TestFedoraToAlpine(t *testing.T) {
 		pkg  string
 		want []string
 	}{
-		{"gcc-c++", []string{"g++"}},
+		{"gcc-c++", []string{"g++", "musl-dev"}},
 		{"openssl-devel", []string{"openssl-dev"}},
 		{"shadow-utils", []string{"shadow"}},
 		{"openssl-libs", []string{"libssl3", "libcrypto3"}},
