@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"fmt"
 	"path"
 	"slices"
 	"strings"
@@ -12,6 +13,7 @@ import (
 // is externally managed (PEP 668): it adds --break-system-packages. The
 // official python images keep their python in /usr/local without that
 // marker and need nothing; a pip from a virtual environment needs nothing.
+// A yum/dnf python3 brings pip3; Alpine's python3 needs py3-pip for it.
 func (r *runConv) pip(c *syntax.CallExpr) {
 	s := r.s
 	args, _ := callArgs(c)
@@ -41,6 +43,9 @@ func (r *runConv) pip(c *syntax.CallExpr) {
 	}
 	if s.python {
 		return
+	}
+	if s.family == famFedora && s.has["python3"] {
+		s.need("py3-pip", r.startOf(c), fmt.Sprintf("the RUN on line %d runs pip, which python3 brings on the Fedora family and not on Alpine", r.in.StartLine))
 	}
 	for _, a := range args[sub:] {
 		flag, _, _ := strings.Cut(a, "=")
