@@ -27,8 +27,9 @@ comments; the files the program reads at run time (found in the build context's
 Go sources, explicit COPYs and conventional folders) are copied across.
 Refuses, leaving the stage as it is, when the binary cannot be identified,
 several binaries are built, the stage uses go run, make or scripts, cgo needs
-libraries the runtime lacks, runtime files cannot be determined, or CMD/ENTRYPOINT
-does not run the built binary.`,
+libraries the runtime lacks, runtime files cannot be determined, CMD/ENTRYPOINT
+does not run the built binary, or the program needs the Go toolchain at run
+time (air, golangci-lint, dlv …).`,
 		Run: runGoMultistage,
 	})
 }
