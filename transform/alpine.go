@@ -242,6 +242,7 @@ type alpineStage struct {
 	family  string
 	release string
 	python  bool
+	rust    bool
 
 	edits, inserts []Edit
 	changes, notes []alpineMsg
@@ -264,7 +265,7 @@ type alpineNeed struct {
 }
 
 func newAlpineStage(u *Unit, st *parser.Stage, b alpineBase) *alpineStage {
-	return &alpineStage{u: u, doc: u.Doc, st: st, family: b.family, release: u.Opts.Alpine(), python: b.python,
+	return &alpineStage{u: u, doc: u.Doc, st: st, family: b.family, release: u.Opts.Alpine(), python: b.python, rust: b.rust,
 		has: map[string]bool{}, vars: map[string]*pkgVar{}, groups: map[string]string{}}
 }
 
@@ -306,6 +307,9 @@ func (s *alpineStage) convert() {
 			s.envArg(in)
 		case "run":
 			s.run(in)
+			if s.rust && cargoCmd.MatchString(s.doc.Text(in)) {
+				s.need("musl-dev", in.Start, fmt.Sprintf("the RUN on line %d runs cargo, and rust's Alpine images before 2025-12 have no musl-dev, without which a proc-macro crate cannot link", in.StartLine))
+			}
 		case "shell":
 			if len(in.Args) > 0 && isBash(in.Args[0]) {
 				s.need("bash", in.Start, fmt.Sprintf("SHELL on line %d runs bash", in.StartLine))
@@ -399,6 +403,9 @@ func copiesDebianPath(doc *parser.Document, tree []*parser.Stage) (int, string) 
 	}
 	return 0, ""
 }
+
+// cargoCmd finds a cargo command in a RUN.
+var cargoCmd = regexp.MustCompile(`(^|[\s;&|("'/])cargo[\s"']`)
 
 var (
 	nativeFiles   = regexp.MustCompile(`node_modules|venv|site-packages|dist-packages|\.so\b|(^|/)(s?bin|lib|lib64|libexec)(/|$)|/usr/local|/opt/`)

@@ -30,6 +30,7 @@ type alpineBase struct {
 	family  string // famDebian or famFedora when kind is baseConvert
 	python  bool   // the official python image: its pip is not externally managed
 	static  bool   // golang or rust: builds static binaries unless a C compiler is added
+	rust    bool   // the official rust image, whose older Alpine tags lack musl-dev
 	musl    bool   // baseSkip because it already is Alpine or scratch
 	line    int    // where the reason applies
 	reason  string
@@ -201,6 +202,7 @@ func baseOf(doc *parser.Document, st *parser.Stage, release string) alpineBase {
 		}
 		b.python = r.name == "python"
 		b.static = r.name == "golang" || r.name == "rust"
+		b.rust = r.name == "rust"
 		newRef = r.prefix + r.name + ":" + tag
 		if fullVariant[r.name] && !strings.Contains(r.tag, "slim") {
 			b.notes = append(b.notes, alpineMsg{line, fmt.Sprintf("%s:%s carries compilers and git (buildpack-deps); %s does not: add build-base or git to an apk add if the build needs them", r.name, r.tag, tag)})
