@@ -286,7 +286,7 @@ func (g *goStage) plan() (*goPlan, error) {
 			return nil, g.refuse(health.StartLine, "HEALTHCHECK: docklean cannot read which programs it runs")
 		}
 		if shell {
-			needs["shell"] = "the shell-form HEALTHCHECK"
+			needs["shell healthcheck"] = "the shell-form HEALTHCHECK"
 		}
 		for _, prog := range progs {
 			if err := g.tool(prog, health, needs, p); err != nil {
@@ -617,11 +617,18 @@ func (g *goStage) chooseRuntime(p *goPlan, needs map[string]string) error {
 
 // users decides who the runtime stage runs as.
 func (g *goStage) users(p *goPlan) error {
-	var last *parser.Instruction
+	var last, volume *parser.Instruction
 	for _, in := range g.st.Instructions {
-		if in.Keyword == "user" {
+		switch in.Keyword {
+		case "user":
 			last = in
+		case "volume":
+			volume = in
 		}
+	}
+	if last == nil && volume != nil {
+		p.notes = append(p.notes, "runs as root like before, not as a non-root user: the image declares VOLUME "+strings.Join(volume.Args, " ")+", whose root-owned mount point such a user could not write to; add a USER and the folder's ownership by hand")
+		return nil
 	}
 	if last == nil {
 		p.user = true
