@@ -255,6 +255,8 @@ type alpineStage struct {
 	groups map[string]string // gid → name of the groups addgroup created
 	// pipNoted is set once the stage has the note about musllinux wheels.
 	pipNoted bool
+	// sysPip is the line of the first pip install into Alpine's own python.
+	sysPip int
 }
 
 // alpineNeed is a package a stage needs from offset off on (len(src) for
@@ -320,6 +322,9 @@ func (s *alpineStage) convert() {
 			}
 			if len(in.Args) > 0 && strings.HasSuffix(strings.Fields(in.Args[0] + " x")[0], ".sh") && s.u.Opts.Context == nil {
 				script = in
+			}
+			if prog := strings.Fields(strings.Join(in.Args, " ") + " x")[0]; s.sysPip > 0 && strings.HasPrefix(prog, "/usr/local/bin/") {
+				s.refuse(in.StartLine, "%s runs %s, but pip (line %d) installs scripts into /usr/bin on Alpine, not /usr/local/bin; call the program by name or install into a virtual environment", upper(in.Keyword), prog, s.sysPip)
 			}
 		case "copy", "add":
 			s.copiedBash(in)

@@ -14,6 +14,8 @@ import (
 // official python images keep their python in /usr/local without that
 // marker and need nothing; a pip from a virtual environment needs nothing.
 // A yum/dnf python3 brings pip3; Alpine's python3 needs py3-pip for it.
+// Alpine's pip puts scripts in /usr/bin, where Debian's and Fedora's put
+// them in /usr/local/bin: convert refuses a CMD that runs one from there.
 func (r *runConv) pip(c *syntax.CallExpr) {
 	s := r.s
 	args, _ := callArgs(c)
@@ -50,6 +52,9 @@ func (r *runConv) pip(c *syntax.CallExpr) {
 	for _, a := range args[sub:] {
 		flag, _, _ := strings.Cut(a, "=")
 		if slices.Contains([]string{"--break-system-packages", "--target", "-t", "--prefix", "--root"}, flag) {
+			if flag == "--break-system-packages" && s.sysPip == 0 {
+				s.sysPip = r.line(c)
+			}
 			return
 		}
 	}
@@ -62,6 +67,9 @@ func (r *runConv) pip(c *syntax.CallExpr) {
 		return
 	}
 	_, end := r.span(c.Args[sub])
+	if s.sysPip == 0 {
+		s.sysPip = r.line(c)
+	}
 	r.edits = append(r.edits, Edit{end, end, " --break-system-packages"})
 	s.changed(r.line(c), "pip install gets --break-system-packages: Alpine's python is externally managed (PEP 668), so a system-wide pip install fails without it")
 }
