@@ -630,6 +630,14 @@ func (g *goStage) users(p *goPlan) error {
 		p.notes = append(p.notes, "runs as root like before, not as a non-root user: the image declares VOLUME "+strings.Join(volume.Args, " ")+", whose root-owned mount point such a user could not write to; add a USER and the folder's ownership by hand")
 		return nil
 	}
+	if last == nil && g.src != nil {
+		for _, w := range g.src.writes {
+			if !strings.HasPrefix(w, "/tmp/") && !strings.HasPrefix(w, "/dev/") {
+				p.notes = append(p.notes, "runs as root like before, not as a non-root user: the program writes "+w+", which such a user could not; add a USER and the folder's ownership by hand")
+				return nil
+			}
+		}
+	}
 	if last == nil {
 		p.user = true
 		return nil

@@ -30,6 +30,7 @@ type goSources struct {
 	tz      bool              // time.LoadLocation is called
 	tzEmbed bool              // time/tzdata is linked in
 	execs   []string          // programs started with exec.Command
+	writes  []string          // path literals the program creates or writes, as written
 	capped  bool              // stopped after maxGoFiles
 }
 
@@ -172,6 +173,10 @@ func (s *goSources) readFile(dir string, f *ast.File) {
 				}
 				if lit, ok := stringLit(call, i); ok {
 					s.execs = appendNew(s.execs, lit)
+				}
+			case "os.Create", "os.WriteFile", "os.Mkdir", "os.MkdirAll", "io/ioutil.WriteFile":
+				if lit, ok := stringLit(call, 0); ok && lit != "" {
+					s.writes = appendNew(s.writes, lit)
 				}
 			}
 			idx, known = readFuncs[full]
