@@ -205,7 +205,11 @@ func baseOf(doc *parser.Document, st *parser.Stage, release string) alpineBase {
 		b.rust = r.name == "rust"
 		newRef = r.prefix + r.name + ":" + tag
 		if fullVariant[r.name] && !strings.Contains(r.tag, "slim") {
-			b.notes = append(b.notes, alpineMsg{line, fmt.Sprintf("%s:%s carries compilers and git (buildpack-deps); %s does not: add build-base or git to an apk add if the build needs them", r.name, r.tag, tag)})
+			from, to := r.name+":"+r.tag, tag
+			if r.tag == "" {
+				from, to = r.name, r.name+":"+tag
+			}
+			b.notes = append(b.notes, alpineMsg{line, fmt.Sprintf("%s carries compilers and git (buildpack-deps); %s does not: add build-base or git to an apk add if the build needs them", from, to)})
 		}
 	case r.name == "distroless/static" || strings.HasPrefix(r.name, "distroless/static-"):
 		return alpineBase{kind: baseSkip, musl: true}
