@@ -224,7 +224,7 @@ var certRecommenders = []string{"curl", "libcurl4", "libcurl3-gnutls", "libcurl4
 func (c *cleaner) keepCertificates(in *parser.Instruction, pc *pkgCmd) {
 	var pkg string
 	for _, p := range certRecommenders {
-		if pc.has(p) {
+		if aptInstalls(pc, p) {
 			pkg = p
 			break
 		}
@@ -237,13 +237,24 @@ func (c *cleaner) keepCertificates(in *parser.Instruction, pc *pkgCmd) {
 			continue
 		}
 		for _, o := range pkgCmds(x.Shell) {
-			if o.tool == "apt" && o.subcmd() == "install" && o.has("ca-certificates") {
+			if o.tool == "apt" && o.subcmd() == "install" && aptInstalls(o, "ca-certificates") {
 				return
 			}
 		}
 	}
 	_, end := in.Shell.Span(pc.words[len(pc.words)-1])
 	c.add(end, " ca-certificates", fmt.Sprintf("added ca-certificates to %s install: %s only recommends it, and without it --no-install-recommends would leave HTTPS downloads unable to check certificates", pc.args[0], pkg))
+}
+
+// aptInstalls reports whether an apt-get install names package pkg, maybe
+// with a version (curl=7.88.1-10) or release (curl/bookworm).
+func aptInstalls(pc *pkgCmd, pkg string) bool {
+	for _, a := range pc.args[pc.sub+1:] {
+		if name, _, _ := strings.Cut(strings.SplitN(a, "/", 2)[0], "="); name == pkg {
+			return true
+		}
+	}
+	return false
 }
 
 // yarnBerry reports whether the yarn commands are Yarn 2 or later: they use
