@@ -34,13 +34,16 @@ defaults and translated there. useradd/groupadd/usermod and Debian's
 adduser/addgroup become BusyBox adduser/addgroup with the same meaning, or
 keep their form with shadow added. bash is added when the stage uses it
 (SHELL, bash -c, [[, arrays, source, CMD bash). pip install on Alpine's own
-python gets --break-system-packages (PEP 668); python:*-alpine needs nothing.
-Refuses, leaving the stage as it was: a package with no Alpine equivalent;
+python gets --break-system-packages (PEP 668), and py3-pip where yum's
+python3 brought pip3; python:*-alpine needs nothing. A rust stage that runs
+cargo gets musl-dev. Refuses, leaving the stage as it was: a package with no Alpine equivalent;
 dpkg, apt-key, apt-mark, PPAs, /etc/apt edits, .deb/.rpm files, debconf,
 update-alternatives, locale-gen, vendor repository scripts, glibc-only
 downloads; package lists it cannot resolve; a digest-pinned base; an image
 with no Alpine variant of that version; a Windows file (# escape=` + "`" + `);
-a builder whose musl-built files a stage left on glibc copies. See
+a builder whose musl-built files a stage left on glibc copies; a CMD or
+ENTRYPOINT that runs /usr/local/bin/X after a system pip install (Alpine's
+pip puts scripts in /usr/bin). See
 docs/alpine.md.`
 
 // runAlpine plans the conversion of each tree of stages that share a base
