@@ -2,8 +2,6 @@ package transform
 
 import (
 	"fmt"
-	"io/fs"
-	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -180,97 +178,6 @@ func (c *cleaner) run(in *parser.Instruction) {
 	if len(cleanups) > 0 {
 		c.appendCleanup(in, strings.Join(cleanups, " && "))
 	}
-}
-
-// heredocScript matches a RUN whose command only runs its one heredoc as a
-// shell script: RUN <<EOF, RUN bash <<-'EOT'.
-var heredocScript = regexp.MustCompile(`^\s*((/bin/|/usr/bin/)?(sh|bash)\s+)?<<-?\s*["']?\w+["']?\s*$`)
-
-// heredocClean reports whether in is a heredoc script that already leaves
-// no cache, so that no cleanup needs adding: its package-manager commands
-// have their flags and cleanups, or a cache mount covers them.
-func (c *cleaner) heredocClean(in *parser.Instruction) bool {
-	if len(in.Heredocs) != 1 || len(in.Args) != 1 || !heredocScript.MatchString(in.Args[0]) {
-		return false
-	}
-	script := in.Heredocs[0].Content
-	if strings.HasPrefix(script, "#!") && !shells[path.Base(strings.Fields(script[2:] + " x")[0])] {
-		return false
-	}
-	f, err := syntax.NewParser().Parse(strings.NewReader(script), "")
-	if err != nil {
-		return false
-	}
-	cmds := pkgCmds(&parser.Shell{File: f})
-	mounts := mountTargets(in)
-	for _, r := range cacheRules {
-		for _, pc := range cmds {
-			if r.match(pc) && !(r.name == "pip" && c.pipNoCache(in, pc)) && !r.covered(mounts) && (r.present == nil || !r.present(cmds)) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// certRecommenders are Debian packages that only recommend ca-certificates,
-// so that --no-install-recommends leaves them unable to check HTTPS
-// certificates.
-var certRecommenders = []string{"curl", "libcurl4", "libcurl3-gnutls", "libcurl4-openssl-dev", "libcurl4-gnutls-dev", "wget", "git", "aria2"}
-
-// keepCertificates adds ca-certificates to an apt-get install that gets
-// --no-install-recommends and names a package that only recommends it,
-// unless the stage installs it already.
-func (c *cleaner) keepCertificates(in *parser.Instruction, pc *pkgCmd) {
-	var pkg string
-	for _, p := range certRecommenders {
-		if aptInstalls(pc, p) {
-			pkg = p
-			break
-		}
-	}
-	if pkg == "" {
-		return
-	}
-	for _, x := range in.Stage.Instructions {
-		if x.Keyword != "run" || x.StartLine > in.StartLine || x.Shell == nil || x.Shell.File == nil {
-			continue
-		}
-		for _, o := range pkgCmds(x.Shell) {
-			if o.tool == "apt" && o.subcmd() == "install" && aptInstalls(o, "ca-certificates") {
-				return
-			}
-		}
-	}
-	_, end := in.Shell.Span(pc.words[len(pc.words)-1])
-	c.add(end, " ca-certificates", fmt.Sprintf("added ca-certificates to %s install: %s only recommends it, and without it --no-install-recommends would leave HTTPS downloads unable to check certificates", pc.args[0], pkg))
-}
-
-// aptInstalls reports whether an apt-get install names package pkg, maybe
-// with a version (curl=7.88.1-10) or release (curl/bookworm).
-func aptInstalls(pc *pkgCmd, pkg string) bool {
-	for _, a := range pc.args[pc.sub+1:] {
-		if name, _, _ := strings.Cut(strings.SplitN(a, "/", 2)[0], "="); name == pkg {
-			return true
-		}
-	}
-	return false
-}
-
-// yarnBerry reports whether the yarn commands are Yarn 2 or later: they use
-// its flags, or the build context has a .yarnrc.yml.
-func (c *cleaner) yarnBerry(cmds []*pkgCmd) bool {
-	for _, pc := range cmds {
-		if pc.has("--immutable", "--immutable-cache", "--check-cache") || pc.subcmd() == "workspaces" {
-			return true
-		}
-	}
-	if ctx := c.u.Opts.Context; ctx != nil {
-		if _, err := fs.Stat(ctx, ".yarnrc.yml"); err == nil {
-			return true
-		}
-	}
-	return false
 }
 
 // pipNoCache reports whether PIP_NO_CACHE_DIR is set for the command.
