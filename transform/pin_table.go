@@ -92,6 +92,7 @@ var eolProducts = map[string]struct {
 	"ubuntu": {"ubuntu", 2}, "debian": {"debian", 1}, "alpine": {"alpine", 2},
 	"python": {"python", 2}, "node": {"node", 1}, "golang": {"go", 2},
 	"ruby": {"ruby", 2}, "php": {"php", 2}, "eclipse-temurin": {"temurin", 1},
+	"centos": {"centos", 1},
 }
 
 // cycleOf returns the cycle row of product for a version or code name.
