@@ -61,7 +61,7 @@ func (d *Document) newShell(in *Instruction) *Shell {
 		return &Shell{Text: shellText, Err: errUnmapped}
 	}
 	s := &Shell{Text: shellText, offsets: offs[begin:trimmedEnd]}
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash), syntax.KeepComments(true)).Parse(strings.NewReader(shellText), "")
+	f, err := ParseShell(shellText)
 	if err != nil {
 		s.Err = err
 	} else {
@@ -92,6 +92,12 @@ func hasComment(f *syntax.File, text string) bool {
 		}
 	}
 	return false
+}
+
+// ParseShell parses shell text the way Parse parses a RUN's: as bash, with
+// comments kept. Passes use it to check shell text they build.
+func ParseShell(text string) (*syntax.File, error) {
+	return syntax.NewParser(syntax.Variant(syntax.LangBash), syntax.KeepComments(true)).Parse(strings.NewReader(text), "")
 }
 
 var errUnmapped = &Error{Msg: "shell text could not be mapped to the file"}

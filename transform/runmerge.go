@@ -102,7 +102,7 @@ func mergeStage(u *Unit, st *parser.Stage, style joinStyle) {
 	merged := 0
 	for _, g := range groups {
 		edits := mergeEdits(doc, g, style)
-		if !shellStillParses(doc, edits) {
+		if _, err := parser.ParseShell(mergedText(g, style)); err != nil {
 			u.Refused(g[0].in.StartLine, "RUNs not merged: the merged shell text would not parse (please report this file)")
 			continue
 		}
@@ -240,6 +240,29 @@ func mergeEdits(doc *parser.Document, g []*mergeRun, style joinStyle) []Edit {
 		edits = append(edits, Edit{prevEnd, prevEnd, prevClose})
 	}
 	return edits
+}
+
+// mergedText is the shell text buildkit will hand to the shell for the RUN
+// mergeEdits makes of g (continuation lines joined), so the pass can check
+// that it parses: mvdan.cc/sh, like some shells, reads a few odd words
+// differently inside ( … ) than at top level.
+func mergedText(g []*mergeRun, style joinStyle) string {
+	var b strings.Builder
+	for i, r := range g {
+		if i > 0 {
+			if style.Leading {
+				b.WriteString(" " + style.Indent + "&& ")
+			} else {
+				b.WriteString(" && " + style.Indent)
+			}
+		}
+		if wraps(r, i == len(g)-1) {
+			b.WriteString("( " + r.in.Shell.Text + " )")
+		} else {
+			b.WriteString(r.in.Shell.Text)
+		}
+	}
+	return b.String()
 }
 
 // statefulCmds are the commands whose effect on the shell (not the file

@@ -342,19 +342,3 @@ func posixShellAt(doc *parser.Document, in *parser.Instruction) bool {
 	}
 	return true
 }
-
-// shellStillParses reports whether doc with edits applied still parses and
-// every shell-form RUN that parsed before still parses: a pass that builds
-// new shell text around the user's (a subshell, a join) checks its work with
-// it and refuses rather than leave the pipeline to reject the whole file.
-func shellStillParses(doc *parser.Document, edits []Edit) bool {
-	out, err := applyEdits(doc.Src, edits)
-	if err != nil {
-		return false
-	}
-	next, err := parser.Parse(out)
-	if err != nil {
-		return false
-	}
-	return newShellError(next, unparsedRuns(doc)) == nil
-}
