@@ -29,6 +29,8 @@ type hub struct {
 	lastMut time.Time
 }
 
+// newHub returns a hub for owner/repo at apiURL ("" for github.com),
+// authenticated with token when it is not "".
 func newHub(apiURL, token, owner, repo string) (*hub, error) {
 	opts := []github.ClientOptionsFunc{
 		github.WithUserAgent("docklean-bot"),
@@ -49,6 +51,7 @@ func newHub(apiURL, token, owner, repo string) (*hub, error) {
 	return &hub{c: c, owner: owner, repo: repo, maxWait: 5 * time.Minute, gap: time.Second, sleep: sleepCtx}, nil
 }
 
+// sleepCtx waits for d or until ctx is done.
 func sleepCtx(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -111,16 +114,16 @@ func retryAfter(resp *github.Response) (time.Duration, bool) {
 	return 0, false
 }
 
-// pulls lists the pull requests, in any state, whose head is branch in the
-// repository itself.
-func (h *hub) pulls(ctx context.Context, branch, state string) ([]*github.PullRequest, error) {
-	var all []*github.PullRequest
-	opts := &github.PullRequestListOptions{State: state, Head: h.owner + ":" + branch, ListOptions: github.ListOptions{PerPage: 100}}
+// listAll calls list for every page of a listing, 100 items a page, and
+// returns the items of all pages. what names the listing in errors.
+func listAll[T any](ctx context.Context, h *hub, what string, list func(github.ListOptions) ([]T, *github.Response, error)) ([]T, error) {
+	var all []T
+	opts := github.ListOptions{PerPage: 100}
 	for {
-		var page []*github.PullRequest
+		var page []T
 		var resp *github.Response
-		err := h.call(ctx, false, "listing pull requests", func() (r *github.Response, err error) {
-			page, resp, err = h.c.PullRequests.List(ctx, h.owner, h.repo, opts)
+		err := h.call(ctx, false, what, func() (r *github.Response, err error) {
+			page, resp, err = list(opts)
 			return resp, err
 		})
 		if err != nil {
@@ -134,15 +137,24 @@ func (h *hub) pulls(ctx context.Context, branch, state string) ([]*github.PullRe
 	}
 }
 
+// pulls lists the pull requests in state ("open", "closed" or "all") whose
+// head is branch in the repository itself.
+func (h *hub) pulls(ctx context.Context, branch, state string) ([]*github.PullRequest, error) {
+	return listAll(ctx, h, "listing pull requests", func(lo github.ListOptions) ([]*github.PullRequest, *github.Response, error) {
+		return h.c.PullRequests.List(ctx, h.owner, h.repo, &github.PullRequestListOptions{State: state, Head: h.owner + ":" + branch, ListOptions: lo})
+	})
+}
+
 // errPullExists is returned by create when GitHub answers 422 because a pull
 // request for the branch is already open (a concurrent run created it).
 var errPullExists = errors.New("a pull request already exists")
 
+// create opens a pull request from branch to base.
 func (h *hub) create(ctx context.Context, base, branch, title, body string) (*github.PullRequest, error) {
 	var pr *github.PullRequest
 	err := h.call(ctx, true, "creating the pull request", func() (r *github.Response, err error) {
 		pr, r, err = h.c.PullRequests.Create(ctx, h.owner, h.repo, github.CreatePullRequest{
-			Title: &title, Head: branch, Base: base, Body: &body, MaintainerCanModify: github.Ptr(true),
+			Title: &title, Head: branch, Base: base, Body: &body, MaintainerCanModify: new(true),
 		})
 		return r, err
 	})
@@ -153,6 +165,7 @@ func (h *hub) create(ctx context.Context, base, branch, title, body string) (*gi
 	return pr, err
 }
 
+// alreadyExists reports whether a 422 answer says the pull request exists.
 func alreadyExists(er *github.ErrorResponse) bool {
 	for _, e := range er.Errors {
 		if strings.HasPrefix(e.Message, "A pull request already exists") {
@@ -171,6 +184,7 @@ func (h *hub) edit(ctx context.Context, number int, update *github.PullRequest) 
 	})
 }
 
+// comment adds a comment to an issue or pull request.
 func (h *hub) comment(ctx context.Context, number int, body string) error {
 	return h.call(ctx, true, fmt.Sprintf("commenting on pull request #%d", number), func() (r *github.Response, err error) {
 		_, r, err = h.c.Issues.CreateComment(ctx, h.owner, h.repo, number, github.IssueCommentRequest{Body: body})
@@ -180,26 +194,14 @@ func (h *hub) comment(ctx context.Context, number int, body string) error {
 
 // comments returns the bodies of the comments on an issue or pull request.
 func (h *hub) comments(ctx context.Context, number int) ([]string, error) {
+	all, err := listAll(ctx, h, fmt.Sprintf("listing comments of #%d", number), func(lo github.ListOptions) ([]*github.IssueComment, *github.Response, error) {
+		return h.c.Issues.ListComments(ctx, h.owner, h.repo, number, &github.IssueListCommentsOptions{ListOptions: lo})
+	})
 	var bodies []string
-	opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
-	for {
-		var page []*github.IssueComment
-		var resp *github.Response
-		err := h.call(ctx, false, fmt.Sprintf("listing comments of #%d", number), func() (r *github.Response, err error) {
-			page, resp, err = h.c.Issues.ListComments(ctx, h.owner, h.repo, number, opts)
-			return resp, err
-		})
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range page {
-			bodies = append(bodies, c.GetBody())
-		}
-		if resp.NextPage == 0 {
-			return bodies, nil
-		}
-		opts.Page = resp.NextPage
+	for _, c := range all {
+		bodies = append(bodies, c.GetBody())
 	}
+	return bodies, err
 }
 
 // label puts labels on a pull request, creating the ones the repository does
@@ -219,7 +221,7 @@ func (h *hub) label(ctx context.Context, number int, labels []string) error {
 		}
 		err = h.call(ctx, true, "creating label "+name, func() (r *github.Response, err error) {
 			_, r, err = h.c.Issues.CreateLabel(ctx, h.owner, h.repo, github.CreateIssueLabelRequest{
-				Name: name, Color: github.Ptr("0e8a16"), Description: github.Ptr("Pull requests opened by docklean"),
+				Name: name, Color: new("0e8a16"), Description: new("Pull requests opened by docklean"),
 			})
 			return r, err
 		})
@@ -233,6 +235,7 @@ func (h *hub) label(ctx context.Context, number int, labels []string) error {
 	})
 }
 
+// deleteBranch deletes branch in the repository.
 func (h *hub) deleteBranch(ctx context.Context, branch string) error {
 	return h.call(ctx, true, "deleting branch "+branch, func() (*github.Response, error) {
 		return h.c.Git.DeleteRef(ctx, h.owner, h.repo, "heads/"+branch)
