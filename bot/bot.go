@@ -64,6 +64,7 @@ type Config struct {
 // identity is a git author.
 type identity struct{ name, email string }
 
+// parseIdentity parses "Name <email>".
 func parseIdentity(s string) (identity, error) {
 	name, email, ok := strings.Cut(s, "<")
 	name, email = strings.TrimSpace(name), strings.TrimSuffix(strings.TrimSpace(email), ">")
@@ -73,6 +74,7 @@ func parseIdentity(s string) (identity, error) {
 	return identity{name, email}, nil
 }
 
+// defaults fills in the fields left empty.
 func (c *Config) defaults() {
 	if c.Branch == "" {
 		c.Branch = DefaultBranch
@@ -155,6 +157,9 @@ func planAt(ctx context.Context, c *Config, g *git, top, commit string) (*plan, 
 	return p, nil
 }
 
+// dryRun prints what a live run would push and propose for the base
+// branch, reading it locally (or from the remote-tracking branch), and
+// touches nothing.
 func dryRun(ctx context.Context, c *Config, g *git, top, base string) error {
 	commit := "HEAD"
 	if c.Base != "" {
@@ -171,8 +176,7 @@ func dryRun(ctx context.Context, c *Config, g *git, top, base string) error {
 		fmt.Fprintf(c.Out, "Nothing to change: no branch, no pull request.\n")
 		return nil
 	}
-	subjects, _ := g.run(ctx, "log", "-n", "20", "--format=%s", commit)
-	t := title(lines(subjects))
+	t := titleAt(ctx, g, commit)
 	fmt.Fprintf(c.Out, "Dry run: nothing was pushed and no pull request was touched.\n\n")
 	fmt.Fprintf(c.Out, "Branch: %s (based on %s)\n\n", c.Branch, base)
 	fmt.Fprintf(c.Out, "Commit message:\n%s\n", indent(commitMessage(t, p)))
@@ -182,6 +186,14 @@ func dryRun(ctx context.Context, c *Config, g *git, top, base string) error {
 	return nil
 }
 
+// titleAt is the title for a change on commit, in the style of its 20
+// latest subjects.
+func titleAt(ctx context.Context, g *git, commit string) string {
+	subjects, _ := g.run(ctx, "log", "-n", "20", "--format=%s", commit)
+	return title(lines(subjects))
+}
+
+// lines splits s into lines, ignoring leading and trailing white space.
 func lines(s string) []string {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -190,6 +202,7 @@ func lines(s string) []string {
 	return strings.Split(s, "\n")
 }
 
+// indent indents each non-empty line of s by four spaces.
 func indent(s string) string {
 	var b strings.Builder
 	for _, l := range lines(strings.TrimRight(s, "\n")) {

@@ -6,9 +6,11 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 )
 
@@ -58,6 +60,9 @@ func (g *git) remote(ctx context.Context, args ...string) (string, error) {
 	return g.exec(ctx, g.auth, nil, args...)
 }
 
+// exec runs git with args, env added to its environment and stdin as its
+// input, and returns its standard output; the error carries what git said,
+// secrets redacted.
 func (g *git) exec(ctx context.Context, env []string, stdin []byte, args ...string) (string, error) {
 	argv := append([]string{"git"}, args...)
 	if g.record != nil {
@@ -80,18 +85,18 @@ func (g *git) exec(ctx context.Context, env []string, stdin []byte, args ...stri
 		for _, s := range g.secret {
 			msg = strings.ReplaceAll(msg, s, "***")
 		}
-		return out.String(), &gitError{args: args[:1], msg: msg}
+		return out.String(), &gitError{cmd: args[0], msg: msg}
 	}
 	return out.String(), nil
 }
 
 // gitError is a failed git command with what git said.
 type gitError struct {
-	args []string
-	msg  string
+	cmd string // the git subcommand
+	msg string
 }
 
-func (e *gitError) Error() string { return "git " + strings.Join(e.args, " ") + ": " + e.msg }
+func (e *gitError) Error() string { return "git " + e.cmd + ": " + e.msg }
 
 // line runs a local git command and returns its output's first line.
 func (g *git) line(ctx context.Context, args ...string) (string, error) {
@@ -146,7 +151,7 @@ func (g *git) commitTree(ctx context.Context, base string, files map[string][]by
 	if _, err := g.exec(ctx, env, nil, "read-tree", base); err != nil {
 		return "", err
 	}
-	for _, path := range sortedKeys(files) {
+	for _, path := range slices.Sorted(maps.Keys(files)) {
 		blob, err := g.exec(ctx, nil, files[path], "hash-object", "-w", "--stdin")
 		if err != nil {
 			return "", err

@@ -76,8 +76,7 @@ func live(ctx context.Context, c *Config, g *git, top, base string, author ident
 		return stopForeign(ctx, c, h, open, foreign)
 	}
 
-	subjects, _ := g.run(ctx, "log", "-n", "20", "--format=%s", baseSha)
-	t := title(lines(subjects))
+	t := titleAt(ctx, g, baseSha)
 	commit, err := g.commitTree(ctx, baseSha, p.changed(), commitMessage(t, p), author)
 	if err != nil {
 		return err
@@ -116,6 +115,7 @@ func missingLabels(pr *github.PullRequest, want []string) []string {
 	return missing
 }
 
+// splitRepo splits --repo's OWNER/NAME; "" gives "", "" and no error.
 func splitRepo(s string) (string, string, error) {
 	owner, name, ok := strings.Cut(s, "/")
 	if s != "" && (!ok || owner == "" || name == "" || strings.Contains(name, "/")) {
@@ -124,8 +124,8 @@ func splitRepo(s string) (string, string, error) {
 	return owner, name, nil
 }
 
-// sameChange reports whether the branch tip already is commit up to dates:
-// same tree, same parent.
+// sameChange reports whether the branch tip is commit but for its dates:
+// same tree, same parents.
 func sameChange(ctx context.Context, g *git, tip, commit string) (bool, error) {
 	if tip == "" {
 		return false, nil
@@ -182,7 +182,7 @@ func retire(ctx context.Context, c *Config, h *hub, pulls []*github.PullRequest,
 	if err := h.comment(ctx, open.GetNumber(), closingComment); err != nil {
 		return err
 	}
-	if err := h.edit(ctx, open.GetNumber(), &github.PullRequest{State: github.Ptr("closed")}); err != nil {
+	if err := h.edit(ctx, open.GetNumber(), &github.PullRequest{State: new("closed")}); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.Log, "Nothing to change any more: closed pull request #%d.\n", open.GetNumber())

@@ -49,9 +49,6 @@ func (p *plan) changed() map[string][]byte {
 	return m
 }
 
-// source reads a repository file; the bot reads them from a commit.
-type source func(path string) ([]byte, error)
-
 // dockerfiles picks from a commit's files (`git ls-tree -r -z` output) the
 // Dockerfiles, by the rules of the CLI's walk: the same file names, the same
 // skipped folders, and Exclude asked about every folder and file (as paths
@@ -78,8 +75,9 @@ entries:
 }
 
 // makePlan rewrites the Dockerfiles at paths (relative to root, the
-// checkout's top folder), reading them through read.
-func makePlan(root string, c *Config, paths []string, read source) *plan {
+// checkout's top folder), reading them through read (the bot reads them from
+// a commit).
+func makePlan(root string, c *Config, paths []string, read func(path string) ([]byte, error)) *plan {
 	p := &plan{}
 	for _, rel := range paths {
 		abs := filepath.Join(root, filepath.FromSlash(rel))
@@ -101,13 +99,4 @@ func makePlan(root string, c *Config, paths []string, read source) *plan {
 		p.diff = append(p.diff, files.Diff(rel, f.Old, f.New)...)
 	}
 	return p
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
