@@ -37,6 +37,7 @@ func rewriteFlags() []cli.Flag {
 		&cli.StringFlag{Name: "format", Usage: "findings report on standard output: text (with -v, on standard error), json or sarif", Value: "text"},
 		&cli.StringFlag{Name: "config", Usage: "read this configuration file instead of the nearest .docklean.yaml"},
 		&cli.Int64Flag{Name: "max-size", Usage: "refuse files larger than this many bytes", Value: maxFileSize},
+		cpuProfileFlag,
 	}, pinFlags()...)
 }
 
@@ -87,6 +88,11 @@ func rewriteAction(c *cli.Context) error {
 	if c.Bool("write") && c.NArg() == 0 {
 		return errors.New("-w needs a path: cannot write to standard input")
 	}
+	stopProfile, err := startProfile(c)
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	stderr := c.App.ErrWriter
 	var jobs []*job
 	status := 0
