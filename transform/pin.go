@@ -187,7 +187,7 @@ func knownRelease(image, tag string) bool {
 // imageCurrent reports whether image:tag is among the official images'
 // current tags.
 func imageCurrent(image, tag string) bool {
-	tags := loadTables().images[image]
+	tags := imageTagsOf(image)
 	return tags != nil && tags.tags[tag].current
 }
 

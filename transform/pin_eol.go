@@ -93,7 +93,7 @@ func variantBase(image, tag string) (eolCycle, bool) {
 func upgradeTag(image, tag string, today time.Time) (string, bool) {
 	p := eolProducts[image]
 	cur, _ := imageCycle(image, tag)
-	tags := loadTables().images[image]
+	tags := imageTagsOf(image)
 	if tags == nil {
 		return "", false
 	}

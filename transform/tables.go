@@ -34,7 +34,7 @@ var imagesTSV string
 // on Alpine (drop it). pkg is a bare name: strip version pins (=1.2) and
 // architecture qualifiers (:amd64) first.
 func debianToAlpine(pkg, release string) (alpine []string, ok bool) {
-	return mapPackage(loadTables().debian, pkg, release)
+	return mapPackage(debianTable(), pkg, release)
 }
 
 // fedoraToAlpine is debianToAlpine for yum/dnf/microdnf package names
@@ -44,7 +44,7 @@ func fedoraToAlpine(pkg, release string) ([]string, bool) {
 	if strings.HasPrefix(pkg, "@") {
 		return nil, false
 	}
-	return mapPackage(loadTables().fedora, pkg, release)
+	return mapPackage(fedoraTable(), pkg, release)
 }
 
 func mapPackage(table map[string][]string, pkg, release string) ([]string, bool) {
@@ -71,15 +71,15 @@ func mapPackage(table map[string][]string, pkg, release string) ([]string, bool)
 // release (e.g. "3.24"). testing does not count; so:, pc: and cmd: names
 // are not known.
 func alpinePackageExists(name, release string) bool {
-	t := loadTables()
+	t := alpineTable()
 	i := slices.Index(t.releases, release)
-	return i >= 0 && t.alpine[name]&(1<<i) != 0
+	return i >= 0 && t.mask(name)&(1<<i) != 0
 }
 
 // alpineReleases returns the Alpine releases the package data knows, oldest
 // first; --alpine-version must be one of them.
 func alpineReleases() []string {
-	return slices.Clone(loadTables().releases)
+	return slices.Clone(alpineTable().releases)
 }
 
 // alpineImageTag returns the Alpine variant of the official image
@@ -108,7 +108,7 @@ func alpineImageTag(image, tag string) (newTag string, ok bool, reason string) {
 	if alpineBased[image] {
 		return "", false, already
 	}
-	tags := loadTables().images[image]
+	tags := imageTagsOf(image)
 	if tags == nil || !tags.hasAlpine {
 		return "", false, fmt.Sprintf("%s has no Alpine variant among the official images", image)
 	}
@@ -190,59 +190,124 @@ type imageTags struct {
 	hasAlpine bool
 }
 
-type tables struct {
-	debian, fedora map[string][]string // nil value: no equivalent
-	releases       []string
-	alpine         map[string]uint8 // bit i: in releases[i]
-	images         map[string]*imageTags
+// The tables load on first use, each on its own, so that a run reads only
+// what its passes ask for: a whole-table load of alpine-packages.txt and
+// images.tsv costs some 30 ms, more than the rest of a one-file run.
+var (
+	debianTable = sync.OnceValue(func() map[string][]string { return parseMapping("debian-alpine.tsv", debianAlpineTSV) })
+	fedoraTable = sync.OnceValue(func() map[string][]string { return parseMapping("fedora-alpine.tsv", fedoraAlpineTSV) })
+	alpineTable = sync.OnceValue(func() *alpinePackages { return parseAlpinePackages(alpinePackagesTxt) })
+	imageIndex  = sync.OnceValue(func() map[string]string { return sections("images.tsv", imagesTSV) })
+	imageCache  sync.Map // image -> *imageTags, parsed on first use
+)
+
+// alpinePackages is data/alpine-packages.txt: groups of names, each name
+// in exactly the releases of its group.
+type alpinePackages struct {
+	releases []string // oldest first
+	groups   []alpineGroup
 }
 
-var loadTables = sync.OnceValue(func() *tables {
-	t := &tables{
-		debian: parseMapping("debian-alpine.tsv", debianAlpineTSV),
-		fedora: parseMapping("fedora-alpine.tsv", fedoraAlpineTSV),
-		alpine: map[string]uint8{},
-		images: map[string]*imageTags{},
-	}
-	var mask uint8
-	for line := range strings.SplitSeq(alpinePackagesTxt, "\n") {
+type alpineGroup struct {
+	mask  uint8    // bit i: in releases[i]
+	names []string // sorted, as the generator writes them
+}
+
+func parseAlpinePackages(text string) *alpinePackages {
+	t := &alpinePackages{}
+	var g *alpineGroup
+	for line := range strings.SplitSeq(text, "\n") {
 		switch {
 		case line == "" || line[0] == '#':
 		case line[0] == '[':
-			mask = 0
+			t.groups = append(t.groups, alpineGroup{})
+			g = &t.groups[len(t.groups)-1]
 			for _, r := range strings.Fields(strings.Trim(line, "[]")) {
 				i := slices.Index(t.releases, r)
 				if i < 0 {
 					i = len(t.releases)
 					t.releases = append(t.releases, r)
 				}
-				mask |= 1 << i
+				g.mask |= 1 << i
 			}
+		case g == nil || len(g.names) > 0 && g.names[len(g.names)-1] >= line:
+			panic("transform: data/alpine-packages.txt: names must follow a [releases] line, sorted and unique: " + line)
 		default:
-			t.alpine[line] |= mask
+			g.names = append(g.names, line)
 		}
 	}
 	if len(t.releases) > 8 || !slices.IsSorted(t.releases) {
 		panic("transform: data/alpine-packages.txt: want at most 8 releases, oldest first")
 	}
-	var img *imageTags
-	for line := range strings.SplitSeq(imagesTSV, "\n") {
-		switch {
-		case line == "" || line[0] == '#':
-		case line[0] == '[':
-			img = &imageTags{tags: map[string]imageTag{}}
-			t.images[strings.Trim(line, "[]")] = img
-		default:
-			f := strings.Split(line, "\t")
-			if len(f) != 5 || img == nil {
-				panic("transform: data/images.tsv: bad line " + line)
-			}
-			img.tags[f[0]] = imageTag{alpine: f[1], release: f[2], current: f[3] == "y", lastSeen: f[4]}
-			img.hasAlpine = img.hasAlpine || f[1] != ""
+	return t
+}
+
+// mask returns the releases name is in, bit i for releases[i].
+func (t *alpinePackages) mask(name string) uint8 {
+	var m uint8
+	for _, g := range t.groups {
+		if _, found := slices.BinarySearch(g.names, name); found {
+			m |= g.mask
 		}
 	}
-	return t
-})
+	return m
+}
+
+// sections maps each "[name]" header line of text to the lines after it, up
+// to the next header.
+func sections(file, text string) map[string]string {
+	m := map[string]string{}
+	rest := text
+	for {
+		if !strings.HasPrefix(rest, "[") {
+			i := strings.Index(rest, "\n[")
+			if i < 0 {
+				return m
+			}
+			rest = rest[i+1:]
+		}
+		header, body, _ := strings.Cut(rest, "\n")
+		rest = ""
+		if end := strings.Index(body, "\n["); end >= 0 {
+			body, rest = body[:end+1], body[end+1:]
+		}
+		name := strings.Trim(header, "[]")
+		if _, dup := m[name]; dup {
+			panic("transform: data/" + file + ": duplicate section " + header)
+		}
+		m[name] = body
+	}
+}
+
+// imageTagsOf returns the known tags of an official image, nil when the
+// image is unknown.
+func imageTagsOf(image string) *imageTags {
+	if t, ok := imageCache.Load(image); ok {
+		return t.(*imageTags)
+	}
+	body, ok := imageIndex()[image]
+	if !ok {
+		return nil
+	}
+	t, _ := imageCache.LoadOrStore(image, parseImageTags(body))
+	return t.(*imageTags)
+}
+
+func parseImageTags(body string) *imageTags {
+	img := &imageTags{tags: map[string]imageTag{}}
+	for line := range strings.SplitSeq(body, "\n") {
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 5 {
+			panic("transform: data/images.tsv: bad line " + line)
+		}
+		img.tags[f[0]] = imageTag{alpine: f[1], release: f[2], current: f[3] == "y", lastSeen: f[4]}
+		img.hasAlpine = img.hasAlpine || f[1] != ""
+	}
+	return img
+}
 
 // parseMapping reads a curated table: a header line, then lines
 // "from<TAB>to<TAB>note" where to is space-separated names, "-" for no
