@@ -16,6 +16,7 @@ type pmSyntax struct {
 	okOpt    *regexp.Regexp    // options that can be dropped on Alpine
 	subs     map[string]string // subcommand → "add", "del", "upgrade" or why it is dropped
 	toAlpine func(pkg, release string) ([]string, bool)
+	table    string // the curated mapping table (data/*-alpine.tsv), for its notes
 }
 
 var aptSyntax = &pmSyntax{
@@ -30,6 +31,7 @@ var aptSyntax = &pmSyntax{
 		"upgrade": "upgrade", "dist-upgrade": "upgrade", "full-upgrade": "upgrade",
 	},
 	toAlpine: debianToAlpine,
+	table:    debianAlpineTSV,
 }
 
 var yumSyntax = &pmSyntax{
@@ -42,6 +44,7 @@ var yumSyntax = &pmSyntax{
 		"install":    "add", "remove": "del", "erase": "del", "update": "upgrade", "upgrade": "upgrade",
 	},
 	toAlpine: fedoraToAlpine,
+	table:    fedoraAlpineTSV,
 }
 
 // apkAdd is an apk add this pass writes: a RUN's install command.
@@ -344,10 +347,31 @@ func (r *runConv) mapPkg(word string, line int, sx *pmSyntax, seen map[string]bo
 		s.changed(line, "package %s dropped: not needed on Alpine", name)
 	case len(out) == 0:
 		s.changed(line, "package %s dropped: %s is already in the list", name, strings.Join(alp, " "))
-	case len(out) != 1 || out[0] != name:
-		s.changed(line, "package %s → %s (Alpine's name)", name, strings.Join(out, " "))
+	case len(out) > 1:
+		why := tableNote(sx.table, name)
+		if why == "" {
+			why = "Alpine has no single package for it"
+		}
+		s.changed(line, "package %s → %s and %s: %s", name, strings.Join(out[:len(out)-1], ", "), out[len(out)-1], why)
+	case out[0] != name:
+		s.changed(line, "package %s → %s (Alpine's name)", name, out[0])
 	}
 	return out, true
+}
+
+// tableNote returns the note column of pkg's row in a curated mapping
+// table, or "".
+func tableNote(table, pkg string) string {
+	i := strings.Index(table, "\n"+pkg+"\t")
+	if i < 0 {
+		return ""
+	}
+	row, _, _ := strings.Cut(table[i+1:], "\n")
+	f := strings.Split(row, "\t")
+	if len(f) < 3 {
+		return ""
+	}
+	return strings.TrimSpace(f[2])
 }
 
 // deleteWords removes the words at the given indices of c, grouping
