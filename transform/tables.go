@@ -3,6 +3,7 @@ package transform
 import (
 	_ "embed"
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 	"sync"
@@ -209,32 +210,23 @@ type alpinePackages struct {
 }
 
 type alpineGroup struct {
-	mask  uint8    // bit i: in releases[i]
-	names []string // sorted, as the generator writes them
+	mask  uint8  // bit i: in releases[i]
+	names string // one name a line, sorted, as the generator writes them
 }
 
 func parseAlpinePackages(text string) *alpinePackages {
 	t := &alpinePackages{}
-	var g *alpineGroup
-	for line := range strings.SplitSeq(text, "\n") {
-		switch {
-		case line == "" || line[0] == '#':
-		case line[0] == '[':
-			t.groups = append(t.groups, alpineGroup{})
-			g = &t.groups[len(t.groups)-1]
-			for _, r := range strings.Fields(strings.Trim(line, "[]")) {
-				i := slices.Index(t.releases, r)
-				if i < 0 {
-					i = len(t.releases)
-					t.releases = append(t.releases, r)
-				}
-				g.mask |= 1 << i
+	for header, body := range sectionSeq(text) {
+		g := alpineGroup{names: body}
+		for _, r := range strings.Fields(header) {
+			i := slices.Index(t.releases, r)
+			if i < 0 {
+				i = len(t.releases)
+				t.releases = append(t.releases, r)
 			}
-		case g == nil || len(g.names) > 0 && g.names[len(g.names)-1] >= line:
-			panic("transform: data/alpine-packages.txt: names must follow a [releases] line, sorted and unique: " + line)
-		default:
-			g.names = append(g.names, line)
+			g.mask |= 1 << i
 		}
+		t.groups = append(t.groups, g)
 	}
 	if len(t.releases) > 8 || !slices.IsSorted(t.releases) {
 		panic("transform: data/alpine-packages.txt: want at most 8 releases, oldest first")
@@ -246,37 +238,71 @@ func parseAlpinePackages(text string) *alpinePackages {
 func (t *alpinePackages) mask(name string) uint8 {
 	var m uint8
 	for _, g := range t.groups {
-		if _, found := slices.BinarySearch(g.names, name); found {
+		if hasLine(g.names, name) {
 			m |= g.mask
 		}
 	}
 	return m
 }
 
-// sections maps each "[name]" header line of text to the lines after it, up
-// to the next header.
+// hasLine reports whether the sorted lines of text include line: a binary
+// search over the text itself, so the table needs no loading.
+func hasLine(text, line string) bool {
+	lo, hi := 0, len(text) // text[lo:hi] is whole lines
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		start := lo + strings.LastIndexByte(text[lo:mid], '\n') + 1
+		end := hi
+		if i := strings.IndexByte(text[start:hi], '\n'); i >= 0 {
+			end = start + i
+		}
+		switch l := text[start:end]; {
+		case l == line:
+			return true
+		case l < line:
+			lo = end + 1
+		default:
+			hi = start
+		}
+	}
+	return false
+}
+
+// sectionSeq yields each "[header]" line of text (brackets removed) with
+// the lines after it, up to the next header.
+func sectionSeq(text string) iter.Seq2[string, string] {
+	return func(yield func(string, string) bool) {
+		rest := text
+		for {
+			if !strings.HasPrefix(rest, "[") {
+				i := strings.Index(rest, "\n[")
+				if i < 0 {
+					return
+				}
+				rest = rest[i+1:]
+			}
+			header, body, _ := strings.Cut(rest, "\n")
+			rest = ""
+			if end := strings.Index(body, "\n["); end >= 0 {
+				body, rest = body[:end+1], body[end+1:]
+			}
+			if !yield(strings.Trim(header, "[]"), body) {
+				return
+			}
+		}
+	}
+}
+
+// sections maps the headers of text to their sections (see sectionSeq).
 func sections(file, text string) map[string]string {
 	m := map[string]string{}
-	rest := text
-	for {
-		if !strings.HasPrefix(rest, "[") {
-			i := strings.Index(rest, "\n[")
-			if i < 0 {
-				return m
-			}
-			rest = rest[i+1:]
-		}
-		header, body, _ := strings.Cut(rest, "\n")
-		rest = ""
-		if end := strings.Index(body, "\n["); end >= 0 {
-			body, rest = body[:end+1], body[end+1:]
-		}
-		name := strings.Trim(header, "[]")
+	for name, body := range sectionSeq(text) {
 		if _, dup := m[name]; dup {
-			panic("transform: data/" + file + ": duplicate section " + header)
+			panic("transform: data/" + file + ": duplicate section [" + name + "]")
 		}
 		m[name] = body
 	}
+	return m
 }
 
 // imageTagsOf returns the known tags of an official image, nil when the

@@ -67,9 +67,12 @@ func TestAlpinePackageLookup(t *testing.T) {
 	if !slices.Equal(tab.releases, releases) {
 		t.Fatalf("releases %q, want %q", tab.releases, releases)
 	}
-	for name, m := range want {
-		if got := tab.mask(name); got != m {
-			t.Errorf("mask(%q) = %b, want %b", name, got, m)
+	for name := range want {
+		// the name, and near names that sort next to it
+		for _, n := range []string{name, name[:len(name)-1], name + "-", name + "~"} {
+			if got := tab.mask(n); got != want[n] {
+				t.Errorf("mask(%q) = %b, want %b", n, got, want[n])
+			}
 		}
 	}
 	for _, name := range []string{"", "no-such-package", "zzzz"} {
