@@ -27,10 +27,7 @@ const logTail = 40
 // build builds dockerfile with contextDir as the build context, tags the
 // result and labels it. The cache is not used, so build times compare.
 func (d *Docker) build(ctx context.Context, dockerfile []byte, contextDir, tag string, labels []string) Build {
-	args := []string{"build", "--no-cache", "--rm", "--force-rm", "-f", "-", "-t", tag}
-	for _, l := range labels {
-		args = append(args, "--label", l)
-	}
+	args := append([]string{"build", "--no-cache", "--rm", "--force-rm", "-f", "-", "-t", tag}, labelFlags(labels)...)
 	args = append(args, contextDir)
 	var out bytes.Buffer
 	cmd := d.command(ctx, bytes.NewReader(dockerfile), args...)

@@ -18,6 +18,7 @@ type Docker struct {
 	Bin string // the docker binary; "docker" when empty
 }
 
+// command is the docker command with args, reading stdin.
 func (d *Docker) command(ctx context.Context, stdin io.Reader, args ...string) *exec.Cmd {
 	bin := d.Bin
 	if bin == "" {
@@ -41,6 +42,16 @@ func (d *Docker) output(ctx context.Context, args ...string) (string, error) {
 		return "", fmt.Errorf("docker %s: %w", args[0], err)
 	}
 	return strings.TrimSpace(stdout.String()), nil
+}
+
+// labelFlags are the --label flags that put labels ("key=value") on what a
+// docker command creates.
+func labelFlags(labels []string) []string {
+	var args []string
+	for _, l := range labels {
+		args = append(args, "--label", l)
+	}
+	return args
 }
 
 // Ping checks that the docker client is installed and an engine answers,

@@ -47,7 +47,7 @@ func goCase(name, http string) e2eCase {
 		opts: transform.Options{GoRuntime: "scratch"},
 		check: func(t *testing.T, r *Report) {
 			if o, n := r.Original.Image.Size, r.Rewritten.Image.Size; o < 20*n {
-				t.Errorf("rewritten image is %s, original %s: want at least 20× smaller, got %s", Size(n), Size(o), Ratio(o, n))
+				t.Errorf("rewritten image is %s, original %s: want at least 20× smaller, got %s", humanSize(n), humanSize(o), ratio(o, n))
 			}
 		},
 	}
@@ -63,7 +63,7 @@ func debianCase(name string) e2eCase {
 		check: func(t *testing.T, r *Report) {
 			o, n := r.Original.Image, r.Rewritten.Image
 			if n.Size >= o.Size {
-				t.Errorf("rewritten image is %s, original %s: want smaller", Size(n.Size), Size(o.Size))
+				t.Errorf("rewritten image is %s, original %s: want smaller", humanSize(n.Size), humanSize(o.Size))
 			}
 			if n.Layers >= o.Layers {
 				t.Errorf("rewritten image has %d layers, original %d: want fewer", n.Layers, o.Layers)
@@ -146,8 +146,8 @@ func tableRow(name string, r *Report) string {
 	o, n := r.Original, r.Rewritten
 	ms := func(d time.Duration) string { return d.Round(100 * time.Millisecond).String() }
 	return fmt.Sprintf("| %s | %s → %s (%s) | %s → %s | %d → %d | %s → %s |", name,
-		Size(o.Image.Size), Size(n.Image.Size), Ratio(o.Image.Size, n.Image.Size),
-		Size(o.Image.Compressed), Size(n.Image.Compressed),
+		humanSize(o.Image.Size), humanSize(n.Image.Size), ratio(o.Image.Size, n.Image.Size),
+		humanSize(o.Image.Compressed), humanSize(n.Image.Compressed),
 		o.Image.Layers, n.Image.Layers, ms(o.Build.Duration), ms(n.Build.Duration))
 }
 

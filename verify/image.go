@@ -116,6 +116,7 @@ func gzipSize(r io.Reader) (int64, error) {
 	return int64(c), err
 }
 
+// counter is a writer that counts the bytes written to it.
 type counter int64
 
 func (c *counter) Write(p []byte) (int, error) {

@@ -8,9 +8,9 @@ import (
 	"time"
 )
 
-// Size formats a byte count the way docker does: decimal units, three
+// humanSize formats a byte count the way docker does: decimal units, three
 // significant digits ("912 MB", "9.8 MB", "1.21 GB").
-func Size(n int64) string {
+func humanSize(n int64) string {
 	units := []string{"B", "kB", "MB", "GB", "TB"}
 	f := float64(n)
 	u := 0
@@ -29,9 +29,9 @@ func Size(n int64) string {
 	return fmt.Sprintf("%.0f %s", f, units[u])
 }
 
-// Ratio is how many times smaller after is than before ("39.5× smaller"),
+// ratio is how many times smaller after is than before ("39.5× smaller"),
 // how much larger when it grew ("1.2× larger"), or "about the same" within 5%.
-func Ratio(before, after int64) string {
+func ratio(before, after int64) string {
 	r := float64(before) / float64(after)
 	switch {
 	case before <= 0 || after <= 0:
@@ -51,7 +51,7 @@ func (r *Report) Summary() string {
 	if a == nil || b == nil {
 		return ""
 	}
-	return fmt.Sprintf("measured: %s → %s, %d → %d layers", Size(a.Size), Size(b.Size), a.Layers, b.Layers)
+	return fmt.Sprintf("measured: %s → %s, %d → %d layers", humanSize(a.Size), humanSize(b.Size), a.Layers, b.Layers)
 }
 
 // Write prints the report as a table, then the details of any failed build
@@ -114,6 +114,8 @@ func (r *Report) Write(w io.Writer) {
 	}
 }
 
+// buildCell, sizeCell, ratioCell, layerCell and runCell are the report
+// table's cells; "-" stands for an image that was not built.
 func buildCell(b Build) string {
 	if !b.OK {
 		return "FAILED"
@@ -126,9 +128,9 @@ func sizeCell(im *Image, compressed bool) string {
 	case im == nil:
 		return "-"
 	case compressed:
-		return Size(im.Compressed)
+		return humanSize(im.Compressed)
 	}
-	return Size(im.Size)
+	return humanSize(im.Size)
 }
 
 func ratioCell(a, b *Image, compressed bool) string {
@@ -136,9 +138,9 @@ func ratioCell(a, b *Image, compressed bool) string {
 		return ""
 	}
 	if compressed {
-		return Ratio(a.Compressed, b.Compressed)
+		return ratio(a.Compressed, b.Compressed)
 	}
-	return Ratio(a.Size, b.Size)
+	return ratio(a.Size, b.Size)
 }
 
 func layerCell(im *Image) string {
@@ -160,6 +162,7 @@ func runCell(r *Run) string {
 	return fmt.Sprintf("exit %d", r.Exit)
 }
 
+// indent indents every line of s by four spaces.
 func indent(s string) string {
 	return "    " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n    ")
 }

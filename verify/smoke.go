@@ -28,10 +28,7 @@ type Run struct {
 // timeout, removing the container afterwards. A run that times out is
 // stopped; what it printed until then is kept.
 func (d *Docker) run(ctx context.Context, image, name string, args []string, timeout time.Duration, labels []string) Run {
-	cargs := []string{"run", "--rm", "--name", name}
-	for _, l := range labels {
-		cargs = append(cargs, "--label", l)
-	}
+	cargs := append([]string{"run", "--rm", "--name", name}, labelFlags(labels)...)
 	cargs = append(append(cargs, image), args...)
 	rctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -60,10 +57,7 @@ func (d *Docker) run(ctx context.Context, image, name string, args []string, tim
 // GETs path on the first one until it answers or timeout passes; the run's
 // Exit is the HTTP status code and Stdout the body.
 func (d *Docker) probe(ctx context.Context, image, name, path string, timeout time.Duration, labels []string) Run {
-	args := []string{"run", "-d", "-P", "--name", name}
-	for _, l := range labels {
-		args = append(args, "--label", l)
-	}
+	args := append([]string{"run", "-d", "-P", "--name", name}, labelFlags(labels)...)
 	if _, err := d.output(ctx, append(args, image)...); err != nil {
 		return Run{Exit: -1, Err: err.Error()}
 	}
@@ -104,9 +98,9 @@ func (d *Docker) logs(ctx context.Context, name string) string {
 	return string(out)
 }
 
-// Same reports whether two runs behaved the same: same exit status (or HTTP
+// sameRun reports whether two runs behaved the same: same exit status (or HTTP
 // status), same output, both finished or both timed out.
-func Same(a, b Run) bool {
+func sameRun(a, b Run) bool {
 	return a.Err == "" && b.Err == "" && a.Exit == b.Exit && a.TimedOut == b.TimedOut &&
 		a.Stdout == b.Stdout && a.Stderr == b.Stderr
 }

@@ -126,7 +126,7 @@ func (d *Docker) Verify(ctx context.Context, cfg Config) (*Report, error) {
 		}
 		x.s.Run = &r
 	}
-	rep.SameRun = Same(*rep.Original.Run, *rep.Rewritten.Run)
+	rep.SameRun = sameRun(*rep.Original.Run, *rep.Rewritten.Run)
 	return rep, nil
 }
 
@@ -176,6 +176,7 @@ func baseImages(files ...[]byte) []string {
 	return refs
 }
 
+// newID returns a random name for one verification.
 func newID() string {
 	b := make([]byte, 6)
 	rand.Read(b)

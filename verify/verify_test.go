@@ -18,8 +18,8 @@ func TestSize(t *testing.T) {
 		0: "0 B", 999: "999 B", 1000: "1.00 kB", 9_849_000: "9.85 MB", 9_996_000: "10.0 MB",
 		99_960_000: "100 MB", 912_000_000: "912 MB", 999_600_000: "1.00 GB", 1_210_000_000: "1.21 GB",
 	} {
-		if got := Size(n); got != want {
-			t.Errorf("Size(%d) = %q, want %q", n, got, want)
+		if got := humanSize(n); got != want {
+			t.Errorf("humanSize(%d) = %q, want %q", n, got, want)
 		}
 	}
 }
@@ -29,8 +29,8 @@ func TestRatio(t *testing.T) {
 		a, b int64
 		want string
 	}{{912, 10, "91.2× smaller"}, {100, 100, "about the same"}, {104, 100, "about the same"}, {106, 100, "1.1× smaller"}, {100, 120, "1.2× larger"}, {0, 5, ""}, {5, 0, ""}} {
-		if got := Ratio(c.a, c.b); got != c.want {
-			t.Errorf("Ratio(%d, %d) = %q, want %q", c.a, c.b, got, c.want)
+		if got := ratio(c.a, c.b); got != c.want {
+			t.Errorf("ratio(%d, %d) = %q, want %q", c.a, c.b, got, c.want)
 		}
 	}
 }
@@ -132,8 +132,8 @@ func TestSame(t *testing.T) {
 		{Run{Exit: -1, TimedOut: true}, Run{Exit: -1}, false},
 		{Run{Exit: -1, Err: "no port"}, Run{Exit: -1, Err: "no port"}, false},
 	} {
-		if got := Same(c.a, c.b); got != c.want {
-			t.Errorf("Same(%+v, %+v) = %v, want %v", c.a, c.b, got, c.want)
+		if got := sameRun(c.a, c.b); got != c.want {
+			t.Errorf("sameRun(%+v, %+v) = %v, want %v", c.a, c.b, got, c.want)
 		}
 	}
 }
