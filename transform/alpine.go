@@ -38,7 +38,8 @@ python gets --break-system-packages (PEP 668), and py3-pip where yum's
 python3 brought pip3; python:*-alpine needs nothing. A rust stage that runs
 cargo gets musl-dev. Refuses, leaving the stage as it was: a package with no Alpine equivalent;
 dpkg, apt-key, apt-mark, PPAs, /etc/apt edits, .deb/.rpm files, debconf,
-update-alternatives, locale-gen, vendor repository scripts, glibc-only
+update-alternatives, locale-gen, vendor repository scripts, setup scripts
+piped to a shell (curl URL | sh, bash -c "$(curl URL)"), glibc-only
 downloads; package lists it cannot resolve; a digest-pinned base; an image
 with no Alpine variant of that version; a Windows file (# escape=` + "`" + `);
 a builder whose musl-built files a stage left on glibc copies; a CMD or

@@ -464,21 +464,29 @@ func debianOnly(cmd, family string) string {
 	return ""
 }
 
+// urlAround extends a vendor marker to the whole URL or word it is in.
+const urlAround = `[^\s"'|;&)]*`
+
 var (
 	debianMarkers = []struct{ re, why string }{
 		{`/etc/apt\b`, "it uses /etc/apt, Debian's repository configuration,"},
 		{`\S*\.deb\b`, "it installs a .deb file (%s),"},
 		{`\bppa:\S*`, "it adds a PPA (%s),"},
 		{multiarch.String(), "it uses Debian's multiarch library path (%s),"},
-		{`deb\.nodesource\.com|script\.deb\.sh|packages\.microsoft\.com/(config/)?(debian|ubuntu)|download\.docker\.com/linux/(debian|ubuntu)|apt\.llvm\.org|apt\.postgresql\.org|dl\.yarnpkg\.com/debian|repo\.mongodb\.org/apt|packages\.cloud\.google\.com/apt|get\.docker\.com`,
+		{urlAround + `(deb\.nodesource\.com|script\.deb\.sh|packages\.microsoft\.com/(config/)?(debian|ubuntu)|download\.docker\.com/linux/(debian|ubuntu)|apt\.llvm\.org|apt\.postgresql\.org|dl\.yarnpkg\.com/debian|repo\.mongodb\.org/apt|packages\.cloud\.google\.com/apt|get\.docker\.com)` + urlAround,
 			"it runs a vendor's Debian repository setup (%s),"},
 	}
 	fedoraMarkers = []struct{ re, why string }{
 		{`/etc/yum\.repos\.d|/etc/dnf\b`, "it uses %s, the yum/dnf repository configuration,"},
 		{`\S*\.rpm\b`, "it installs an .rpm file (%s),"},
-		{`rpm\.nodesource\.com|script\.rpm\.sh|packages\.microsoft\.com/(config/)?(rhel|centos|fedora)|download\.docker\.com/linux/(centos|fedora|rhel)`, "it runs a vendor's RPM repository setup (%s),"},
+		{urlAround + `(rpm\.nodesource\.com|script\.rpm\.sh|packages\.microsoft\.com/(config/)?(rhel|centos|fedora)|download\.docker\.com/linux/(centos|fedora|rhel))` + urlAround, "it runs a vendor's RPM repository setup (%s),"},
 	}
-	multiarch     = regexp.MustCompile(`/usr/lib/(x86_64|aarch64|i386|arm)-linux-gnu\S*`)
+	multiarch = regexp.MustCompile(`/usr/lib/(x86_64|aarch64|i386|arm)-linux-gnu\S*`)
+	// pipedScript finds a script downloaded by curl or wget and run by a
+	// shell: "curl URL | sh", "wget -qO- URL | sudo -E bash -",
+	// "bash -c "$(curl URL)"", "bash <(curl URL)". The URL is group 1 or 2.
+	pipedScript = regexp.MustCompile(`\b(?:curl|wget)\b[^|;&]*?(https?://[^\s"'|;&)]+)[^|;&]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+(?:\S+=\S*\s+)*)?(?:/usr)?(?:/bin/)?(?:ba|da|z|k|a)?sh\b` +
+		"|\\b(?:ba|da|z|k|a)?sh\\s+(?:-\\S+\\s+)*[\"']?(?:\\$\\(|<\\(|`)\\s*(?:curl|wget)\\b[^)`]*?(https?://[^\\s\"'|;&)`]+)")
 	glibcDownload = regexp.MustCompile(`https?://\S*(linux-gnu|manylinux|glibc|nodejs\.org/dist/|awscli-exe-linux|Miniconda|Miniforge|Mambaforge|Anaconda3)\S*`)
 	markerRes     = map[string]*regexp.Regexp{}
 )
@@ -504,6 +512,9 @@ func (s *alpineStage) marker(text string) string {
 			}
 			return why + " which has no Alpine equivalent"
 		}
+	}
+	if m := pipedScript.FindStringSubmatch(text); m != nil {
+		return fmt.Sprintf("it runs a script downloaded from %s in a shell; such setup scripts detect the distribution and install with apt or yum, or download glibc builds, so docklean cannot tell what it would do on Alpine", m[1]+m[2])
 	}
 	if f := glibcDownload.FindString(text); f != "" {
 		return fmt.Sprintf("it downloads a glibc build (%s) that will not run on musl", f)
