@@ -17,18 +17,17 @@ import (
 )
 
 // Resolver looks up manifest digests. The zero value asks the real
-// registries with a 20 second timeout per image.
+// registries with a 20 second timeout per image and the credentials of
+// authn.DefaultKeychain.
 type Resolver struct {
-	// Timeout bounds each lookup; 0 means 20 seconds.
-	Timeout time.Duration
-	// Hub, when set, is the host (e.g. "127.0.0.1:5000") that serves what
+	// The fields are for tests, which point the resolver at an in-process
+	// registry.
+	timeout time.Duration // bounds each lookup; 0 means 20 seconds
+	// hub, when set, is the host (e.g. "127.0.0.1:5000") that serves what
 	// would come from Docker Hub: "alpine:3.24" is looked up as
-	// Hub/library/alpine:3.24. Tests point it at an in-process registry.
-	Hub string
-	// Insecure allows plain HTTP, for Hub registries on localhost.
-	Insecure bool
-	// Keychain supplies credentials; nil means authn.DefaultKeychain.
-	Keychain authn.Keychain
+	// hub/library/alpine:3.24.
+	hub      string
+	insecure bool // allow plain HTTP, for hub registries on localhost
 }
 
 // Resolve returns the digest ("sha256:…") of what ref points to: for a
@@ -36,27 +35,23 @@ type Resolver struct {
 // still works on every platform.
 func (r *Resolver) Resolve(ref string) (string, error) {
 	var opts []name.Option
-	if r.Insecure {
+	if r.insecure {
 		opts = append(opts, name.Insecure)
 	}
 	parsed, err := name.ParseReference(r.hubRef(ref), opts...)
 	if err != nil {
 		return "", err
 	}
-	timeout := r.Timeout
+	timeout := r.timeout
 	if timeout == 0 {
 		timeout = 20 * time.Second
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	keys := r.Keychain
-	if keys == nil {
-		keys = authn.DefaultKeychain
-	}
-	desc, err := remote.Head(parsed, remote.WithContext(ctx), remote.WithAuthFromKeychain(keys))
+	desc, err := remote.Head(parsed, remote.WithContext(ctx), remote.WithAuthFromKeychain(authn.DefaultKeychain))
 	if err != nil {
 		// Some registries do not answer HEAD for manifests; GET does.
-		got, gerr := remote.Get(parsed, remote.WithContext(ctx), remote.WithAuthFromKeychain(keys))
+		got, gerr := remote.Get(parsed, remote.WithContext(ctx), remote.WithAuthFromKeychain(authn.DefaultKeychain))
 		if gerr != nil {
 			return "", fmt.Errorf("%s: %w", ref, err)
 		}
@@ -65,22 +60,22 @@ func (r *Resolver) Resolve(ref string) (string, error) {
 	return desc.Digest.String(), nil
 }
 
-// hubRef rewrites a Docker Hub reference to r.Hub.
+// hubRef rewrites a Docker Hub reference to r.hub.
 func (r *Resolver) hubRef(ref string) string {
-	if r.Hub == "" {
+	if r.hub == "" {
 		return ref
 	}
 	first, rest, found := strings.Cut(ref, "/")
 	switch {
 	case !found:
-		return r.Hub + "/library/" + ref
+		return r.hub + "/library/" + ref
 	case first == "docker.io" || first == "index.docker.io" || first == "registry-1.docker.io":
 		if !strings.Contains(rest, "/") {
 			rest = "library/" + rest
 		}
-		return r.Hub + "/" + rest
+		return r.hub + "/" + rest
 	case first == "localhost" || strings.ContainsAny(first, ".:"):
 		return ref // another registry
 	}
-	return r.Hub + "/" + ref
+	return r.hub + "/" + ref
 }

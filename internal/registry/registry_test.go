@@ -47,7 +47,7 @@ func serve(t *testing.T, refs ...string) (string, map[string]v1.Hash) {
 
 func TestResolve(t *testing.T) {
 	host, digests := serve(t, "library/alpine:3.24", "team/app:1.2")
-	r := &Resolver{Hub: host, Insecure: true, Timeout: 5 * time.Second}
+	r := &Resolver{hub: host, insecure: true, timeout: 5 * time.Second}
 	for ref, want := range map[string]v1.Hash{
 		"alpine:3.24":                   digests["library/alpine:3.24"],
 		"docker.io/library/alpine:3.24": digests["library/alpine:3.24"],
@@ -71,7 +71,7 @@ func TestTimeout(t *testing.T) {
 	srv.Config.Handler = httpHang(block)
 	srv.Start()
 	t.Cleanup(func() { close(block); srv.Close() })
-	r := &Resolver{Hub: strings.TrimPrefix(srv.URL, "http://"), Insecure: true, Timeout: 200 * time.Millisecond}
+	r := &Resolver{hub: strings.TrimPrefix(srv.URL, "http://"), insecure: true, timeout: 200 * time.Millisecond}
 	start := time.Now()
 	if _, err := r.Resolve("alpine:3.24"); err == nil {
 		t.Fatal("Resolve against a silent registry succeeded")
@@ -86,7 +86,7 @@ func TestTimeout(t *testing.T) {
 // a finding for that image only, and --refresh-digests replaces a stale one.
 func TestPinDigests(t *testing.T) {
 	host, digests := serve(t, "library/alpine:3.24", "library/python:3.14-slim", "team/app:1.2")
-	r := &Resolver{Hub: host, Insecure: true, Timeout: 5 * time.Second}
+	r := &Resolver{hub: host, insecure: true, timeout: 5 * time.Second}
 	pin, err := transform.Select([]string{"pin"}, nil)
 	if err != nil {
 		t.Fatal(err)
