@@ -10,8 +10,10 @@ import (
 	"github.com/sergi/go-diff/diffmatchpatch"
 )
 
-const context = 3
+// contextLines is how many unchanged lines a hunk shows around a change.
+const contextLines = 3
 
+// line is one line of an edit script: kept, deleted or inserted.
 type line struct {
 	op   byte // ' ', '-' or '+'
 	text string
@@ -47,24 +49,25 @@ func Diff(path string, old, new []byte) []byte {
 			i++
 			continue
 		}
-		// A hunk starts context lines before the first change and extends
-		// while the gap between changes is at most 2*context lines.
-		start := max(i-context, 0)
+		// A hunk starts contextLines before the first change and extends
+		// while the gap between changes is at most 2*contextLines.
+		start := max(i-contextLines, 0)
 		end := i
 		for j := i; j < len(script); j++ {
 			if script[j].op != ' ' {
 				end = j + 1
-			} else if j-end >= 2*context {
+			} else if j-end >= 2*contextLines {
 				break
 			}
 		}
-		stop := min(end+context, len(script))
+		stop := min(end+contextLines, len(script))
 		writeHunk(&out, script, start, stop)
 		i = stop
 	}
 	return out.Bytes()
 }
 
+// writeHunk writes script[start:stop] as one hunk with its @@ header.
 func writeHunk(out *bytes.Buffer, script []line, start, stop int) {
 	oldStart, newStart := 1, 1
 	for _, l := range script[:start] {
@@ -100,6 +103,8 @@ func writeHunk(out *bytes.Buffer, script []line, start, stop int) {
 	}
 }
 
+// hunkRange is one side's range in a hunk header: "start" for one line,
+// else "start,n".
 func hunkRange(start, n int) string {
 	if n == 1 {
 		return fmt.Sprint(start)

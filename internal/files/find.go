@@ -21,6 +21,7 @@ func IsDockerfile(name string) bool {
 		strings.HasSuffix(name, ".Dockerfile") || strings.HasSuffix(name, ".dockerfile")
 }
 
+// skipDirs are the folders Find does not enter.
 var skipDirs = map[string]bool{".git": true, "vendor": true, "node_modules": true}
 
 // SkipDir reports whether Find skips folders with this name.
