@@ -57,6 +57,11 @@ func EstimateSize(before, after []byte) (e *SizeEstimate, ok bool) {
 	if errB != nil || errA != nil {
 		return nil, false
 	}
+	return estimate(b, a)
+}
+
+// estimate is EstimateSize on parsed documents.
+func estimate(b, a *parser.Document) (*SizeEstimate, bool) {
 	bi, bs, okB := finalBaseSize(b)
 	ai, as, okA := finalBaseSize(a)
 	if !okB || !okA || bi == ai || bs == as {

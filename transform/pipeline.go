@@ -61,6 +61,9 @@ func Select(only, skip []string) ([]*Pass, error) {
 type Result struct {
 	Output   []byte
 	Findings []Finding
+	// Estimate is EstimateSize(src, Output), nil when it has none; Process
+	// has both documents at hand, so it costs no parsing.
+	Estimate *SizeEstimate
 }
 
 // Changed reports whether the output differs from src.
@@ -131,6 +134,9 @@ func process(file string, src []byte, passes []*Pass, opts *Options, applied fun
 		// stay with the instructions they sit above.
 		ign = readIgnores(doc)
 		res.Output = out
+	}
+	if len(history) > 0 {
+		res.Estimate, _ = estimate(orig, doc)
 	}
 	return res, nil
 }

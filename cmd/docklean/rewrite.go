@@ -241,7 +241,7 @@ func processOne(j *job, settings settingsFunc, maxSize int64) {
 		}
 		j.changed = j.res.Changed(j.src)
 		if j.changed {
-			j.estimate, _ = transform.EstimateSize(j.src, j.res.Output)
+			j.estimate = j.res.Estimate
 		}
 	}
 }

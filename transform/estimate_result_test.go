@@ -1,0 +1,38 @@
+package transform
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+// TestResultEstimate checks that Process's Estimate, taken from the
+// documents it already parsed, is what EstimateSize says of its output.
+func TestResultEstimate(t *testing.T) {
+	files, _ := filepath.Glob("../fixtures/corpus/*.Dockerfile")
+	if len(files) == 0 {
+		t.Skip("no corpus in ../fixtures/corpus")
+	}
+	some := 0
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Process(f, src, All(), nil)
+		if err != nil {
+			continue // bad inputs are other tests' business
+		}
+		want, _ := EstimateSize(src, res.Output)
+		if !reflect.DeepEqual(res.Estimate, want) {
+			t.Errorf("%s: Estimate = %v, EstimateSize = %v", f, res.Estimate, want)
+		}
+		if want != nil {
+			some++
+		}
+	}
+	if some == 0 {
+		t.Error("no corpus file has an estimate: the test checks nothing")
+	}
+}
