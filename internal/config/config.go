@@ -45,18 +45,19 @@ type Config struct {
 	exclude []*regexp.Regexp
 }
 
-// Error is a configuration error with its file and line.
-type Error struct {
-	File string
-	Line int
-	Msg  string
+// fileError is a configuration error with its file and line (0 when
+// unknown).
+type fileError struct {
+	file string
+	line int
+	msg  string
 }
 
-func (e *Error) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+func (e *fileError) Error() string {
+	if e.line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.file, e.line, e.msg)
 	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	return fmt.Sprintf("%s: %s", e.file, e.msg)
 }
 
 var (
@@ -64,9 +65,10 @@ var (
 	unknownRE = regexp.MustCompile(`^field (\S+) not found in type .*$`)
 )
 
-// Parse reads a configuration. Unknown keys and values of the wrong type are
-// errors naming the file and line.
-func Parse(file string, data []byte) (*Config, error) {
+// parse reads the configuration file named file, whose content is data.
+// Unknown keys and values of the wrong type are errors naming the file and
+// line.
+func parse(file string, data []byte) (*Config, error) {
 	c := &Config{Path: file}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -76,18 +78,19 @@ func Parse(file string, data []byte) (*Config, error) {
 	switch c.GoRuntime {
 	case "", "scratch", "distroless", "alpine":
 	default:
-		return nil, &Error{File: file, Line: keyLine(data, "go-runtime"), Msg: fmt.Sprintf("go-runtime %q: want scratch, distroless or alpine", c.GoRuntime)}
+		return nil, &fileError{file: file, line: keyLine(data, "go-runtime"), msg: fmt.Sprintf("go-runtime %q: want scratch, distroless or alpine", c.GoRuntime)}
 	}
 	for _, pat := range c.Exclude {
 		re, err := globRegexp(pat)
 		if err != nil {
-			return nil, &Error{File: file, Line: keyLine(data, "exclude"), Msg: fmt.Sprintf("exclude pattern %q: %v", pat, err)}
+			return nil, &fileError{file: file, line: keyLine(data, "exclude"), msg: fmt.Sprintf("exclude pattern %q: %v", pat, err)}
 		}
 		c.exclude = append(c.exclude, re)
 	}
 	return c, nil
 }
 
+// yamlError turns a YAML decoding error into a fileError with the line.
 func yamlError(file string, err error) error {
 	var te *yaml.TypeError
 	msg := err.Error()
@@ -97,9 +100,9 @@ func yamlError(file string, err error) error {
 	if m := lineRE.FindStringSubmatch(msg); m != nil {
 		var n int
 		fmt.Sscan(m[1], &n)
-		return &Error{File: file, Line: n, Msg: unknownRE.ReplaceAllString(m[2], "unknown key $1")}
+		return &fileError{file: file, line: n, msg: unknownRE.ReplaceAllString(m[2], "unknown key $1")}
 	}
-	return &Error{File: file, Msg: strings.TrimPrefix(msg, "yaml: ")}
+	return &fileError{file: file, msg: strings.TrimPrefix(msg, "yaml: ")}
 }
 
 // keyLine finds the line of a top-level key, for errors about its value.
@@ -171,6 +174,7 @@ type Finder struct {
 	cache map[string]result
 }
 
+// result is a cached lookup of Finder.
 type result struct {
 	c   *Config
 	err error
@@ -185,6 +189,7 @@ func (f *Finder) For(file string) (*Config, error) {
 	return f.dir(filepath.Dir(abs))
 }
 
+// dir returns the configuration for the files in dir.
 func (f *Finder) dir(dir string) (*Config, error) {
 	f.mu.Lock()
 	if r, ok := f.cache[dir]; ok {
@@ -195,7 +200,7 @@ func (f *Finder) dir(dir string) (*Config, error) {
 	var r result
 	p := filepath.Join(dir, FileName)
 	if data, err := os.ReadFile(p); err == nil {
-		r.c, r.err = Parse(p, data)
+		r.c, r.err = parse(p, data)
 	} else if !errors.Is(err, os.ErrNotExist) {
 		r.err = err
 	} else if _, err := os.Stat(filepath.Join(dir, ".git")); err != nil {
@@ -218,5 +223,5 @@ func Load(file string) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Parse(file, data)
+	return parse(file, data)
 }

@@ -15,15 +15,15 @@ func TestParseErrorsHaveLines(t *testing.T) {
 		{"exclude: ['[']\n", "x.yaml:1: exclude pattern \"[\": syntax error in pattern"},
 		{"a: [\n", "x.yaml:1: did not find expected node content"},
 	} {
-		_, err := Parse("x.yaml", []byte(c.yaml))
+		_, err := parse("x.yaml", []byte(c.yaml))
 		if err == nil || err.Error() != c.want {
-			t.Errorf("Parse(%q) = %v, want %s", c.yaml, err, c.want)
+			t.Errorf("parse(%q) = %v, want %s", c.yaml, err, c.want)
 		}
 	}
 }
 
 func TestParse(t *testing.T) {
-	c, err := Parse("/repo/.docklean.yaml", []byte(`
+	c, err := parse("/repo/.docklean.yaml", []byte(`
 passes:
   skip: [pin]
 alpine-version: "3.23"
