@@ -22,8 +22,9 @@ var botCommand = &cli.Command{
 	Action: botAction,
 }
 
+// botFlags are the bot's own flags and the rewrite settings (settingsFlags).
 func botFlags() []cli.Flag {
-	flags := []cli.Flag{
+	return append([]cli.Flag{
 		&cli.BoolFlag{Name: "dry-run", Usage: "print what the bot would do and touch nothing (the default when there is no token)"},
 		&cli.StringFlag{Name: "token-env", Usage: "environment variable holding the GitHub token", Value: "GITHUB_TOKEN"},
 		&cli.StringFlag{Name: "branch", Usage: "the bot's branch", Value: bot.DefaultBranch},
@@ -34,15 +35,7 @@ func botFlags() []cli.Flag {
 		&cli.StringFlag{Name: "author", Usage: "commit author and committer, \"Name <email>\"", Value: bot.DefaultAuthor},
 		&cli.StringSliceFlag{Name: "label", Usage: "label for the pull request (repeatable; created if missing)", Value: cli.NewStringSlice(bot.DefaultLabel)},
 		&cli.BoolFlag{Name: "allow-dirty", Usage: "run even if the working tree has uncommitted changes"},
-	}
-	// The rewrite is configured as for the plain command.
-	shared := map[string]bool{"only": true, "skip": true, "alpine-version": true, "go-runtime": true, "cache-mounts": true, "config": true}
-	for _, f := range rewriteFlags() {
-		if shared[f.Names()[0]] {
-			flags = append(flags, f)
-		}
-	}
-	return flags
+	}, settingsFlags()...)
 }
 
 func botAction(c *cli.Context) error {

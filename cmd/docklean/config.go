@@ -46,6 +46,19 @@ func (cs *configs) excluded(path string) bool {
 	return err == nil && c.Excluded(path)
 }
 
+// settingsFlags are the flags that configure the rewrite in settings: the
+// main command's, shared by the bot and verify commands.
+func settingsFlags() []cli.Flag {
+	shared := map[string]bool{"only": true, "skip": true, "alpine-version": true, "go-runtime": true, "cache-mounts": true, "config": true}
+	var flags []cli.Flag
+	for _, f := range rewriteFlags() {
+		if shared[f.Names()[0]] {
+			flags = append(flags, f)
+		}
+	}
+	return flags
+}
+
 // settings merges flags, the file's configuration and the defaults.
 func settings(c *cli.Context, j *job) ([]*transform.Pass, *transform.Options, error) {
 	cfg := j.cfg

@@ -25,7 +25,7 @@ var verifyCommand = &cli.Command{
 		"afterwards unless --keep. Exit status: 0 the rewrite builds and behaves the same,\n" +
 		"1 it fails to build or behaves differently, 2 any other error (no engine, a base image\n" +
 		"that cannot be pulled, a bad flag).",
-	Flags: []cli.Flag{
+	Flags: append([]cli.Flag{
 		&cli.StringFlag{Name: "context", Usage: "build context folder (default: the Dockerfile's folder)"},
 		&cli.StringFlag{Name: "smoke", Usage: "arguments for `docker run IMAGE` instead of the image's CMD, split like a shell would (quotes kept, no variables)"},
 		&cli.StringFlag{Name: "http", Usage: "start each image with its own CMD and compare the response to a GET of this path on its first EXPOSEd port"},
@@ -34,13 +34,7 @@ var verifyCommand = &cli.Command{
 		&cli.BoolFlag{Name: "keep", Usage: "keep the two images (tagged docklean-verify:ID-original and -rewritten)"},
 		&cli.BoolFlag{Name: "json", Usage: "print the report as JSON"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print the findings and the build progress to standard error"},
-		&cli.StringSliceFlag{Name: "only", Usage: "run only these passes (comma-separated names)"},
-		&cli.StringSliceFlag{Name: "skip", Usage: "do not run these passes (comma-separated names)"},
-		&cli.StringFlag{Name: "alpine-version", Usage: "target Alpine release for the alpine pass", Value: transform.DefaultAlpine},
-		&cli.StringFlag{Name: "go-runtime", Usage: "runtime base for go-multistage: scratch, distroless or alpine"},
-		&cli.BoolFlag{Name: "cache-mounts", Usage: "cache-cleanup: use BuildKit cache mounts instead of deleting caches"},
-		&cli.StringFlag{Name: "config", Usage: "read this configuration file instead of the nearest .docklean.yaml"},
-	},
+	}, settingsFlags()...),
 	Action: verifyAction,
 }
 
