@@ -8,9 +8,9 @@ import (
 )
 
 func TestSections(t *testing.T) {
-	for _, text := range []string{"# c\n[a]\nx\ny\n[b]\nz\n", "[a]\nx\ny\n[b]\nz"} {
+	for _, text := range []string{"# c [x]\n[a]\nx[1]\ny\n[b]\nz\n", "[a]\nx[1]\ny\n[b]\nz"} {
 		got := sections("test", text)
-		if len(got) != 2 || got["a"] != "x\ny\n" || !strings.HasPrefix(got["b"], "z") {
+		if len(got) != 2 || got["a"] != "x[1]\ny\n" || !strings.HasPrefix(got["b"], "z") {
 			t.Errorf("sections(%q) = %q", text, got)
 		}
 	}
