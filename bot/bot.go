@@ -48,8 +48,6 @@ type Config struct {
 	// where it is in the checkout. The CLI runs the pipeline; tests inject
 	// their own.
 	Rewrite func(path string, src []byte) (*transform.Result, error)
-	// Estimate, if set, returns an image size estimate for a changed file.
-	Estimate func(path string, old, new []byte) string
 	// Why maps a pass name to why it changes things; nil means the summaries
 	// of transform.All().
 	Why map[string]string

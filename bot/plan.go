@@ -93,8 +93,8 @@ func makePlan(root string, c *Config, paths []string, read func(path string) ([]
 			continue
 		}
 		f.New, f.Findings = res.Output, res.Findings
-		if f.Changed() && c.Estimate != nil {
-			f.Estimate = c.Estimate(abs, f.Old, f.New)
+		if f.Changed() && res.Estimate != nil {
+			f.Estimate = res.Estimate.String()
 		}
 		p.diff = append(p.diff, files.Diff(rel, f.Old, f.New)...)
 	}

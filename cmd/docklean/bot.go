@@ -38,6 +38,7 @@ func botFlags() []cli.Flag {
 	}, settingsFlags()...)
 }
 
+// botAction runs the bot on the checkout holding the folder argument.
 func botAction(c *cli.Context) error {
 	if c.NArg() > 1 {
 		return fmt.Errorf("bot takes one folder, got %d arguments", c.NArg())
@@ -82,12 +83,6 @@ func botAction(c *cli.Context) error {
 				return nil, err
 			}
 			return transform.Process(path, src, passes, opts)
-		},
-		Estimate: func(_ string, old, new []byte) string {
-			if e, ok := transform.EstimateSize(old, new); ok {
-				return e.String()
-			}
-			return ""
 		},
 		Out: c.App.Writer,
 		Log: c.App.ErrWriter,
