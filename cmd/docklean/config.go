@@ -18,6 +18,8 @@ type configs struct {
 	finder   config.Finder
 }
 
+// newConfigs returns the configurations for --config path ("" when not
+// given).
 func newConfigs(path string) (*configs, error) {
 	cs := &configs{}
 	if path != "" {
@@ -30,6 +32,8 @@ func newConfigs(path string) (*configs, error) {
 	return cs, nil
 }
 
+// forFile returns the configuration of the file at path ("" for standard
+// input), nil when there is none.
 func (cs *configs) forFile(path string) (*config.Config, error) {
 	if cs.explicit != nil {
 		return cs.explicit, nil

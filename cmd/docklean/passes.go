@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
+// passesCommand is docklean passes.
 var passesCommand = &cli.Command{
 	Name:  "passes",
 	Usage: "list every pass, in pipeline order, with its documentation",

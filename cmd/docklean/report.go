@@ -16,6 +16,7 @@ type jsonReport struct {
 	Findings []transform.Finding `json:"findings"`
 }
 
+// jsonFile is one file of the --format json document.
 type jsonFile struct {
 	Path     string                  `json:"path"`
 	Changed  bool                    `json:"changed"`
@@ -23,6 +24,7 @@ type jsonFile struct {
 	Estimate *transform.SizeEstimate `json:"estimate,omitempty"`
 }
 
+// writeJSON writes the --format json document.
 func writeJSON(w io.Writer, jobs []*job) error {
 	r := jsonReport{Files: []jsonFile{}, Findings: []transform.Finding{}}
 	for _, j := range jobs {
@@ -34,9 +36,7 @@ func writeJSON(w io.Writer, jobs []*job) error {
 		}
 		r.Files = append(r.Files, f)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+	return encodeJSON(w, r)
 }
 
 // sarifReport builds a SARIF 2.1.0 log: one rule per pass, one result per
@@ -74,8 +74,14 @@ func sarifReport(jobs []*job) *sarif.Report {
 	return sarif.NewReport().AddRun(run)
 }
 
+// writeSARIF writes the --format sarif document.
 func writeSARIF(w io.Writer, jobs []*job) error {
+	return encodeJSON(w, sarifReport(jobs))
+}
+
+// encodeJSON writes v as indented JSON.
+func encodeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(sarifReport(jobs))
+	return enc.Encode(v)
 }

@@ -78,6 +78,8 @@ type progress struct {
 	ended chan struct{}
 }
 
+// startProgress starts the bar on w for total files, when w is a terminal
+// and the walk is long enough.
 func startProgress(w io.Writer, total int) *progress {
 	p := &progress{total: total, w: w}
 	if total < progressMin || !isTerminal(w) {
@@ -101,8 +103,10 @@ func startProgress(w io.Writer, total int) *progress {
 	return p
 }
 
+// tick counts one file done.
 func (p *progress) tick() { p.done.Add(1) }
 
+// stop erases the bar.
 func (p *progress) stop() {
 	if p.quit != nil {
 		close(p.quit)

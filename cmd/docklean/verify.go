@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -49,6 +48,8 @@ type verifyJSON struct {
 	Findings []transform.Finding     `json:"findings"`
 }
 
+// verifyAction rewrites the Dockerfile argument in memory and verifies the
+// rewrite against it with the local Docker engine.
 func verifyAction(c *cli.Context) error {
 	if c.NArg() != 1 {
 		return errors.New("verify needs exactly one Dockerfile path")
@@ -111,16 +112,14 @@ func verifyAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	estimate, _ := transform.EstimateSize(src, res.Output)
+	estimate := res.Estimate
 	if c.Bool("json") {
 		out := verifyJSON{Path: path, Changed: res.Changed(src), OK: rep.OK(), Measured: rep.Summary(),
 			Report: rep, Findings: append([]transform.Finding{}, res.Findings...)}
 		if out.Measured == "" {
 			out.Estimate = estimate
 		}
-		enc := json.NewEncoder(c.App.Writer)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(out); err != nil {
+		if err := encodeJSON(c.App.Writer, out); err != nil {
 			return err
 		}
 	} else {
