@@ -21,6 +21,7 @@ import (
 // maxFileSize is the largest Dockerfile docklean reads by default.
 const maxFileSize = 10 << 20
 
+// rewriteFlags are the main command's flags.
 func rewriteFlags() []cli.Flag {
 	return append([]cli.Flag{
 		&cli.BoolFlag{Name: "diff", Aliases: []string{"d"}, Usage: "print a unified diff for each changed file (git apply and patch -p1 accept it)"},
@@ -43,15 +44,16 @@ func rewriteFlags() []cli.Flag {
 
 // job is one file to process; its results are printed in input order.
 type job struct {
-	path    string // as given or found; "" for standard input
-	cfg     *config.Config
-	src     []byte
-	res     *transform.Result
+	path     string // as given or found; "" for standard input
+	cfg      *config.Config
+	src      []byte
+	res      *transform.Result
 	err      error
 	changed  bool
 	estimate *transform.SizeEstimate
 }
 
+// name is the job's path, or "<stdin>".
 func (j *job) name() string {
 	if j.path == "" {
 		return "<stdin>"
@@ -59,6 +61,8 @@ func (j *job) name() string {
 	return j.path
 }
 
+// rewriteAction is the main command: rewrite the files and folders given
+// (standard input when none) and print, diff, list or write the results.
 func rewriteAction(c *cli.Context) error {
 	if _, err := transform.Select(splitNames(c.StringSlice("only")), splitNames(c.StringSlice("skip"))); err != nil {
 		return err
@@ -97,12 +101,8 @@ func rewriteAction(c *cli.Context) error {
 	var jobs []*job
 	status := 0
 	if c.NArg() == 0 {
-		src, err := io.ReadAll(io.LimitReader(c.App.Reader, c.Int64("max-size")+1))
-		j := &job{src: src, err: err}
-		if err == nil && int64(len(src)) > c.Int64("max-size") {
-			j.err = fmt.Errorf("larger than %d bytes (see --max-size)", c.Int64("max-size"))
-		}
-		jobs = append(jobs, j)
+		src, err := readLimited(c.App.Reader, c.Int64("max-size"))
+		jobs = append(jobs, &job{src: src, err: err})
 	}
 	for _, arg := range c.Args().Slice() {
 		st, err := os.Stat(arg)
@@ -219,6 +219,7 @@ func process(jobs []*job, settings settingsFunc, maxSize int64, bar *progress) {
 	wg.Wait()
 }
 
+// processOne reads and rewrites one job, recording the outcome in it.
 func processOne(j *job, settings settingsFunc, maxSize int64) {
 	if j.err != nil {
 		return
@@ -246,13 +247,19 @@ func processOne(j *job, settings settingsFunc, maxSize int64) {
 	}
 }
 
+// readFile reads the file at path, refusing one larger than maxSize bytes.
 func readFile(path string, maxSize int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	src, err := io.ReadAll(io.LimitReader(f, maxSize+1))
+	return readLimited(f, maxSize)
+}
+
+// readLimited reads r to its end, refusing more than maxSize bytes.
+func readLimited(r io.Reader, maxSize int64) ([]byte, error) {
+	src, err := io.ReadAll(io.LimitReader(r, maxSize+1))
 	if err == nil && int64(len(src)) > maxSize {
 		err = fmt.Errorf("larger than %d bytes (see --max-size)", maxSize)
 	}
@@ -287,6 +294,7 @@ func diffPath(p string) string {
 	return filepath.ToSlash(filepath.Clean(p))
 }
 
+// splitNames splits repeated, comma-separated pass name flags into names.
 func splitNames(vals []string) []string {
 	var names []string
 	for _, v := range vals {
