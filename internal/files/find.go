@@ -33,7 +33,7 @@ func SkipDir(name string) bool { return skipDirs[name] }
 // through problems without stopping the walk. exclude, if not nil, is asked
 // about every path below root (root joined with the relative path) before it
 // is used.
-func Find(root string, exclude func(rel string) bool) (paths []string, problems []error) {
+func Find(root string, exclude func(path string) bool) (paths []string, problems []error) {
 	seen := map[string]bool{}
 	var walk func(dir string)
 	walk = func(dir string) {
