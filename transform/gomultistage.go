@@ -537,12 +537,7 @@ func (g *goStage) cgo(p *goPlan, needs map[string]string) error {
 }
 
 func (g *goStage) chooseRuntime(p *goPlan, needs map[string]string) error {
-	mode := g.u.Opts.GoRuntime
-	switch mode {
-	case "", "scratch", "distroless", "alpine":
-	default:
-		return g.refuse(g.st.From.StartLine, "unknown Go runtime %q (want scratch, distroless or alpine)", mode)
-	}
+	mode := g.u.Opts.GoRuntime // checked by Options.Validate
 	if len(needs) > 0 {
 		var why []string
 		for _, v := range needs {

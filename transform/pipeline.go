@@ -85,6 +85,9 @@ func process(file string, src []byte, passes []*Pass, opts *Options, applied fun
 	if opts == nil {
 		opts = &Options{}
 	}
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
 	doc, err := parser.Parse(src)
 	if err != nil {
 		return nil, err

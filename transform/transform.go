@@ -10,6 +10,7 @@ package transform
 import (
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -94,6 +95,25 @@ func (o *Options) Alpine() string {
 		return DefaultAlpine
 	}
 	return o.AlpineVersion
+}
+
+// Validate checks the options a user sets: an Alpine release the project's
+// data knows, a Go runtime go-multistage supports, a pin precision.
+func (o *Options) Validate() error {
+	if o.AlpineVersion != "" && !slices.Contains(alpineReleases(), o.AlpineVersion) {
+		return fmt.Errorf("alpine version %q: docklean knows %s", o.AlpineVersion, strings.Join(alpineReleases(), ", "))
+	}
+	switch o.GoRuntime {
+	case "", "scratch", "distroless", "alpine":
+	default:
+		return fmt.Errorf("go runtime %q: want scratch, distroless or alpine", o.GoRuntime)
+	}
+	switch o.Pin {
+	case "", "minor", "patch":
+	default:
+		return fmt.Errorf("pin %q: want minor or patch", o.Pin)
+	}
+	return nil
 }
 
 // DefaultAlpine is the newest stable Alpine release in the project's data.

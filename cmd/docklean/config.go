@@ -88,6 +88,9 @@ func settings(c *cli.Context, j *job) ([]*transform.Pass, *transform.Options, er
 	if err := pinOptions(c, opts); err != nil {
 		return nil, nil, err
 	}
+	if err := opts.Validate(); err != nil {
+		return nil, nil, fmt.Errorf("%s: %v", cfg.Path, err) // flags were checked already
+	}
 	switch {
 	case c.String("context") != "":
 		opts.Context = os.DirFS(c.String("context"))

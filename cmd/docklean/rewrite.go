@@ -67,12 +67,11 @@ func rewriteAction(c *cli.Context) error {
 	if _, err := transform.Select(splitNames(c.StringSlice("only")), splitNames(c.StringSlice("skip"))); err != nil {
 		return err
 	}
-	switch rt := c.String("go-runtime"); rt {
-	case "", "scratch", "distroless", "alpine":
-	default:
-		return fmt.Errorf("--go-runtime %q: want scratch, distroless or alpine", rt)
+	flagOpts := &transform.Options{AlpineVersion: c.String("alpine-version"), GoRuntime: c.String("go-runtime")}
+	if err := pinOptions(c, flagOpts); err != nil {
+		return err
 	}
-	if err := pinOptions(c, &transform.Options{}); err != nil {
+	if err := flagOpts.Validate(); err != nil {
 		return err
 	}
 	cfgs, err := newConfigs(c.String("config"))
