@@ -147,7 +147,7 @@ func keepMusl(doc *parser.Document, plans []*treePlan) bool {
 func planTree(u *Unit, tree []*parser.Stage) *treePlan {
 	p := &treePlan{tree: tree}
 	root := tree[0]
-	base := baseOf(u.Doc, root, u.Opts.Alpine())
+	base := baseOf(u.Doc, root, u.Opts)
 	switch base.kind {
 	case baseSkip:
 		p.musl = base.musl

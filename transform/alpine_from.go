@@ -166,7 +166,8 @@ func parentStage(doc *parser.Document, st *parser.Stage) *parser.Stage {
 }
 
 // baseOf decides what happens to the base image of a root stage.
-func baseOf(doc *parser.Document, st *parser.Stage, release string) alpineBase {
+func baseOf(doc *parser.Document, st *parser.Stage, o *Options) alpineBase {
+	release := o.Alpine()
 	line := st.From.StartLine
 	ref, err := expandBase(doc, st.Base)
 	if err != nil {
@@ -177,7 +178,7 @@ func baseOf(doc *parser.Document, st *parser.Stage, release string) alpineBase {
 	}
 	r := parseAlpineRef(ref)
 	b := alpineBase{kind: baseConvert, line: line, family: famDebian}
-	var newRef string
+	var newRef, via string
 	switch {
 	case r.official && (r.name == "ubuntu" || r.name == "debian"):
 		newRef = r.prefix + "alpine:" + release
@@ -191,6 +192,9 @@ func baseOf(doc *parser.Document, st *parser.Stage, release string) alpineBase {
 		return alpineBase{kind: baseSkip}
 	case r.official:
 		tag, ok, reason := alpineImageTag(r.name, r.tag)
+		if !ok && reason != "already Alpine" && !strings.Contains(st.Base, "$") {
+			tag, ok, via = alpineOfPinned(o, r)
+		}
 		if !ok {
 			if reason == "already Alpine" {
 				return alpineBase{kind: baseSkip, musl: true}
@@ -220,7 +224,10 @@ func baseOf(doc *parser.Document, st *parser.Stage, release string) alpineBase {
 		return alpineBase{kind: baseRefuse, line: line, reason: fmt.Sprintf("the base %s is pinned by digest; docklean cannot know the digest of %s — drop the digest or convert by hand", ref, newRef)}
 	}
 	why := "the Alpine variant of the same version"
-	if !strings.Contains(newRef, r.name+":") || r.name == "ubuntu" || r.name == "debian" || b.family == famFedora && r.name != "amazoncorretto" {
+	switch {
+	case via != "":
+		why = via
+	case !strings.Contains(newRef, r.name+":") || r.name == "ubuntu" || r.name == "debian" || b.family == famFedora && r.name != "amazoncorretto":
 		why = "Alpine " + release + ", a base of a few MB"
 	}
 	if !strings.Contains(st.Base, "$") {
@@ -233,6 +240,31 @@ func baseOf(doc *parser.Document, st *parser.Stage, release string) alpineBase {
 		return b
 	}
 	return b.viaArgs(doc, st, ref, newRef, why)
+}
+
+// alpineOfPinned returns the Alpine variant of the tag the pin pass would
+// give r's tag (with --upgrade-eol, the supported release it moves to), when
+// r's own tag has none: untagged eclipse-temurin has no Alpine variant,
+// eclipse-temurin:25, which pin writes, has. Converting to it in the same
+// run keeps docklean idempotent: otherwise the next run would convert what
+// pin wrote. via says why, for the finding.
+func alpineOfPinned(o *Options, r alpineRef) (tag string, ok bool, via string) {
+	from := r.tag
+	if from == "" {
+		from = "latest"
+	}
+	pinned := pinnedTag(o, r.name, r.tag)
+	if pinned == r.tag || pinned == "" {
+		return "", false, ""
+	}
+	tag, ok, _ = alpineImageTag(r.name, pinned)
+	if !ok {
+		return "", false, ""
+	}
+	if p, _ := pinTag(r.name, r.tag, o.Pin); p != pinned {
+		return tag, true, fmt.Sprintf("%s:%s has no Alpine variant docklean knows; --upgrade-eol moves it to %s:%s, which has: %s", r.name, from, r.name, pinned, tag)
+	}
+	return tag, true, fmt.Sprintf("%s:%s has no Alpine variant docklean knows; %s:%s, the same image in the official images of %s, has: %s", r.name, from, r.name, pinned, loadPins().date, tag)
 }
 
 // viaArgs rewrites a FROM that names its image through ARGs: the ARG default

@@ -74,10 +74,7 @@ func (r imageRef) short() string {
 }
 
 func runPin(u *Unit) {
-	today := u.Opts.Today
-	if today.IsZero() {
-		today = time.Now()
-	}
+	today := u.Opts.today()
 	for _, st := range u.Doc.Stages {
 		base := st.Base
 		line := st.From.StartLine
@@ -116,14 +113,6 @@ func stageRef(doc *parser.Document, st *parser.Stage) bool {
 // pinRef returns ref with a floating tag replaced by the most specific tag
 // of the same image that Options.Pin asks for.
 func pinRef(u *Unit, line int, ref imageRef) imageRef {
-	want := 2
-	if u.Opts.Pin == "patch" {
-		want = 3
-	}
-	version, _ := splitTag(ref.tag)
-	if ref.tag != "" && ref.tag != "latest" && version != "" && depth(version) >= want {
-		return ref
-	}
 	if !ref.official() {
 		if ref.tag == "" || ref.tag == "latest" {
 			u.Note(line, "%s is not an official image, so docklean cannot tell which specific tag its latest is; pin it by hand", ref.short())
@@ -131,33 +120,23 @@ func pinRef(u *Unit, line int, ref imageRef) imageRef {
 		return ref
 	}
 	pins := loadPins()
-	tag := ref.tag
-	if tag == "" {
-		tag = "latest"
-	}
-	full, ok := pins.specific[ref.name][tag]
-	switch {
-	case ok:
-	case knownRelease(ref.name, tag):
-		// a release name (debian:bookworm), or an old release the
-		// end-of-life check reports
-	case imageCurrent(ref.name, tag) && version == "":
-		u.Note(line, "%s moves with new releases, and docklean cannot tell which numbered tag is the same image; pin it by hand", ref.short())
-	case !imageCurrent(ref.name, tag):
-		u.Note(line, "%s is not among the official images' tags of %s; left as is", ref.short(), pins.date)
-	}
-	if !ok {
+	pinned, known := pinTag(ref.name, ref.tag, u.Opts.Pin)
+	if !known {
+		tag := ref.tag
+		if tag == "" {
+			tag = "latest"
+		}
+		version, _ := splitTag(ref.tag)
+		switch {
+		case knownRelease(ref.name, tag):
+			// a release name (debian:bookworm), or an old release the
+			// end-of-life check reports
+		case imageCurrent(ref.name, tag) && version == "":
+			u.Note(line, "%s moves with new releases, and docklean cannot tell which numbered tag is the same image; pin it by hand", ref.short())
+		case !imageCurrent(ref.name, tag):
+			u.Note(line, "%s is not among the official images' tags of %s; left as is", ref.short(), pins.date)
+		}
 		return ref
-	}
-	pinned := full
-	if fv, variant := splitTag(full); want == 2 && depth(fv) > 2 {
-		minor := truncVersion(fv, 2)
-		if variant != "" {
-			minor += "-" + variant
-		}
-		if pins.specific[ref.name][minor] == full {
-			pinned = minor
-		}
 	}
 	if pinned == ref.tag {
 		return ref
@@ -166,6 +145,66 @@ func pinRef(u *Unit, line int, ref imageRef) imageRef {
 	out.tag = pinned
 	u.Changed(line, "pinned %s to %s, the same image in the official images of %s (%s moves to each new release)", ref.short(), out.short(), pins.date, ref.short())
 	return out
+}
+
+// pinTag returns the tag pin gives an official image's tag ("" meaning
+// latest): the most specific tag of the same image that mode ("minor", the
+// default, or "patch") asks for, or tag itself when it is that specific
+// already. known is false when the tables cannot tell.
+func pinTag(image, tag, mode string) (pinned string, known bool) {
+	want := 2
+	if mode == "patch" {
+		want = 3
+	}
+	version, _ := splitTag(tag)
+	if tag != "" && tag != "latest" && version != "" && depth(version) >= want {
+		return tag, true
+	}
+	pins := loadPins()
+	key := tag
+	if key == "" {
+		key = "latest"
+	}
+	full, ok := pins.specific[image][key]
+	if !ok {
+		return tag, false
+	}
+	pinned = full
+	if fv, variant := splitTag(full); want == 2 && depth(fv) > 2 {
+		minor := truncVersion(fv, 2)
+		if variant != "" {
+			minor += "-" + variant
+		}
+		if pins.specific[image][minor] == full {
+			pinned = minor
+		}
+	}
+	return pinned, true
+}
+
+// pinnedTag returns the tag the pin pass would leave on an official
+// image's tag with options o: pinned, and with --upgrade-eol moved off an
+// ended release, as runPin does.
+func pinnedTag(o *Options, image, tag string) string {
+	t, _ := pinTag(image, tag, o.Pin)
+	if !o.UpgradeEOL || t == "" {
+		return t
+	}
+	if c, ok := imageCycle(image, t); ok && c.ended(o.today()) {
+		if next, ok := upgradeTag(image, t, o.today()); ok {
+			t, _ = pinTag(image, next, o.Pin)
+		}
+	}
+	return t
+}
+
+// today is the day end-of-life dates are compared with: Options.Today, or
+// the clock's date when that is zero.
+func (o *Options) today() time.Time {
+	if o.Today.IsZero() {
+		return time.Now()
+	}
+	return o.Today
 }
 
 // knownRelease reports whether an official image's tag names a release
