@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/docklean/docklean/parser"
@@ -257,7 +259,10 @@ func (r *runConv) finish() {
 		for _, l := range leaves {
 			isLeaf[l] = true
 		}
-		for st := range r.del {
+		// in source order: the refusal names the first such command
+		for _, st := range slices.SortedFunc(maps.Keys(r.del), func(a, b *syntax.Stmt) int {
+			return int(a.Pos().Offset()) - int(b.Pos().Offset())
+		}) {
 			if !isLeaf[st] || st.Background || st.Negated {
 				s.refuse(r.line(st), "a command to remove sits inside a compound command (if, ||, a pipe, a subshell, &); convert by hand")
 				return
