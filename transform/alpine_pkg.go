@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -488,14 +489,16 @@ var (
 	pipedScript = regexp.MustCompile(`\b(?:curl|wget)\b[^|;&]*?(https?://[^\s"'|;&)]+)[^|;&]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+(?:\S+=\S*\s+)*)?(?:/usr)?(?:/bin/)?(?:ba|da|z|k|a)?sh\b` +
 		"|\\b(?:ba|da|z|k|a)?sh\\s+(?:-\\S+\\s+)*[\"']?(?:\\$\\(|<\\(|`)\\s*(?:curl|wget)\\b[^)`]*?(https?://[^\\s\"'|;&)`]+)")
 	glibcDownload = regexp.MustCompile(`https?://\S*(linux-gnu|manylinux|glibc|nodejs\.org/dist/|awscli-exe-linux|Miniconda|Miniforge|Mambaforge|Anaconda3)\S*`)
-	markerRes     = map[string]*regexp.Regexp{}
+	// markerRes compiles the markers on first use, each with the words
+	// one of which its matches hold (see filteredRegexp).
+	markerRes = sync.OnceValue(func() map[string]filteredRegexp {
+		m := map[string]filteredRegexp{}
+		for _, mk := range append(slices.Clone(debianMarkers), fedoraMarkers...) {
+			m[mk.re] = newFilteredRegexp(mk.re)
+		}
+		return m
+	})
 )
-
-func init() {
-	for _, m := range append(slices.Clone(debianMarkers), fedoraMarkers...) {
-		markerRes[m.re] = regexp.MustCompile(m.re)
-	}
-}
 
 // marker says why text (a RUN's shell text, a COPY argument) ties the stage
 // to its distribution, or "".
@@ -505,7 +508,7 @@ func (s *alpineStage) marker(text string) string {
 		ms = fedoraMarkers
 	}
 	for _, m := range ms {
-		if f := markerRes[m.re].FindString(text); f != "" {
+		if f := markerRes()[m.re].FindString(text); f != "" {
 			why := m.why
 			if strings.Contains(why, "%s") {
 				why = fmt.Sprintf(why, f)
@@ -513,8 +516,12 @@ func (s *alpineStage) marker(text string) string {
 			return why + " which has no Alpine equivalent"
 		}
 	}
-	if m := pipedScript.FindStringSubmatch(text); m != nil {
-		return fmt.Sprintf("it runs a script downloaded from %s in a shell; such setup scripts detect the distribution and install with apt or yum, or download glibc builds, so docklean cannot tell what it would do on Alpine", m[1]+m[2])
+	// Both of pipedScript's alternatives need curl or wget; without them,
+	// skip its slow scan.
+	if containsAny(text, []string{"curl", "wget"}) {
+		if m := pipedScript.FindStringSubmatch(text); m != nil {
+			return fmt.Sprintf("it runs a script downloaded from %s in a shell; such setup scripts detect the distribution and install with apt or yum, or download glibc builds, so docklean cannot tell what it would do on Alpine", m[1]+m[2])
+		}
 	}
 	if f := glibcDownload.FindString(text); f != "" {
 		return fmt.Sprintf("it downloads a glibc build (%s) that will not run on musl", f)
