@@ -213,7 +213,6 @@ type goPlan struct {
 	moved    []*parser.Instruction
 	copied   map[*parser.Instruction]bool // kept in the builder and repeated
 	files    []runtimeFile
-	workdir  string // generated WORKDIR, "" for none
 	notes    []string
 	entryLn  int
 	restruct []Edit
