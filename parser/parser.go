@@ -248,7 +248,7 @@ func (d *Document) buildStages() error {
 		}
 		if cur == nil {
 			if in.Keyword != "arg" {
-				return &Error{Line: in.StartLine, Msg: fmt.Sprintf("%s before the first FROM: not a Dockerfile, or missing FROM", strings.ToUpper(in.Keyword))}
+				return &Error{Line: in.StartLine, Msg: fmt.Sprintf("%s before the first FROM: not a Dockerfile, or missing FROM", in.Node.Value)}
 			}
 			d.MetaArgs = append(d.MetaArgs, in)
 			continue
