@@ -44,7 +44,9 @@ downloads; package lists it cannot resolve; a digest-pinned base; an image
 with no Alpine variant of that version; a Windows file (# escape=` + "`" + `);
 a builder whose musl-built files a stage left on glibc copies; a CMD or
 ENTRYPOINT that runs /usr/local/bin/X after a system pip install (Alpine's
-pip puts scripts in /usr/bin). See
+pip puts scripts in /usr/bin); a SHELL, CMD or ENTRYPOINT that runs a
+package's program by a path Alpine's package does not have (a checked path
+is rewritten instead: /usr/bin/tini → /sbin/tini). See
 docs/alpine.md.`
 
 // runAlpine plans the conversion of each tree of stages that share a base
@@ -253,6 +255,7 @@ type alpineStage struct {
 	refusal        *alpineMsg
 
 	has    map[string]bool // Alpine packages installed here or in the stages this one is built on
+	debs   map[string]bool // the same as the source distribution names them
 	adds   []*apkAdd       // the apk add commands of this stage, in order
 	needs  []alpineNeed    // packages the stage needs (bash, shadow)
 	vars   map[string]*pkgVar
@@ -272,13 +275,16 @@ type alpineNeed struct {
 
 func newAlpineStage(u *Unit, st *parser.Stage, b alpineBase) *alpineStage {
 	return &alpineStage{u: u, doc: u.Doc, st: st, family: b.family, release: u.Opts.Alpine(), python: b.python, rust: b.rust,
-		has: map[string]bool{}, vars: map[string]*pkgVar{}, groups: map[string]string{}}
+		has: map[string]bool{}, debs: map[string]bool{}, vars: map[string]*pkgVar{}, groups: map[string]string{}}
 }
 
 // inherit takes over what the parent stage installs and defines.
 func (s *alpineStage) inherit(p *alpineStage) {
 	for k := range p.has {
 		s.has[k] = true
+	}
+	for k := range p.debs {
+		s.debs[k] = true
 	}
 	for k, v := range p.groups {
 		s.groups[k] = v
@@ -307,6 +313,7 @@ func (s *alpineStage) need(pkg string, off int, why string) {
 // convert walks the stage's instructions.
 func (s *alpineStage) convert() {
 	var script *parser.Instruction // a CMD or ENTRYPOINT that runs a .sh file
+	var runs []*parser.Instruction // the SHELLs, CMDs and ENTRYPOINTs
 	for _, in := range s.st.Instructions {
 		switch in.Keyword {
 		case "env", "arg":
@@ -317,10 +324,12 @@ func (s *alpineStage) convert() {
 				s.need("musl-dev", in.Start, fmt.Sprintf("the RUN on line %d runs cargo, and rust's Alpine images before 2025-12 have no musl-dev, without which a proc-macro crate cannot link", in.StartLine))
 			}
 		case "shell":
+			runs = append(runs, in)
 			if len(in.Args) > 0 && isBash(in.Args[0]) {
 				s.need("bash", in.Start, fmt.Sprintf("SHELL on line %d runs bash", in.StartLine))
 			}
 		case "cmd", "entrypoint":
+			runs = append(runs, in)
 			if usesBash(in) {
 				s.need("bash", len(s.doc.Src), fmt.Sprintf("%s on line %d runs bash", upper(in.Keyword), in.StartLine))
 			}
@@ -340,6 +349,9 @@ func (s *alpineStage) convert() {
 		}
 	}
 	s.placeNeeds()
+	for _, in := range runs {
+		s.binPaths(in)
+	}
 	if script != nil && !s.has["bash"] {
 		s.notes = append(s.notes, alpineMsg{script.StartLine, fmt.Sprintf("%s runs a script docklean cannot read without the build context (--context); if it starts with #!/bin/bash, add bash to an apk add", upper(script.Keyword))})
 	}

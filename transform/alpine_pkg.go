@@ -332,6 +332,7 @@ func (r *runConv) mapPkg(word string, line int, sx *pmSyntax, seen map[string]bo
 		s.refuse(line, "package %s has no Alpine equivalent in %s", name, s.release)
 		return nil, false
 	}
+	s.debs[name] = true
 	if name != word {
 		distro := map[string]string{famDebian: "Debian", famFedora: "Fedora"}[s.family]
 		s.changed(line, "%s → %s: the pin or suffix names a %s build, which means nothing to apk", word, name, distro)
