@@ -170,7 +170,7 @@ func planTree(u *Unit, tree []*parser.Stage) *treePlan {
 		p.refuseAll("line %d copies %s out of it, a path only Debian has", line, path)
 		return p
 	}
-	ig := readIgnores(u.Doc)
+	ig := u.ignores()
 	for _, st := range tree {
 		for _, in := range st.Instructions {
 			if ig.ignored(in, "alpine") {

@@ -68,6 +68,16 @@ func readIgnores(doc *parser.Document) ignores {
 	return ig
 }
 
+// ignores returns the ignore comments of u.Doc, read once per Unit: a
+// pass that asks per stage would read every line once per stage.
+func (u *Unit) ignores() ignores {
+	if u.ign == nil {
+		ig := readIgnores(u.Doc)
+		u.ign = &ig
+	}
+	return *u.ign
+}
+
 func (ig ignores) add(line int, names []string) {
 	if len(names) == 0 {
 		return

@@ -101,7 +101,7 @@ func process(file string, src []byte, passes []*Pass, opts *Options, applied fun
 		return res, nil
 	}
 	for _, p := range passes {
-		u := &Unit{Doc: doc, Opts: opts, File: file, pass: p}
+		u := &Unit{Doc: doc, Opts: opts, File: file, pass: p, ign: &ign}
 		p.Run(u)
 		edits, findings := ign.filter(doc, file, p.Name, u.edits, u.findings)
 		for _, f := range findings {

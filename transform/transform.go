@@ -129,6 +129,7 @@ type Unit struct {
 	pass     *Pass
 	edits    []Edit
 	findings []Finding
+	ign      *ignores // Doc's ignore comments, read once (see Unit.ignores)
 }
 
 // Replace records an edit replacing [start, end) with text.
