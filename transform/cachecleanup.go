@@ -25,7 +25,9 @@ microdnf and composer get their cache clean command at the end of the RUN
 Nothing is added where the cleanup is already there or a cache/tmpfs mount
 covers the cache. With --cache-mounts, pip, npm, yarn, apt, yum and dnf
 caches become RUN --mount=type=cache mounts instead (and the file gets
-# syntax=docker/dockerfile:1). Only stages that end up in an image are
+# syntax=docker/dockerfile:1); an apt mount's RUN first removes Debian's
+docker-clean, which would delete the .debs the mount is meant to keep,
+unless a later apt RUN has no mount. Only stages that end up in an image are
 changed. It refuses a stage when a later RUN still needs the apt lists
 (apt-get install without apt-get update), or when a package manager runs in
 an exec-form, heredoc or unparsable RUN, where no cleanup can be added.`,
@@ -44,14 +46,21 @@ type cleaner struct {
 	refLine int
 	notes   []Finding
 	mounted bool // a cache mount was added
+	// keptDebs is set once a RUN of the stage removes docker-clean; kept
+	// holds the stages whose edits did so, shared by the stages' cleaners.
+	keptDebs bool
+	kept     map[*parser.Stage]bool
+	cmds     pkgCmdCache // shared by the stages' cleaners
 }
 
 func cacheCleanup(u *Unit) {
 	images := imageStages(u.Doc)
 	style := styleOf(u.Doc)
 	mounted := false
+	kept := map[*parser.Stage]bool{}
+	cmds := pkgCmdCache{}
 	for _, st := range u.Doc.Stages {
-		c := &cleaner{u: u, doc: u.Doc, style: style}
+		c := &cleaner{u: u, doc: u.Doc, style: style, kept: kept, cmds: cmds}
 		for _, in := range st.Instructions {
 			if in.Keyword == "run" && posixShellAt(u.Doc, in) && c.refusal == "" {
 				c.run(in)
@@ -72,6 +81,7 @@ func cacheCleanup(u *Unit) {
 				u.Note(f.Line, "%s", f.Message)
 			}
 			mounted = mounted || c.mounted
+			kept[st] = c.keptDebs
 		}
 	}
 	if mounted && !slices.ContainsFunc(u.Doc.Directives, func(d parser.Directive) bool { return d.Name == "syntax" }) {
@@ -118,7 +128,7 @@ func (c *cleaner) run(in *parser.Instruction) {
 		}
 		return
 	}
-	cmds := pkgCmds(in.Shell)
+	cmds := c.cmds.of(in.Shell)
 	mounts := mountTargets(in)
 	var cleanups, newMounts, mountFor []string
 	for _, r := range cacheRules {
@@ -158,7 +168,7 @@ func (c *cleaner) run(in *parser.Instruction) {
 		}
 		cleanups = append(cleanups, r.cleanup)
 		if r.name == "apt" {
-			if later := aptListsNeeded(c.doc, in); later != nil {
+			if later := aptListsNeeded(c.doc, c.cmds, in); later != nil {
 				c.refuse(in.StartLine, "the RUN at line %d runs apt-get install without apt-get update, using the lists this RUN downloads, so they cannot be removed here; merge the two RUNs or add apt-get update to the later one", later.StartLine)
 				return
 			}
@@ -174,6 +184,9 @@ func (c *cleaner) run(in *parser.Instruction) {
 		text := " " + strings.Join(newMounts, " ")
 		c.add(off, text, fmt.Sprintf("added a BuildKit cache mount for %s: %s", strings.Join(mountFor, ", "), strings.TrimSpace(text)))
 		c.mounted = true
+		if slices.Contains(mountFor, "apt") {
+			c.keepDownloads(in)
+		}
 	}
 	if len(cleanups) > 0 {
 		c.appendCleanup(in, strings.Join(cleanups, " && "))
@@ -303,14 +316,14 @@ func (c *cleaner) isRoot(in *parser.Instruction) bool {
 // aptListsNeeded returns a later RUN (in the stage or a stage built on it)
 // that runs apt-get install without an apt-get update of its own before any
 // RUN that refreshes the lists, or nil.
-func aptListsNeeded(doc *parser.Document, in *parser.Instruction) *parser.Instruction {
+func aptListsNeeded(doc *parser.Document, cmds pkgCmdCache, in *parser.Instruction) *parser.Instruction {
 	var check func(st *parser.Stage, after int) *parser.Instruction
 	check = func(st *parser.Stage, after int) *parser.Instruction {
 		for _, x := range st.Instructions {
 			if x.Keyword != "run" || x.StartLine <= after || x.Shell == nil || x.Shell.File == nil {
 				continue
 			}
-			for _, pc := range pkgCmds(x.Shell) {
+			for _, pc := range cmds.of(x.Shell) {
 				if pc.tool != "apt" {
 					continue
 				}
