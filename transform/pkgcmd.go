@@ -75,6 +75,21 @@ func pkgCmds(sh *parser.Shell) []*pkgCmd {
 	return cmds
 }
 
+// pkgCmdCache holds the package commands of each RUN, found once per pass
+// run: cache-cleanup looks at other RUNs of the stage for each command it
+// changes, which walked each syntax tree once per command (quadratic in
+// the length of one RUN).
+type pkgCmdCache map[*parser.Shell][]*pkgCmd
+
+func (m pkgCmdCache) of(sh *parser.Shell) []*pkgCmd {
+	cmds, ok := m[sh]
+	if !ok {
+		cmds = pkgCmds(sh)
+		m[sh] = cmds
+	}
+	return cmds
+}
+
 func newPkgCmd(st *syntax.Stmt, call *syntax.CallExpr) *pkgCmd {
 	words := call.Args
 	lit := func(i int) string {
