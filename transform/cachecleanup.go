@@ -51,6 +51,8 @@ type cleaner struct {
 	keptDebs bool
 	kept     map[*parser.Stage]bool
 	cmds     pkgCmdCache // shared by the stages' cleaners
+	// certLines caches certsInstalled.
+	certLines map[*parser.Stage]int
 }
 
 func cacheCleanup(u *Unit) {

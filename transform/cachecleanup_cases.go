@@ -45,6 +45,31 @@ func (c *cleaner) heredocClean(in *parser.Instruction) bool {
 	return true
 }
 
+// certsInstalled returns the line of the first RUN of st that installs
+// ca-certificates with apt, or 0. It looks once per stage: keepCertificates
+// asks for every apt-get install.
+func (c *cleaner) certsInstalled(st *parser.Stage) int {
+	if l, ok := c.certLines[st]; ok {
+		return l
+	}
+	l := 0
+	for _, x := range st.Instructions {
+		if x.Keyword != "run" || x.Shell == nil || x.Shell.File == nil {
+			continue
+		}
+		for _, o := range c.cmds.of(x.Shell) {
+			if l == 0 && o.tool == "apt" && o.subcmd() == "install" && aptInstalls(o, "ca-certificates") {
+				l = x.StartLine
+			}
+		}
+	}
+	if c.certLines == nil {
+		c.certLines = map[*parser.Stage]int{}
+	}
+	c.certLines[st] = l
+	return l
+}
+
 // certRecommenders are Debian packages that only recommend ca-certificates,
 // so that --no-install-recommends leaves them unable to check HTTPS
 // certificates.
@@ -64,15 +89,8 @@ func (c *cleaner) keepCertificates(in *parser.Instruction, pc *pkgCmd) {
 	if pkg == "" {
 		return
 	}
-	for _, x := range in.Stage.Instructions {
-		if x.Keyword != "run" || x.StartLine > in.StartLine || x.Shell == nil || x.Shell.File == nil {
-			continue
-		}
-		for _, o := range pkgCmds(x.Shell) {
-			if o.tool == "apt" && o.subcmd() == "install" && aptInstalls(o, "ca-certificates") {
-				return
-			}
-		}
+	if l := c.certsInstalled(in.Stage); l > 0 && l <= in.StartLine {
+		return
 	}
 	_, end := in.Shell.Span(pc.words[len(pc.words)-1])
 	c.add(end, " ca-certificates", fmt.Sprintf("added ca-certificates to %s install: %s only recommends it, and without it --no-install-recommends would leave HTTPS downloads unable to check certificates", pc.args[0], pkg))
