@@ -82,7 +82,25 @@ func (e *Error) Error() string {
 
 // Parse parses src. A Dockerfile buildkit rejects, an empty file, binary data
 // or a file with no instruction is an *Error.
-func Parse(src []byte) (*Document, error) {
+func Parse(src []byte) (*Document, error) { return parse(src, nil) }
+
+// Reparse parses src, an edited copy of d's source, like Parse. The shell
+// syntax trees of RUNs whose shell text is unchanged are shared with d
+// rather than parsed again: a pass edits a few RUNs, and the pipeline
+// parses the whole file after each pass. Passes treat the trees as read
+// only.
+func (d *Document) Reparse(src []byte) (*Document, error) {
+	trees := map[string]*Shell{}
+	for _, in := range d.Instructions {
+		if in.Shell != nil && in.Shell.Mapped() {
+			trees[in.Shell.Text] = in.Shell
+		}
+	}
+	return parse(src, trees)
+}
+
+// parse is Parse, taking the shell trees of texts found in trees.
+func parse(src []byte, trees map[string]*Shell) (*Document, error) {
 	if len(bytes.TrimSpace(src)) == 0 {
 		return nil, &Error{Msg: "empty file"}
 	}
@@ -135,7 +153,7 @@ func Parse(src []byte) (*Document, error) {
 	}
 	for _, in := range d.Instructions {
 		if in.Keyword == "run" && !in.JSON && len(in.Heredocs) == 0 && len(in.Args) > 0 {
-			in.Shell = d.newShell(in)
+			in.Shell = d.newShell(in, trees)
 		}
 	}
 	return d, nil

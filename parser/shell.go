@@ -25,8 +25,8 @@ type Shell struct {
 // newShell rebuilds the logical line of a RUN the way buildkit does (leading
 // white space of the first line dropped, continuation tokens removed, comment
 // lines and empty continuation lines skipped) while recording where each byte
-// came from.
-func (d *Document) newShell(in *Instruction) *Shell {
+// came from. The syntax tree is taken from trees when it has the text.
+func (d *Document) newShell(in *Instruction, trees map[string]*Shell) *Shell {
 	var logical []byte
 	var offs []int
 	for ln := in.StartLine; ln <= in.EndLine; ln++ {
@@ -61,6 +61,10 @@ func (d *Document) newShell(in *Instruction) *Shell {
 		return &Shell{Text: shellText, Err: errUnmapped}
 	}
 	s := &Shell{Text: shellText, offsets: offs[begin:trimmedEnd]}
+	if t, ok := trees[shellText]; ok {
+		s.File, s.Err, s.Comment = t.File, t.Err, t.Comment
+		return s
+	}
 	f, err := ParseShell(shellText)
 	if err != nil {
 		s.Err = err
