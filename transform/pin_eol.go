@@ -3,6 +3,7 @@ package transform
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -89,8 +90,27 @@ func variantBase(image, tag string) (eolCycle, bool) {
 
 // upgradeTag returns the tag of the nearest supported release after tag's
 // with the same variant and the same form (as many version components, or
-// a code name), that is among the image's current tags.
+// a code name), that is among the image's current tags. Answers are kept:
+// finding one looks at every tag of the image. The end-of-life dates are
+// UTC midnights, so every instant up to the next one gets the same answer.
 func upgradeTag(image, tag string, today time.Time) (string, bool) {
+	day := today.UTC().Truncate(24 * time.Hour)
+	if day.Before(today) {
+		day = day.Add(24 * time.Hour)
+	}
+	key := image + ":" + tag + "@" + day.Format(time.DateOnly)
+	if r, ok := upgrades.Load(key); ok {
+		return r.(string), r.(string) != ""
+	}
+	next, ok := findUpgradeTag(image, tag, today)
+	upgrades.Store(key, next)
+	return next, ok
+}
+
+// upgrades holds upgradeTag's answers; "" means none.
+var upgrades sync.Map
+
+func findUpgradeTag(image, tag string, today time.Time) (string, bool) {
 	p := eolProducts[image]
 	cur, _ := imageCycle(image, tag)
 	tags := imageTagsOf(image)
