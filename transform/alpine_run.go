@@ -284,7 +284,12 @@ func (r *runConv) finish() {
 		if all {
 			dels = append(dels, deleteLines(s.doc, r.in.StartLine, r.in.EndLine))
 		} else {
-			dels = r.deleteLeaves(leaves)
+			var line int
+			var why string
+			if dels, line, why = deleteStmts(s.doc, r.sh, leaves, func(l *syntax.Stmt) bool { return r.del[l] != "" }); why != "" {
+				s.refuse(line, "%s; convert by hand", why)
+				return
+			}
 		}
 		for _, l := range leaves {
 			if why := r.del[l]; why != "" {

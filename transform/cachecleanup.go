@@ -229,20 +229,38 @@ func (c *cleaner) dropApkRedundancy(in *parser.Instruction, cmds []*pkgCmd) {
 	if !adds || apkRule.covered(mountTargets(in)) {
 		return
 	}
+	// the commands to drop, by the list that holds them
+	var lists [][]*syntax.Stmt
+	drops := map[*syntax.Stmt][]*pkgCmd{}
 	for _, pc := range cmds {
-		drop := pc.tool == "apk" && pc.subcmd() == "update" && len(pc.args) == 2 ||
-			pc.onlyRemoves("/var/cache/apk")
-		if !drop {
+		if pc.tool == "apk" && pc.subcmd() == "update" && len(pc.args) == 2 || pc.onlyRemoves("/var/cache/apk") {
+			l := stmtList(in.Shell.File, pc.stmt)
+			if len(l) == 0 {
+				continue
+			}
+			if drops[l[0]] == nil {
+				lists = append(lists, l)
+			}
+			drops[l[0]] = append(drops[l[0]], pc)
+		}
+	}
+	for _, l := range lists {
+		var stmts []*syntax.Stmt
+		for _, pc := range drops[l[0]] {
+			stmts = append(stmts, pc.stmt)
+		}
+		edits, ok := deleteCmds(c.doc, in.Shell, stmts...)
+		if !ok {
 			continue
 		}
-		text := in.Shell.Text[pc.stmt.Pos().Offset():pc.stmt.Cmd.End().Offset()]
-		s, e, ok := deleteStmt(in.Shell, pc.stmt)
-		switch {
-		case ok && commentInside(c.doc, s, e):
-			c.notes = append(c.notes, Finding{Line: c.doc.LineOf(s), Message: fmt.Sprintf("kept %q, which apk add --no-cache makes redundant: removing it would lose the comment lines next to it; remove it by hand", text)})
-		case ok:
-			c.edits = append(c.edits, Edit{s, e, ""})
-			c.changes = append(c.changes, Finding{Line: c.doc.LineOf(s), Message: fmt.Sprintf("removed %q: apk add --no-cache makes it redundant", text)})
+		c.edits = append(c.edits, edits...)
+		for _, pc := range drops[l[0]] {
+			at, _ := in.Shell.Span(pc.stmt)
+			if i := slices.Index(l, pc.stmt); i == len(l)-1 {
+				_, at = in.Shell.Span(l[i-1]) // the deletion starts after the command before
+			}
+			text := in.Shell.Text[pc.stmt.Pos().Offset():pc.stmt.Cmd.End().Offset()]
+			c.changes = append(c.changes, Finding{Line: c.doc.LineOf(at), Message: fmt.Sprintf("removed %q: apk add --no-cache makes it redundant", text)})
 		}
 	}
 }

@@ -309,13 +309,11 @@ func (g *goStage) restructure() ([]Edit, string) {
 	if strings.ContainsAny(stmtText, "\r\n") {
 		return nil, ""
 	}
-	var del Edit
-	if len(sh.File.Stmts) == 1 && sh.File.Stmts[0] == s {
-		del = Edit{doc.LineStart(run.StartLine), doc.LineEnd(run.EndLine), ""}
-	} else if a, b, ok := deleteStmt(sh, s); ok && !commentInside(doc, a, b) {
-		del = Edit{a, b, ""}
-	} else {
-		return nil, ""
+	del := []Edit{{doc.LineStart(run.StartLine), doc.LineEnd(run.EndLine), ""}}
+	if len(sh.File.Stmts) != 1 || sh.File.Stmts[0] != s {
+		if del, ok = deleteCmds(doc, sh, s); !ok {
+			return nil, ""
+		}
 	}
 	dest := w.Args[1]
 	if !strings.HasSuffix(dest, "/") {
@@ -325,5 +323,5 @@ func (g *goStage) restructure() ([]Edit, string) {
 	copyLine := strings.Join(append(append([]string{"COPY"}, w.Flags...), files, dest), " ")
 	runLine := strings.Join(append(append([]string{"RUN"}, run.Flags...), stmtText), " ")
 	at := doc.LineStart(w.StartLine)
-	return []Edit{{at, at, ind + copyLine + doc.EOL + ind + runLine + doc.EOL}, del}, files
+	return append([]Edit{{at, at, ind + copyLine + doc.EOL + ind + runLine + doc.EOL}}, del...), files
 }

@@ -1,6 +1,8 @@
 package transform
 
 import (
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/docklean/docklean/parser"
@@ -71,74 +73,185 @@ func callArgs(c *syntax.CallExpr) (args []string, ok bool) {
 	return args, true
 }
 
-// deleteStmt returns the file range that removes stmt, together with the
-// "&&" or ";" that joins it to its neighbour, from a RUN's shell text, so that
-// "a && \<newline> b && \<newline> c" minus b reads "a && \<newline> c". ok is
-// false when stmt is the only command of the RUN (the caller removes the whole
-// instruction), when it is joined by anything but "&&" or a newline/";"
-// list, where removing it could change what runs, or when the command left
-// first would start with "-" and read as a flag of RUN.
-func deleteStmt(sh *parser.Shell, stmt *syntax.Stmt) (start, end int, ok bool) {
-	f := sh.File
-	if len(f.Stmts) > 1 {
-		for i, s := range f.Stmts {
-			if s != stmt {
-				continue
-			}
-			if i+1 < len(f.Stmts) {
-				a, _ := sh.Span(stmt)
-				b, _ := sh.Span(f.Stmts[i+1])
-				return a, b, !flagFirst(sh, stmt, f.Stmts[i+1])
-			}
-			_, a := sh.Span(f.Stmts[i-1])
-			_, b := sh.Span(stmt)
-			return a, b, true
+// deleteCmds returns the edits that remove commands of one list from a RUN
+// with deleteStmts. ok is false when they are not all commands of one list
+// (the RUN's, or a block's, subshell's, if's, loop's or case's) or of its
+// && chains (a command in a pipeline or after || cannot go without changing
+// what runs), when no command of the list would stay (the caller removes the
+// whole instruction), when one is negated or in the background, when the
+// command left first would start with "-" and read as a flag of RUN, and
+// when deleteStmts cannot keep the layout.
+func deleteCmds(doc *parser.Document, sh *parser.Shell, stmts ...*syntax.Stmt) ([]Edit, bool) {
+	if len(stmts) == 0 {
+		return nil, false
+	}
+	leaves := stmtList(sh.File, stmts[0])
+	kept := slices.DeleteFunc(slices.Clone(leaves), func(l *syntax.Stmt) bool { return slices.Contains(stmts, l) })
+	if len(kept) == 0 || len(kept)+len(stmts) != len(leaves) {
+		return nil, false
+	}
+	for _, st := range stmts {
+		if st.Negated || st.Background {
+			return nil, false
 		}
 	}
-	var found bool
+	if kept[0] != leaves[0] && strings.HasPrefix(sh.Text[kept[0].Pos().Offset():], "-") {
+		return nil, false
+	}
+	edits, _, why := deleteStmts(doc, sh, leaves, func(l *syntax.Stmt) bool { return slices.Contains(stmts, l) })
+	return edits, why == ""
+}
+
+// stmtList returns the flattened list of statements (see flattenList) that
+// holds stmt, or nil.
+func stmtList(f *syntax.File, stmt *syntax.Stmt) []*syntax.Stmt {
+	var found []*syntax.Stmt
+	check := func(list []*syntax.Stmt) {
+		if l := flattenList(list); found == nil && slices.Contains(l, stmt) {
+			found = l
+		}
+	}
+	check(f.Stmts)
 	syntax.Walk(f, func(n syntax.Node) bool {
-		if found {
-			return false
+		switch n := n.(type) {
+		case *syntax.Block:
+			check(n.Stmts)
+		case *syntax.Subshell:
+			check(n.Stmts)
+		case *syntax.IfClause:
+			check(n.Then)
+		case *syntax.WhileClause:
+			check(n.Do)
+		case *syntax.ForClause:
+			check(n.Do)
+		case *syntax.CaseItem:
+			check(n.Stmts)
 		}
-		bin, isBin := n.(*syntax.BinaryCmd)
-		if !isBin {
-			return true
-		}
-		if bin.Op != syntax.AndStmt {
-			return false // never reach into || or pipelines
-		}
-		switch stmt {
-		case bin.X:
-			start, _ = sh.Span(bin.X)
-			end, _ = sh.Span(firstStmt(bin.Y))
-			found = true
-			ok = !flagFirst(sh, bin.X, firstStmt(bin.Y))
-		case bin.Y:
-			_, start = sh.Span(bin.X)
-			_, end = sh.Span(bin.Y)
-			found, ok = true, true
-		}
-		return !found
+		return found == nil
 	})
-	return start, end, found && ok
+	return found
 }
 
-// commentInside reports whether the file range [start, end) holds a comment
-// line, which deleting the range would lose.
-func commentInside(doc *parser.Document, start, end int) bool {
-	for ln := doc.LineOf(start) + 1; ln <= doc.LineOf(end); ln++ {
-		if doc.LineStart(ln) < end && strings.HasPrefix(strings.TrimSpace(doc.Line(ln)), "#") {
-			return true
+var commentLine = regexp.MustCompile(`(?m)^[ \t]*#`)
+
+// flattenAnd returns the top-level statements of a shell file with && chains
+// split into their commands.
+func flattenAnd(f *syntax.File) []*syntax.Stmt { return flattenList(f.Stmts) }
+
+// flattenList returns a list of statements with its && chains split into
+// their commands.
+func flattenList(stmts []*syntax.Stmt) []*syntax.Stmt {
+	var out []*syntax.Stmt
+	var walk func(st *syntax.Stmt)
+	walk = func(st *syntax.Stmt) {
+		if b, ok := st.Cmd.(*syntax.BinaryCmd); ok && b.Op == syntax.AndStmt && !st.Negated && !st.Background && len(st.Redirs) == 0 {
+			walk(b.X)
+			walk(b.Y)
+			return
+		}
+		out = append(out, st)
+	}
+	for _, st := range stmts {
+		walk(st)
+	}
+	return out
+}
+
+// deleteStmts returns the edits that remove the commands del marks from
+// leaves, a flattened list of a RUN's shell (see flattenList), each run of
+// them with the && or ; that joins it to its neighbours, so that
+// "a && \<newline> b && \<newline> c" minus b reads "a && \<newline> c".
+// Continuation lines and comment lines stay. The caller checks that some
+// command stays and that none to remove is negated or in the background;
+// deleteStmts says why it cannot do the rest (the command before the last
+// runs in the background; comment lines share a line with what goes), with
+// the line.
+func deleteStmts(doc *parser.Document, sh *parser.Shell, leaves []*syntax.Stmt, del func(*syntax.Stmt) bool) (out []Edit, line int, why string) {
+	for i := 0; i < len(leaves); i++ {
+		if !del(leaves[i]) {
+			continue
+		}
+		j := i
+		for j+1 < len(leaves) && del(leaves[j+1]) {
+			j++
+		}
+		start, _ := sh.Span(leaves[i])
+		_, end := sh.Span(leaves[j])
+		if j+1 < len(leaves) {
+			next, _ := sh.Span(leaves[j+1])
+			if !commentLine.Match(doc.Src[start:next]) {
+				out = append(out, Edit{start, next, ""})
+			} else {
+				// keep the comment lines: drop the commands and their operator
+				e := skipBlanks(doc, end)
+				opStart, opEnd := operatorAfter(doc, end, next)
+				if opStart == e {
+					out = append(out, Edit{start, skipBlanks(doc, opEnd), ""})
+				} else {
+					out = append(out, Edit{start, e, ""}, Edit{opStart, skipBlanks(doc, opEnd), ""})
+				}
+			}
+		} else {
+			_, prev := sh.Span(leaves[i-1])
+			if leaves[i-1].Background {
+				return nil, doc.LineOf(start), "the command before it runs in the background (&)"
+			}
+			if sc := leaves[i-1].Semicolon; sc.IsValid() {
+				prev, _ = sh.Range(int(sc.Offset()), int(sc.Offset())+1) // keep "a" of "a; b", not "a;"
+			}
+			if !commentLine.Match(doc.Src[prev:end]) {
+				out = append(out, Edit{prev, end, ""})
+			} else {
+				// end the RUN after prev; the comment lines stay after it
+				opStart, _ := operatorAfter(doc, prev, start)
+				first := doc.LineOf(start)
+				if doc.LineOf(opStart) != doc.LineOf(prev) {
+					first = doc.LineOf(opStart)
+				}
+				ls := doc.LineStart(first)
+				lead := strings.TrimSpace(string(doc.Src[ls:start]))
+				el := doc.LineOf(end)
+				if lead != "" && lead != "&&" && lead != ";" || strings.TrimSpace(string(doc.Src[end:doc.LineStart(el)+len(doc.Line(el))])) != "" {
+					return nil, doc.LineOf(start), "docklean cannot remove this command and keep the comments around it"
+				}
+				pl := doc.LineOf(prev)
+				out = append(out, Edit{prev, doc.LineStart(pl) + len(strings.TrimRight(doc.Line(pl), "\r")), ""})
+				out = append(out, Edit{ls, doc.LineEnd(el), ""})
+			}
+		}
+		i = j
+	}
+	return out, 0, ""
+}
+
+// skipBlanks returns the offset of the first byte at or after off that is
+// not a space or tab.
+func skipBlanks(doc *parser.Document, off int) int {
+	for off < len(doc.Src) && (doc.Src[off] == ' ' || doc.Src[off] == '\t') {
+		off++
+	}
+	return off
+}
+
+// operatorAfter finds the && or ; between off and limit, skipping blanks,
+// continuations and comment lines.
+func operatorAfter(doc *parser.Document, off, limit int) (int, int) {
+	for off < limit {
+		c := doc.Src[off]
+		switch {
+		case c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == doc.Escape:
+			off++
+		case c == '#' && strings.TrimSpace(string(doc.Src[doc.LineStart(doc.LineOf(off)):off])) == "":
+			off = doc.LineEnd(doc.LineOf(off))
+		case c == '&' && off+1 < limit && doc.Src[off+1] == '&':
+			return off, off + 2
+		case c == ';':
+			return off, off + 1
+		default:
+			return off, off
 		}
 	}
-	return false
-}
-
-// flagFirst reports whether deleting the RUN's first command, stmt, would
-// leave next, a word starting with "-", at the front of the RUN, where
-// buildkit would read it as a flag of the instruction.
-func flagFirst(sh *parser.Shell, stmt, next *syntax.Stmt) bool {
-	return stmt.Pos().Offset() == 0 && strings.HasPrefix(sh.Text[next.Pos().Offset():], "-")
+	return limit, limit
 }
 
 // firstStmt returns the leftmost statement of an && chain.
