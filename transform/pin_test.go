@@ -111,3 +111,21 @@ func TestPinCorpus(t *testing.T) {
 		t.Logf("  %s", l)
 	}
 }
+
+// TestPinTagIsFixedPoint: whatever pinTag writes, it leaves alone on the
+// next run, for every tag in the table and both precisions.
+func TestPinTagIsFixedPoint(t *testing.T) {
+	for image, tags := range loadPins().specific {
+		for tag := range tags {
+			for _, mode := range []string{"minor", "patch"} {
+				pinned, known := pinTag(image, tag, mode)
+				if !known {
+					continue
+				}
+				if again, _ := pinTag(image, pinned, mode); again != pinned {
+					t.Errorf("%s:%s → %s → %s (%s)", image, tag, pinned, again, mode)
+				}
+			}
+		}
+	}
+}
