@@ -475,6 +475,11 @@ var (
 		{`\S*\.deb\b`, "it installs a .deb file (%s),"},
 		{`\bppa:\S*`, "it adds a PPA (%s),"},
 		{multiarch.String(), "it uses Debian's multiarch library path (%s),"},
+		// Configuration layouts that Alpine's packages of the same
+		// programs do not read: the files would be silently ignored.
+		{`/etc/nginx/(sites-enabled|sites-available|snippets)\b\S*`, "it puts nginx configuration in %s, a Debian layout that Alpine's nginx does not read (it includes /etc/nginx/http.d/*.conf); move the file there by hand"},
+		{`/etc/supervisor/(conf\.d\b\S*|supervisord\.conf)`, "it puts supervisor configuration in %s, a Debian layout that Alpine's supervisor does not read (it reads /etc/supervisord.conf, which includes /etc/supervisor.d/*.ini); move the file there by hand"},
+		{`/etc/mysql/\S*`, "it uses %s, Debian's MariaDB/MySQL configuration layout (Alpine's reads /etc/my.cnf and /etc/my.cnf.d/)"},
 		{urlAround + `(deb\.nodesource\.com|script\.deb\.sh|packages\.microsoft\.com/(config/)?(debian|ubuntu)|download\.docker\.com/linux/(debian|ubuntu)|apt\.llvm\.org|apt\.postgresql\.org|dl\.yarnpkg\.com/debian|repo\.mongodb\.org/apt|packages\.cloud\.google\.com/apt|get\.docker\.com)` + urlAround,
 			"it runs a vendor's Debian repository setup (%s),"},
 	}
@@ -513,6 +518,9 @@ func (s *alpineStage) marker(text string) string {
 			why := m.why
 			if strings.Contains(why, "%s") {
 				why = fmt.Sprintf(why, f)
+			}
+			if !strings.HasSuffix(why, ",") {
+				return why
 			}
 			return why + " which has no Alpine equivalent"
 		}
