@@ -253,3 +253,33 @@ func TestPacing(t *testing.T) {
 		t.Errorf("waits = %v, want one of about the gap before the second mutating call", waits)
 	}
 }
+
+// TestMeasuredSize: with Measure, a changed file's size line is the measured
+// one; a failed measurement keeps the estimate and says why; unchanged files
+// are never built.
+func TestMeasuredSize(t *testing.T) {
+	read := func(path string) ([]byte, error) {
+		if path == "same/Dockerfile" {
+			return []byte("FROM scratch\n"), nil
+		}
+		return []byte("FROM debian:12\n"), nil
+	}
+	var built []string
+	c := &Config{Rewrite: fakeRewrite, Measure: func(path string, old, new []byte) (string, error) {
+		built = append(built, filepath.ToSlash(path))
+		if strings.Contains(path, "broken") {
+			return "", errors.New("the rewritten file did not build: RUN make")
+		}
+		return "measured: 117 MB → 8.3 MB, 3 → 2 layers", nil
+	}}
+	p := makePlan("/repo", c, []string{"app/Dockerfile", "broken/Dockerfile", "same/Dockerfile"}, read)
+	if got := p.files[0].Estimate; got != "measured: 117 MB → 8.3 MB, 3 → 2 layers" {
+		t.Errorf("measured file: %q", got)
+	}
+	if got := p.files[1].Estimate; !strings.Contains(got, "(not measured: the rewritten file did not build: RUN make)") {
+		t.Errorf("failed measurement: %q", got)
+	}
+	if strings.Join(built, " ") != "/repo/app/Dockerfile /repo/broken/Dockerfile" {
+		t.Errorf("built %v, want only the changed files", built)
+	}
+}

@@ -96,6 +96,13 @@ func makePlan(root string, c *Config, paths []string, read func(path string) ([]
 		if f.Changed() && res.Estimate != nil {
 			f.Estimate = res.Estimate.String()
 		}
+		if f.Changed() && c.Measure != nil {
+			if m, err := c.Measure(abs, f.Old, f.New); err != nil {
+				f.Estimate = strings.TrimSpace(f.Estimate + " (not measured: " + err.Error() + ")")
+			} else if m != "" {
+				f.Estimate = m
+			}
+		}
 		p.diff = append(p.diff, files.Diff(rel, f.Old, f.New)...)
 	}
 	return p

@@ -3,9 +3,11 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/docklean/docklean/bot"
 	"github.com/docklean/docklean/transform"
+	"github.com/docklean/docklean/verify"
 	"github.com/urfave/cli/v2"
 )
 
@@ -35,6 +37,7 @@ func botFlags() []cli.Flag {
 		&cli.StringFlag{Name: "author", Usage: "commit author and committer, \"Name <email>\"", Value: bot.DefaultAuthor},
 		&cli.StringSliceFlag{Name: "label", Usage: "label for the pull request (repeatable; created if missing)", Value: cli.NewStringSlice(bot.DefaultLabel)},
 		&cli.BoolFlag{Name: "allow-dirty", Usage: "run even if the working tree has uncommitted changes"},
+		&cli.BoolFlag{Name: "measure", Usage: "build each changed Dockerfile before and after with the local Docker engine (as docklean verify does) and show the measured sizes instead of the estimate"},
 	}, settingsFlags()...)
 }
 
@@ -84,7 +87,26 @@ func botAction(c *cli.Context) error {
 			}
 			return transform.Process(path, src, passes, opts)
 		},
-		Out: c.App.Writer,
-		Log: c.App.ErrWriter,
+		Measure: measureFunc(c),
+		Out:     c.App.Writer,
+		Log:     c.App.ErrWriter,
 	})
+}
+
+// measureFunc builds a file before and after with the local Docker engine
+// when --measure is given, for the pull request's size line.
+func measureFunc(c *cli.Context) func(path string, old, new []byte) (string, error) {
+	if !c.Bool("measure") {
+		return nil
+	}
+	return func(path string, old, new []byte) (string, error) {
+		rep, err := (&verify.Docker{}).Verify(c.Context, verify.Config{Original: old, Rewritten: new, Context: filepath.Dir(path)})
+		if err != nil {
+			return "", err
+		}
+		if !rep.Rewritten.Build.OK {
+			return "", fmt.Errorf("the rewritten file did not build: %s", rep.Rewritten.Build.Step)
+		}
+		return rep.Summary(), nil
+	}
 }
