@@ -130,7 +130,11 @@ func rewriteAction(c *cli.Context) error {
 		}
 	}
 	bar := startProgress(stderr, len(jobs))
-	process(jobs, func(j *job) ([]*transform.Pass, *transform.Options, error) { return settings(c, j) }, c.Int64("max-size"), bar)
+	// Only diffs, writes and printed files need the texts once a file is
+	// done; -l and the reports do not, and dropping them keeps a walk of
+	// thousands of files small.
+	keep := c.Bool("diff") || c.Bool("check") || c.Bool("write") || !c.Bool("list") && format == "text"
+	process(jobs, func(j *job) ([]*transform.Pass, *transform.Options, error) { return settings(c, j) }, c.Int64("max-size"), keep, bar)
 	bar.stop()
 
 	out := bufio.NewWriter(c.App.Writer)
@@ -198,7 +202,7 @@ func rewriteAction(c *cli.Context) error {
 type settingsFunc func(*job) ([]*transform.Pass, *transform.Options, error)
 
 // process reads and rewrites the jobs on all cores.
-func process(jobs []*job, settings settingsFunc, maxSize int64, bar *progress) {
+func process(jobs []*job, settings settingsFunc, maxSize int64, keep bool, bar *progress) {
 	work := make(chan *job)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
@@ -207,6 +211,9 @@ func process(jobs []*job, settings settingsFunc, maxSize int64, bar *progress) {
 			defer wg.Done()
 			for j := range work {
 				processOne(j, settings, maxSize)
+				if !keep && j.res != nil {
+					j.src, j.res.Output = nil, nil
+				}
 				bar.tick()
 			}
 		}()
