@@ -308,6 +308,13 @@ func (r *runConv) finish() {
 		}
 	}
 	mine = append(mine, dels...)
+	if len(dels) > 0 && (strings.Contains(r.sh.Text, string(s.doc.Escape)+" ") || strings.Contains(r.sh.Text, string(s.doc.Escape)+"\t")) {
+		// An escaped blank next to a removed command can become a line
+		// continuation or not depending on how the RUN is laid out (one
+		// line, or merged by run-merge), so the outcome would not be stable.
+		s.refuse(r.in.StartLine, "the RUN has an escaped blank (%c followed by a space), which removing the apt commands around it could turn into a line continuation; convert by hand", s.doc.Escape)
+		return
+	}
 	if danglingEscape(s.doc, r.in, mine) {
 		s.refuse(r.in.StartLine, "the RUN would end in a line continuation once the apt commands are gone; convert by hand")
 		return
