@@ -57,29 +57,20 @@ var loadPins = sync.OnceValue(func() *pinTables {
 	if t.date == "" {
 		panic("transform: data/pins.tsv: no source date")
 	}
-	header := true
-	for i, line := range strings.Split(eolTSV, "\n") {
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		if header {
-			header = false
-			continue
-		}
-		f := strings.Split(line, "\t")
-		if len(f) != 6 || f[5] == "" {
-			panic(fmt.Sprintf("transform: data/eol.tsv:%d: want product, cycle, codename, eol, support, source: %q", i+1, line))
+	tsvRows("eol.tsv", eolTSV, 6, func(line int, f []string) {
+		if f[5] == "" {
+			panic(fmt.Sprintf("transform: data/eol.tsv:%d: every row cites its source", line))
 		}
 		c := eolCycle{product: f[0], cycle: f[1], codename: f[2], support: f[4]}
 		if f[3] != "" {
 			d, err := time.Parse(time.DateOnly, f[3])
 			if err != nil {
-				panic(fmt.Sprintf("transform: data/eol.tsv:%d: %v", i+1, err))
+				panic(fmt.Sprintf("transform: data/eol.tsv:%d: %v", line, err))
 			}
 			c.eol = d
 		}
 		t.cycles[c.product] = append(t.cycles[c.product], c)
-	}
+	})
 	return t
 })
 

@@ -350,6 +350,28 @@ func parseImageTags(body string) *imageTags {
 // equivalent, or empty for "drop it". Lines starting with # are comments.
 func parseMapping(file, text string) map[string][]string {
 	m := map[string][]string{}
+	tsvRows(file, text, 3, func(line int, f []string) {
+		if f[0] == "" || (f[1] == "-" || f[1] == "") && strings.TrimSpace(f[2]) == "" {
+			panic(fmt.Sprintf("transform: data/%s:%d: want from<TAB>to<TAB>note (a note is required for - and drops): %q", file, line, strings.Join(f, "\t")))
+		}
+		if _, dup := m[f[0]]; dup {
+			panic(fmt.Sprintf("transform: data/%s:%d: duplicate entry %s", file, line, f[0]))
+		}
+		switch f[1] {
+		case "-":
+			m[f[0]] = nil
+		default:
+			m[f[0]] = append([]string{}, strings.Fields(f[1])...)
+		}
+	})
+	return m
+}
+
+// tsvRows calls row for each data line of an embedded table (comment lines
+// starting with # and the header line skipped), panicking with the file and
+// line on a line without cols tab-separated fields: the tables are ours, and
+// a broken one is a bug the tests catch.
+func tsvRows(file, text string, cols int, row func(line int, f []string)) {
 	header := true
 	for i, line := range strings.Split(text, "\n") {
 		if line == "" || line[0] == '#' {
@@ -360,18 +382,9 @@ func parseMapping(file, text string) map[string][]string {
 			continue
 		}
 		f := strings.Split(line, "\t")
-		if len(f) != 3 || f[0] == "" || (f[1] == "-" || f[1] == "") && strings.TrimSpace(f[2]) == "" {
-			panic(fmt.Sprintf("transform: data/%s:%d: want from<TAB>to<TAB>note (a note is required for - and drops): %q", file, i+1, line))
+		if len(f) != cols {
+			panic(fmt.Sprintf("transform: data/%s:%d: want %d tab-separated fields: %q", file, i+1, cols, line))
 		}
-		if _, dup := m[f[0]]; dup {
-			panic(fmt.Sprintf("transform: data/%s:%d: duplicate entry %s", file, i+1, f[0]))
-		}
-		switch f[1] {
-		case "-":
-			m[f[0]] = nil
-		default:
-			m[f[0]] = append([]string{}, strings.Fields(f[1])...)
-		}
+		row(i+1, f)
 	}
-	return m
 }
