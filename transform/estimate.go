@@ -47,20 +47,10 @@ var imageSizes = sync.OnceValue(func() map[string]imageSize {
 	return m
 })
 
-// EstimateSize estimates the size change of the final image from before's
-// and after's final-stage base images. ok is false when both bases are the
-// same or either is unknown to the table (a stage reference is followed to
-// its base).
-func EstimateSize(before, after []byte) (e *SizeEstimate, ok bool) {
-	b, errB := parser.Parse(before)
-	a, errA := parser.Parse(after)
-	if errB != nil || errA != nil {
-		return nil, false
-	}
-	return estimate(b, a)
-}
-
-// estimate is EstimateSize on parsed documents.
+// estimate estimates the size change of the final image from the
+// final-stage base images of b (before) and a (after). ok is false when both
+// bases are the same, in the same size class, or either is unknown to the
+// table (a stage reference is followed to its base).
 func estimate(b, a *parser.Document) (*SizeEstimate, bool) {
 	bi, bs, okB := finalBaseSize(b)
 	ai, as, okA := finalBaseSize(a)

@@ -8,7 +8,7 @@ import (
 )
 
 // TestResultEstimate checks that Process's Estimate, taken from the
-// documents it already parsed, is what EstimateSize says of its output.
+// documents it already parsed, is what estimate says of the output parsed afresh.
 func TestResultEstimate(t *testing.T) {
 	files, _ := filepath.Glob("../fixtures/corpus/*.Dockerfile")
 	if len(files) == 0 {
@@ -24,9 +24,9 @@ func TestResultEstimate(t *testing.T) {
 		if err != nil {
 			continue // bad inputs are other tests' business
 		}
-		want, _ := EstimateSize(src, res.Output)
+		want, _ := estimateOf(src, res.Output)
 		if !reflect.DeepEqual(res.Estimate, want) {
-			t.Errorf("%s: Estimate = %v, EstimateSize = %v", f, res.Estimate, want)
+			t.Errorf("%s: Estimate = %v, estimate = %v", f, res.Estimate, want)
 		}
 		if want != nil {
 			some++

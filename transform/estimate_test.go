@@ -1,11 +1,15 @@
 package transform
 
-import "testing"
+import (
+	"testing"
 
-func TestEstimateSize(t *testing.T) {
+	"github.com/docklean/docklean/parser"
+)
+
+func TestEstimate(t *testing.T) {
 	before := []byte("FROM python:3.12-slim-bookworm AS base\nRUN true\nFROM base\nCMD [\"python\"]\n")
 	after := []byte("FROM python:3.12-alpine AS base\nRUN true\nFROM base\nCMD [\"python\"]\n")
-	e, ok := EstimateSize(before, after)
+	e, ok := estimateOf(before, after)
 	if !ok || e.BeforeImage != "python:3.12-slim-bookworm" || e.AfterImage != "python:3.12-alpine" || e.BeforeMB != 130 || e.AfterMB != 57 {
 		t.Fatalf("got %+v, %v", e, ok)
 	}
@@ -19,11 +23,22 @@ func TestEstimateSize(t *testing.T) {
 		{"FROM ubuntu@sha256:abc\n", "FROM alpine:3.24\n"},         // digest
 		{"ARG B=ubuntu\nFROM ${B}\n", "ARG B=alpine\nFROM ${B}\n"}, // variable
 	} {
-		if e, ok := EstimateSize([]byte(c[0]), []byte(c[1])); ok {
+		if e, ok := estimateOf([]byte(c[0]), []byte(c[1])); ok {
 			t.Errorf("%q → %q: unexpected estimate %v", c[0], c[1], e)
 		}
 	}
-	if e, ok := EstimateSize([]byte("FROM golang:1.22\n"), []byte("FROM golang:1.22 AS build\nFROM scratch\n")); !ok || e.AfterMB != 0 || e.BeforeMB != 815 {
+	if e, ok := estimateOf([]byte("FROM golang:1.22\n"), []byte("FROM golang:1.22 AS build\nFROM scratch\n")); !ok || e.AfterMB != 0 || e.BeforeMB != 815 {
 		t.Errorf("multistage: %+v %v", e, ok)
 	}
+}
+
+// estimateOf parses both texts and estimates; ok is false when either does
+// not parse.
+func estimateOf(before, after []byte) (*SizeEstimate, bool) {
+	b, errB := parser.Parse(before)
+	a, errA := parser.Parse(after)
+	if errB != nil || errA != nil {
+		return nil, false
+	}
+	return estimate(b, a)
 }

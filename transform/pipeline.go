@@ -61,8 +61,9 @@ func Select(only, skip []string) ([]*Pass, error) {
 type Result struct {
 	Output   []byte
 	Findings []Finding
-	// Estimate is EstimateSize(src, Output), nil when it has none; Process
-	// has both documents at hand, so it costs no parsing.
+	// Estimate compares the final base images of src and Output, nil when it
+	// has nothing to say; Process has both documents at hand, so it costs no
+	// parsing.
 	Estimate *SizeEstimate
 }
 
