@@ -63,6 +63,7 @@ func botAction(c *cli.Context) error {
 		fmt.Fprintf(c.App.ErrWriter, "docklean: $%s is empty: dry run\n", c.String("token-env"))
 		dry = true
 	}
+	set := newSettings(c)
 	return bot.Run(c.Context, bot.Config{
 		Dir:        dir,
 		Branch:     c.String("branch"),
@@ -81,7 +82,7 @@ func botAction(c *cli.Context) error {
 			if err != nil {
 				return nil, err
 			}
-			passes, opts, err := settings(c, &job{path: path, cfg: cfg})
+			passes, opts, err := set.forJob(&job{path: path, cfg: cfg})
 			if err != nil {
 				return nil, err
 			}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 
 	"github.com/docklean/docklean/internal/config"
 	"github.com/docklean/docklean/transform"
@@ -63,9 +64,50 @@ func settingsFlags() []cli.Flag {
 	return flags
 }
 
-// settings merges flags, the file's configuration and the defaults.
-func settings(c *cli.Context, j *job) ([]*transform.Pass, *transform.Options, error) {
-	cfg := j.cfg
+// settings gives each file its passes and options: flags first, then the
+// file's configuration, then the defaults. They depend only on the flags and
+// the configuration, so they are worked out once per configuration and
+// shared by its files (and so is the digest resolver, with its answers).
+type settings struct {
+	c  *cli.Context
+	mu sync.Mutex
+	m  map[*config.Config]*merged
+}
+
+type merged struct {
+	passes []*transform.Pass
+	opts   transform.Options // without Context, which is per file
+	err    error
+}
+
+func newSettings(c *cli.Context) *settings {
+	return &settings{c: c, m: map[*config.Config]*merged{}}
+}
+
+// forJob returns the passes and options for j; safe for concurrent use.
+func (s *settings) forJob(j *job) ([]*transform.Pass, *transform.Options, error) {
+	s.mu.Lock()
+	e := s.m[j.cfg]
+	if e == nil {
+		e = merge(s.c, j.cfg)
+		s.m[j.cfg] = e
+	}
+	s.mu.Unlock()
+	if e.err != nil {
+		return nil, nil, e.err
+	}
+	opts := e.opts
+	switch {
+	case s.c.String("context") != "":
+		opts.Context = os.DirFS(s.c.String("context"))
+	case j.path != "":
+		opts.Context = os.DirFS(filepath.Dir(j.path))
+	}
+	return e.passes, &opts, nil
+}
+
+// merge merges the flags with cfg (nil for none).
+func merge(c *cli.Context, cfg *config.Config) *merged {
 	if cfg == nil {
 		cfg = &config.Config{}
 	}
@@ -76,28 +118,22 @@ func settings(c *cli.Context, j *job) ([]*transform.Pass, *transform.Options, er
 	skip := append(splitNames(c.StringSlice("skip")), cfg.Passes.Skip...)
 	passes, err := transform.Select(only, skip)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %v", cfg.Path, err)
+		return &merged{err: fmt.Errorf("%s: %v", cfg.Path, err)}
 	}
-	opts := &transform.Options{
+	e := &merged{passes: slices.Clip(passes), opts: transform.Options{
 		AlpineVersion: pick(c, "alpine-version", cfg.AlpineVersion),
 		GoRuntime:     pick(c, "go-runtime", cfg.GoRuntime),
 		CacheMounts:   c.Bool("cache-mounts") || cfg.CacheMounts,
 		Packages:      cfg.Packages,
 		Images:        cfg.Images,
+	}}
+	if err := pinOptions(c, &e.opts); err != nil {
+		return &merged{err: err}
 	}
-	if err := pinOptions(c, opts); err != nil {
-		return nil, nil, err
+	if err := e.opts.Validate(); err != nil {
+		return &merged{err: fmt.Errorf("%s: %v", cfg.Path, err)} // flags were checked already
 	}
-	if err := opts.Validate(); err != nil {
-		return nil, nil, fmt.Errorf("%s: %v", cfg.Path, err) // flags were checked already
-	}
-	switch {
-	case c.String("context") != "":
-		opts.Context = os.DirFS(c.String("context"))
-	case j.path != "":
-		opts.Context = os.DirFS(filepath.Dir(j.path))
-	}
-	return slices.Clip(passes), opts, nil
+	return e
 }
 
 // pick returns the flag's value when it was given, else the configuration's

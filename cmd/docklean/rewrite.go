@@ -134,7 +134,7 @@ func rewriteAction(c *cli.Context) error {
 	// done; -l and the reports do not, and dropping them keeps a walk of
 	// thousands of files small.
 	keep := c.Bool("diff") || c.Bool("check") || c.Bool("write") || !c.Bool("list") && format == "text"
-	process(jobs, func(j *job) ([]*transform.Pass, *transform.Options, error) { return settings(c, j) }, c.Int64("max-size"), keep, bar)
+	process(jobs, newSettings(c), c.Int64("max-size"), keep, bar)
 	bar.stop()
 
 	out := bufio.NewWriter(c.App.Writer)
@@ -197,12 +197,8 @@ func rewriteAction(c *cli.Context) error {
 	return nil
 }
 
-// settingsFunc gives the passes and options for one file: flags first,
-// then the file's configuration, then the defaults.
-type settingsFunc func(*job) ([]*transform.Pass, *transform.Options, error)
-
 // process reads and rewrites the jobs on all cores.
-func process(jobs []*job, settings settingsFunc, maxSize int64, keep bool, bar *progress) {
+func process(jobs []*job, set *settings, maxSize int64, keep bool, bar *progress) {
 	work := make(chan *job)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
@@ -210,7 +206,7 @@ func process(jobs []*job, settings settingsFunc, maxSize int64, keep bool, bar *
 		go func() {
 			defer wg.Done()
 			for j := range work {
-				processOne(j, settings, maxSize)
+				processOne(j, set, maxSize)
 				if !keep && j.res != nil {
 					j.src, j.res.Output = nil, nil
 				}
@@ -226,7 +222,7 @@ func process(jobs []*job, settings settingsFunc, maxSize int64, keep bool, bar *
 }
 
 // processOne reads and rewrites one job, recording the outcome in it.
-func processOne(j *job, settings settingsFunc, maxSize int64) {
+func processOne(j *job, set *settings, maxSize int64) {
 	if j.err != nil {
 		return
 	}
@@ -236,7 +232,7 @@ func processOne(j *job, settings settingsFunc, maxSize int64) {
 			return
 		}
 	}
-	passes, opts, err := settings(j)
+	passes, opts, err := set.forJob(j)
 	if err != nil {
 		j.err = err
 		return

@@ -73,7 +73,7 @@ func verifyAction(c *cli.Context) error {
 	if j.cfg, err = cfgs.forFile(path); err != nil {
 		return err
 	}
-	passes, opts, err := settings(c, j)
+	passes, opts, err := newSettings(c).forJob(j)
 	if err != nil {
 		return err
 	}
