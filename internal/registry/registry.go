@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
@@ -28,12 +29,39 @@ type Resolver struct {
 	// hub/library/alpine:3.24.
 	hub      string
 	insecure bool // allow plain HTTP, for hub registries on localhost
+
+	mu      sync.Mutex
+	answers map[string]answer // by ref: a run asks once per image, however many files use it
+}
+
+type answer struct {
+	digest string
+	err    error
 }
 
 // Resolve returns the digest ("sha256:…") of what ref points to: for a
 // multi-platform image the manifest list (index), so the pinned digest
 // still works on every platform.
+// Answers are remembered, failures included, so a walk over many files
+// asks the registry once per image. Safe for concurrent use.
 func (r *Resolver) Resolve(ref string) (string, error) {
+	r.mu.Lock()
+	a, ok := r.answers[ref]
+	r.mu.Unlock()
+	if !ok {
+		a.digest, a.err = r.lookup(ref)
+		r.mu.Lock()
+		if r.answers == nil {
+			r.answers = map[string]answer{}
+		}
+		r.answers[ref] = a
+		r.mu.Unlock()
+	}
+	return a.digest, a.err
+}
+
+// lookup asks the registry for ref's digest.
+func (r *Resolver) lookup(ref string) (string, error) {
 	var opts []name.Option
 	if r.insecure {
 		opts = append(opts, name.Insecure)

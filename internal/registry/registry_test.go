@@ -138,3 +138,30 @@ func TestPinDigests(t *testing.T) {
 func httpHang(block chan struct{}) http.Handler {
 	return http.HandlerFunc(func(http.ResponseWriter, *http.Request) { <-block })
 }
+
+// TestResolveRemembers: a second lookup of the same image is answered
+// without the registry, which is gone by then.
+func TestResolveRemembers(t *testing.T) {
+	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	host := strings.TrimPrefix(srv.URL, "http://")
+	idx, err := random.Index(64, 1, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tag, _ := name.NewTag(host+"/library/alpine:3.24", name.Insecure)
+	if err := remote.WriteIndex(tag, idx); err != nil {
+		t.Fatal(err)
+	}
+	r := &Resolver{hub: host, insecure: true, timeout: time.Second}
+	first, err := r.Resolve("alpine:3.24")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Close()
+	if again, err := r.Resolve("alpine:3.24"); err != nil || again != first {
+		t.Fatalf("second Resolve = %q, %v; want %q from memory", again, err, first)
+	}
+	if _, err := r.Resolve("alpine:3.23"); err == nil {
+		t.Fatal("a lookup the closed registry cannot answer succeeded")
+	}
+}
