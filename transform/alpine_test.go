@@ -186,7 +186,7 @@ func wordText(sh *parser.Shell, w *syntax.Word) string {
 // many stages it converted and refused, and why (go test ./transform -run
 // AlpineCorpus -v).
 func TestAlpineCorpus(t *testing.T) {
-	files, _ := filepath.Glob("../fixtures/corpus/*.Dockerfile")
+	files := corpusFiles(t)
 	if len(files) < 30 {
 		t.Skipf("fixtures/corpus has %d files; the corpus report needs at least 30", len(files))
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -18,7 +17,7 @@ func benchInputs(b *testing.B) [][2]string {
 	if err != nil {
 		b.Skipf("corpus not found: %v", err)
 	}
-	files, _ := filepath.Glob("../fixtures/corpus/*.Dockerfile")
+	files := corpusFiles(b)
 	var large bytes.Buffer
 	for _, f := range files {
 		src, err := os.ReadFile(f)

@@ -2,7 +2,6 @@ package transform
 
 import (
 	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 )
@@ -10,10 +9,7 @@ import (
 // TestResultEstimate checks that Process's Estimate, taken from the
 // documents it already parsed, is what estimate says of the output parsed afresh.
 func TestResultEstimate(t *testing.T) {
-	files, _ := filepath.Glob("../fixtures/corpus/*.Dockerfile")
-	if len(files) == 0 {
-		t.Skip("no corpus in ../fixtures/corpus")
-	}
+	files := corpusFiles(t)
 	some := 0
 	for _, f := range files {
 		src, err := os.ReadFile(f)

@@ -185,10 +185,7 @@ func copyContext(t *testing.T, ctx fs.FS, p, dst string) {
 // converted and why it refused the rest. Every conversion must end in an
 // image docklean may emit and must be a fixed point.
 func TestGoMultistageCorpus(t *testing.T) {
-	files, _ := filepath.Glob("../fixtures/corpus/*")
-	if len(files) == 0 {
-		t.Skip("no corpus under fixtures/corpus")
-	}
+	files := corpusFiles(t)
 	allowed := regexp.MustCompile(`^(scratch|gcr\.io/distroless/static-debian12|alpine:3\.\d+)$`)
 	var goFiles, converted int
 	reasons := map[string]int{}

@@ -123,6 +123,16 @@ func fixtureFiles(tb testing.TB) []string {
 	return fs
 }
 
+// corpusFiles returns the files of fixtures/corpus, and skips the test when
+// there are none.
+func corpusFiles(tb testing.TB) []string {
+	fs, _ := filepath.Glob(filepath.Join("..", "fixtures", "corpus", "*.Dockerfile"))
+	if len(fs) == 0 {
+		tb.Skip("fixtures/corpus is absent")
+	}
+	return fs
+}
+
 // TestCheckPipelineCatches makes sure checkPipeline is not vacuous: each
 // broken pass below must be reported, and a sound one must not.
 func TestCheckPipelineCatches(t *testing.T) {

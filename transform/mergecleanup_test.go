@@ -3,7 +3,6 @@ package transform
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -17,10 +16,7 @@ import (
 // the bytes cache-cleanup adds. It fails when a pass errors, adds RUNs, or is
 // not idempotent on a corpus file.
 func TestMergeCleanupCorpus(t *testing.T) {
-	files, _ := filepath.Glob("../fixtures/corpus/*.Dockerfile")
-	if len(files) == 0 {
-		t.Skip("fixtures/corpus is absent")
-	}
+	files := corpusFiles(t)
 	merge, clean := registry["run-merge"], registry["cache-cleanup"]
 	var parsed, runsBefore, runsAfter, merged, cleaned, added, removed int
 	findings := map[string]int{}

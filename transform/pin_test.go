@@ -3,7 +3,6 @@ package transform
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -46,10 +45,7 @@ func TestEOLTable(t *testing.T) {
 // logs (with -v) how many base images were floating and what each was
 // pinned to. Every tag it writes must be a current official tag.
 func TestPinCorpus(t *testing.T) {
-	files, _ := filepath.Glob("../fixtures/corpus/*")
-	if len(files) == 0 {
-		t.Skip("no corpus under fixtures/corpus")
-	}
+	files := corpusFiles(t)
 	pin := []*Pass{registry["pin"]}
 	opts := &Options{Today: time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)}
 	var bases, floating, pinned int

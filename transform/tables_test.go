@@ -56,18 +56,9 @@ func readShared(t *testing.T, name string) []map[string]string {
 // curatedRows returns every row of a curated table: from, to, note.
 func curatedRows(text string) [][3]string {
 	var rows [][3]string
-	header := true
-	for line := range strings.SplitSeq(text, "\n") {
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		if header {
-			header = false
-			continue
-		}
-		f := strings.Split(line, "\t")
+	tsvRows("curated table", text, 3, func(_ int, f []string) {
 		rows = append(rows, [3]string{f[0], f[1], f[2]})
-	}
+	})
 	return rows
 }
 
