@@ -1,41 +1,20 @@
 package parser
 
 import (
-	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
+	"github.com/docklean/docklean/internal/benchdata"
 	"strings"
 	"testing"
 )
 
 // benchInputs returns the small, typical and large Dockerfiles the
-// benchmarks of parser and transform share: a three-instruction file, a
-// 30-line Django app, and every Linux file of the corpus joined into one
-// multi-stage file of some 300 stages.
+// benchmarks of parser and transform share (see internal/benchdata).
 func benchInputs(b *testing.B) map[string][]byte {
-	typical, err := os.ReadFile("../fixtures/corpus/029-python-django.Dockerfile")
+	typical, large, err := benchdata.Corpus("../fixtures")
 	if err != nil {
 		b.Skipf("corpus not found: %v", err)
 	}
-	files, _ := filepath.Glob("../fixtures/corpus/*.Dockerfile")
-	var large bytes.Buffer
-	for _, f := range files {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if bytes.Contains(src, []byte("\r")) || bytes.Contains(src, []byte("escape=")) || strings.Contains(f, "windows") {
-			continue
-		}
-		large.Write(bytes.TrimPrefix(src, []byte("\ufeff")))
-		large.WriteString("\n")
-	}
-	return map[string][]byte{
-		"small":   []byte("FROM python:3.8-slim\nRUN pip install flask\nCMD [\"flask\", \"run\"]\n"),
-		"typical": typical,
-		"large":   large.Bytes(),
-	}
+	return map[string][]byte{"small": []byte(benchdata.Small), "typical": typical, "large": large}
 }
 
 // pathological returns a Dockerfile of about n bytes whose one RUN is a long

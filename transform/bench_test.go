@@ -1,39 +1,25 @@
 package transform
 
 import (
-	"bytes"
 	"fmt"
-	"os"
+	"github.com/docklean/docklean/internal/benchdata"
 	"strings"
 	"testing"
 
 	"github.com/docklean/docklean/parser"
 )
 
-// benchInputs mirrors parser's: a three-instruction file, a Django app of 20
-// lines, and every Linux file of the corpus joined into one multi-stage file.
+// benchInputs returns parser's benchmark inputs (see internal/benchdata)
+// and a 100 KB && chain.
 func benchInputs(b *testing.B) [][2]string {
-	typical, err := os.ReadFile("../fixtures/corpus/029-python-django.Dockerfile")
+	typical, large, err := benchdata.Corpus("../fixtures")
 	if err != nil {
 		b.Skipf("corpus not found: %v", err)
 	}
-	files := corpusFiles(b)
-	var large bytes.Buffer
-	for _, f := range files {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if bytes.Contains(src, []byte("\r")) || bytes.Contains(src, []byte("escape=")) || strings.Contains(f, "windows") {
-			continue
-		}
-		large.Write(bytes.TrimPrefix(src, []byte("\ufeff")))
-		large.WriteString("\n")
-	}
 	return [][2]string{
-		{"small", "FROM python:3.8-slim\nRUN pip install flask\nCMD [\"flask\", \"run\"]\n"},
+		{"small", benchdata.Small},
 		{"typical", string(typical)},
-		{"large", large.String()},
+		{"large", string(large)},
 		{"chain100KB", chainDockerfile(100_000)},
 	}
 }
