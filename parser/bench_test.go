@@ -2,9 +2,10 @@ package parser
 
 import (
 	"fmt"
-	"github.com/docklean/docklean/internal/benchdata"
 	"strings"
 	"testing"
+
+	"github.com/docklean/docklean/internal/benchdata"
 )
 
 // benchInputs returns the small, typical and large Dockerfiles the

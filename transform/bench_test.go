@@ -2,10 +2,10 @@ package transform
 
 import (
 	"fmt"
-	"github.com/docklean/docklean/internal/benchdata"
 	"strings"
 	"testing"
 
+	"github.com/docklean/docklean/internal/benchdata"
 	"github.com/docklean/docklean/parser"
 )
 
