@@ -179,14 +179,6 @@ func pinTag(image, tag, mode string) (pinned string, known bool) {
 			pinned = minor
 		}
 	}
-	if pv, _ := splitTag(pinned); pinned != tag && depth(pv) < want {
-		if _, floating := pins.specific[image][pinned]; floating {
-			// The table pins this tag to one it would pin again on the
-			// next run (eclipse-mosquitto:latest → 2 → 2.0): the data
-			// does not say which numbered tag is the same image.
-			return tag, false
-		}
-	}
 	return pinned, true
 }
 

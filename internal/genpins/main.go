@@ -76,13 +76,22 @@ func generate(path string) ([]byte, error) {
 	fmt.Fprintf(&b, "# source: %s\n", t.Source)
 	for _, img := range names {
 		rows := images[img]
-		var lines []string
+		pins := map[string]string{}
 		for i, r := range rows {
 			if refdata.Windows(r.tag) {
 				continue
 			}
 			if full := specific(rows, i); full != "" && full != r.tag {
-				lines = append(lines, r.tag+"\t"+full)
+				pins[r.tag] = full
+			}
+		}
+		var lines []string
+		for tag, full := range pins {
+			// A tag pinned to one that is itself floating would be pinned
+			// again on the next run (eclipse-mosquitto:latest → 2 → 2.0):
+			// the entries do not say which numbered tag is the same image.
+			if _, floating := pins[full]; !floating {
+				lines = append(lines, tag+"\t"+full)
 			}
 		}
 		if len(lines) == 0 {
