@@ -28,10 +28,11 @@ type jsonFile struct {
 func writeJSON(w io.Writer, jobs []*job) error {
 	r := jsonReport{Files: []jsonFile{}, Findings: []transform.Finding{}}
 	for _, j := range jobs {
-		f := jsonFile{Path: j.name(), Changed: j.changed, Estimate: j.estimate}
+		f := jsonFile{Path: j.name(), Changed: j.changed}
 		if j.err != nil {
 			f.Error = errorText(j)
 		} else {
+			f.Estimate = j.res.Estimate
 			r.Findings = append(r.Findings, j.res.Findings...)
 		}
 		r.Files = append(r.Files, f)

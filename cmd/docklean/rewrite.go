@@ -44,13 +44,12 @@ func rewriteFlags() []cli.Flag {
 
 // job is one file to process; its results are printed in input order.
 type job struct {
-	path     string // as given or found; "" for standard input
-	cfg      *config.Config
-	src      []byte
-	res      *transform.Result
-	err      error
-	changed  bool
-	estimate *transform.SizeEstimate
+	path    string // as given or found; "" for standard input
+	cfg     *config.Config
+	src     []byte
+	res     *transform.Result
+	err     error
+	changed bool // kept: src and the output may be dropped once done
 }
 
 // name is the job's path, or "<stdin>".
@@ -154,8 +153,8 @@ func rewriteAction(c *cli.Context) error {
 			for _, f := range j.res.Findings {
 				fmt.Fprintln(stderr, f)
 			}
-			if j.estimate != nil {
-				fmt.Fprintf(stderr, "%s: %s\n", j.name(), j.estimate)
+			if j.res.Estimate != nil {
+				fmt.Fprintf(stderr, "%s: %s\n", j.name(), j.res.Estimate)
 			}
 		}
 		anyChange = anyChange || j.changed
@@ -243,9 +242,6 @@ func processOne(j *job, set *settings, maxSize int64) {
 			j.res.Findings[i].File = j.name()
 		}
 		j.changed = j.res.Changed(j.src)
-		if j.changed {
-			j.estimate = j.res.Estimate
-		}
 	}
 }
 
