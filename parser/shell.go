@@ -65,7 +65,7 @@ func (d *Document) newShell(in *Instruction, trees map[string]*Shell) *Shell {
 		s.File, s.Err, s.Comment = t.File, t.Err, t.Comment
 		return s
 	}
-	f, err := ParseShell(shellText)
+	f, err := parseShell(shellText)
 	if err != nil {
 		s.Err = err
 	} else {
@@ -98,9 +98,8 @@ func hasComment(f *syntax.File, text string) bool {
 	return false
 }
 
-// ParseShell parses shell text the way Parse parses a RUN's: as bash, with
-// comments kept. Passes use it to check shell text they build.
-func ParseShell(text string) (*syntax.File, error) {
+// parseShell parses a RUN's shell text: as bash, with comments kept.
+func parseShell(text string) (*syntax.File, error) {
 	return syntax.NewParser(syntax.Variant(syntax.LangBash), syntax.KeepComments(true)).Parse(strings.NewReader(text), "")
 }
 

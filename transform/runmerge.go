@@ -102,7 +102,7 @@ func mergeStage(u *Unit, st *parser.Stage, style joinStyle) {
 	merged := 0
 	for _, g := range groups {
 		edits := mergeEdits(doc, g, style)
-		if _, err := parser.ParseShell(mergedText(g, style)); err != nil {
+		if !mergedParses(doc, g, edits) {
 			u.Refused(g[0].in.StartLine, "RUNs not merged: the merged shell text would not parse (please report this file)")
 			continue
 		}
@@ -242,27 +242,30 @@ func mergeEdits(doc *parser.Document, g []*mergeRun, style joinStyle) []Edit {
 	return edits
 }
 
-// mergedText is the shell text buildkit will hand to the shell for the RUN
-// mergeEdits makes of g (continuation lines joined), so the pass can check
-// that it parses: mvdan.cc/sh, like some shells, reads a few odd words
-// differently inside ( … ) than at top level.
-func mergedText(g []*mergeRun, style joinStyle) string {
-	var b strings.Builder
-	for i, r := range g {
-		if i > 0 {
-			if style.Leading {
-				b.WriteString(" " + style.Indent + "&& ")
-			} else {
-				b.WriteString(" && " + style.Indent)
-			}
-		}
-		if wraps(r, i == len(g)-1) {
-			b.WriteString("( " + r.in.Shell.Text + " )")
-		} else {
-			b.WriteString(r.in.Shell.Text)
-		}
+// mergedParses reports whether the RUN that edits make of g parses as
+// shell, by parsing that RUN alone the way the pipeline will parse the file:
+// mvdan.cc/sh, like some shells, reads a few odd words differently inside
+// ( … ) than at top level.
+func mergedParses(doc *parser.Document, g []*mergeRun, edits []Edit) bool {
+	start, end := g[0].in.Start, g[len(g)-1].in.End
+	local := make([]Edit, len(edits))
+	for i, e := range edits {
+		local[i] = Edit{e.Start - start, e.End - start, e.Text}
 	}
-	return b.String()
+	run, err := applyEdits(doc.Src[start:end], local)
+	if err != nil {
+		return false
+	}
+	head := "FROM scratch\n"
+	if doc.Escape != '\\' {
+		head = "# escape=" + string(doc.Escape) + "\n" + head
+	}
+	d, err := parser.Parse(append([]byte(head), run...))
+	if err != nil {
+		return false
+	}
+	sh := d.Instructions[len(d.Instructions)-1].Shell
+	return sh != nil && sh.Err == nil
 }
 
 // statefulCmds are the commands whose effect on the shell (not the file
