@@ -49,6 +49,9 @@ type Stage struct {
 	Platform     string // value of --platform, if any
 	From         *Instruction
 	Instructions []*Instruction // every instruction of the stage, FROM first
+	// Parent is the earlier stage this one is built FROM (FROM build AS
+	// test), nil when it starts from an image.
+	Parent *Stage
 }
 
 // Instruction is one Dockerfile instruction with its position in the file.
@@ -276,6 +279,11 @@ func (d *Document) buildStages() error {
 	}
 	if len(d.Stages) == 0 {
 		return &Error{Line: 1, Msg: "no FROM instruction: not a Dockerfile"}
+	}
+	for _, s := range d.Stages {
+		if p := d.StageByName(s.Base); p != nil && p.Index < s.Index {
+			s.Parent = p
+		}
 	}
 	return nil
 }

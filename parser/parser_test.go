@@ -39,3 +39,14 @@ func TestShellComment(t *testing.T) {
 		}
 	}
 }
+
+func TestStageParent(t *testing.T) {
+	d, err := Parse([]byte("FROM golang AS Build\nFROM build AS test\nFROM alpine\nFROM test\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := d.Stages
+	if s[0].Parent != nil || s[1].Parent != s[0] || s[2].Parent != nil || s[3].Parent != s[1] {
+		t.Fatalf("parents: %v %v %v %v", s[0].Parent, s[1].Parent, s[2].Parent, s[3].Parent)
+	}
+}

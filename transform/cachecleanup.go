@@ -356,7 +356,7 @@ func aptListsNeeded(doc *parser.Document, cmds pkgCmdCache, in *parser.Instructi
 			}
 		}
 		for _, s := range doc.Stages {
-			if b := doc.StageByName(s.Base); b == st && s.Index > st.Index {
+			if s.Parent == st {
 				if x := check(s, 0); x != nil {
 					return x
 				}

@@ -48,11 +48,10 @@ func (c *cleaner) keepsDebs(in *parser.Instruction) bool {
 				return true
 			}
 		}
-		b := doc.StageByName(st.Base)
-		if b == nil || b.Index >= st.Index {
+		if st.Parent == nil {
 			return false
 		}
-		st, limit = b, int(^uint(0)>>1)
+		st, limit = st.Parent, int(^uint(0)>>1)
 	}
 	return false
 }
@@ -64,7 +63,7 @@ func (c *cleaner) unmountedApt(in *parser.Instruction) *parser.Instruction {
 	stages := []*parser.Stage{in.Stage}
 	for i := 0; i < len(stages); i++ {
 		for _, s := range c.doc.Stages {
-			if b := c.doc.StageByName(s.Base); b == stages[i] && s.Index > b.Index {
+			if s.Parent == stages[i] {
 				stages = append(stages, s)
 			}
 		}

@@ -67,12 +67,8 @@ func estimate(b, a *parser.Document) (*SizeEstimate, bool) {
 
 func finalBaseSize(doc *parser.Document) (string, imageSize, bool) {
 	s := doc.Stages[len(doc.Stages)-1]
-	for i := 0; i < len(doc.Stages); i++ { // follow FROM <stage> chains
-		parent := doc.StageByName(s.Base)
-		if parent == nil || parent.Index >= s.Index {
-			break
-		}
-		s = parent
+	for s.Parent != nil { // follow FROM <stage> chains
+		s = s.Parent
 	}
 	ref := s.Base
 	if strings.Contains(ref, "$") || strings.Contains(ref, "@") {

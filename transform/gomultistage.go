@@ -99,7 +99,7 @@ func runGoMultistage(u *Unit) {
 	doc := u.Doc
 	st := doc.Stages[len(doc.Stages)-1]
 	if !isGolang(st.Base) {
-		if b := doc.StageByName(st.Base); b != nil && b.Index < st.Index && isGolang(b.Base) {
+		if b := st.Parent; b != nil && isGolang(b.Base) {
 			u.Refused(st.From.StartLine, "not the final stage: the image is built FROM stage %s, which is golang; docklean splits a final stage that starts FROM golang", st.Base)
 		}
 		return

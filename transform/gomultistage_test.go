@@ -199,7 +199,7 @@ func TestGoMultistageCorpus(t *testing.T) {
 			continue
 		}
 		last := doc.Stages[len(doc.Stages)-1]
-		if b := doc.StageByName(last.Base); !isGolang(last.Base) && (b == nil || !isGolang(b.Base)) {
+		if b := last.Parent; !isGolang(last.Base) && (b == nil || !isGolang(b.Base)) {
 			continue
 		}
 		goFiles++

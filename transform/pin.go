@@ -79,7 +79,7 @@ func runPin(u *Unit) {
 		base := st.Base
 		line := st.From.StartLine
 		switch {
-		case strings.EqualFold(base, "scratch") || stageRef(u.Doc, st):
+		case strings.EqualFold(base, "scratch") || st.Parent != nil:
 			continue
 		case strings.Contains(base, "$"):
 			u.Note(line, "base image %s is set by a build argument; pin the argument's value instead", base)
@@ -102,12 +102,6 @@ func runPin(u *Unit) {
 		}
 		u.Replace(start, end, next.String())
 	}
-}
-
-// stageRef reports whether st is based on an earlier stage.
-func stageRef(doc *parser.Document, st *parser.Stage) bool {
-	b := doc.StageByName(st.Base)
-	return b != nil && b.Index < st.Index
 }
 
 // pinRef returns ref with a floating tag replaced by the most specific tag

@@ -65,7 +65,7 @@ func TestPinCorpus(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, st := range doc.Stages {
-			if !strings.EqualFold(st.Base, "scratch") && !stageRef(doc, st) {
+			if !strings.EqualFold(st.Base, "scratch") && st.Parent == nil {
 				bases++
 			}
 		}

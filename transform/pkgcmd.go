@@ -236,11 +236,10 @@ func stageValue(doc *parser.Document, in *parser.Instruction, kw, name string) (
 		if found {
 			return val, true
 		}
-		b := doc.StageByName(st.Base)
-		if b == nil || b.Index >= st.Index {
+		if st.Parent == nil {
 			break
 		}
-		st, limit = b, int(^uint(0)>>1)
+		st, limit = st.Parent, int(^uint(0)>>1)
 	}
 	return "", false
 }

@@ -276,8 +276,8 @@ func imageStages(doc *parser.Document) map[*parser.Stage]bool {
 			return
 		}
 		used[s] = true
-		if b := doc.StageByName(s.Base); b != nil && b.Index < s.Index {
-			visit(b)
+		if s.Parent != nil {
+			visit(s.Parent)
 		}
 		for _, in := range s.Instructions {
 			for _, fl := range in.Flags {
@@ -418,11 +418,10 @@ func shellAt(doc *parser.Document, in *parser.Instruction) []string {
 		if found != nil {
 			return found
 		}
-		b := doc.StageByName(st.Base)
-		if b == nil || b.Index >= st.Index {
+		if st.Parent == nil {
 			return nil
 		}
-		st, limit = b, int(^uint(0)>>1)
+		st, limit = st.Parent, int(^uint(0)>>1)
 	}
 	return nil
 }
@@ -441,11 +440,10 @@ func posixShellAt(doc *parser.Document, in *parser.Instruction) bool {
 	}
 	st := in.Stage
 	for st != nil {
-		b := doc.StageByName(st.Base)
-		if b == nil || b.Index >= st.Index {
+		if st.Parent == nil {
 			break
 		}
-		st = b
+		st = st.Parent
 	}
 	base := strings.ToLower(st.Base)
 	for _, w := range []string{"windows", "nanoserver", "servercore", "ltsc20"} {
