@@ -102,7 +102,7 @@ func mergeStage(u *Unit, st *parser.Stage, style joinStyle) {
 	merged := 0
 	for _, g := range groups {
 		edits := mergeEdits(doc, g, style)
-		if !mergedParses(doc, g, edits) {
+		if wrapsAny(g) && !mergedParses(doc, g, edits) {
 			u.Refused(g[0].in.StartLine, "RUNs not merged: the merged shell text would not parse (please report this file)")
 			continue
 		}
@@ -240,6 +240,18 @@ func mergeEdits(doc *parser.Document, g []*mergeRun, style joinStyle) []Edit {
 		edits = append(edits, Edit{prevEnd, prevEnd, prevClose})
 	}
 	return edits
+}
+
+// wrapsAny reports whether mergeEdits puts a RUN of g in a subshell: RUNs
+// that each parse, joined by &&, parse too (a RUN ending in a comment never
+// joins), so only groups with a ( … ) need mergedParses.
+func wrapsAny(g []*mergeRun) bool {
+	for i, r := range g {
+		if wraps(r, i == len(g)-1) {
+			return true
+		}
+	}
+	return false
 }
 
 // mergedParses reports whether the RUN that edits make of g parses as
