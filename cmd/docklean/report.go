@@ -3,18 +3,13 @@ package main
 import (
 	"encoding/json"
 	"io"
+	"iter"
 
 	"github.com/docklean/docklean/transform"
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 )
 
 const docsURL = "https://github.com/docklean/docklean/blob/main/docs/"
-
-// jsonReport is the --format json document.
-type jsonReport struct {
-	Files    []jsonFile          `json:"files"`
-	Findings []transform.Finding `json:"findings"`
-}
 
 // jsonFile is one file of the --format json document.
 type jsonFile struct {
@@ -24,20 +19,74 @@ type jsonFile struct {
 	Estimate *transform.SizeEstimate `json:"estimate,omitempty"`
 }
 
-// writeJSON writes the --format json document.
+// writeJSON writes the --format json document, byte for byte what
+// encodeJSON writes for a jsonReport (report_test.go), one element at a
+// time: a report over a big tree is not held in memory a second time.
 func writeJSON(w io.Writer, jobs []*job) error {
-	r := jsonReport{Files: []jsonFile{}, Findings: []transform.Finding{}}
-	for _, j := range jobs {
-		f := jsonFile{Path: j.name(), Changed: j.changed}
-		if j.err != nil {
-			f.Error = errorText(j)
-		} else {
-			f.Estimate = j.res.Estimate
-			r.Findings = append(r.Findings, j.res.Findings...)
+	files := func(yield func(any) bool) {
+		for _, j := range jobs {
+			f := jsonFile{Path: j.name(), Changed: j.changed}
+			if j.err != nil {
+				f.Error = errorText(j)
+			} else {
+				f.Estimate = j.res.Estimate
+			}
+			if !yield(f) {
+				return
+			}
 		}
-		r.Files = append(r.Files, f)
 	}
-	return encodeJSON(w, r)
+	findings := func(yield func(any) bool) {
+		for _, j := range jobs {
+			if j.err != nil {
+				continue
+			}
+			for _, f := range j.res.Findings {
+				if !yield(f) {
+					return
+				}
+			}
+		}
+	}
+	if _, err := io.WriteString(w, "{\n  \"files\": "); err != nil {
+		return err
+	}
+	if err := writeArray(w, files); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, ",\n  \"findings\": "); err != nil {
+		return err
+	}
+	if err := writeArray(w, findings); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n}\n")
+	return err
+}
+
+// writeArray writes the values of seq as a JSON array that is a field of
+// the top-level object, indented as encodeJSON indents it.
+func writeArray(w io.Writer, seq iter.Seq[any]) error {
+	sep := "[\n    "
+	for v := range seq {
+		b, err := json.MarshalIndent(v, "    ", "  ")
+		if err != nil {
+			return err
+		}
+		if _, err := io.WriteString(w, sep); err != nil {
+			return err
+		}
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+		sep = ",\n    "
+	}
+	end := "\n  ]"
+	if sep[0] == '[' {
+		end = "[]"
+	}
+	_, err := io.WriteString(w, end)
+	return err
 }
 
 // sarifReport builds a SARIF 2.1.0 log: one rule per pass, one result per

@@ -11,6 +11,13 @@ import (
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 )
 
+// jsonReport is the shape of the --format json document that writeJSON
+// streams.
+type jsonReport struct {
+	Files    []jsonFile          `json:"files"`
+	Findings []transform.Finding `json:"findings"`
+}
+
 func reportJobs() []*job {
 	return []*job{
 		{path: "app/Dockerfile", changed: true, res: &transform.Result{Findings: []transform.Finding{
@@ -62,5 +69,32 @@ func TestJSONReport(t *testing.T) {
 	if len(r.Files) != 3 || !r.Files[0].Changed || r.Files[2].Error != "gone/Dockerfile: boom" ||
 		len(r.Findings) != 2 || r.Findings[1].Kind != transform.Refused || r.Findings[1].Line != 4 {
 		t.Fatalf("%s", buf.String())
+	}
+}
+
+// TestJSONReportStreamed checks that writeJSON, which writes one element at
+// a time, writes exactly what encoding the whole jsonReport would.
+func TestJSONReportStreamed(t *testing.T) {
+	for _, jobs := range [][]*job{reportJobs(), nil, reportJobs()[1:]} {
+		want := jsonReport{Files: []jsonFile{}, Findings: []transform.Finding{}}
+		for _, j := range jobs {
+			f := jsonFile{Path: j.name(), Changed: j.changed}
+			if j.err != nil {
+				f.Error = errorText(j)
+			} else {
+				want.Findings = append(want.Findings, j.res.Findings...)
+			}
+			want.Files = append(want.Files, f)
+		}
+		var got, exp bytes.Buffer
+		if err := writeJSON(&got, jobs); err != nil {
+			t.Fatal(err)
+		}
+		if err := encodeJSON(&exp, want); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != exp.String() {
+			t.Errorf("streamed report differs:\n%s\nwant:\n%s", got.String(), exp.String())
+		}
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 
 	"github.com/docklean/docklean/internal/config"
 	"github.com/docklean/docklean/internal/files"
@@ -49,7 +48,7 @@ type job struct {
 	src     []byte
 	res     *transform.Result
 	err     error
-	changed bool // kept: src and the output may be dropped once done
+	changed bool // kept: src and the output are dropped once printed
 }
 
 // name is the job's path, or "<stdin>".
@@ -87,6 +86,7 @@ func rewriteAction(c *cli.Context) error {
 	default:
 		return fmt.Errorf("--format %q: want text, json or sarif", format)
 	}
+	tuneGC(format != "text")
 	if c.Bool("write") && c.NArg() == 0 {
 		return errors.New("-w needs a path: cannot write to standard input")
 	}
@@ -128,56 +128,33 @@ func rewriteAction(c *cli.Context) error {
 			j.cfg, j.err = cfgs.forFile(j.path)
 		}
 	}
-	bar := startProgress(stderr, len(jobs))
-	// Only diffs, writes and printed files need the texts once a file is
-	// done; -l and the reports do not, and dropping them keeps a walk of
-	// thousands of files small.
-	keep := c.Bool("diff") || c.Bool("check") || c.Bool("write") || !c.Bool("list") && format == "text"
-	process(jobs, newSettings(c), c.Int64("max-size"), keep, bar)
-	bar.stop()
-
 	out := bufio.NewWriter(c.App.Writer)
 	defer out.Flush()
+	bar := startProgress(stderr, len(jobs))
 	showDiff := c.Bool("diff") || c.Bool("check")
 	color := showDiff && useColor(c.App.Writer)
+	report := format != "text"
 	anyChange := false
-	for _, j := range jobs {
-		if j.err != nil {
-			out.Flush()
-			fmt.Fprintln(stderr, errorText(j))
-			status = 2
-			continue
-		}
-		if c.Bool("verbose") {
-			out.Flush()
-			for _, f := range j.res.Findings {
-				fmt.Fprintln(stderr, f)
-			}
-			if j.res.Estimate != nil {
-				fmt.Fprintf(stderr, "%s: %s\n", j.name(), j.res.Estimate)
-			}
-		}
-		anyChange = anyChange || j.changed
-		if c.Bool("list") && j.changed {
-			fmt.Fprintln(out, j.name())
-		}
-		if showDiff && j.changed {
-			d := files.Diff(diffPath(j.name()), j.src, j.res.Output)
-			if color {
-				d = colorDiff(d)
-			}
-			out.Write(d)
-		}
-		if c.Bool("write") && j.changed {
-			if err := files.WriteAtomic(j.path, j.res.Output); err != nil {
-				fmt.Fprintf(stderr, "docklean: %v\n", err)
+	process(jobs, newSettings(c), c.Int64("max-size"), bar, func(j *job) {
+		bar.around(func() {
+			if emit(c, out, j, showDiff, color, report) {
 				status = 2
 			}
+			if bar.active() {
+				out.Flush()
+			}
+		})
+		anyChange = anyChange || j.changed
+		// Printed: drop the texts; only the reports need the findings.
+		j.src = nil
+		if j.res != nil {
+			j.res.Output = nil
+			if !report {
+				j.res = nil
+			}
 		}
-		if !c.Bool("list") && !showDiff && !c.Bool("write") && format == "text" {
-			out.Write(j.res.Output)
-		}
-	}
+	})
+	bar.stop()
 	switch format {
 	case "json":
 		err = writeJSON(out, jobs)
@@ -196,28 +173,86 @@ func rewriteAction(c *cli.Context) error {
 	return nil
 }
 
-// process reads and rewrites the jobs on all cores.
-func process(jobs []*job, set *settings, maxSize int64, keep bool, bar *progress) {
-	work := make(chan *job)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
-		wg.Add(1)
+// emit prints what the flags ask for about one finished job: its error,
+// findings, listed name, diff, written file or rewritten text. It reports
+// whether the job failed.
+func emit(c *cli.Context, out *bufio.Writer, j *job, showDiff, color, report bool) (failed bool) {
+	stderr := c.App.ErrWriter
+	if j.err != nil {
+		out.Flush()
+		fmt.Fprintln(stderr, errorText(j))
+		return true
+	}
+	if c.Bool("verbose") {
+		out.Flush()
+		for _, f := range j.res.Findings {
+			fmt.Fprintln(stderr, f)
+		}
+		if j.res.Estimate != nil {
+			fmt.Fprintf(stderr, "%s: %s\n", j.name(), j.res.Estimate)
+		}
+	}
+	if c.Bool("list") && j.changed {
+		fmt.Fprintln(out, j.name())
+	}
+	if showDiff && j.changed {
+		d := files.Diff(diffPath(j.name()), j.src, j.res.Output)
+		if color {
+			d = colorDiff(d)
+		}
+		out.Write(d)
+	}
+	if c.Bool("write") && j.changed {
+		if err := files.WriteAtomic(j.path, j.res.Output); err != nil {
+			out.Flush()
+			fmt.Fprintf(stderr, "docklean: %v\n", err)
+			failed = true
+		}
+	}
+	if !c.Bool("list") && !showDiff && !c.Bool("write") && !report {
+		out.Write(j.res.Output)
+	}
+	return failed
+}
+
+// process rewrites the jobs on all cores and hands each to done in input
+// order, as soon as it and every job before it are finished. Workers run at
+// most window jobs ahead of done, so a walk of any size holds a bounded
+// number of files in memory, and output starts with the first file.
+func process(jobs []*job, set *settings, maxSize int64, bar *progress, done func(*job)) {
+	workers := min(runtime.GOMAXPROCS(0), len(jobs))
+	window := 16 * workers
+	work := make(chan int)
+	slots := make(chan struct{}, window) // one per job handed out and not yet done
+	go func() {
+		for i := range jobs {
+			slots <- struct{}{}
+			work <- i
+		}
+		close(work)
+	}()
+	finished := make(chan int, window)
+	for range workers {
 		go func() {
-			defer wg.Done()
-			for j := range work {
-				processOne(j, set, maxSize)
-				if !keep && j.res != nil {
-					j.src, j.res.Output = nil, nil
-				}
+			for i := range work {
+				processOne(jobs[i], set, maxSize)
 				bar.tick()
+				finished <- i
 			}
 		}()
 	}
-	for _, j := range jobs {
-		work <- j
+	// The jobs out are next, next+1, … next+window-1 at most, so i%window
+	// names a job's place in ready.
+	ready := make([]bool, window)
+	for next := 0; next < len(jobs); {
+		i := <-finished
+		ready[i%window] = true
+		for ; next < len(jobs) && ready[next%window]; next++ {
+			ready[next%window] = false
+			done(jobs[next])
+			<-slots
+		}
 	}
-	close(work)
-	wg.Wait()
 }
 
 // processOne reads and rewrites one job, recording the outcome in it.

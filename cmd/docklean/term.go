@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -69,13 +70,17 @@ func colorDiff(d []byte) []byte {
 const progressMin = 300
 
 // progress draws "docklean: N/M files" on a terminal while files are
-// processed; stop erases it.
+// processed; stop erases it. Output written through around never shares a
+// line with it.
 type progress struct {
 	done  atomic.Int64
 	total int
 	w     io.Writer
 	quit  chan struct{}
 	ended chan struct{}
+
+	mu    sync.Mutex // held while drawing, and around other output
+	drawn bool       // the bar is on the screen
 }
 
 // startProgress starts the bar on w for total files, when w is a terminal
@@ -93,14 +98,32 @@ func startProgress(w io.Writer, total int) *progress {
 		for {
 			select {
 			case <-p.quit:
-				fmt.Fprint(p.w, "\r\x1b[K")
+				p.around(func() {})
 				return
 			case <-t.C:
+				p.mu.Lock()
 				fmt.Fprintf(p.w, "\rdocklean: %d/%d files", p.done.Load(), p.total)
+				p.drawn = true
+				p.mu.Unlock()
 			}
 		}
 	}()
 	return p
+}
+
+// active reports whether the bar is drawn on a terminal.
+func (p *progress) active() bool { return p.quit != nil }
+
+// around erases the bar, if it is drawn, and runs write while the bar
+// stays off the screen; the next tick draws it again.
+func (p *progress) around(write func()) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.drawn {
+		fmt.Fprint(p.w, "\r\x1b[K")
+		p.drawn = false
+	}
+	write()
 }
 
 // tick counts one file done.
