@@ -139,6 +139,11 @@ func inspectRun(doc *parser.Document, in *parser.Instruction) (*mergeRun, string
 		return nil, fmt.Sprintf("the RUN at line %d uses a heredoc", in.StartLine)
 	case in.Shell == nil || in.Shell.Err != nil || !in.Shell.Mapped():
 		return nil, fmt.Sprintf("the shell text of the RUN at line %d does not parse", in.StartLine)
+	case strings.HasPrefix(in.Shell.Text, "-"):
+		// Passes that delete commands refuse where a RUN would be left
+		// starting with "-"; merged, it would not, and a second run of
+		// docklean would do what the first refused.
+		return nil, fmt.Sprintf("the RUN at line %d starts with \"-\", as a flag of RUN would", in.StartLine)
 	}
 	sh := in.Shell
 	_, e := sh.Range(0, len(sh.Text))
