@@ -67,7 +67,10 @@ type Instruction struct {
 	Start     int // byte offset of the first line's first byte
 	End       int // byte offset just past the last line's content (line ending excluded)
 	Stage     *Stage
-	Shell     *Shell // shell-form RUN (no heredoc) only; nil otherwise
+	// Shell is the shell text of a shell-form RUN: the command line, or for
+	// a RUN that runs one heredoc as a shell script (RUN <<EOF, RUN bash
+	// <<EOF) the heredoc's body. Nil for every other instruction.
+	Shell *Shell
 }
 
 // Error is a parse error with the line it happened on.
@@ -155,8 +158,14 @@ func parse(src []byte, trees map[string]*Shell) (*Document, error) {
 		return nil, locError(err)
 	}
 	for _, in := range d.Instructions {
-		if in.Keyword == "run" && !in.JSON && len(in.Heredocs) == 0 && len(in.Args) > 0 {
+		if in.Keyword != "run" || in.JSON || len(in.Args) == 0 {
+			continue
+		}
+		switch {
+		case len(in.Heredocs) == 0:
 			in.Shell = d.newShell(in, trees)
+		case heredocScript(in):
+			in.Shell = d.newHeredocShell(in, trees)
 		}
 	}
 	return d, nil

@@ -50,3 +50,53 @@ func TestStageParent(t *testing.T) {
 		t.Fatalf("parents: %v %v %v %v", s[0].Parent, s[1].Parent, s[2].Parent, s[3].Parent)
 	}
 }
+
+// TestHeredocShell checks which heredoc RUNs get their body as shell text,
+// and that the body maps byte for byte to the file.
+func TestHeredocShell(t *testing.T) {
+	for _, c := range []struct {
+		run  string
+		body string // "" when the RUN gets no mapped shell
+		err  error  // the shell's error when it has one
+	}{
+		{"RUN <<EOF\napt-get update\nEOF", "apt-get update\n", nil},
+		{"RUN bash <<-\"EOT\"\n\tset -e\n\tapt-get install -y \\\n\t\tcurl\n\tEOT", "\tset -e\n\tapt-get install -y \\\n\t\tcurl\n", nil},
+		{"RUN --mount=type=cache,target=/root/.cache \\\n  /bin/sh <<'EOF'\npip install x\nEOF", "pip install x\n", nil},
+		{"RUN <<EOF\n#!/bin/sh\necho hi\nEOF", "#!/bin/sh\necho hi\n", nil},
+		{"RUN <<EOF\n#!/usr/bin/env bash\necho hi\nEOF", "#!/usr/bin/env bash\necho hi\n", nil},
+		{"RUN <<EOF\n#!/usr/bin/env python3\nprint(1)\nEOF", "", nil},
+		{"RUN <<EOF bash\necho hi\nEOF", "", nil},
+		{"RUN cat <<EOF | sh\necho hi\nEOF", "", nil},
+		{"RUN python3 <<EOF\nprint(1)\nEOF", "", nil},
+		{"RUN <<A <<B\necho a\nA\necho b\nB", "", nil},
+		{"RUN <<EOF\r\necho hi\r\nEOF\r", "", errCRLF},
+	} {
+		src := "FROM x\n" + c.run + "\nCMD [\"x\"]\n"
+		d, err := Parse([]byte(src))
+		if err != nil {
+			t.Fatalf("%q: %v", c.run, err)
+		}
+		sh := d.Instructions[1].Shell
+		switch {
+		case c.err != nil:
+			if sh == nil || sh.Err != c.err {
+				t.Errorf("%q: shell %+v, want error %v", c.run, sh, c.err)
+			}
+		case c.body == "":
+			if sh != nil {
+				t.Errorf("%q: got shell %q, want none", c.run, sh.Text)
+			}
+		case sh == nil || !sh.Mapped() || sh.Err != nil || sh.Text != c.body:
+			t.Errorf("%q: shell %+v, want mapped body %q", c.run, sh, c.body)
+		default:
+			for i := range sh.Text {
+				if src[sh.Offset(i)] != sh.Text[i] {
+					t.Fatalf("%q: byte %d maps to %q", c.run, i, src[sh.Offset(i)])
+				}
+			}
+			if err := checkShell(d, d.Instructions[1]); err != nil {
+				t.Errorf("%q: %v", c.run, err)
+			}
+		}
+	}
+}

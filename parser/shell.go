@@ -2,13 +2,15 @@ package parser
 
 import (
 	"bytes"
+	"path"
+	"regexp"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
 )
 
 // Shell is the shell text of a shell-form RUN as buildkit hands it to the
-// shell, its syntax tree, and a map from offsets in Text to offsets in the
+// shell (for a heredoc script, the heredoc's body), its syntax tree, and a map from offsets in Text to offsets in the
 // Dockerfile, so that a pass can replace one word of a multi-line RUN and
 // leave the rest of the file byte-identical.
 type Shell struct {
@@ -60,19 +62,72 @@ func (d *Document) newShell(in *Instruction, trees map[string]*Shell) *Shell {
 		// Should not happen; fall back to an unmapped shell.
 		return &Shell{Text: shellText, Err: errUnmapped}
 	}
-	s := &Shell{Text: shellText, offsets: offs[begin:trimmedEnd]}
-	if t, ok := trees[shellText]; ok {
+	return newParsedShell(shellText, offs[begin:trimmedEnd], trees)
+}
+
+// newParsedShell returns the Shell of text, whose bytes sit at offsets in
+// the file, with its syntax tree taken from trees or parsed.
+func newParsedShell(text string, offsets []int, trees map[string]*Shell) *Shell {
+	s := &Shell{Text: text, offsets: offsets}
+	if t, ok := trees[text]; ok {
 		s.File, s.Err, s.Comment = t.File, t.Err, t.Comment
 		return s
 	}
-	f, err := parseShell(shellText)
+	f, err := parseShell(text)
 	if err != nil {
 		s.Err = err
 	} else {
 		s.File = f
-		s.Comment = hasComment(f, shellText)
+		s.Comment = hasComment(f, text)
 	}
 	return s
+}
+
+// heredocCommand matches the command line of a RUN that only runs its one
+// heredoc as a shell script: RUN <<EOF, RUN bash <<-'EOT'.
+var heredocCommand = regexp.MustCompile(`^\s*((/bin/|/usr/bin/)?(sh|bash)\s+)?<<-?\s*["']?\w+["']?\s*$`)
+
+// heredocScript reports whether in is a RUN that runs its one heredoc as a
+// shell script. With no shell named, buildkit runs a body that starts with
+// #! as a program of its own, so its interpreter must be sh or bash.
+func heredocScript(in *Instruction) bool {
+	if len(in.Heredocs) != 1 || len(in.Args) != 1 || !heredocCommand.MatchString(in.Args[0]) {
+		return false
+	}
+	body := in.Heredocs[0].Content
+	rest, ok := strings.CutPrefix(body, "#!")
+	if !ok || !strings.HasPrefix(strings.TrimSpace(in.Args[0]), "<<") {
+		return true
+	}
+	line, _, _ := strings.Cut(rest, "\n")
+	f := strings.Fields(line)
+	if len(f) > 1 && path.Base(f[0]) == "env" {
+		f = f[1:]
+	}
+	return len(f) > 0 && (path.Base(f[0]) == "sh" || path.Base(f[0]) == "bash")
+}
+
+// newHeredocShell maps the body of a heredoc script RUN: buildkit's body is
+// the file's bytes from the line below the heredoc's start to the delimiter,
+// the RUN's last line. Tabs that <<- strips stay: they do not change what
+// the shell parses. The shell is unmapped if the bytes there differ, and if
+// the body has CRLF line endings: buildkit keeps the "\r", the shell reads
+// it as part of each line's last word, and no edit there can be right.
+func (d *Document) newHeredocShell(in *Instruction, trees map[string]*Shell) *Shell {
+	body := in.Heredocs[0].Content
+	end := d.lineStarts[in.EndLine-1]
+	start := end - len(body)
+	if len(body) == 0 || start <= in.Start || string(d.Src[start:end]) != body {
+		return &Shell{Text: body, Err: errUnmapped}
+	}
+	if strings.Contains(body, "\r") {
+		return &Shell{Text: body, Err: errCRLF}
+	}
+	offs := make([]int, len(body))
+	for i := range offs {
+		offs[i] = start + i
+	}
+	return newParsedShell(body, offs, trees)
 }
 
 // hasComment reports whether text has a "#" that no word of f covers.
@@ -103,7 +158,10 @@ func parseShell(text string) (*syntax.File, error) {
 	return syntax.NewParser(syntax.Variant(syntax.LangBash), syntax.KeepComments(true)).Parse(strings.NewReader(text), "")
 }
 
-var errUnmapped = &Error{Msg: "shell text could not be mapped to the file"}
+var (
+	errUnmapped = &Error{Msg: "shell text could not be mapped to the file"}
+	errCRLF     = &Error{Msg: "the heredoc has CRLF line endings, and the shell would read each line's \\r as part of its last word"}
+)
 
 // trimContinuation removes a trailing continuation token (and the blanks after
 // it) the way buildkit's continuation regexp does.

@@ -123,6 +123,9 @@ func (s *alpineStage) run(in *parser.Instruction) {
 		s.refuse(in.StartLine, "%s", m)
 		return
 	}
+	if len(in.Heredocs) > 0 {
+		s.runsBash(in, in.Shell.Text) // RUN bash <<EOF: bash runs the script
+	}
 	r := &runConv{s: s, in: in, sh: in.Shell, del: map[*syntax.Stmt]string{}, done: map[*syntax.Word]bool{}, locals: map[string]*pkgVar{}}
 	syntax.Walk(r.sh.File, func(n syntax.Node) bool {
 		switch n := n.(type) {
@@ -322,8 +325,8 @@ func (r *runConv) finish() {
 	s.edits = append(s.edits, mine...)
 }
 
-// opaqueRun checks an exec-form or heredoc RUN, which docklean does not
-// rewrite.
+// opaqueRun checks an exec-form RUN, or a heredoc RUN that is not a shell
+// script (see parser.Instruction.Shell), which docklean does not rewrite.
 func (s *alpineStage) opaqueRun(in *parser.Instruction) {
 	text := s.doc.Text(in)
 	if m := s.marker(text); m != "" {
@@ -334,6 +337,13 @@ func (s *alpineStage) opaqueRun(in *parser.Instruction) {
 		s.refuse(in.StartLine, "a package manager runs in an exec-form or heredoc RUN, which docklean does not rewrite; use a shell-form RUN")
 		return
 	}
+	s.runsBash(in, text)
+}
+
+// runsBash records bash as needed before in, an exec-form or heredoc RUN,
+// when bash is its program: named on its first line or in a #! line of
+// text, the RUN's text or its heredoc script.
+func (s *alpineStage) runsBash(in *parser.Instruction, text string) {
 	first := s.doc.Line(in.StartLine)
 	if in.JSON && len(in.Args) > 0 && isBash(in.Args[0]) || !in.JSON && bashWord.MatchString(first) || bashShebang.MatchString(text) {
 		s.need("bash", in.Start, fmt.Sprintf("the RUN on line %d runs bash", in.StartLine))

@@ -30,7 +30,8 @@ docker-clean, which would delete the .debs the mount is meant to keep,
 unless a later apt RUN has no mount. Only stages that end up in an image are
 changed. It refuses a stage when a later RUN still needs the apt lists
 (apt-get install without apt-get update), or when a package manager runs in
-an exec-form, heredoc or unparsable RUN, where no cleanup can be added.`,
+an exec-form or unparsable RUN, or a heredoc that is not a shell script (RUN
+<<EOF and RUN bash <<EOF scripts are cleaned), where no cleanup can be added.`,
 		Run: cacheCleanup,
 	})
 }
@@ -111,9 +112,6 @@ func (c *cleaner) add(off int, text, msg string) {
 // run plans the cleanup of one RUN.
 func (c *cleaner) run(in *parser.Instruction) {
 	if in.Shell == nil || in.Shell.Err != nil || !in.Shell.Mapped() {
-		if c.heredocClean(in) {
-			return
-		}
 		text := strings.Join(in.Args, " ")
 		for _, h := range in.Heredocs {
 			text += "\n" + h.Content

@@ -3,47 +3,13 @@ package transform
 import (
 	"fmt"
 	"io/fs"
-	"path"
-	"regexp"
 	"strings"
 
 	"github.com/docklean/docklean/parser"
-	"mvdan.cc/sh/v3/syntax"
 )
 
-// This file holds cache-cleanup's special cases: heredoc scripts, the
-// certificates --no-install-recommends would drop, and Yarn 2+.
-
-// heredocScript matches a RUN whose command only runs its one heredoc as a
-// shell script: RUN <<EOF, RUN bash <<-'EOT'.
-var heredocScript = regexp.MustCompile(`^\s*((/bin/|/usr/bin/)?(sh|bash)\s+)?<<-?\s*["']?\w+["']?\s*$`)
-
-// heredocClean reports whether in is a heredoc script that already leaves
-// no cache, so that no cleanup needs adding: its package-manager commands
-// have their flags and cleanups, or a cache mount covers them.
-func (c *cleaner) heredocClean(in *parser.Instruction) bool {
-	if len(in.Heredocs) != 1 || len(in.Args) != 1 || !heredocScript.MatchString(in.Args[0]) {
-		return false
-	}
-	script := in.Heredocs[0].Content
-	if strings.HasPrefix(script, "#!") && !shells[path.Base(strings.Fields(script[2:] + " x")[0])] {
-		return false
-	}
-	f, err := syntax.NewParser().Parse(strings.NewReader(script), "")
-	if err != nil {
-		return false
-	}
-	cmds := pkgCmds(&parser.Shell{File: f})
-	mounts := mountTargets(in)
-	for _, r := range cacheRules {
-		for _, pc := range cmds {
-			if r.match(pc) && !(r.name == "pip" && c.pipNoCache(in, pc)) && !r.covered(mounts) && (r.present == nil || !r.present(cmds)) {
-				return false
-			}
-		}
-	}
-	return true
-}
+// This file holds cache-cleanup's special cases: the certificates
+// --no-install-recommends would drop, and Yarn 2+.
 
 // certsInstalled returns the line of the first RUN of st that installs
 // ca-certificates with apt, or 0. It looks once per stage: keepCertificates

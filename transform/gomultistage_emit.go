@@ -292,7 +292,7 @@ func (g *goStage) restructure() ([]Edit, string) {
 		return nil, ""
 	}
 	run := g.st.Instructions[i+1]
-	if run.Keyword != "run" || run.Shell == nil || run.Shell.File == nil || len(run.Shell.File.Stmts) == 0 {
+	if run.Keyword != "run" || run.Shell == nil || run.Shell.File == nil || len(run.Shell.File.Stmts) == 0 || len(run.Heredocs) > 0 {
 		return nil, ""
 	}
 	sh := run.Shell

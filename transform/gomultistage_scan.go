@@ -75,7 +75,7 @@ var shells = map[string]bool{"sh": true, "bash": true, "ash": true, "dash": true
 
 // scanRun reads one shell-form RUN.
 func (g *goStage) scanRun(in *parser.Instruction) error {
-	if in.Shell == nil {
+	if in.Shell == nil || len(in.Heredocs) > 0 {
 		return g.refuse(in.StartLine, "RUN in exec or heredoc form: docklean reads shell-form RUNs only, so it cannot tell what this one builds")
 	}
 	if in.Shell.Err != nil || !in.Shell.Mapped() {
