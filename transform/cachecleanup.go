@@ -19,11 +19,12 @@ shrink an earlier layer: apt-get install gets --no-install-recommends (and
 ca-certificates, which curl, wget and git only recommend) and the RUN ends
 with rm -rf /var/lib/apt/lists/*; apk add gets --no-cache (and a
 now-redundant apk update or rm -rf /var/cache/apk/* goes); pip install gets
---no-cache-dir; gem install gets --no-document; npm, yarn, yum, dnf,
-microdnf and composer get their cache clean command at the end of the RUN
-(not Yarn 2 or later, whose cache can hold the packages it loads).
+--no-cache-dir, and uv --no-cache; gem install gets --no-document; npm,
+yarn, yum, dnf, microdnf, composer, conda, mamba and micromamba get their
+cache clean command at the end of the RUN (not Yarn 2 or later, whose cache
+can hold the packages it loads).
 Nothing is added where the cleanup is already there or a cache/tmpfs mount
-covers the cache. With --cache-mounts, pip, npm, yarn, apt, yum and dnf
+covers the cache. With --cache-mounts, pip, uv, npm, yarn, apt, yum and dnf
 caches become RUN --mount=type=cache mounts instead (and the file gets
 # syntax=docker/dockerfile:1); an apt mount's RUN first removes Debian's
 docker-clean, which would delete the .debs the mount is meant to keep,
@@ -134,7 +135,7 @@ func (c *cleaner) run(in *parser.Instruction) {
 	for _, r := range cacheRules {
 		var need []*pkgCmd
 		for _, pc := range cmds {
-			if r.match(pc) && !(r.name == "pip" && c.pipNoCache(in, pc)) {
+			if r.match(pc) && !(r.env != "" && envSet(c.doc, in, pc, r.env)) {
 				need = append(need, pc)
 			}
 		}
@@ -156,8 +157,8 @@ func (c *cleaner) run(in *parser.Instruction) {
 		}
 		for _, pc := range need {
 			if r.flag != "" && pc.sub > 0 {
-				_, end := in.Shell.Span(pc.words[pc.sub])
-				c.add(end, " "+r.flag, fmt.Sprintf("added %s to %s %s", r.flag, pc.args[0], pc.subcmd()))
+				_, end := in.Shell.Span(pc.words[pc.flagAfter()])
+				c.add(end, " "+r.flag, fmt.Sprintf("added %s to %s", r.flag, strings.Join(append(pc.args[:1:1], pc.args[pc.sub:pc.flagAfter()+1]...), " ")))
 			}
 			if r.name == "apt-get install" {
 				c.keepCertificates(in, pc)
@@ -193,17 +194,18 @@ func (c *cleaner) run(in *parser.Instruction) {
 	}
 }
 
-// pipNoCache reports whether PIP_NO_CACHE_DIR is set for the command.
-func (c *cleaner) pipNoCache(in *parser.Instruction, pc *pkgCmd) bool {
+// envSet reports whether the variable name is set for the command pc of
+// in: on the command itself, or by an ENV or ARG of its stage.
+func envSet(doc *parser.Document, in *parser.Instruction, pc *pkgCmd, name string) bool {
 	for _, a := range pc.call.Assigns {
-		if a.Name != nil && a.Name.Value == "PIP_NO_CACHE_DIR" {
+		if a.Name != nil && a.Name.Value == name {
 			return true
 		}
 	}
-	if _, ok := stageValue(c.doc, in, "env", "PIP_NO_CACHE_DIR"); ok {
+	if _, ok := stageValue(doc, in, "env", name); ok {
 		return true
 	}
-	_, ok := stageValue(c.doc, in, "arg", "PIP_NO_CACHE_DIR")
+	_, ok := stageValue(doc, in, "arg", name)
 	return ok
 }
 

@@ -14,7 +14,7 @@ import (
 type pkgCmd struct {
 	stmt  *syntax.Stmt
 	call  *syntax.CallExpr
-	tool  string         // apt, apk, pip, npm, yarn, yum, dnf, microdnf, gem, composer, rm
+	tool  string         // apt, apk, pip, npm, yarn, yum, dnf, microdnf, gem, composer, uv, conda, mamba, micromamba, rm
 	args  []string       // the words from the tool's name on; "" for a word with expansions
 	words []*syntax.Word // the syntax words of args
 	sub   int            // index of the subcommand in args, -1 if none
@@ -45,12 +45,16 @@ var (
 
 // valued are the options, per tool, whose value is the next word.
 var valued = map[string][]string{
-	"apt":      {"-o", "-t", "-c", "-a", "--option", "--target-release", "--config-file", "--host-architecture"},
-	"apk":      {"-X", "-p", "--repository", "--root", "--arch", "--cache-dir", "--keys-dir", "--repositories-file"},
-	"npm":      {"--prefix", "-C"},
-	"yum":      {"-c", "--enablerepo", "--disablerepo", "--releasever", "--installroot"},
-	"dnf":      {"-c", "--enablerepo", "--disablerepo", "--releasever", "--installroot"},
-	"composer": {"-d", "--working-dir"},
+	"apt":        {"-o", "-t", "-c", "-a", "--option", "--target-release", "--config-file", "--host-architecture"},
+	"apk":        {"-X", "-p", "--repository", "--root", "--arch", "--cache-dir", "--keys-dir", "--repositories-file"},
+	"npm":        {"--prefix", "-C"},
+	"yum":        {"-c", "--enablerepo", "--disablerepo", "--releasever", "--installroot"},
+	"dnf":        {"-c", "--enablerepo", "--disablerepo", "--releasever", "--installroot"},
+	"composer":   {"-d", "--working-dir"},
+	"uv":         {"--directory", "--project", "--cache-dir", "--config-file", "--python", "-p", "--color"},
+	"conda":      {"-n", "--name", "-p", "--prefix", "-c", "--channel"},
+	"mamba":      {"-n", "--name", "-p", "--prefix", "-c", "--channel", "-r", "--root-prefix"},
+	"micromamba": {"-n", "--name", "-p", "--prefix", "-c", "--channel", "-r", "--root-prefix"},
 }
 
 // pkgCmds returns the package-manager and rm commands of a parsed RUN in
@@ -119,7 +123,7 @@ func newPkgCmd(st *syntax.Stmt, call *syntax.CallExpr) *pkgCmd {
 		tool = "pip"
 	case pythonName.MatchString(name) && len(words) > 2 && lit(1) == "-m" && pipName.MatchString(lit(2)):
 		tool, words = "pip", words[2:]
-	case slices.Contains([]string{"apk", "npm", "yarn", "yum", "dnf", "microdnf", "gem", "composer", "rm"}, name):
+	case slices.Contains([]string{"apk", "npm", "yarn", "yum", "dnf", "microdnf", "gem", "composer", "uv", "conda", "mamba", "micromamba", "rm"}, name):
 		tool = name
 	default:
 		return nil
@@ -248,7 +252,8 @@ func stageValue(doc *parser.Document, in *parser.Instruction, kw, name string) (
 type cacheRule struct {
 	name    string
 	match   func(*pkgCmd) bool   // a command that leaves the cache (or lacks the flag)
-	flag    string               // added after the subcommand of each matching command
+	env     string               // a variable that, set for the command, keeps it from caching
+	flag    string               // added after the subcommand (see flagAfter) of each matching command
 	cleanup string               // appended at the end of the RUN
 	present func([]*pkgCmd) bool // the RUN already cleans up
 	dirs    []string             // a cache or tmpfs mount whose target ends so covers the cache
@@ -311,7 +316,7 @@ var cacheRules = []*cacheRule{
 		dirs:  []string{"/var/lib/apt", "/var/lib/apt/lists"},
 		mount: "--mount=type=cache,target=/var/cache/apt,sharing=locked --mount=type=cache,target=/var/lib/apt,sharing=locked"},
 	apkRule,
-	{name: "pip", match: lacks(sub("pip", "install"), "--no-cache-dir"), flag: "--no-cache-dir",
+	{name: "pip", match: lacks(sub("pip", "install"), "--no-cache-dir"), env: "PIP_NO_CACHE_DIR", flag: "--no-cache-dir",
 		dirs: []string{"/.cache/pip", "/.cache"}, mount: "--mount=type=cache,target=/root/.cache/pip", homeDir: true},
 	{name: "gem", match: lacks(sub("gem", "install"), "--no-document", "-N", "--no-doc", "--no-ri", "--no-rdoc"), flag: "--no-document"},
 	{name: "npm", match: sub("npm", "install", "i", "ci", "add", "isntall"), cleanup: "npm cache clean --force",
@@ -331,4 +336,38 @@ var cacheRules = []*cacheRule{
 		cleanup: "composer clear-cache", present: func(cmds []*pkgCmd) bool {
 			return runs("composer", "clear-cache")(cmds) || runs("composer", "clearcache")(cmds) || runs("composer", "cc")(cmds)
 		}, dirs: []string{"/.composer", "/.composer/cache", "/.cache/composer"}},
+	// --no-cache is a global option of uv (any position), -n its short form.
+	{name: "uv", match: lacks(sub("uv", "pip", "sync", "tool", "add", "lock", "run", "export"), "--no-cache", "-n", "--no-cache-dir"),
+		env: "UV_NO_CACHE", flag: "--no-cache", dirs: []string{"/.cache/uv", "/uv"}, mount: "--mount=type=cache,target=/root/.cache/uv", homeDir: true},
+	condaRule("conda", "conda clean -afy"), // the continuumio images' own cleanup
+	condaRule("mamba", "mamba clean --all --yes"),
+	condaRule("micromamba", "micromamba clean --all --yes"),
+}
+
+// condaRule is the rule for conda or one of its reimplementations: the
+// package cache (pkgs/ under the installation) goes at the end of the RUN.
+// Where that is depends on the installation, so --cache-mounts has no mount
+// for it.
+func condaRule(tool, cleanup string) *cacheRule {
+	return &cacheRule{name: tool, cleanup: cleanup, present: runs(tool, "clean"), dirs: []string{"/pkgs"},
+		match: func(c *pkgCmd) bool {
+			switch c.subcmd() {
+			case "install", "create", "update", "upgrade":
+				return c.tool == tool
+			case "env":
+				return c.tool == tool && len(c.args) > c.sub+1 && (c.args[c.sub+1] == "create" || c.args[c.sub+1] == "update")
+			}
+			return false
+		}}
+}
+
+// flagAfter returns the index in c.args of the word a rule's flag follows:
+// the subcommand, or for uv pip install and uv tool install the word after
+// it, where the flag reads best.
+func (c *pkgCmd) flagAfter() int {
+	if c.tool == "uv" && (c.subcmd() == "pip" || c.subcmd() == "tool") && c.sub+1 < len(c.args) &&
+		c.args[c.sub+1] != "" && !strings.HasPrefix(c.args[c.sub+1], "-") {
+		return c.sub + 1
+	}
+	return c.sub
 }
