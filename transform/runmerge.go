@@ -129,6 +129,21 @@ func mergeStage(u *Unit, st *parser.Stage, style joinStyle) {
 		stageLabel(st), runsBefore, runsBefore-merged, layersBefore, layersBefore-merged)
 }
 
+// dashCommand reports whether a command of f has a name that starts with
+// "-" (no real program does).
+func dashCommand(f *syntax.File) bool {
+	found := false
+	syntax.Walk(f, func(n syntax.Node) bool {
+		if c, ok := n.(*syntax.CallExpr); ok && len(c.Args) > 0 {
+			if p, ok := c.Args[0].Parts[0].(*syntax.Lit); ok && strings.HasPrefix(p.Value, "-") {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
 // inspectRun returns what run-merge needs to know about in, or a reason it
 // cannot take part in a merge at all.
 func inspectRun(doc *parser.Document, in *parser.Instruction) (*mergeRun, string) {
@@ -139,11 +154,11 @@ func inspectRun(doc *parser.Document, in *parser.Instruction) (*mergeRun, string
 		return nil, fmt.Sprintf("the RUN at line %d uses a heredoc", in.StartLine)
 	case in.Shell == nil || in.Shell.Err != nil || !in.Shell.Mapped():
 		return nil, fmt.Sprintf("the shell text of the RUN at line %d does not parse", in.StartLine)
-	case strings.HasPrefix(in.Shell.Text, "-"):
+	case dashCommand(in.Shell.File):
 		// Passes that delete commands refuse where a RUN would be left
-		// starting with "-"; merged, it would not, and a second run of
-		// docklean would do what the first refused.
-		return nil, fmt.Sprintf("the RUN at line %d starts with \"-\", as a flag of RUN would", in.StartLine)
+		// starting with "-"; merged behind another RUN, it would not, and
+		// a second run of docklean would do what the first refused.
+		return nil, fmt.Sprintf("the RUN at line %d runs a command whose name starts with \"-\", which could be left first and read as a flag of RUN", in.StartLine)
 	}
 	sh := in.Shell
 	_, e := sh.Range(0, len(sh.Text))
