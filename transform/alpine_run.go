@@ -74,7 +74,7 @@ func (s *alpineStage) envArg(in *parser.Instruction) {
 			return
 		}
 		j := i
-		for j < len(text) && !strings.ContainsRune(" \t\r\n", rune(text[j])) {
+		for j < len(text) && !strings.ContainsRune(" \t\r\n", rune(text[j])) && !continues(text[j:], s.doc.Escape) {
 			j++
 		}
 		e := deleteSpan(s.doc, in.Start+i, in.Start+j, -1)
@@ -89,6 +89,16 @@ func (s *alpineStage) envArg(in *parser.Instruction) {
 		s.edits = append(s.edits, e)
 		s.changed(s.doc.LineOf(in.Start+i), "%s removed from %s (apk never prompts)", text[i:j], upper(in.Keyword))
 	}
+}
+
+// continues reports whether text starts with a line continuation: the
+// escape token, then nothing but blanks to the end of the line.
+func continues(text string, esc byte) bool {
+	if text == "" || text[0] != esc {
+		return false
+	}
+	line, _, _ := strings.Cut(text[1:], "\n")
+	return strings.TrimSpace(line) == ""
 }
 
 // runConv converts one shell-form RUN.
