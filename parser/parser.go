@@ -164,7 +164,7 @@ func parse(src []byte, trees map[string]*Shell) (*Document, error) {
 		switch {
 		case len(in.Heredocs) == 0:
 			in.Shell = d.newShell(in, trees)
-		case heredocScript(in):
+		case heredocScript(d, in):
 			in.Shell = d.newHeredocShell(in, trees)
 		}
 	}

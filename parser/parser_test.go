@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -55,28 +56,39 @@ func TestStageParent(t *testing.T) {
 // and that the body maps byte for byte to the file.
 func TestHeredocShell(t *testing.T) {
 	for _, c := range []struct {
-		run  string
-		body string // "" when the RUN gets no mapped shell
-		err  error  // the shell's error when it has one
+		run     string
+		body    string // "" when the RUN gets no mapped shell
+		err     error  // the shell's error when it has one
+		shebang string // the Shebang words, joined
 	}{
-		{"RUN <<EOF\napt-get update\nEOF", "apt-get update\n", nil},
-		{"RUN bash <<-\"EOT\"\n\tset -e\n\tapt-get install -y \\\n\t\tcurl\n\tEOT", "\tset -e\n\tapt-get install -y \\\n\t\tcurl\n", nil},
-		{"RUN --mount=type=cache,target=/root/.cache \\\n  /bin/sh <<'EOF'\npip install x\nEOF", "pip install x\n", nil},
-		{"RUN <<EOF\n#!/bin/sh\necho hi\nEOF", "#!/bin/sh\necho hi\n", nil},
-		{"RUN <<EOF\n#!/usr/bin/env bash\necho hi\nEOF", "#!/usr/bin/env bash\necho hi\n", nil},
-		{"RUN <<EOF\n#!/usr/bin/env python3\nprint(1)\nEOF", "", nil},
-		{"RUN <<EOF bash\necho hi\nEOF", "", nil},
-		{"RUN cat <<EOF | sh\necho hi\nEOF", "", nil},
-		{"RUN python3 <<EOF\nprint(1)\nEOF", "", nil},
-		{"RUN <<A <<B\necho a\nA\necho b\nB", "", nil},
-		{"RUN <<EOF\r\necho hi\r\nEOF\r", "", errCRLF},
+		{"RUN <<EOF\napt-get update\nEOF", "apt-get update\n", nil, ""},
+		{"RUN bash <<-\"EOT\"\n\tset -e\n\tapt-get install -y \\\n\t\tcurl\n\tEOT", "\tset -e\n\tapt-get install -y \\\n\t\tcurl\n", nil, ""},
+		{"RUN --mount=type=cache,target=/root/.cache \\\n  /bin/sh <<'EOF'\npip install x\nEOF", "pip install x\n", nil, ""},
+		{"RUN <<EOF\n#!/bin/sh\necho hi\nEOF", "#!/bin/sh\necho hi\n", nil, "/bin/sh"},
+		{"RUN <<EOF\n#!/usr/bin/env bash\necho hi\nEOF", "#!/usr/bin/env bash\necho hi\n", nil, "/usr/bin/env bash"},
+		{"RUN <<EOF\n#!/usr/bin/env python3\nprint(1)\nEOF", "", nil, ""},
+		{"RUN <<EOF bash\necho hi\nEOF", "", nil, ""},
+		{"RUN cat <<EOF | sh\necho hi\nEOF", "", nil, ""},
+		{"RUN python3 <<EOF\nprint(1)\nEOF", "", nil, ""},
+		{"RUN <<A <<B\necho a\nA\necho b\nB", "", nil, ""},
+		{"RUN <<EOF\r\necho hi\r\nEOF\r", "", errCRLF, ""},
+		{"RUN <<EOF\n#!/bin/sh -e\nfalse\nEOF", "#!/bin/sh -e\nfalse\n", nil, "/bin/sh -e"},
+		{"RUN <<-EOF\n\t#!/bin/bash -eu\n\ttrue\n\tEOF", "\t#!/bin/bash -eu\n\ttrue\n", nil, "/bin/bash -eu"},
+		{"RUN bash <<EOF\n#!/bin/sh -e\ntrue\nEOF", "#!/bin/sh -e\ntrue\n", nil, ""}, // bash reads it: a comment
+		{"RUN <<-EOF\n\t#!/usr/bin/env python3\n\tprint(1)\n\tEOF", "", nil, ""},
+		{"RUN <<EOF\ncat <<X > /etc/f\nx\nX\napt-get update\nEOF", "", nil, ""},
+		{"# escape=`\nRUN <<EOF\necho hi\nEOF", "", nil, ""},
 	} {
 		src := "FROM x\n" + c.run + "\nCMD [\"x\"]\n"
+		if strings.HasPrefix(c.run, "#") {
+			src = c.run[:strings.Index(c.run, "\n")+1] + "FROM x\n" + c.run[strings.Index(c.run, "\n")+1:] + "\nCMD [\"x\"]\n"
+		}
 		d, err := Parse([]byte(src))
 		if err != nil {
 			t.Fatalf("%q: %v", c.run, err)
 		}
-		sh := d.Instructions[1].Shell
+		in := d.Instructions[1]
+		sh := in.Shell
 		switch {
 		case c.err != nil:
 			if sh == nil || sh.Err != c.err {
@@ -94,8 +106,11 @@ func TestHeredocShell(t *testing.T) {
 					t.Fatalf("%q: byte %d maps to %q", c.run, i, src[sh.Offset(i)])
 				}
 			}
-			if err := checkShell(d, d.Instructions[1]); err != nil {
+			if err := checkShell(d, in); err != nil {
 				t.Errorf("%q: %v", c.run, err)
+			}
+			if got := strings.Join(sh.Shebang, " "); got != c.shebang {
+				t.Errorf("%q: Shebang %q, want %q", c.run, got, c.shebang)
 			}
 		}
 	}

@@ -20,6 +20,10 @@ type Shell struct {
 	// Comment reports whether the text holds a shell comment: text after it
 	// on the same logical line is not run, so nothing may be appended there.
 	Comment bool
+	// Shebang holds the words of a heredoc script's #! line ("/bin/sh",
+	// "-e") when buildkit runs the body as a program of its own (RUN <<EOF
+	// with no shell named), nil otherwise.
+	Shebang []string
 
 	offsets []int // offsets[i] is the file offset of Text[i]
 }
@@ -88,23 +92,41 @@ func newParsedShell(text string, offsets []int, trees map[string]*Shell) *Shell 
 var heredocCommand = regexp.MustCompile(`^\s*((/bin/|/usr/bin/)?(sh|bash)\s+)?<<-?\s*["']?\w+["']?\s*$`)
 
 // heredocScript reports whether in is a RUN that runs its one heredoc as a
-// shell script. With no shell named, buildkit runs a body that starts with
-// #! as a program of its own, so its interpreter must be sh or bash.
-func heredocScript(in *Instruction) bool {
-	if len(in.Heredocs) != 1 || len(in.Args) != 1 || !heredocCommand.MatchString(in.Args[0]) {
+// shell script, in a file whose escape token is the shell's own ("\\").
+// With no shell named, buildkit runs a body that starts with #! (after <<-
+// strips its tabs) as a program of its own, so that interpreter must be sh
+// or bash.
+func heredocScript(d *Document, in *Instruction) bool {
+	if d.Escape != '\\' || len(in.Heredocs) != 1 || len(in.Args) != 1 || !heredocCommand.MatchString(in.Args[0]) {
 		return false
 	}
-	body := in.Heredocs[0].Content
-	rest, ok := strings.CutPrefix(body, "#!")
-	if !ok || !strings.HasPrefix(strings.TrimSpace(in.Args[0]), "<<") {
+	f := shebang(in)
+	if f == nil {
 		return true
 	}
-	line, _, _ := strings.Cut(rest, "\n")
-	f := strings.Fields(line)
 	if len(f) > 1 && path.Base(f[0]) == "env" {
 		f = f[1:]
 	}
 	return len(f) > 0 && (path.Base(f[0]) == "sh" || path.Base(f[0]) == "bash")
+}
+
+// shebang returns the words of the #! line that buildkit runs in's heredoc
+// body with, nil when the RUN names its shell or the body has none.
+func shebang(in *Instruction) []string {
+	if !strings.HasPrefix(strings.TrimSpace(in.Args[0]), "<<") {
+		return nil
+	}
+	h := in.Heredocs[0]
+	body := h.Content
+	if h.Chomp {
+		body = strings.TrimLeft(body, "\t")
+	}
+	rest, ok := strings.CutPrefix(body, "#!")
+	if !ok {
+		return nil
+	}
+	line, _, _ := strings.Cut(rest, "\n")
+	return append([]string{}, strings.Fields(line)...)
 }
 
 // newHeredocShell maps the body of a heredoc script RUN: buildkit's body is
@@ -112,7 +134,9 @@ func heredocScript(in *Instruction) bool {
 // the RUN's last line. Tabs that <<- strips stay: they do not change what
 // the shell parses. The shell is unmapped if the bytes there differ, and if
 // the body has CRLF line endings: buildkit keeps the "\r", the shell reads
-// it as part of each line's last word, and no edit there can be right.
+// it as part of each line's last word, and no edit there can be right. A
+// body with heredocs of its own (cat <<EOF > file) gets no Shell: their
+// bodies sit between commands, where no pass's edits could keep them.
 func (d *Document) newHeredocShell(in *Instruction, trees map[string]*Shell) *Shell {
 	body := in.Heredocs[0].Content
 	end := d.lineStarts[in.EndLine-1]
@@ -127,7 +151,24 @@ func (d *Document) newHeredocShell(in *Instruction, trees map[string]*Shell) *Sh
 	for i := range offs {
 		offs[i] = start + i
 	}
-	return newParsedShell(body, offs, trees)
+	s := newParsedShell(body, offs, trees)
+	if s.File != nil && hasHeredoc(s.File) {
+		return nil
+	}
+	s.Shebang = shebang(in)
+	return s
+}
+
+// hasHeredoc reports whether f has a here-document redirection.
+func hasHeredoc(f *syntax.File) bool {
+	found := false
+	syntax.Walk(f, func(n syntax.Node) bool {
+		if r, ok := n.(*syntax.Redirect); ok && r.Hdoc != nil {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // hasComment reports whether text has a "#" that no word of f covers.

@@ -134,7 +134,7 @@ func (s *alpineStage) run(in *parser.Instruction) {
 		return
 	}
 	if len(in.Heredocs) > 0 {
-		s.runsBash(in, in.Shell.Text) // RUN bash <<EOF: bash runs the script
+		s.runsBash(in, "") // RUN bash <<EOF, or a #!/bin/bash body: bash runs the script
 	}
 	r := &runConv{s: s, in: in, sh: in.Shell, del: map[*syntax.Stmt]string{}, done: map[*syntax.Word]bool{}, locals: map[string]*pkgVar{}}
 	syntax.Walk(r.sh.File, func(n syntax.Node) bool {
@@ -351,11 +351,18 @@ func (s *alpineStage) opaqueRun(in *parser.Instruction) {
 }
 
 // runsBash records bash as needed before in, an exec-form or heredoc RUN,
-// when bash is its program: named on its first line or in a #! line of
-// text, the RUN's text or its heredoc script.
+// when bash is its program: named in its command line, in the #! line
+// buildkit runs a heredoc script with, or in a #! line of text (an opaque
+// RUN's text; <<- may indent it with tabs).
 func (s *alpineStage) runsBash(in *parser.Instruction, text string) {
-	first := s.doc.Line(in.StartLine)
-	if in.JSON && len(in.Args) > 0 && isBash(in.Args[0]) || !in.JSON && bashWord.MatchString(first) || bashShebang.MatchString(text) {
+	if len(in.Args) == 0 {
+		return
+	}
+	cmd := in.JSON && isBash(in.Args[0]) || !in.JSON && bashWord.MatchString(in.Args[0])
+	if sh := in.Shell; sh != nil && len(sh.Shebang) > 0 {
+		cmd = cmd || isBash(sh.Shebang[0]) || len(sh.Shebang) > 1 && path.Base(sh.Shebang[0]) == "env" && sh.Shebang[1] == "bash"
+	}
+	if cmd || bashShebang.MatchString(text) {
 		s.need("bash", in.Start, fmt.Sprintf("the RUN on line %d runs bash", in.StartLine))
 	}
 }
@@ -363,7 +370,7 @@ func (s *alpineStage) runsBash(in *parser.Instruction, text string) {
 var (
 	pmWord      = regexp.MustCompile(`(^|[\s"'/;&|])(apt-get|apt|aptitude|dpkg|yum|dnf|microdnf)\s`)
 	bashWord    = regexp.MustCompile(`(^|[\s"'/])bash([\s"']|$)`)
-	bashShebang = regexp.MustCompile(`(?m)^#!\s*(/usr)?/bin/(env\s+)?bash`)
+	bashShebang = regexp.MustCompile(`(?m)^\t*#!\s*(/usr)?/bin/(env\s+)?bash`)
 )
 
 // usesPackageManager returns the line of the first RUN of st that runs a

@@ -2,6 +2,7 @@ package transform
 
 import (
 	"fmt"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -99,7 +100,7 @@ func cacheCleanup(u *Unit) {
 }
 
 // installWords finds package installs in text docklean cannot edit.
-var installWords = regexp.MustCompile(`\b(apt-get|apt|apk|pip[0-9.]*|npm|yum|dnf|microdnf|gem)\s+(\S+\s+)*?(install|add|ci)\b`)
+var installWords = regexp.MustCompile(`\b(apt-get|apt|apk|pip[0-9.]*|uv|npm|yum|dnf|microdnf|gem|conda|mamba|micromamba)\s+(\S+\s+)*?(install|add|ci|sync|create)\b`)
 
 func (c *cleaner) refuse(line int, format string, args ...any) {
 	c.refusal, c.refLine = fmt.Sprintf(format, args...), line
@@ -139,15 +140,20 @@ func (c *cleaner) run(in *parser.Instruction) {
 				need = append(need, pc)
 			}
 		}
-		if len(need) == 0 || r.covered(mounts) || r.present != nil && r.present(cmds) {
+		dir, moved := c.cacheDir(in, r)
+		if len(need) == 0 || !moved && r.covered(mounts) || moved && slices.Contains(mounts, dir) || r.present != nil && r.present(cmds) {
 			continue
 		}
 		if r.name == "yarn" && c.yarnBerry(need) {
 			c.notes = append(c.notes, Finding{Line: c.doc.LineOf(in.Shell.Offset(int(need[0].stmt.Pos().Offset()))), Message: "no yarn cache clean: this is Yarn 2 or later (--immutable or .yarnrc.yml), whose cache can hold the packages Plug'n'Play loads at run time"})
 			continue
 		}
-		if c.u.Opts.CacheMounts && r.mount != "" && (!r.homeDir || c.isRoot(in)) {
-			for _, m := range strings.Fields(r.mount) {
+		if c.u.Opts.CacheMounts && r.mount != "" && (!moved || path.IsAbs(dir)) && (!r.homeDir || c.isRoot(in)) {
+			mount := r.mount
+			if moved {
+				mount = "--mount=type=cache,target=" + dir
+			}
+			for _, m := range strings.Fields(mount) {
 				if _, target := mountFlag(m); !slices.Contains(mounts, target) {
 					newMounts = append(newMounts, m)
 				}
@@ -167,7 +173,11 @@ func (c *cleaner) run(in *parser.Instruction) {
 		if r.cleanup == "" {
 			continue
 		}
-		cleanups = append(cleanups, r.cleanup)
+		cleanup := r.cleanup
+		if r.ownProgram {
+			cleanup = shellWordText(in.Shell, need[len(need)-1].words[0]) + " " + cleanup
+		}
+		cleanups = append(cleanups, cleanup)
 		if r.name == "apt" {
 			if later := aptListsNeeded(c.doc, c.cmds, in); later != nil {
 				c.refuse(in.StartLine, "the RUN at line %d runs apt-get install without apt-get update, using the lists this RUN downloads, so they cannot be removed here; merge the two RUNs or add apt-get update to the later one", later.StartLine)
@@ -192,6 +202,24 @@ func (c *cleaner) run(in *parser.Instruction) {
 	if len(cleanups) > 0 {
 		c.appendCleanup(in, strings.Join(cleanups, " && "))
 	}
+}
+
+// cacheDir returns the folder the stage moves r's cache to with r.dirEnv
+// (ENV UV_CACHE_DIR=/opt/uv), without a trailing slash, and whether it does;
+// a value with a variable in it is returned as written, not absolute.
+func (c *cleaner) cacheDir(in *parser.Instruction, r *cacheRule) (string, bool) {
+	if r.dirEnv == "" {
+		return "", false
+	}
+	v, ok := stageValue(c.doc, in, "env", r.dirEnv)
+	if !ok {
+		v, ok = stageValue(c.doc, in, "arg", r.dirEnv)
+	}
+	v = strings.Trim(v, `"'`)
+	if strings.Contains(v, "$") {
+		return v, ok
+	}
+	return strings.TrimSuffix(path.Clean(v), "/"), ok
 }
 
 // envSet reports whether the variable name is set for the command pc of
@@ -311,13 +339,14 @@ func (c *cleaner) appendCleanup(in *parser.Instruction, text string) {
 	if ln := c.doc.LineOf(start); ln != in.StartLine {
 		st.Indent = c.doc.Indent(ln)
 	}
-	c.add(end, st.join(c.doc, text), "added "+text+" at the end of the RUN")
+	c.add(end, st.join(c.doc, in, text), "added "+text+" at the end of the RUN")
 }
 
 // mayErrexit reports whether errexit can be on anywhere in a RUN: its SHELL
-// sets -e, or its text runs set -e.
+// sets -e, the #! line of its heredoc script does (#!/bin/sh -e), or its
+// text runs set -e.
 func mayErrexit(doc *parser.Document, in *parser.Instruction) bool {
-	return shellErrexit(shellAt(doc, in)) || setsErrexit(in.Shell.File)
+	return shellErrexit(shellAt(doc, in)) || shellErrexit(in.Shell.Shebang) || setsErrexit(in.Shell.File)
 }
 
 func (c *cleaner) isRoot(in *parser.Instruction) bool {

@@ -106,6 +106,8 @@ func process(file string, src []byte, passes []*Pass, opts *Options, applied fun
 		p.Run(u)
 		edits, findings := ign.filter(doc, file, p.Name, u.edits, u.findings)
 		for _, f := range findings {
+			// One finding, one line: a message may quote shell text.
+			f.Message = strings.NewReplacer("\r\n", " ↵ ", "\n", " ↵ ").Replace(f.Message)
 			if len(history) > 0 {
 				f.Line = origLine(orig, doc, history, f.Line)
 				f.Message = origLinesInText(orig, doc, history, f.Message)

@@ -95,3 +95,18 @@ func TestProcessKeepsUntouchedInstructions(t *testing.T) {
 		t.Errorf("got %v, want an error naming pass trim and line 3", err)
 	}
 }
+
+// TestFindingsOneLine checks that a message quoting multi-line shell text
+// (a heredoc script's quoted string) stays one line of -v output.
+func TestFindingsOneLine(t *testing.T) {
+	quote := &Pass{Name: "quote", Run: func(u *Unit) {
+		u.Changed(1, "quoted 'apt-get update\napt-get install -y x'\r\nend")
+	}}
+	res, err := Process("Dockerfile", []byte("FROM alpine\n"), []*Pass{quote}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := res.Findings[0].Message, "quoted 'apt-get update ↵ apt-get install -y x' ↵ end"; got != want {
+		t.Errorf("message %q, want %q", got, want)
+	}
+}

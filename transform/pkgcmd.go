@@ -257,8 +257,12 @@ type cacheRule struct {
 	cleanup string               // appended at the end of the RUN
 	present func([]*pkgCmd) bool // the RUN already cleans up
 	dirs    []string             // a cache or tmpfs mount whose target ends so covers the cache
+	dirEnv  string               // a variable that moves the cache (see cleaner.cacheDir)
 	mount   string               // the flags --cache-mounts adds instead
 	homeDir bool                 // the cache lives in the user's home
+	// ownProgram puts before cleanup the program word of the last command
+	// that made the cache.
+	ownProgram bool
 }
 
 func (r *cacheRule) covered(targets []string) bool {
@@ -317,7 +321,7 @@ var cacheRules = []*cacheRule{
 		mount: "--mount=type=cache,target=/var/cache/apt,sharing=locked --mount=type=cache,target=/var/lib/apt,sharing=locked"},
 	apkRule,
 	{name: "pip", match: lacks(sub("pip", "install"), "--no-cache-dir"), env: "PIP_NO_CACHE_DIR", flag: "--no-cache-dir",
-		dirs: []string{"/.cache/pip", "/.cache"}, mount: "--mount=type=cache,target=/root/.cache/pip", homeDir: true},
+		dirs: []string{"/.cache/pip", "/.cache"}, dirEnv: "PIP_CACHE_DIR", mount: "--mount=type=cache,target=/root/.cache/pip", homeDir: true},
 	{name: "gem", match: lacks(sub("gem", "install"), "--no-document", "-N", "--no-doc", "--no-ri", "--no-rdoc"), flag: "--no-document"},
 	{name: "npm", match: sub("npm", "install", "i", "ci", "add", "isntall"), cleanup: "npm cache clean --force",
 		present: runs("npm", "cache", "clean"), dirs: []string{"/.npm"}, mount: "--mount=type=cache,target=/root/.npm", homeDir: true},
@@ -338,18 +342,21 @@ var cacheRules = []*cacheRule{
 		}, dirs: []string{"/.composer", "/.composer/cache", "/.cache/composer"}},
 	// --no-cache is a global option of uv (any position), -n its short form.
 	{name: "uv", match: lacks(sub("uv", "pip", "sync", "tool", "add", "lock", "run", "export"), "--no-cache", "-n", "--no-cache-dir"),
-		env: "UV_NO_CACHE", flag: "--no-cache", dirs: []string{"/.cache/uv", "/uv"}, mount: "--mount=type=cache,target=/root/.cache/uv", homeDir: true},
-	condaRule("conda", "conda clean -afy"), // the continuumio images' own cleanup
-	condaRule("mamba", "mamba clean --all --yes"),
-	condaRule("micromamba", "micromamba clean --all --yes"),
+		env: "UV_NO_CACHE", flag: "--no-cache", dirs: []string{"/.cache/uv", "/.cache"}, dirEnv: "UV_CACHE_DIR",
+		mount: "--mount=type=cache,target=/root/.cache/uv", homeDir: true},
+	condaRule("conda", "clean -afy"), // the continuumio images' own cleanup
+	condaRule("mamba", "clean --all --yes"),
+	condaRule("micromamba", "clean --all --yes"),
 }
 
 // condaRule is the rule for conda or one of its reimplementations: the
-// package cache (pkgs/ under the installation) goes at the end of the RUN.
-// Where that is depends on the installation, so --cache-mounts has no mount
-// for it.
-func condaRule(tool, cleanup string) *cacheRule {
-	return &cacheRule{name: tool, cleanup: cleanup, present: runs(tool, "clean"), dirs: []string{"/pkgs"},
+// package cache (pkgs/ under the installation, shared by all three) goes at
+// the end of the RUN,
+// cleaned by the program the RUN called, as it called it
+// (/opt/conda/bin/conda is often not on PATH). Where the cache is depends
+// on the installation, so --cache-mounts has no mount for it.
+func condaRule(tool, clean string) *cacheRule {
+	return &cacheRule{name: tool, cleanup: clean, ownProgram: true, present: condaCleans, dirs: []string{"/pkgs"},
 		match: func(c *pkgCmd) bool {
 			switch c.subcmd() {
 			case "install", "create", "update", "upgrade":
@@ -359,6 +366,12 @@ func condaRule(tool, cleanup string) *cacheRule {
 			}
 			return false
 		}}
+}
+
+// condaCleans reports whether a RUN cleans the package cache that conda,
+// mamba and micromamba share.
+func condaCleans(cmds []*pkgCmd) bool {
+	return runs("conda", "clean")(cmds) || runs("mamba", "clean")(cmds) || runs("micromamba", "clean")(cmds)
 }
 
 // flagAfter returns the index in c.args of the word a rule's flag follows:

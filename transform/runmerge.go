@@ -252,7 +252,7 @@ func mergeEdits(doc *parser.Document, g []*mergeRun, style joinStyle) []Edit {
 				edits = append(edits, Edit{s, s, open})
 			}
 		} else {
-			edits = append(edits, Edit{prevEnd, s, prevClose + style.join(doc, open)})
+			edits = append(edits, Edit{prevEnd, s, prevClose + style.join(doc, r.in, open)})
 		}
 		prevEnd, prevClose = e, closing
 	}

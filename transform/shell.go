@@ -393,13 +393,18 @@ func styleOf(doc *parser.Document) joinStyle {
 	return st
 }
 
-// join returns the text that continues a command list with next on a new
-// line in the file's style, e.g. " && \\\n    " + next.
-func (s joinStyle) join(doc *parser.Document, next string) string {
-	if s.Leading {
-		return " " + string(doc.Escape) + doc.EOL + s.Indent + "&& " + next
+// join returns the text that continues a command list of in with next on
+// a new line in the file's style, e.g. " && \\\n    " + next. In a heredoc
+// script the shell reads the lines, so its own "\\" and "\n" break them.
+func (s joinStyle) join(doc *parser.Document, in *parser.Instruction, next string) string {
+	brk := string(doc.Escape) + doc.EOL
+	if len(in.Heredocs) > 0 {
+		brk = "\\\n"
 	}
-	return " && " + string(doc.Escape) + doc.EOL + s.Indent + next
+	if s.Leading {
+		return " " + brk + s.Indent + "&& " + next
+	}
+	return " && " + brk + s.Indent + next
 }
 
 // shellAt returns the SHELL in effect for in (the exec-form arguments of the
