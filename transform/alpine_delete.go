@@ -41,10 +41,12 @@ func deleteSpan(doc *parser.Document, start, end, prevEnd int) Edit {
 	return Edit{b, end, ""}
 }
 
-// danglingEscape reports whether edits inside in leave its last line of
-// content ending with the escape token, which would join the next
-// instruction.
-func danglingEscape(doc *parser.Document, in *parser.Instruction, edits []Edit) bool {
+// layoutBroken says how edits inside in would change how buildkit reads
+// its lines, "" when they do not: the last line of content ending with the
+// escape token (it would join the next instruction), or a continuation line
+// that starts with "#" once a word before the "#" is gone (buildkit skips
+// it as a comment line, and the shell text after it changes).
+func layoutBroken(doc *parser.Document, in *parser.Instruction, edits []Edit) string {
 	end := doc.LineEnd(in.EndLine)
 	var local []Edit
 	for _, e := range edits {
@@ -52,28 +54,46 @@ func danglingEscape(doc *parser.Document, in *parser.Instruction, edits []Edit) 
 		case e.End < in.Start || e.Start > end:
 			// elsewhere: an ARG or ENV holding the packages
 		case e.Start <= in.Start && e.End >= end:
-			return false // the whole RUN goes
+			return "" // the whole RUN goes
 		default:
 			local = append(local, Edit{max(e.Start, in.Start) - in.Start, min(e.End, end) - in.Start, e.Text})
 		}
 	}
 	if len(local) == 0 {
-		return false
+		return ""
 	}
-	out, err := applyEdits(doc.Src[in.Start:end], local)
+	src := doc.Src[in.Start:end]
+	out, err := applyEdits(src, local)
 	if err != nil {
-		return true
+		return "docklean could not apply its edits to it"
+	}
+	comments := map[string]int{}
+	for i, l := range strings.Split(string(src), "\n") {
+		if l = strings.TrimSpace(l); i > 0 && strings.HasPrefix(l, "#") {
+			comments[l]++
+		}
 	}
 	lines := strings.Split(string(out), "\n")
+	for i, l := range lines {
+		if l = strings.TrimSpace(l); i > 0 && strings.HasPrefix(l, "#") {
+			if comments[l] == 0 {
+				return "a line of the RUN would start with # (a comment line to buildkit)"
+			}
+			comments[l]--
+		}
+	}
 	for i := len(lines) - 1; i >= 0; i-- {
 		l := strings.TrimSpace(lines[i])
 		if l == "" || strings.HasPrefix(l, "#") && i > 0 {
 			continue
 		}
 		esc := string(doc.Escape)
-		return strings.HasSuffix(l, esc) && !strings.HasSuffix(l, esc+esc)
+		if strings.HasSuffix(l, esc) && !strings.HasSuffix(l, esc+esc) {
+			return "the RUN would end in a line continuation"
+		}
+		return ""
 	}
-	return true
+	return "the RUN would be left empty"
 }
 
 // deleteLines removes lines from..to, and the blank line after them when

@@ -328,8 +328,8 @@ func (r *runConv) finish() {
 		s.refuse(r.in.StartLine, "the RUN has an escaped blank (%c followed by a space), which removing the apt commands around it could turn into a line continuation; convert by hand", s.doc.Escape)
 		return
 	}
-	if danglingEscape(s.doc, r.in, mine) {
-		s.refuse(r.in.StartLine, "the RUN would end in a line continuation once the apt commands are gone; convert by hand")
+	if why := layoutBroken(s.doc, r.in, mine); why != "" {
+		s.refuse(r.in.StartLine, "%s once the apt commands are changed; convert by hand", why)
 		return
 	}
 	s.edits = append(s.edits, mine...)

@@ -192,6 +192,11 @@ func deleteStmts(doc *parser.Document, sh *parser.Shell, leaves []*syntax.Stmt, 
 				}
 			}
 		} else {
+			if sc := leaves[j].Semicolon; sc.IsValid() {
+				// "a; b;" minus b is "a;": the list's own last ";" stays,
+				// as it does when b is the end of an && chain.
+				end, _ = sh.Range(int(sc.Offset()), int(sc.Offset())+1)
+			}
 			_, prev := sh.Span(leaves[i-1])
 			if leaves[i-1].Background {
 				return nil, doc.LineOf(start), "the command before it runs in the background (&)"
