@@ -358,7 +358,8 @@ func (s *alpineStage) convert() {
 }
 
 // placeNeeds adds each needed package to the first apk add that runs before
-// it is needed, or inserts "RUN apk add --no-cache PKG" after FROM.
+// it is needed, and not only under a condition, or inserts "RUN apk add
+// --no-cache PKG" after FROM.
 func (s *alpineStage) placeNeeds() {
 	slices.SortStableFunc(s.needs, func(a, b alpineNeed) int { return a.off - b.off })
 	for _, n := range s.needs {
@@ -368,7 +369,7 @@ func (s *alpineStage) placeNeeds() {
 		s.has[n.pkg] = true
 		var host *apkAdd
 		for _, a := range s.adds {
-			if a.start < n.off && a.last >= 0 {
+			if a.start < n.off && a.last >= 0 && !a.cond {
 				host = a
 				break
 			}
@@ -377,7 +378,7 @@ func (s *alpineStage) placeNeeds() {
 			text := " " + n.pkg
 			ln := s.doc.LineOf(host.last)
 			if ind := s.doc.Indent(ln); ln > s.doc.LineOf(host.start) && strings.TrimSpace(string(s.doc.Src[s.doc.LineStart(ln):host.last])) == s.lastWord(host) {
-				text = " " + string(s.doc.Escape) + s.doc.EOL + ind + n.pkg // a package per line: a line of its own
+				text = " " + host.brk + ind + n.pkg // a package per line: a line of its own
 			}
 			s.inserts = append(s.inserts, Edit{host.last, host.last, text})
 			s.changed(s.doc.LineOf(host.start), "%s added to apk add: %s", n.pkg, n.why)

@@ -56,6 +56,8 @@ type apkAdd struct {
 	virtual string
 	debs    []string // the source package words, to match a later purge
 	line    int
+	brk     string // what breaks its line: the escape token and line ending, or in a heredoc script the shell's
+	cond    bool   // it runs only under a condition (if, ||, a loop, a subshell)
 }
 
 // pkgCmd translates an apt-get/apt/yum/dnf/microdnf command.
@@ -187,7 +189,11 @@ func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 		return
 	}
 	_, last := r.span(c.Args[lastKept])
-	a := &apkAdd{start: first, headEnd: headEnd, last: last, debs: debs, line: line}
+	a := &apkAdd{start: first, headEnd: headEnd, last: last, debs: debs, line: line,
+		brk: string(s.doc.Escape) + s.doc.EOL, cond: !slices.Contains(flattenAnd(r.sh.File), st)}
+	if len(r.in.Heredocs) > 0 {
+		a.brk = "\\\n"
+	}
 	r.adds = append(r.adds, a)
 	s.adds = append(s.adds, a)
 	for _, n := range outNames(outs) {
@@ -494,6 +500,7 @@ var (
 	// "bash -c "$(curl URL)"", "bash <(curl URL)". The URL is group 1 or 2.
 	pipedScript = regexp.MustCompile(`\b(?:curl|wget)\b[^|;&]*?(https?://[^\s"'|;&)]+)[^|;&]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+(?:\S+=\S*\s+)*)?(?:/usr)?(?:/bin/)?(?:ba|da|z|k|a)?sh\b` +
 		"|\\b(?:ba|da|z|k|a)?sh\\s+(?:-\\S+\\s+)*[\"']?(?:\\$\\(|<\\(|`)\\s*(?:curl|wget)\\b[^)`]*?(https?://[^\\s\"'|;&)`]+)")
+	condaCmd      = regexp.MustCompile(`(^|[\s;&|(/])(conda|mamba|micromamba)\s+(\S+\s+)*?(install|create|update|env|run|activate)\b`)
 	glibcDownload = regexp.MustCompile(`https?://\S*(linux-gnu|manylinux|glibc|nodejs\.org/dist/|awscli-exe-linux|Miniconda|Miniforge|Mambaforge|Anaconda3)\S*`)
 	// markerRes compiles the markers on first use, each with the words
 	// one of which its matches hold (see filteredRegexp).
@@ -534,6 +541,11 @@ func (s *alpineStage) marker(text string) string {
 	}
 	if f := glibcDownload.FindString(text); f != "" {
 		return fmt.Sprintf("it downloads a glibc build (%s) that will not run on musl", f)
+	}
+	if containsAny(text, []string{"conda", "mamba"}) {
+		if m := condaCmd.FindStringSubmatch(text); m != nil {
+			return fmt.Sprintf("it runs %s, whose packages are glibc builds (conda has no musl platform)", m[2])
+		}
 	}
 	return ""
 }

@@ -46,7 +46,7 @@ func (s *alpineStage) envArg(in *parser.Instruction) {
 	var drop []int
 	for _, p := range kvs {
 		if debianEnv[p.k] {
-			drop = append(drop, strings.Index(text, p.k))
+			drop = append(drop, keyIndex(text, p.k))
 			continue
 		}
 		i := strings.Index(text, p.k+"="+p.raw)
@@ -68,6 +68,8 @@ func (s *alpineStage) envArg(in *parser.Instruction) {
 		s.changed(in.StartLine, "%s %s removed (apk never prompts)", upper(in.Keyword), kvs[0].k)
 		return
 	}
+	var edits []Edit
+	var msgs []alpineMsg
 	for _, i := range drop {
 		if i < 0 {
 			s.refuse(in.StartLine, "docklean could not find the Debian-only variable in this %s", upper(in.Keyword))
@@ -77,7 +79,17 @@ func (s *alpineStage) envArg(in *parser.Instruction) {
 		for j < len(text) && !strings.ContainsRune(" \t\r\n", rune(text[j])) && !continues(text[j:], s.doc.Escape) {
 			j++
 		}
-		e := deleteSpan(s.doc, in.Start+i, in.Start+j, -1)
+		// Where the content before the pair ends, across a continuation:
+		// a last pair alone on its line goes with the " \" before it.
+		prev := i
+		for prev > 0 && strings.ContainsRune(" \t\r\n", rune(text[prev-1])) {
+			prev--
+		}
+		if prev > 0 && text[prev-1] == s.doc.Escape && continues(text[prev-1:], s.doc.Escape) {
+			for prev--; prev > 0 && strings.ContainsRune(" \t", rune(text[prev-1])); prev-- {
+			}
+		}
+		e := deleteSpan(s.doc, in.Start+i, in.Start+j, in.Start+prev)
 		if rest := strings.TrimSpace(s.doc.Line(s.doc.LineOf(in.Start + j))[in.Start+j-s.doc.LineStart(s.doc.LineOf(in.Start+j)):]); rest == string(s.doc.Escape) && e.End == in.Start+j {
 			// "ENV DEBIAN_FRONTEND=x " + "    TZ=UTC": join the next pair
 			k := in.Start + j
@@ -86,9 +98,43 @@ func (s *alpineStage) envArg(in *parser.Instruction) {
 			}
 			e = Edit{in.Start + i, k, ""}
 		}
-		s.edits = append(s.edits, e)
-		s.changed(s.doc.LineOf(in.Start+i), "%s removed from %s (apk never prompts)", text[i:j], upper(in.Keyword))
+		edits = append(edits, e)
+		msgs = append(msgs, alpineMsg{s.doc.LineOf(in.Start + i), fmt.Sprintf("%s removed from %s (apk never prompts)", text[i:j], upper(in.Keyword))})
 	}
+	if why := layoutBroken(s.doc, in, edits); why != "" {
+		name, _, _ := strings.Cut(text[drop[0]:], "=")
+		s.refuse(in.StartLine, "removing %s from this %s: %s; remove it by hand", strings.Fields(name)[0], upper(in.Keyword), strings.Replace(why, "the RUN", "it", 1))
+		return
+	}
+	s.edits = append(s.edits, edits...)
+	for _, m := range msgs {
+		s.changed(m.line, "%s", m.msg)
+	}
+}
+
+// keyIndex returns the offset in text, an ARG or ENV instruction, of the
+// variable name key where it starts a pair (followed by "=", a blank or
+// the end), outside quotes; -1 if there is none.
+func keyIndex(text, key string) int {
+	var quote byte
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case quote != 0:
+			if c == '\\' && quote == '"' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case strings.HasPrefix(text[i:], key) && i > 0 && strings.ContainsRune(" \t\r\n", rune(text[i-1])):
+			if rest := text[i+len(key):]; rest == "" || strings.ContainsRune("= \t\r\n", rune(rest[0])) {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // continues reports whether text starts with a line continuation: the
@@ -114,7 +160,7 @@ type runConv struct {
 }
 
 func (s *alpineStage) run(in *parser.Instruction) {
-	if in.Shell == nil {
+	if in.Shell == nil || len(in.Heredocs) > 0 && (in.Shell.Err != nil || !in.Shell.Mapped()) {
 		s.opaqueRun(in)
 		return
 	}

@@ -136,14 +136,14 @@ func (c *cleaner) run(in *parser.Instruction) {
 	for _, r := range cacheRules {
 		var need []*pkgCmd
 		for _, pc := range cmds {
-			if r.match(pc) && !(r.env != "" && envSet(c.doc, in, pc, r.env)) {
+			if r.match(pc) && !(r.env != "" && envSet(c.doc, in, pc, r.env)) && !c.cacheMounted(in, r, pc, mounts) {
 				need = append(need, pc)
 			}
 		}
-		dir, moved := c.cacheDir(in, r)
-		if len(need) == 0 || !moved && r.covered(mounts) || moved && slices.Contains(mounts, dir) || r.present != nil && r.present(cmds) {
+		if len(need) == 0 || r.present != nil && r.present(cmds) {
 			continue
 		}
+		dir, moved := c.cacheDir(in, r, need[0])
 		if r.name == "yarn" && c.yarnBerry(need) {
 			c.notes = append(c.notes, Finding{Line: c.doc.LineOf(in.Shell.Offset(int(need[0].stmt.Pos().Offset()))), Message: "no yarn cache clean: this is Yarn 2 or later (--immutable or .yarnrc.yml), whose cache can hold the packages Plug'n'Play loads at run time"})
 			continue
@@ -177,6 +177,11 @@ func (c *cleaner) run(in *parser.Instruction) {
 		if r.ownProgram {
 			cleanup = shellWordText(in.Shell, need[len(need)-1].words[0]) + " " + cleanup
 		}
+		if !slices.ContainsFunc(need, func(pc *pkgCmd) bool { return !pc.sudo() }) {
+			// Every command that made the cache ran under sudo: the
+			// cache belongs to root, and so must its cleanup.
+			cleanup = "sudo " + strings.ReplaceAll(cleanup, " && ", " && sudo ")
+		}
 		cleanups = append(cleanups, cleanup)
 		if r.name == "apt" {
 			if later := aptListsNeeded(c.doc, c.cmds, in); later != nil {
@@ -204,36 +209,86 @@ func (c *cleaner) run(in *parser.Instruction) {
 	}
 }
 
-// cacheDir returns the folder the stage moves r's cache to with r.dirEnv
-// (ENV UV_CACHE_DIR=/opt/uv), without a trailing slash, and whether it does;
-// a value with a variable in it is returned as written, not absolute.
-func (c *cleaner) cacheDir(in *parser.Instruction, r *cacheRule) (string, bool) {
+// cacheDir returns the folder pc keeps r's cache in when something moves
+// it from the default (--cache-dir DIR, or r.dirEnv set on the command, by
+// an ENV or by an ARG with a value), without a trailing slash, and whether
+// something does; a value with a variable in it is returned as written.
+func (c *cleaner) cacheDir(in *parser.Instruction, r *cacheRule, pc *pkgCmd) (string, bool) {
 	if r.dirEnv == "" {
 		return "", false
 	}
-	v, ok := stageValue(c.doc, in, "env", r.dirEnv)
-	if !ok {
-		v, ok = stageValue(c.doc, in, "arg", r.dirEnv)
+	v, ok := "", false
+	for i, a := range pc.args {
+		if a == "--cache-dir" && i+1 < len(pc.args) {
+			v, ok = pc.args[i+1], true
+		} else if d, found := strings.CutPrefix(a, "--cache-dir="); found {
+			v, ok = d, true
+		}
 	}
-	v = strings.Trim(v, `"'`)
+	for _, a := range pc.call.Assigns {
+		if !ok && a.Name != nil && a.Name.Value == r.dirEnv && a.Value != nil {
+			v, ok = shellWordText(in.Shell, a.Value), true
+		}
+	}
+	if !ok {
+		v, ok = stageVar(c.doc, in, r.dirEnv)
+	}
+	if !ok || v == "" {
+		return "", false
+	}
+	v, _, _ = strings.Cut(strings.Trim(v, `"'`), ",") // CONDA_PKGS_DIRS is a list; the first is written to
 	if strings.Contains(v, "$") {
+		return v, true
+	}
+	return strings.TrimSuffix(path.Clean(v), "/"), true
+}
+
+// cacheMounted reports whether a cache or tmpfs mount of in holds the cache pc
+// writes for r: one on the folder the stage moves it to (or on a folder
+// above it, or written as the variable), or else one on r's usual place.
+func (c *cleaner) cacheMounted(in *parser.Instruction, r *cacheRule, pc *pkgCmd, mounts []string) bool {
+	dir, moved := c.cacheDir(in, r, pc)
+	if !moved {
+		return r.covered(mounts)
+	}
+	for _, t := range mounts {
+		if t == dir || strings.HasPrefix(dir, t+"/") || t == "$"+r.dirEnv || t == "${"+r.dirEnv+"}" {
+			return true
+		}
+	}
+	return false
+}
+
+// stageVar returns the value of the variable name for the RUN in, and
+// whether it is set there: by an ENV, or by an ARG with a default (an ARG
+// without one takes the global ARG's default, and is unset without it).
+func stageVar(doc *parser.Document, in *parser.Instruction, name string) (string, bool) {
+	if v, ok := stageValue(doc, in, "env", name); ok {
+		return v, true
+	}
+	v, ok := stageValue(doc, in, "arg", name)
+	if !ok || v != "" {
 		return v, ok
 	}
-	return strings.TrimSuffix(path.Clean(v), "/"), ok
+	for _, m := range doc.MetaArgs {
+		for _, a := range m.Args {
+			if k, d, eq := strings.Cut(a, "="); k == name && eq {
+				v, ok = d, true
+			}
+		}
+	}
+	return v, ok
 }
 
 // envSet reports whether the variable name is set for the command pc of
-// in: on the command itself, or by an ENV or ARG of its stage.
+// in: on the command itself, or for the stage (see stageVar).
 func envSet(doc *parser.Document, in *parser.Instruction, pc *pkgCmd, name string) bool {
 	for _, a := range pc.call.Assigns {
 		if a.Name != nil && a.Name.Value == name {
 			return true
 		}
 	}
-	if _, ok := stageValue(doc, in, "env", name); ok {
-		return true
-	}
-	_, ok := stageValue(doc, in, "arg", name)
+	_, ok := stageVar(doc, in, name)
 	return ok
 }
 
@@ -362,6 +417,13 @@ func (c *cleaner) isRoot(in *parser.Instruction) bool {
 	return false
 }
 
+// aptUpdate and aptUsesLists find apt commands in the words of a RUN that
+// does not parse as shell (exec form, an opaque heredoc).
+var (
+	aptUpdate    = regexp.MustCompile(`\bapt(-get)?\s+(\S+\s+)*?update\b`)
+	aptUsesLists = regexp.MustCompile(`\bapt(-get)?\s+(\S+\s+)*?(install|upgrade|dist-upgrade|full-upgrade|build-dep|source|reinstall)\b`)
+)
+
 // aptListsNeeded returns a later RUN (in the stage or a stage built on it)
 // that runs apt-get install without an apt-get update of its own before any
 // RUN that refreshes the lists, or nil.
@@ -369,7 +431,22 @@ func aptListsNeeded(doc *parser.Document, cmds pkgCmdCache, in *parser.Instructi
 	var check func(st *parser.Stage, after int) *parser.Instruction
 	check = func(st *parser.Stage, after int) *parser.Instruction {
 		for _, x := range st.Instructions {
-			if x.Keyword != "run" || x.StartLine <= after || x.Shell == nil || x.Shell.File == nil {
+			if x.Keyword != "run" || x.StartLine <= after {
+				continue
+			}
+			if x.Shell == nil || x.Shell.File == nil {
+				// exec form, an opaque heredoc: read its words
+				text := strings.Join(x.Args, " ")
+				for _, h := range x.Heredocs {
+					text += "\n" + h.Content
+				}
+				u, n := aptUpdate.FindStringIndex(text), aptUsesLists.FindStringIndex(text)
+				if n != nil && (u == nil || n[0] < u[0]) {
+					return x
+				}
+				if u != nil {
+					return nil
+				}
 				continue
 			}
 			for _, pc := range cmds.of(x.Shell) {

@@ -28,6 +28,12 @@ func (c *pkgCmd) subcmd() string {
 	return c.args[c.sub]
 }
 
+// sudo reports whether the command runs under sudo.
+func (c *pkgCmd) sudo() bool {
+	w, _ := wordLit(c.call.Args[0])
+	return w == "sudo"
+}
+
 // has reports whether any of the words is among the command's arguments.
 func (c *pkgCmd) has(words ...string) bool {
 	for _, a := range c.args {
@@ -356,7 +362,7 @@ var cacheRules = []*cacheRule{
 // (/opt/conda/bin/conda is often not on PATH). Where the cache is depends
 // on the installation, so --cache-mounts has no mount for it.
 func condaRule(tool, clean string) *cacheRule {
-	return &cacheRule{name: tool, cleanup: clean, ownProgram: true, present: condaCleans, dirs: []string{"/pkgs"},
+	return &cacheRule{name: tool, cleanup: clean, ownProgram: true, present: condaCleans, dirs: []string{"/pkgs"}, dirEnv: "CONDA_PKGS_DIRS",
 		match: func(c *pkgCmd) bool {
 			switch c.subcmd() {
 			case "install", "create", "update", "upgrade":

@@ -219,8 +219,14 @@ func deleteStmts(doc *parser.Document, sh *parser.Shell, leaves []*syntax.Stmt, 
 				if lead != "" && lead != "&&" && lead != ";" || strings.TrimSpace(string(doc.Src[end:doc.LineStart(el)+len(doc.Line(el))])) != "" {
 					return nil, doc.LineOf(start), "docklean cannot remove this command and keep the comments around it"
 				}
+				// Drop what joins prev to the next line (" && \\"), but
+				// not a comment after it (in a heredoc script, "cmd # why").
 				pl := doc.LineOf(prev)
-				out = append(out, Edit{prev, doc.LineStart(pl) + len(strings.TrimRight(doc.Line(pl), "\r")), ""})
+				rest := strings.TrimRight(string(doc.Src[prev:doc.LineStart(pl)+len(doc.Line(pl))]), "\r")
+				if k := strings.Index(rest, "#"); k > 0 && (rest[k-1] == ' ' || rest[k-1] == '\t') {
+					rest = strings.TrimRight(rest[:k], " \t")
+				}
+				out = append(out, Edit{prev, prev + len(rest), ""})
 				out = append(out, Edit{ls, doc.LineEnd(el), ""})
 			}
 		}
