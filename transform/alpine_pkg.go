@@ -190,7 +190,7 @@ func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 	}
 	_, last := r.span(c.Args[lastKept])
 	a := &apkAdd{start: first, headEnd: headEnd, last: last, debs: debs, line: line,
-		brk: string(s.doc.Escape) + s.doc.EOL, cond: !slices.Contains(flattenAnd(r.sh.File), st)}
+		brk: string(s.doc.Escape) + s.doc.EOL, cond: !r.topLevel(st)}
 	if len(r.in.Heredocs) > 0 {
 		a.brk = "\\\n"
 	}

@@ -157,6 +157,21 @@ type runConv struct {
 	done   map[*syntax.Word]bool   // words handled by a translation
 	adds   []*apkAdd
 	locals map[string]*pkgVar
+	top    map[*syntax.Stmt]bool // see topLevel
+}
+
+// topLevel reports whether st is one of the RUN's top-level commands (with
+// && chains split): it runs whenever the RUN gets that far, not only under
+// a condition. The set is built once per RUN; a RUN may have thousands of
+// commands.
+func (r *runConv) topLevel(st *syntax.Stmt) bool {
+	if r.top == nil {
+		r.top = map[*syntax.Stmt]bool{}
+		for _, t := range flattenAnd(r.sh.File) {
+			r.top[t] = true
+		}
+	}
+	return r.top[st]
 }
 
 func (s *alpineStage) run(in *parser.Instruction) {
