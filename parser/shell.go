@@ -10,9 +10,10 @@ import (
 )
 
 // Shell is the shell text of a shell-form RUN as buildkit hands it to the
-// shell (for a heredoc script, the heredoc's body), its syntax tree, and a map from offsets in Text to offsets in the
-// Dockerfile, so that a pass can replace one word of a multi-line RUN and
-// leave the rest of the file byte-identical.
+// shell (for a heredoc script, the heredoc's body), its syntax tree, and a
+// map from offsets in Text to offsets in the Dockerfile, so that a pass can
+// replace one word of a multi-line RUN and leave the rest of the file
+// byte-identical.
 type Shell struct {
 	Text string
 	File *syntax.File // nil when Err is set

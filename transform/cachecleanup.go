@@ -270,6 +270,7 @@ func stageVar(doc *parser.Document, in *parser.Instruction, name string) (string
 	if !ok || v != "" {
 		return v, ok
 	}
+	v, ok = "", false
 	for _, m := range doc.MetaArgs {
 		for _, a := range m.Args {
 			if k, d, eq := strings.Cut(a, "="); k == name && eq {
