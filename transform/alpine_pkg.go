@@ -500,7 +500,10 @@ var (
 	// "bash -c "$(curl URL)"", "bash <(curl URL)". The URL is group 1 or 2.
 	pipedScript = regexp.MustCompile(`\b(?:curl|wget)\b[^|;&]*?(https?://[^\s"'|;&)]+)[^|;&]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+(?:\S+=\S*\s+)*)?(?:/usr)?(?:/bin/)?(?:ba|da|z|k|a)?sh\b` +
 		"|\\b(?:ba|da|z|k|a)?sh\\s+(?:-\\S+\\s+)*[\"']?(?:\\$\\(|<\\(|`)\\s*(?:curl|wget)\\b[^)`]*?(https?://[^\\s\"'|;&)`]+)")
-	condaCmd      = regexp.MustCompile(`(^|[\s;&|(/])(conda|mamba|micromamba)\s+(\S+\s+)*?(install|create|update|env|run|activate)\b`)
+	// condaCmd finds conda, mamba or micromamba (by name or path, quoted or
+	// as an exec-form word) with a subcommand that installs or runs
+	// packages, only options between them.
+	condaCmd      = regexp.MustCompile(`(?:^|[\s;&|("'\[])(?:[^\s;&|()"'\[]*/)?(conda|mamba|micromamba)["',]*(?:[ \t]+["']?-[^\s"',]*["',]*)*[ \t]+["']?(install|create|update|env|run|activate)\b`)
 	glibcDownload = regexp.MustCompile(`https?://\S*(linux-gnu|manylinux|glibc|nodejs\.org/dist/|awscli-exe-linux|Miniconda|Miniforge|Mambaforge|Anaconda3)\S*`)
 	// markerRes compiles the markers on first use, each with the words
 	// one of which its matches hold (see filteredRegexp).
@@ -544,7 +547,7 @@ func (s *alpineStage) marker(text string) string {
 	}
 	if containsAny(text, []string{"conda", "mamba"}) {
 		if m := condaCmd.FindStringSubmatch(text); m != nil {
-			return fmt.Sprintf("it runs %s, whose packages are glibc builds (conda has no musl platform)", m[2])
+			return fmt.Sprintf("it runs %s, whose packages are glibc builds (conda has no musl platform)", m[1])
 		}
 	}
 	return ""

@@ -70,6 +70,7 @@ func (s *alpineStage) envArg(in *parser.Instruction) {
 	}
 	var edits []Edit
 	var msgs []alpineMsg
+	var spans [][2]int // the dropped pairs, in text
 	for _, i := range drop {
 		if i < 0 {
 			s.refuse(in.StartLine, "docklean could not find the Debian-only variable in this %s", upper(in.Keyword))
@@ -79,16 +80,25 @@ func (s *alpineStage) envArg(in *parser.Instruction) {
 		for j < len(text) && !strings.ContainsRune(" \t\r\n", rune(text[j])) && !continues(text[j:], s.doc.Escape) {
 			j++
 		}
-		// Where the content before the pair ends, across a continuation:
-		// a last pair alone on its line goes with the " \" before it.
+		// Where the content before the pair ends, across continuations and
+		// the pairs dropped before it: a last pair alone on its line goes
+		// with the " \" before it.
 		prev := i
-		for prev > 0 && strings.ContainsRune(" \t\r\n", rune(text[prev-1])) {
-			prev--
-		}
-		if prev > 0 && text[prev-1] == s.doc.Escape && continues(text[prev-1:], s.doc.Escape) {
-			for prev--; prev > 0 && strings.ContainsRune(" \t", rune(text[prev-1])); prev-- {
+		for {
+			for prev > 0 && strings.ContainsRune(" \t\r\n", rune(text[prev-1])) {
+				prev--
 			}
+			if prev > 0 && text[prev-1] == s.doc.Escape && continues(text[prev-1:], s.doc.Escape) {
+				prev--
+				continue
+			}
+			if k := slices.IndexFunc(spans, func(sp [2]int) bool { return sp[1] == prev }); k >= 0 {
+				prev = spans[k][0]
+				continue
+			}
+			break
 		}
+		spans = append(spans, [2]int{i, j})
 		e := deleteSpan(s.doc, in.Start+i, in.Start+j, in.Start+prev)
 		if rest := strings.TrimSpace(s.doc.Line(s.doc.LineOf(in.Start + j))[in.Start+j-s.doc.LineStart(s.doc.LineOf(in.Start+j)):]); rest == string(s.doc.Escape) && e.End == in.Start+j {
 			// "ENV DEBIAN_FRONTEND=x " + "    TZ=UTC": join the next pair
@@ -96,7 +106,15 @@ func (s *alpineStage) envArg(in *parser.Instruction) {
 			for k < in.End && strings.ContainsRune(" \t\r\n"+string(s.doc.Escape), rune(s.doc.Src[k])) {
 				k++
 			}
-			e = Edit{in.Start + i, k, ""}
+			if k < in.End && s.doc.Src[k] != '#' { // not across a comment line, which would join this one
+				e = Edit{in.Start + i, k, ""}
+			}
+		}
+		if n := len(edits); n > 0 && e.Start <= edits[n-1].End {
+			// adjacent pairs: one deletion covers both
+			edits[n-1] = Edit{min(e.Start, edits[n-1].Start), max(e.End, edits[n-1].End), ""}
+			msgs = append(msgs, alpineMsg{s.doc.LineOf(in.Start + i), fmt.Sprintf("%s removed from %s (apk never prompts)", text[i:j], upper(in.Keyword))})
+			continue
 		}
 		edits = append(edits, e)
 		msgs = append(msgs, alpineMsg{s.doc.LineOf(in.Start + i), fmt.Sprintf("%s removed from %s (apk never prompts)", text[i:j], upper(in.Keyword))})
@@ -120,6 +138,13 @@ func keyIndex(text, key string) int {
 	for i := 0; i < len(text); i++ {
 		c := text[i]
 		switch {
+		case quote == 0 && c == '#' && i > 0 && strings.TrimLeft(text[strings.LastIndexByte(text[:i], '\n')+1:i], " \t") == "" && strings.Contains(text[:i], "\n"):
+			// a comment line inside the instruction: skip it
+			if nl := strings.IndexByte(text[i:], '\n'); nl >= 0 {
+				i += nl
+			} else {
+				i = len(text)
+			}
 		case quote != 0:
 			if c == '\\' && quote == '"' {
 				i++
@@ -160,15 +185,23 @@ type runConv struct {
 	top    map[*syntax.Stmt]bool // see topLevel
 }
 
-// topLevel reports whether st is one of the RUN's top-level commands (with
-// && chains split): it runs whenever the RUN gets that far, not only under
-// a condition. The set is built once per RUN; a RUN may have thousands of
-// commands.
+// topLevel reports whether st runs whenever the RUN succeeds: it starts a
+// top-level statement, or it is in the && chain of the last one (where a
+// failing command before it fails the RUN). In "[ -n "$X" ] && cmd; next",
+// cmd may not run at all. The set is built once per RUN; a RUN may have
+// thousands of commands.
 func (r *runConv) topLevel(st *syntax.Stmt) bool {
 	if r.top == nil {
 		r.top = map[*syntax.Stmt]bool{}
-		for _, t := range flattenAnd(r.sh.File) {
-			r.top[t] = true
+		stmts := r.sh.File.Stmts
+		for i, t := range stmts {
+			leaves := flattenList([]*syntax.Stmt{t})
+			if i < len(stmts)-1 {
+				leaves = leaves[:1]
+			}
+			for _, l := range leaves {
+				r.top[l] = true
+			}
 		}
 	}
 	return r.top[st]

@@ -148,7 +148,9 @@ func (c *cleaner) run(in *parser.Instruction) {
 			c.notes = append(c.notes, Finding{Line: c.doc.LineOf(in.Shell.Offset(int(need[0].stmt.Pos().Offset()))), Message: "no yarn cache clean: this is Yarn 2 or later (--immutable or .yarnrc.yml), whose cache can hold the packages Plug'n'Play loads at run time"})
 			continue
 		}
-		if c.u.Opts.CacheMounts && r.mount != "" && (!moved || path.IsAbs(dir)) && (!r.homeDir || c.isRoot(in)) {
+		// Under sudo the user is not root, and the set-up a mount needs
+		// (apt's docker-clean) would run without it: delete instead.
+		if c.u.Opts.CacheMounts && r.mount != "" && (!moved || path.IsAbs(dir)) && !slices.ContainsFunc(need, (*pkgCmd).sudo) && (!r.homeDir || c.isRoot(in)) {
 			mount := r.mount
 			if moved {
 				mount = "--mount=type=cache,target=" + dir
@@ -418,12 +420,11 @@ func (c *cleaner) isRoot(in *parser.Instruction) bool {
 	return false
 }
 
-// aptUpdate and aptUsesLists find apt commands in the words of a RUN that
-// does not parse as shell (exec form, an opaque heredoc).
-var (
-	aptUpdate    = regexp.MustCompile(`\bapt(-get)?\s+(\S+\s+)*?update\b`)
-	aptUsesLists = regexp.MustCompile(`\bapt(-get)?\s+(\S+\s+)*?(install|upgrade|dist-upgrade|full-upgrade|build-dep|source|reinstall)\b`)
-)
+// aptSub finds each apt command and its subcommand (the first word after
+// its options; options with a value, -o X, are not told apart) in the
+// words of a RUN that does not parse as shell (exec form, an opaque
+// heredoc).
+var aptSub = regexp.MustCompile(`(?:^|[\s"'/;&|(])apt(?:-get)?["',]*(?:[ \t]+["']?-[^\s"',]*["',]*)*[ \t]+["']?([a-z-]+)`)
 
 // aptListsNeeded returns a later RUN (in the stage or a stage built on it)
 // that runs apt-get install without an apt-get update of its own before any
@@ -441,12 +442,13 @@ func aptListsNeeded(doc *parser.Document, cmds pkgCmdCache, in *parser.Instructi
 				for _, h := range x.Heredocs {
 					text += "\n" + h.Content
 				}
-				u, n := aptUpdate.FindStringIndex(text), aptUsesLists.FindStringIndex(text)
-				if n != nil && (u == nil || n[0] < u[0]) {
-					return x
-				}
-				if u != nil {
-					return nil
+				for _, m := range aptSub.FindAllStringSubmatch(text, -1) {
+					switch m[1] {
+					case "update":
+						return nil
+					case "install", "upgrade", "dist-upgrade", "full-upgrade", "build-dep", "source", "reinstall":
+						return x
+					}
 				}
 				continue
 			}
