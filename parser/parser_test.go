@@ -115,3 +115,17 @@ func TestHeredocShell(t *testing.T) {
 		}
 	}
 }
+
+// TestOddSpace checks that shell text with white space buildkit trims but
+// the shell does not is not offered for editing.
+func TestOddSpace(t *testing.T) {
+	for _, text := range []string{"! \f&& rm x", "echo a\vb", "echo a\u00a0b"} {
+		d, err := Parse([]byte("FROM x\nRUN " + text + "\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sh := d.Instructions[1].Shell; sh == nil || sh.Err != errOddSpace {
+			t.Errorf("%q: shell %+v, want errOddSpace", text, sh)
+		}
+	}
+}

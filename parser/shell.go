@@ -5,6 +5,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -67,8 +68,17 @@ func (d *Document) newShell(in *Instruction, trees map[string]*Shell) *Shell {
 		// Should not happen; fall back to an unmapped shell.
 		return &Shell{Text: shellText, Err: errUnmapped}
 	}
+	if strings.IndexFunc(shellText, oddSpace) >= 0 {
+		return &Shell{Text: shellText, Err: errOddSpace, offsets: offs[begin:trimmedEnd]}
+	}
 	return newParsedShell(shellText, offs[begin:trimmedEnd], trees)
 }
+
+// oddSpace reports whether r is white space to Go's strings.TrimSpace, which
+// buildkit trims the shell text with, but not to the shell (form feed,
+// vertical tab, a no-break space, …): an edit that left one at the end of
+// the text would change what the shell runs.
+func oddSpace(r rune) bool { return unicode.IsSpace(r) && r != ' ' && r != '\t' && r != '\n' }
 
 // newParsedShell returns the Shell of text, whose bytes sit at offsets in
 // the file, with its syntax tree taken from trees or parsed.
@@ -203,6 +213,7 @@ func parseShell(text string) (*syntax.File, error) {
 var (
 	errUnmapped = &Error{Msg: "shell text could not be mapped to the file"}
 	errCRLF     = &Error{Msg: "the heredoc has CRLF line endings, and the shell would read each line's \\r as part of its last word"}
+	errOddSpace = &Error{Msg: "the shell text holds white space other than blanks and newlines (a form feed, vertical tab or no-break space), which docklean does not edit around"}
 )
 
 // trimContinuation removes a trailing continuation token (and the blanks after
