@@ -110,11 +110,10 @@ func (s *alpineStage) envArg(in *parser.Instruction) {
 				e = Edit{in.Start + i, k, ""}
 			}
 		}
-		if n := len(edits); n > 0 && e.Start <= edits[n-1].End {
-			// adjacent pairs: one deletion covers both
-			edits[n-1] = Edit{min(e.Start, edits[n-1].Start), max(e.End, edits[n-1].End), ""}
-			msgs = append(msgs, alpineMsg{s.doc.LineOf(in.Start + i), fmt.Sprintf("%s removed from %s (apk never prompts)", text[i:j], upper(in.Keyword))})
-			continue
+		// adjacent pairs: one deletion covers them all
+		for n := len(edits); n > 0 && e.Start <= edits[n-1].End; n-- {
+			e = Edit{min(e.Start, edits[n-1].Start), max(e.End, edits[n-1].End), ""}
+			edits = edits[:n-1]
 		}
 		edits = append(edits, e)
 		msgs = append(msgs, alpineMsg{s.doc.LineOf(in.Start + i), fmt.Sprintf("%s removed from %s (apk never prompts)", text[i:j], upper(in.Keyword))})
