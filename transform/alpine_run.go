@@ -182,6 +182,7 @@ type runConv struct {
 	adds   []*apkAdd
 	locals map[string]*pkgVar
 	top    map[*syntax.Stmt]bool // see topLevel
+	gone   bool                  // finish removes the whole RUN
 }
 
 // topLevel reports whether st runs whenever the RUN succeeds: it starts a
@@ -226,9 +227,6 @@ func (s *alpineStage) run(in *parser.Instruction) {
 		s.refuse(in.StartLine, "%s", m)
 		return
 	}
-	if len(in.Heredocs) > 0 {
-		s.runsBash(in, "") // RUN bash <<EOF, or a #!/bin/bash body: bash runs the script
-	}
 	r := &runConv{s: s, in: in, sh: in.Shell, del: map[*syntax.Stmt]string{}, done: map[*syntax.Word]bool{}, locals: map[string]*pkgVar{}}
 	syntax.Walk(r.sh.File, func(n syntax.Node) bool {
 		switch n := n.(type) {
@@ -259,6 +257,9 @@ func (s *alpineStage) run(in *parser.Instruction) {
 		return
 	}
 	r.finish()
+	if len(in.Heredocs) > 0 && !r.gone {
+		s.runsBash(in, "") // RUN bash <<EOF, or a #!/bin/bash body: bash runs the script
+	}
 }
 
 func (r *runConv) line(n syntax.Node) int {
@@ -389,6 +390,7 @@ func (r *runConv) finish() {
 		}
 		if all {
 			dels = append(dels, deleteLines(s.doc, r.in.StartLine, r.in.EndLine))
+			r.gone = true
 		} else {
 			var line int
 			var why string
