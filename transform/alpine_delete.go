@@ -89,11 +89,50 @@ func layoutBroken(doc *parser.Document, in *parser.Instruction, edits []Edit) st
 		}
 		esc := string(doc.Escape)
 		if strings.HasSuffix(l, esc) && !strings.HasSuffix(l, esc+esc) {
-			return "the RUN would end in a line continuation"
+			return danglingContinuation
 		}
 		return ""
 	}
 	return "the RUN would be left empty"
+}
+
+// danglingContinuation is layoutBroken's word for a RUN whose last line of
+// content would end with the escape token.
+const danglingContinuation = "the RUN would end in a line continuation"
+
+// tidyDeletions merges the deletions among edits that overlap or touch
+// (a word and the command after it, "-y" and "&& rm …"), and when the
+// deletions leave in ending in a line continuation, widens the one that
+// removes its tail to take the continuation before it too: "curl \
+// <newline>  -y && rm …" minus "-y" and "&& rm …" reads "curl".
+func tidyDeletions(doc *parser.Document, in *parser.Instruction, edits []Edit) []Edit {
+	var out []Edit
+	for _, e := range sortEdits(edits) {
+		if n := len(out); n > 0 && e.Text == "" && out[n-1].Text == "" && e.Start <= out[n-1].End {
+			out[n-1].End = max(out[n-1].End, e.End)
+			continue
+		}
+		out = append(out, e)
+	}
+	if layoutBroken(doc, in, out) != danglingContinuation {
+		return out
+	}
+	k := len(out) - 1
+	for k >= 0 && out[k].Start > in.End {
+		k--
+	}
+	if k < 0 || out[k].Text != "" || strings.TrimSpace(string(doc.Src[out[k].End:in.End])) != "" {
+		return out
+	}
+	b := out[k].Start
+	for b > in.Start && strings.ContainsRune(" \t\r\n"+string(doc.Escape), rune(doc.Src[b-1])) {
+		b--
+	}
+	if k > 0 && out[k-1].End > b || !strings.ContainsRune(string(doc.Src[b:out[k].Start]), rune(doc.Escape)) {
+		return out
+	}
+	out[k].Start = b
+	return out
 }
 
 // deleteLines removes lines from..to, and the blank line after them when

@@ -423,6 +423,7 @@ func (r *runConv) finish() {
 		s.refuse(r.in.StartLine, "the RUN has an escaped blank (%c followed by a space), which removing the apt commands around it could turn into a line continuation; convert by hand", s.doc.Escape)
 		return
 	}
+	mine = tidyDeletions(s.doc, r.in, mine)
 	if why := layoutBroken(s.doc, r.in, mine); why != "" {
 		s.refuse(r.in.StartLine, "%s once the apt commands are changed; convert by hand", why)
 		return
