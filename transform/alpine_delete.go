@@ -104,8 +104,9 @@ const danglingContinuation = "the RUN would end in a line continuation"
 // (a word and the command after it, "-y" and "&& rm …"), and when the
 // deletions leave in ending in a line continuation, widens the one that
 // removes its tail to take the continuation before it too: "curl \
-// <newline>  -y && rm …" minus "-y" and "&& rm …" reads "curl".
-func tidyDeletions(doc *parser.Document, in *parser.Instruction, edits []Edit) []Edit {
+// <newline>  -y && rm …" minus "-y" and "&& rm …" reads "curl". It
+// returns the edits and what layoutBroken says of them.
+func tidyDeletions(doc *parser.Document, in *parser.Instruction, edits []Edit) ([]Edit, string) {
 	var out []Edit
 	for _, e := range sortEdits(edits) {
 		if n := len(out); n > 0 && e.Text == "" && out[n-1].Text == "" && e.Start <= out[n-1].End {
@@ -114,25 +115,25 @@ func tidyDeletions(doc *parser.Document, in *parser.Instruction, edits []Edit) [
 		}
 		out = append(out, e)
 	}
-	if layoutBroken(doc, in, out) != danglingContinuation {
-		return out
+	if why := layoutBroken(doc, in, out); why != danglingContinuation {
+		return out, why
 	}
 	k := len(out) - 1
 	for k >= 0 && out[k].Start > in.End {
 		k--
 	}
 	if k < 0 || out[k].Text != "" || strings.TrimSpace(string(doc.Src[out[k].End:in.End])) != "" {
-		return out
+		return out, danglingContinuation
 	}
 	b := out[k].Start
 	for b > in.Start && strings.ContainsRune(" \t\r\n"+string(doc.Escape), rune(doc.Src[b-1])) {
 		b--
 	}
 	if k > 0 && out[k-1].End > b || !strings.ContainsRune(string(doc.Src[b:out[k].Start]), rune(doc.Escape)) {
-		return out
+		return out, danglingContinuation
 	}
 	out[k].Start = b
-	return out
+	return out, layoutBroken(doc, in, out)
 }
 
 // deleteLines removes lines from..to, and the blank line after them when

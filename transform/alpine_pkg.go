@@ -56,7 +56,7 @@ type apkAdd struct {
 	virtual string
 	debs    []string // the source package words, to match a later purge
 	line    int
-	brk     string // what breaks its line: the escape token and line ending, or in a heredoc script the shell's
+	brk     string // what continues its RUN on a new line (see lineBreak)
 	cond    bool   // it runs only under a condition (if, ||, a loop, a subshell)
 }
 
@@ -190,10 +190,7 @@ func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 	}
 	_, last := r.span(c.Args[lastKept])
 	a := &apkAdd{start: first, headEnd: headEnd, last: last, debs: debs, line: line,
-		brk: string(s.doc.Escape) + s.doc.EOL, cond: !r.topLevel(st)}
-	if len(r.in.Heredocs) > 0 {
-		a.brk = "\\\n"
-	}
+		brk: lineBreak(s.doc, r.in), cond: !r.topLevel(st)}
 	r.adds = append(r.adds, a)
 	s.adds = append(s.adds, a)
 	for _, n := range outNames(outs) {

@@ -423,8 +423,8 @@ func (r *runConv) finish() {
 		s.refuse(r.in.StartLine, "the RUN has an escaped blank (%c followed by a space), which removing the apt commands around it could turn into a line continuation; convert by hand", s.doc.Escape)
 		return
 	}
-	mine = tidyDeletions(s.doc, r.in, mine)
-	if why := layoutBroken(s.doc, r.in, mine); why != "" {
+	mine, why := tidyDeletions(s.doc, r.in, mine)
+	if why != "" {
 		s.refuse(r.in.StartLine, "%s once the apt commands are changed; convert by hand", why)
 		return
 	}

@@ -227,10 +227,8 @@ func (c *cleaner) cacheDir(in *parser.Instruction, r *cacheRule, pc *pkgCmd) (st
 			v, ok = d, true
 		}
 	}
-	for _, a := range pc.call.Assigns {
-		if !ok && a.Name != nil && a.Name.Value == r.dirEnv && a.Value != nil {
-			v, ok = shellWordText(in.Shell, a.Value), true
-		}
+	if a := pc.assigned(r.dirEnv); !ok && a != nil && a.Value != nil {
+		v, ok = shellWordText(in.Shell, a.Value), true
 	}
 	if !ok {
 		v, ok = stageVar(c.doc, in, r.dirEnv)
@@ -286,10 +284,8 @@ func stageVar(doc *parser.Document, in *parser.Instruction, name string) (string
 // envSet reports whether the variable name is set for the command pc of
 // in: on the command itself, or for the stage (see stageVar).
 func envSet(doc *parser.Document, in *parser.Instruction, pc *pkgCmd, name string) bool {
-	for _, a := range pc.call.Assigns {
-		if a.Name != nil && a.Name.Value == name {
-			return true
-		}
+	if pc.assigned(name) != nil {
+		return true
 	}
 	_, ok := stageVar(doc, in, name)
 	return ok

@@ -107,7 +107,7 @@ func process(file string, src []byte, passes []*Pass, opts *Options, applied fun
 		edits, findings := ign.filter(doc, file, p.Name, u.edits, u.findings)
 		for _, f := range findings {
 			// One finding, one line: a message may quote shell text.
-			f.Message = strings.NewReplacer("\r\n", " ↵ ", "\n", " ↵ ").Replace(f.Message)
+			f.Message = oneLine.Replace(f.Message)
 			if len(history) > 0 {
 				f.Line = origLine(orig, doc, history, f.Line)
 				f.Message = origLinesInText(orig, doc, history, f.Message)
@@ -180,6 +180,8 @@ func origOffset(history [][]Edit, off int) (o int, ok bool) {
 }
 
 var (
+	// oneLine keeps a finding's message on one line of -v output.
+	oneLine   = strings.NewReplacer("\r\n", " ↵ ", "\n", " ↵ ")
 	lineRefRE = regexp.MustCompile(`\b(lines?) (\d+(?:(?:, | and )\d+)*)`)
 	digitsRE  = regexp.MustCompile(`\d+`)
 )

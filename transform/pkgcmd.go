@@ -34,6 +34,17 @@ func (c *pkgCmd) sudo() bool {
 	return w == "sudo"
 }
 
+// assigned returns the assignment of the variable name made on the command
+// itself (NAME=value cmd), or nil.
+func (c *pkgCmd) assigned(name string) *syntax.Assign {
+	for _, a := range c.call.Assigns {
+		if a.Name != nil && a.Name.Value == name {
+			return a
+		}
+	}
+	return nil
+}
+
 // has reports whether any of the words is among the command's arguments.
 func (c *pkgCmd) has(words ...string) bool {
 	for _, a := range c.args {

@@ -408,14 +408,21 @@ func styleOf(doc *parser.Document) joinStyle {
 // a new line in the file's style, e.g. " && \\\n    " + next. In a heredoc
 // script the shell reads the lines, so its own "\\" and "\n" break them.
 func (s joinStyle) join(doc *parser.Document, in *parser.Instruction, next string) string {
-	brk := string(doc.Escape) + doc.EOL
-	if len(in.Heredocs) > 0 {
-		brk = "\\\n"
-	}
+	brk := lineBreak(doc, in)
 	if s.Leading {
 		return " " + brk + s.Indent + "&& " + next
 	}
 	return " && " + brk + s.Indent + next
+}
+
+// lineBreak is what continues in's shell text on a new line: the escape
+// token and the file's line ending, or in a heredoc script, which the
+// shell reads, the shell's own "\\" and "\n".
+func lineBreak(doc *parser.Document, in *parser.Instruction) string {
+	if len(in.Heredocs) > 0 {
+		return "\\\n"
+	}
+	return string(doc.Escape) + doc.EOL
 }
 
 // shellAt returns the SHELL in effect for in (the exec-form arguments of the
