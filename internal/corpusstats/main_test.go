@@ -1,0 +1,43 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/docklean/docklean/parser"
+)
+
+func TestPattern(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{`stage 0 left unchanged: package adb has no Alpine equivalent in 3.24`, `package X has no Alpine equivalent in V`},
+		{`stage "build" left unchanged: osrf/ros:noetic-desktop-focal is not an official image with an Alpine variant, so docklean cannot tell what it is built on`,
+			`IMAGE is not an official image with an Alpine variant, so docklean cannot tell what it is built on`},
+		{`stage 1 left unchanged: it adds a PPA (ppa:yubico/stable), which has no Alpine equivalent`, `it adds a PPA (…), which has no Alpine equivalent`},
+		{`stage 2 left unchanged: stage "base", built on it, cannot be converted (line 7)`, `stage …, built on it, cannot be converted (…)`},
+	} {
+		if got := pattern(c.in); got != c.want {
+			t.Errorf("pattern(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestStages(t *testing.T) {
+	doc, err := parser.Parse([]byte("FROM debian:12 AS a\nRUN apt-get update && apt-get install -y curl\nFROM a\nRUN echo install\nFROM alpine:3.20\nRUN apk add --no-cache curl\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []bool{true, false, false}
+	for i, s := range doc.Stages {
+		if got := installsWithApt(doc, s); got != want[i] {
+			t.Errorf("stage %d: installsWithApt = %v, want %v", i, got, want[i])
+		}
+	}
+	if !movedToAlpine(doc, doc.Stages[2]) || movedToAlpine(doc, doc.Stages[1]) {
+		t.Error("movedToAlpine: want only stage 2")
+	}
+	if rootBase(doc.Stages[1]) != "debian:12" || !fullImage("debian:12") || fullImage("debian:12-slim") || !fullImage("python:3.12") || fullImage("python:3.12-alpine") {
+		t.Error("rootBase/fullImage")
+	}
+	if refusalFor(doc.Stages[1], nil) != "(no refusal finding)" {
+		t.Error("refusalFor without findings")
+	}
+}
