@@ -37,6 +37,7 @@ func main() {
 	manifest := flag.String("manifest", "", "read the file list from this manifest (repo, commit, path, sha256) instead of walking DIR")
 	out := flag.String("out", "", "write docklean's output of each converted file to this folder")
 	list := flag.Bool("list", true, "print the list of files with a stage moved to Alpine")
+	review := flag.String("review", "", "compare the files the alpine pass changes with this review table (docs/corpus/alpine-review.tsv): which outputs changed, which files joined or left")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: corpusstats [-manifest FILE] [-out DIR] CORPUS_DIR")
@@ -49,6 +50,14 @@ func main() {
 	}
 	st := measure(flag.Arg(0), paths)
 	st.print(os.Stdout, *list)
+	if *review != "" {
+		prev, err := readReview(*review)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "corpusstats:", err)
+			os.Exit(2)
+		}
+		compareReview(os.Stdout, prev, st.reviewList())
+	}
 	if *out != "" {
 		for _, f := range st.files {
 			if !f.moved {
@@ -62,6 +71,79 @@ func main() {
 				fmt.Fprintln(os.Stderr, "corpusstats:", err)
 				os.Exit(2)
 			}
+		}
+	}
+}
+
+// reviewed is one row of a review table: the output hash and the verdict.
+type reviewed struct{ hash, verdict string }
+
+// readReview reads a review table: file, converted/apt stages, output hash,
+// verdict, class, reason, with a header row.
+func readReview(path string) (map[string]reviewed, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]reviewed{}
+	for i, l := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
+		cols := strings.Split(l, "\t")
+		if i == 0 {
+			continue
+		}
+		if len(cols) < 4 {
+			return nil, fmt.Errorf("%s:%d: want at least 4 columns", path, i+1)
+		}
+		m[cols[0]] = reviewed{cols[2], cols[3]}
+	}
+	return m, nil
+}
+
+// reviewList maps each file the alpine pass changes to its output hash.
+func (st *stats) reviewList() map[string]string {
+	m := map[string]string{}
+	for _, f := range st.files {
+		if f.err == "" && f.moved {
+			m[f.rel] = outputHash(f.output)
+		}
+	}
+	return m
+}
+
+func outputHash(out []byte) string {
+	sum := sha256.Sum256(out)
+	return hex.EncodeToString(sum[:])[:16]
+}
+
+// compareReview prints what a new review has to look at: files whose output
+// changed since the review, files the pass now changes that the review does
+// not have, and reviewed files it no longer changes (refused now: reach lost).
+func compareReview(w io.Writer, prev map[string]reviewed, now map[string]string) {
+	var same int
+	var changed, added, gone []string
+	for f, h := range now {
+		switch r, ok := prev[f]; {
+		case !ok:
+			added = append(added, f)
+		case r.hash != h:
+			changed = append(changed, f+"\t(was "+r.verdict+")")
+		default:
+			same++
+		}
+	}
+	for f, r := range prev {
+		if _, ok := now[f]; !ok {
+			gone = append(gone, f+"\t(was "+r.verdict+")")
+		}
+	}
+	fmt.Fprintf(w, "\nreview: %d files unchanged since the review, %d with a new output, %d new, %d no longer changed by the alpine pass\n", same, len(changed), len(added), len(gone))
+	for _, g := range []struct {
+		name  string
+		files []string
+	}{{"new output", changed}, {"new", added}, {"no longer changed", gone}} {
+		sort.Strings(g.files)
+		for _, f := range g.files {
+			fmt.Fprintf(w, "%s\t%s\n", g.name, f)
 		}
 	}
 }
@@ -415,8 +497,7 @@ func (st *stats) print(w io.Writer, list bool) {
 	fmt.Fprintf(w, "\nfiles the alpine pass changes (converted/apt stages, sha256 of docklean's whole-pipeline output, first 16 hex digits)\n")
 	for _, f := range st.files {
 		if f.err == "" && f.moved {
-			sum := sha256.Sum256(f.output)
-			fmt.Fprintf(w, "%s\t%d/%d\t%s\n", f.rel, f.converted, f.aptStages, hex.EncodeToString(sum[:])[:16])
+			fmt.Fprintf(w, "%s\t%d/%d\t%s\n", f.rel, f.converted, f.aptStages, outputHash(f.output))
 		}
 	}
 }

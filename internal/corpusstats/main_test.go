@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/docklean/docklean/parser"
@@ -39,5 +40,17 @@ func TestStages(t *testing.T) {
 	}
 	if refusalFor(doc.Stages[1], nil) != "(no refusal finding)" {
 		t.Error("refusalFor without findings")
+	}
+}
+
+func TestCompareReview(t *testing.T) {
+	prev := map[string]reviewed{"a": {"h1", "correct"}, "b": {"h2", "breaks at run"}, "c": {"h3", "unsure"}}
+	now := map[string]string{"a": "h1", "b": "h9", "d": "h4"}
+	var out strings.Builder
+	compareReview(&out, prev, now)
+	want := "\nreview: 1 files unchanged since the review, 1 with a new output, 1 new, 1 no longer changed by the alpine pass\n" +
+		"new output\tb\t(was breaks at run)\nnew\td\nno longer changed\tc\t(was unsure)\n"
+	if out.String() != want {
+		t.Errorf("compareReview:\n%s\nwant:\n%s", out.String(), want)
 	}
 }
