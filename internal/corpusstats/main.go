@@ -37,6 +37,7 @@ func main() {
 	manifest := flag.String("manifest", "", "read the file list from this manifest (repo, commit, path, sha256) instead of walking DIR")
 	out := flag.String("out", "", "write docklean's output of each converted file to this folder")
 	list := flag.Bool("list", true, "print the list of files with a stage moved to Alpine")
+	packages := flag.Bool("packages", false, "also print the coverage of the Debian package names the apt stages install (needs transform/data/debian-alpine.tsv under the working folder for the curated split)")
 	review := flag.String("review", "", "compare the files the alpine pass changes with this review table (docs/corpus/alpine-review.tsv): which outputs changed, which files joined or left")
 	flag.Parse()
 	if flag.NArg() != 1 {
@@ -50,6 +51,15 @@ func main() {
 	}
 	st := measure(flag.Arg(0), paths)
 	st.print(os.Stdout, *list)
+	if *packages {
+		uses := map[string]int{}
+		for _, f := range st.files {
+			for _, n := range f.aptNames {
+				uses[n]++
+			}
+		}
+		printCoverage(os.Stdout, uses, curatedNames("."))
+	}
 	if *review != "" {
 		prev, err := readReview(*review)
 		if err != nil {
@@ -195,6 +205,7 @@ type fileStat struct {
 	aptStages  int
 	converted  int      // apt stages the alpine pass moved to Alpine
 	moved      bool     // the alpine pass changed the file (apt stages or not)
+	aptNames   []string // distinct package names its apt stages install
 	refusals   []string // one reason per refused apt stage
 	fullFinal  bool     // the final stage is on a full Debian/Ubuntu/language image
 	smaller    bool     // the final base image gets smaller
@@ -261,9 +272,16 @@ func measureFile(dir, rel string, alpineOnly []*transform.Pass) *fileStat {
 		fs.err = "alpine output: " + err.Error()
 		return fs
 	}
+	seen := map[string]bool{}
 	for i, s := range doc.Stages {
 		if !installsWithApt(doc, s) {
 			continue
+		}
+		for _, n := range aptNames(doc, s) {
+			if !seen[n] {
+				seen[n] = true
+				fs.aptNames = append(fs.aptNames, n)
+			}
 		}
 		fs.aptStages++
 		if i < len(after.Stages) && !installsWithApt(after, after.Stages[i]) && movedToAlpine(after, after.Stages[i]) {

@@ -54,3 +54,14 @@ func TestCompareReview(t *testing.T) {
 		t.Errorf("compareReview:\n%s\nwant:\n%s", out.String(), want)
 	}
 }
+
+func TestAptNames(t *testing.T) {
+	doc, err := parser.Parse([]byte("FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends \\\n\tcurl \\\n\tlibssl-dev=3.0.1 $EXTRA 'quoted' \\\n\t&& rm -rf /var/lib/apt/lists/*\nRUN apt-get --no-install-recommends install -y git; echo install\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(aptNames(doc, doc.Stages[0]), " ")
+	if want := "curl libssl-dev git"; got != want {
+		t.Errorf("aptNames = %q, want %q", got, want)
+	}
+}
