@@ -228,9 +228,21 @@ func (s *alpineStage) run(in *parser.Instruction) {
 		return
 	}
 	r := &runConv{s: s, in: in, sh: in.Shell, del: map[*syntax.Stmt]string{}, done: map[*syntax.Word]bool{}, locals: map[string]*pkgVar{}}
+	piped := map[*syntax.Stmt]bool{}
 	syntax.Walk(r.sh.File, func(n syntax.Node) bool {
 		switch n := n.(type) {
+		case *syntax.BinaryCmd:
+			markPiped(n, piped)
 		case *syntax.Stmt:
+			if printsText(n, piped) {
+				// echo "remember: apt-get install -y vim": text, not a
+				// command; never edited (a command substitution in it is
+				// still walked)
+				for _, w := range n.Cmd.(*syntax.CallExpr).Args {
+					r.done[w] = true
+				}
+				break
+			}
 			switch c := n.Cmd.(type) {
 			case *syntax.CallExpr:
 				r.call(n, c)
