@@ -74,13 +74,14 @@ func runAlpine(u *Unit) {
 		}
 	}
 	var plans []*treePlan
+	copies := debianPathCopies(doc)
 	for _, root := range roots {
 		tree := []*parser.Stage{root}
 		for i := 0; i < len(tree); i++ {
 			tree = append(tree, children[tree[i]]...)
 		}
 		sort.Slice(tree, func(i, j int) bool { return tree[i].Index < tree[j].Index })
-		plans = append(plans, planTree(u, tree))
+		plans = append(plans, planTree(u, tree, copies))
 	}
 	for keepMusl(doc, plans) {
 	}
@@ -146,7 +147,7 @@ func keepMusl(doc *parser.Document, plans []*treePlan) bool {
 
 // planTree converts a root stage and the stages built on it, or refuses
 // them all.
-func planTree(u *Unit, tree []*parser.Stage) *treePlan {
+func planTree(u *Unit, tree []*parser.Stage, copies map[*parser.Stage]debianCopy) *treePlan {
 	p := &treePlan{tree: tree}
 	root := tree[0]
 	base := baseOf(u.Doc, root, u.Opts)
@@ -166,7 +167,7 @@ func planTree(u *Unit, tree []*parser.Stage) *treePlan {
 		p.refuse(base.line, "%s left unchanged: %s", stageName(root), base.reason)
 		return p
 	}
-	if line, path := copiesDebianPath(u.Doc, tree); line > 0 {
+	if line, path := copiesDebianPath(copies, tree); line > 0 {
 		p.refuseAll("line %d copies %s out of it, a path only Debian has", line, path)
 		return p
 	}
@@ -404,26 +405,52 @@ func (s *alpineStage) lastWord(a *apkAdd) string {
 	return string(s.doc.Src[i:a.last])
 }
 
-// copiesDebianPath finds a COPY --from of a tree stage whose source is a
-// Debian multiarch path, which the Alpine stage will not have.
-func copiesDebianPath(doc *parser.Document, tree []*parser.Stage) (int, string) {
+// debianCopy is a COPY --from whose source is a path only Debian has.
+type debianCopy struct {
+	line int
+	path string
+}
+
+// debianPathCopies finds, for each stage, the first COPY --from out of it
+// whose source is a Debian multiarch path, which the stage would not have
+// once on Alpine. One walk over the file: a walk per tree of stages was
+// quadratic in the number of stages.
+func debianPathCopies(doc *parser.Document) map[*parser.Stage]debianCopy {
+	out := map[*parser.Stage]debianCopy{}
 	for _, in := range doc.Instructions {
 		if in.Keyword != "copy" {
 			continue
 		}
 		for _, f := range in.Flags {
 			from, ok := strings.CutPrefix(f, "--from=")
-			if !ok || !slices.Contains(tree, doc.StageByName(from)) {
+			if !ok {
+				continue
+			}
+			st := doc.StageByName(from)
+			if _, seen := out[st]; st == nil || seen {
 				continue
 			}
 			for _, a := range in.Args {
 				if m := multiarch.FindString(a); m != "" {
-					return in.StartLine, m
+					out[st] = debianCopy{in.StartLine, m}
+					break
 				}
 			}
 		}
 	}
-	return 0, ""
+	return out
+}
+
+// copiesDebianPath returns the first (by line) COPY --from of a tree stage
+// that copies a Debian-only path out of it.
+func copiesDebianPath(copies map[*parser.Stage]debianCopy, tree []*parser.Stage) (int, string) {
+	best := debianCopy{}
+	for _, st := range tree {
+		if c, ok := copies[st]; ok && (best.line == 0 || c.line < best.line) {
+			best = c
+		}
+	}
+	return best.line, best.path
 }
 
 // cargoCmd finds a cargo command in a RUN.

@@ -229,7 +229,7 @@ func (s *alpineStage) run(in *parser.Instruction) {
 	}
 	r := &runConv{s: s, in: in, sh: in.Shell, del: map[*syntax.Stmt]string{}, done: map[*syntax.Word]bool{}, locals: map[string]*pkgVar{}}
 	piped := map[*syntax.Stmt]bool{}
-	syntax.Walk(r.sh.File, func(n syntax.Node) bool {
+	parser.Walk(r.sh.File, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.BinaryCmd:
 			markPiped(n, piped)

@@ -134,7 +134,7 @@ func mergeStage(u *Unit, st *parser.Stage, style joinStyle) {
 // "-" (no real program does).
 func dashCommand(f *syntax.File) bool {
 	found := false
-	syntax.Walk(f, func(n syntax.Node) bool {
+	parser.Walk(f, func(n syntax.Node) bool {
 		if c, ok := n.(*syntax.CallExpr); ok && len(c.Args) > 0 {
 			if p, ok := c.Args[0].Parts[0].(*syntax.Lit); ok && strings.HasPrefix(p.Value, "-") {
 				found = true
@@ -168,7 +168,7 @@ func inspectRun(doc *parser.Document, in *parser.Instruction) (*mergeRun, string
 	}
 	f := sh.File
 	r := &mergeRun{in: in}
-	syntax.Walk(f, func(n syntax.Node) bool {
+	parser.Walk(f, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.Stmt:
 			if n.Background || n.Coprocess || n.Disown {
@@ -334,7 +334,7 @@ func shellState(f *syntax.File) (state string) {
 			state = s
 		}
 	}
-	syntax.Walk(f, func(n syntax.Node) bool {
+	parser.Walk(f, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.Subshell, *syntax.CmdSubst, *syntax.ProcSubst:
 			return false

@@ -4,6 +4,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -37,7 +38,7 @@ var startupFiles = []string{
 // running, not the one the change set up (run-merge refuses to merge it).
 func shellChange(f *syntax.File) string {
 	why := ""
-	syntax.Walk(f, func(n syntax.Node) bool {
+	parser.Walk(f, func(n syntax.Node) bool {
 		if why != "" {
 			return false
 		}
