@@ -168,7 +168,7 @@ func planTree(u *Unit, tree []*parser.Stage, copies map[*parser.Stage]debianCopy
 		return p
 	}
 	if line, path := copiesDebianPath(copies, tree); line > 0 {
-		p.refuseAll("line %d copies %s out of it, a path only Debian has", line, path)
+		p.refuseAll("line %d copies %s out of it, a path of Debian's layout that is elsewhere or missing on Alpine", line, path)
 		return p
 	}
 	ig := u.ignores()
@@ -353,6 +353,9 @@ func (s *alpineStage) convert() {
 	for _, in := range runs {
 		s.binPaths(in)
 	}
+	s.layouts()
+	s.nginxSetup()
+	s.sshHostKeys()
 	if script != nil && !s.has["bash"] {
 		s.notes = append(s.notes, alpineMsg{script.StartLine, fmt.Sprintf("%s runs a script docklean cannot read without the build context (--context); if it starts with #!/bin/bash, add bash to an apk add", upper(script.Keyword))})
 	}
@@ -430,9 +433,13 @@ func debianPathCopies(doc *parser.Document) map[*parser.Stage]debianCopy {
 			if _, seen := out[st]; st == nil || seen {
 				continue
 			}
-			for _, a := range in.Args {
+			for _, a := range in.Args[:max(len(in.Args)-1, 0)] {
 				if m := multiarch.FindString(a); m != "" {
 					out[st] = debianCopy{in.StartLine, m}
+					break
+				}
+				if ms := findLayouts(a, 0); len(ms) > 0 {
+					out[st] = debianCopy{in.StartLine, ms[0].path}
 					break
 				}
 			}
