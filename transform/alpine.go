@@ -250,6 +250,8 @@ type alpineStage struct {
 	release string
 	python  bool
 	rust    bool
+	// fullNode: the stage moves from the full node image to -alpine
+	fullNode bool
 
 	edits, inserts []Edit
 	changes, notes []alpineMsg
@@ -275,7 +277,7 @@ type alpineNeed struct {
 }
 
 func newAlpineStage(u *Unit, st *parser.Stage, b alpineBase) *alpineStage {
-	return &alpineStage{u: u, doc: u.Doc, st: st, family: b.family, release: u.Opts.Alpine(), python: b.python, rust: b.rust,
+	return &alpineStage{u: u, doc: u.Doc, st: st, family: b.family, release: u.Opts.Alpine(), python: b.python, rust: b.rust, fullNode: b.fullNode,
 		has: map[string]bool{}, debs: map[string]bool{}, vars: map[string]*pkgVar{}, groups: map[string]string{}}
 }
 
@@ -349,6 +351,7 @@ func (s *alpineStage) convert() {
 			}
 		}
 	}
+	s.account()
 	s.placeNeeds()
 	for _, in := range runs {
 		s.binPaths(in)
