@@ -126,6 +126,9 @@ func process(file string, src []byte, passes []*Pass, opts *Options, applied fun
 		if err != nil {
 			return nil, fmt.Errorf("pass %s: %w", p.Name, err)
 		}
+		if applied == nil {
+			dropTouchedShells(doc, edits)
+		}
 		next, err := doc.Reparse(out)
 		if err != nil {
 			return nil, fmt.Errorf("pass %s produced an invalid Dockerfile (file left unchanged; please report this): %v", p.Name, err)
