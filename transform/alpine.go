@@ -46,8 +46,13 @@ a builder whose musl-built files a stage left on glibc copies; a CMD or
 ENTRYPOINT that runs /usr/local/bin/X after a system pip install (Alpine's
 pip puts scripts in /usr/bin); a SHELL, CMD or ENTRYPOINT that runs a
 package's program by a path Alpine's package does not have (a checked path
-is rewritten instead: /usr/bin/tini → /sbin/tini). See
-docs/alpine.md.`
+is rewritten instead: /usr/bin/tini → /sbin/tini); what it cannot read (a
+COPY source missing from the context, a copied, fetched or cloned script
+that is run and cannot be read, make/configure builds, npm installs leaving
+the full node image without a clean package-lock.json); an Alpine tag frozen
+older than the original. Debian package layouts are mapped (nginx conf.d →
+http.d, JVM -amd64 paths, /usr/bin/chromium) or refused (multiarch paths),
+and openssh-server gets RUN ssh-keygen -A. See docs/alpine.md.`
 
 // runAlpine plans the conversion of each tree of stages that share a base
 // image, refuses the trees whose files a stage left on glibc copies, and

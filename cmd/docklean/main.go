@@ -75,7 +75,8 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			"standard output. A file path prints the rewritten file; a folder is walked for\n" +
 			"Dockerfile, Dockerfile.*, *.Dockerfile, *.dockerfile and Containerfile (skipping .git,\n" +
 			"vendor and node_modules). Exit status: 0 success, 1 changes found with --check,\n" +
-			"2 any error.",
+			"2 any error, including a write error on standard output (a full disk, /dev/full);\n" +
+			"a closed pipe ends docklean by SIGPIPE, as it does gofmt.",
 		Version:         version,
 		Reader:          stdin,
 		Writer:          stdout,
