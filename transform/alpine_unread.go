@@ -106,6 +106,9 @@ func (s *alpineStage) accountCopy(in *parser.Instruction, copied map[string]copi
 		}
 		if ctx == nil {
 			// a file or a folder: both are recorded
+			if path.Clean(src) == "." && !path.IsAbs(dst) {
+				copied["./"] = copiedFile{line: in.StartLine}
+			}
 			copied[path.Base(target)] = copiedFile{line: in.StartLine}
 			if path.IsAbs(target) {
 				copied[strings.TrimSuffix(target, "/")+"/"] = copiedFile{line: in.StartLine}
@@ -114,6 +117,11 @@ func (s *alpineStage) accountCopy(in *parser.Instruction, copied map[string]copi
 		}
 		p := path.Clean(strings.TrimPrefix(src, "/"))
 		if p == "." {
+			// the whole context: a file run by a relative path (./build.sh)
+			// is read from it, when the copy went to the working folder
+			if !path.IsAbs(dst) {
+				copied["./"] = copiedFile{src: ".", line: in.StartLine}
+			}
 			continue
 		}
 		matches, err := fs.Glob(ctx, p)
@@ -250,6 +258,13 @@ func (s *alpineStage) accountScript(line int, f string, copied map[string]copied
 				}
 				break
 			}
+		}
+	}
+	if d, whole := copied["./"]; !ok && whole && !path.IsAbs(f) {
+		// a relative path into the working folder the context was copied to
+		c, ok = d, true
+		if d.src != "" {
+			c.src = path.Clean(f)
 		}
 	}
 	if !ok {
