@@ -106,9 +106,6 @@ func (s *alpineStage) accountCopy(in *parser.Instruction, copied map[string]copi
 		}
 		if ctx == nil {
 			// a file or a folder: both are recorded
-			if path.Clean(src) == "." && !path.IsAbs(dst) {
-				copied["./"] = copiedFile{line: in.StartLine}
-			}
 			copied[path.Base(target)] = copiedFile{line: in.StartLine}
 			if path.IsAbs(target) {
 				copied[strings.TrimSuffix(target, "/")+"/"] = copiedFile{line: in.StartLine}
@@ -260,10 +257,13 @@ func (s *alpineStage) accountScript(line int, f string, copied map[string]copied
 			}
 		}
 	}
-	if d, whole := copied["./"]; !ok && whole && !path.IsAbs(f) {
-		// a relative path into the working folder the context was copied to
-		c, ok = d, true
-		if d.src != "" {
+	if d, whole := copied["./"]; !ok && whole && !path.IsAbs(f) && d.src != "" {
+		// a relative path into the working folder the context was copied
+		// to: read when the context has it (else the build made it, as
+		// go build -o main does; without a context docklean cannot tell,
+		// and lets it be)
+		if _, err := fs.Stat(s.u.Opts.Context, path.Clean(f)); err == nil {
+			c, ok = d, true
 			c.src = path.Clean(f)
 		}
 	}
