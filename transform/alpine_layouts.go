@@ -52,6 +52,13 @@ var layoutRules = []layoutRule{
 		source: "aports community/chromium APKBUILD: ln -sfv ../lib/chromium/chromium-launcher.sh /usr/bin/chromium-browser",
 	},
 	{
+		// a package's own data folder: its layout inside may differ, and
+		// docklean has checked none of them
+		re:   regexp.MustCompile(`^/usr/share/([a-z0-9][a-z0-9.+-]*)/[^\s:"']+`),
+		debs: "$1",
+		why:  "it is inside the data folder of a Debian package the stage installs, whose layout docklean has not checked against Alpine's package of it; check the path in Alpine's package and convert by hand",
+	},
+	{
 		re:  regexp.MustCompile(`^/usr/lib/(x86_64|aarch64|i386|arm[a-z0-9]*)-linux-gnu[a-z]*(/[^\s:"']*)?`),
 		why: "it is Debian's multiarch library folder, which Alpine does not have (its libraries are in /usr/lib and /lib)",
 	},
@@ -60,7 +67,7 @@ var layoutRules = []layoutRule{
 // layoutPath finds the paths in text that a layout rule matches: each
 // starts at the start of text or after a blank, quote, ':', '=' or ',' (a
 // list or an option value) and ends at such a character.
-var layoutPath = regexp.MustCompile(`/(etc/nginx/conf\.d|etc/nginx/sites-enabled/default|usr/lib/jvm|usr/bin/chromium|usr/lib/[a-z0-9_]+-linux-gnu[a-z]*)[^\s:"',;&|)\]]*`)
+var layoutPath = regexp.MustCompile(`/(etc/nginx/conf\.d|etc/nginx/sites-enabled/default|usr/lib/jvm|usr/bin/chromium|usr/share/[a-z0-9][a-z0-9.+-]*/|usr/lib/[a-z0-9_]+-linux-gnu[a-z]*)[^\s:"',;&|)\]]*`)
 
 // layoutHandled are the paths of the Debian markers (alpine_pkg.go) that a
 // layout rule maps instead of refusing.
@@ -135,7 +142,9 @@ func (s *alpineStage) layouts() {
 			r := m.rule
 			kw := upper(in.Keyword)
 			switch {
-			case r.debs != "" && !s.installs(r.debs):
+			case r.debs == "$1" && (!s.debs[r.re.FindStringSubmatch(m.path)[1]] || in.Keyword == "copy" || in.Keyword == "add"):
+				continue // not a package of the stage, or files the stage puts there itself
+			case r.debs != "" && r.debs != "$1" && !s.installs(r.debs):
 				continue // not the package's files: nothing to say
 			case r.to == "":
 				s.refuse(in.StartLine, "%s names %s: %s", kw, m.path, r.why)
