@@ -28,7 +28,7 @@ type layoutRule struct {
 // decides.
 var layoutRules = []layoutRule{
 	{
-		re: regexp.MustCompile(`^/etc/nginx/conf\.d(/[^\s:"']*)?`), debs: "nginx", to: "/etc/nginx/http.d$1",
+		re: regexp.MustCompile(`^/etc/nginx/conf\.d(/[^\s:"']*)?$`), debs: "nginx", to: "/etc/nginx/http.d$1",
 		why:    "Alpine's nginx.conf includes /etc/nginx/http.d/*.conf inside http { } (Debian's conf.d) and conf.d/*.conf at the top level, where a server block stops nginx from starting",
 		source: "aports main/nginx/nginx.conf and nginx.post-upgrade (conf.d → http.d since 1.18.0-r13)",
 	},
@@ -38,7 +38,7 @@ var layoutRules = []layoutRule{
 		source: "aports main/nginx APKBUILD and nginx.post-install (http-default_server.conf installed as http.d/default.conf)",
 	},
 	{
-		re: regexp.MustCompile(`^/usr/lib/jvm/java-(11|17|21)-openjdk-(amd64|arm64)`), debs: "openjdk-", to: "/usr/lib/jvm/java-$1-openjdk",
+		re: regexp.MustCompile(`^/usr/lib/jvm/java-(11|17|21)-openjdk-(amd64|arm64)(/[^\s:"']*)?$`), debs: "openjdk-", to: "/usr/lib/jvm/java-$1-openjdk$3",
 		why:    "Alpine's openjdk packages install the JVM without the architecture suffix",
 		source: `aports community/openjdk11, openjdk17, openjdk21 APKBUILD: _java_home="/usr/lib/jvm/java-N-openjdk"`,
 	},
@@ -59,7 +59,7 @@ var layoutRules = []layoutRule{
 		why:  "it is inside the data folder of a Debian package the stage installs, whose layout docklean has not checked against Alpine's package of it; check the path in Alpine's package and convert by hand",
 	},
 	{
-		re:  regexp.MustCompile(`^/usr/lib/(x86_64|aarch64|i386|arm[a-z0-9]*)-linux-gnu[a-z]*(/[^\s:"']*)?`),
+		re:  regexp.MustCompile(`^/usr/lib/(x86_64|aarch64|i386|arm[a-z0-9]*)-linux-gnu[a-z]*(/[^\s:"']*)?$`),
 		why: "it is Debian's multiarch library folder, which Alpine does not have (its libraries are in /usr/lib and /lib)",
 	},
 }
