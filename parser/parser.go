@@ -33,6 +33,10 @@ type Document struct {
 	Stages       []*Stage
 
 	lineStarts []int // byte offset of the start of each line (0-based line index)
+	// byName indexes the stages by lower-case ASCII AS name for
+	// StageByName, built on first use for byNameOf stages.
+	byName   map[string]*Stage
+	byNameOf int
 }
 
 // Directive is a parser directive such as "# syntax=..." or "# escape=`".
@@ -52,6 +56,8 @@ type Stage struct {
 	// Parent is the earlier stage this one is built FROM (FROM build AS
 	// test), nil when it starts from an image.
 	Parent *Stage
+
+	shells *[]*Instruction // the SHELL instructions, found on first use (see Shells)
 }
 
 // Instruction is one Dockerfile instruction with its position in the file.
@@ -299,9 +305,27 @@ func (d *Document) buildStages() error {
 
 // StageByName finds a stage by its AS name (case-insensitive) or index.
 func (d *Document) StageByName(name string) *Stage {
-	for _, s := range d.Stages {
-		if s.Name != "" && strings.EqualFold(s.Name, name) {
+	// Passes call this for every stage and COPY --from: a scan of the
+	// stages each time was quadratic in their number, so names are looked
+	// up in an index (ASCII names; others, which buildkit does not accept
+	// as stage names anyway, are compared the slow way).
+	if d.byName == nil || d.byNameOf != len(d.Stages) {
+		d.byName, d.byNameOf = map[string]*Stage{}, len(d.Stages)
+		for _, s := range d.Stages {
+			if k := asciiLower(s.Name); s.Name != "" && k != "" && d.byName[k] == nil {
+				d.byName[k] = s
+			}
+		}
+	}
+	if k := asciiLower(name); k != "" {
+		if s := d.byName[k]; s != nil {
 			return s
+		}
+	} else {
+		for _, s := range d.Stages {
+			if s.Name != "" && strings.EqualFold(s.Name, name) {
+				return s
+			}
 		}
 	}
 	// An index, written the way buildkit prints it; no fmt.Sprint per stage,
@@ -310,6 +334,16 @@ func (d *Document) StageByName(name string) *Stage {
 		return d.Stages[i]
 	}
 	return nil
+}
+
+// asciiLower returns s in lower case, or "" when s is not all ASCII.
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return ""
+		}
+	}
+	return strings.ToLower(s)
 }
 
 func locError(err error) error {

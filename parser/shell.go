@@ -173,7 +173,7 @@ func (d *Document) newHeredocShell(in *Instruction, trees map[string]*Shell) *Sh
 // hasHeredoc reports whether f has a here-document redirection.
 func hasHeredoc(f *syntax.File) bool {
 	found := false
-	syntax.Walk(f, func(n syntax.Node) bool {
+	Walk(f, func(n syntax.Node) bool {
 		if r, ok := n.(*syntax.Redirect); ok && r.Hdoc != nil {
 			found = true
 		}
@@ -188,7 +188,7 @@ func hasComment(f *syntax.File, text string) bool {
 		return false
 	}
 	inWord := make([]bool, len(text)+1)
-	syntax.Walk(f, func(n syntax.Node) bool {
+	Walk(f, func(n syntax.Node) bool {
 		if w, ok := n.(*syntax.Word); ok {
 			for i := w.Pos().Offset(); i < w.End().Offset() && int(i) < len(text); i++ {
 				inWord[i] = true

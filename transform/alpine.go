@@ -46,8 +46,13 @@ a builder whose musl-built files a stage left on glibc copies; a CMD or
 ENTRYPOINT that runs /usr/local/bin/X after a system pip install (Alpine's
 pip puts scripts in /usr/bin); a SHELL, CMD or ENTRYPOINT that runs a
 package's program by a path Alpine's package does not have (a checked path
-is rewritten instead: /usr/bin/tini → /sbin/tini). See
-docs/alpine.md.`
+is rewritten instead: /usr/bin/tini → /sbin/tini); what it cannot read (a
+COPY source missing from the context, a copied, fetched or cloned script
+that is run and cannot be read, make/configure builds, npm installs leaving
+the full node image without a clean package-lock.json); an Alpine tag frozen
+older than the original. Debian package layouts are mapped (nginx conf.d →
+http.d, JVM -amd64 paths, /usr/bin/chromium) or refused (multiarch paths),
+and openssh-server gets RUN ssh-keygen -A. See docs/alpine.md.`
 
 // runAlpine plans the conversion of each tree of stages that share a base
 // image, refuses the trees whose files a stage left on glibc copies, and
@@ -74,13 +79,14 @@ func runAlpine(u *Unit) {
 		}
 	}
 	var plans []*treePlan
+	copies := debianPathCopies(doc)
 	for _, root := range roots {
 		tree := []*parser.Stage{root}
 		for i := 0; i < len(tree); i++ {
 			tree = append(tree, children[tree[i]]...)
 		}
 		sort.Slice(tree, func(i, j int) bool { return tree[i].Index < tree[j].Index })
-		plans = append(plans, planTree(u, tree))
+		plans = append(plans, planTree(u, tree, copies))
 	}
 	for keepMusl(doc, plans) {
 	}
@@ -146,7 +152,7 @@ func keepMusl(doc *parser.Document, plans []*treePlan) bool {
 
 // planTree converts a root stage and the stages built on it, or refuses
 // them all.
-func planTree(u *Unit, tree []*parser.Stage) *treePlan {
+func planTree(u *Unit, tree []*parser.Stage, copies map[*parser.Stage]debianCopy) *treePlan {
 	p := &treePlan{tree: tree}
 	root := tree[0]
 	base := baseOf(u.Doc, root, u.Opts)
@@ -166,8 +172,8 @@ func planTree(u *Unit, tree []*parser.Stage) *treePlan {
 		p.refuse(base.line, "%s left unchanged: %s", stageName(root), base.reason)
 		return p
 	}
-	if line, path := copiesDebianPath(u.Doc, tree); line > 0 {
-		p.refuseAll("line %d copies %s out of it, a path only Debian has", line, path)
+	if line, path := copiesDebianPath(copies, tree); line > 0 {
+		p.refuseAll("line %d copies %s out of it, a path of Debian's layout that is elsewhere or missing on Alpine", line, path)
 		return p
 	}
 	ig := u.ignores()
@@ -249,6 +255,8 @@ type alpineStage struct {
 	release string
 	python  bool
 	rust    bool
+	// fullNode: the stage moves from the full node image to -alpine
+	fullNode bool
 
 	edits, inserts []Edit
 	changes, notes []alpineMsg
@@ -274,7 +282,7 @@ type alpineNeed struct {
 }
 
 func newAlpineStage(u *Unit, st *parser.Stage, b alpineBase) *alpineStage {
-	return &alpineStage{u: u, doc: u.Doc, st: st, family: b.family, release: u.Opts.Alpine(), python: b.python, rust: b.rust,
+	return &alpineStage{u: u, doc: u.Doc, st: st, family: b.family, release: u.Opts.Alpine(), python: b.python, rust: b.rust, fullNode: b.fullNode,
 		has: map[string]bool{}, debs: map[string]bool{}, vars: map[string]*pkgVar{}, groups: map[string]string{}}
 }
 
@@ -348,10 +356,14 @@ func (s *alpineStage) convert() {
 			}
 		}
 	}
+	s.account()
 	s.placeNeeds()
 	for _, in := range runs {
 		s.binPaths(in)
 	}
+	s.layouts()
+	s.nginxSetup()
+	s.sshHostKeys()
 	if script != nil && !s.has["bash"] {
 		s.notes = append(s.notes, alpineMsg{script.StartLine, fmt.Sprintf("%s runs a script docklean cannot read without the build context (--context); if it starts with #!/bin/bash, add bash to an apk add", upper(script.Keyword))})
 	}
@@ -404,26 +416,56 @@ func (s *alpineStage) lastWord(a *apkAdd) string {
 	return string(s.doc.Src[i:a.last])
 }
 
-// copiesDebianPath finds a COPY --from of a tree stage whose source is a
-// Debian multiarch path, which the Alpine stage will not have.
-func copiesDebianPath(doc *parser.Document, tree []*parser.Stage) (int, string) {
+// debianCopy is a COPY --from whose source is a path only Debian has.
+type debianCopy struct {
+	line int
+	path string
+}
+
+// debianPathCopies finds, for each stage, the first COPY --from out of it
+// whose source is a Debian multiarch path, which the stage would not have
+// once on Alpine. One walk over the file: a walk per tree of stages was
+// quadratic in the number of stages.
+func debianPathCopies(doc *parser.Document) map[*parser.Stage]debianCopy {
+	out := map[*parser.Stage]debianCopy{}
 	for _, in := range doc.Instructions {
 		if in.Keyword != "copy" {
 			continue
 		}
 		for _, f := range in.Flags {
 			from, ok := strings.CutPrefix(f, "--from=")
-			if !ok || !slices.Contains(tree, doc.StageByName(from)) {
+			if !ok {
 				continue
 			}
-			for _, a := range in.Args {
+			st := doc.StageByName(from)
+			if _, seen := out[st]; st == nil || seen {
+				continue
+			}
+			for _, a := range in.Args[:max(len(in.Args)-1, 0)] {
 				if m := multiarch.FindString(a); m != "" {
-					return in.StartLine, m
+					out[st] = debianCopy{in.StartLine, m}
+					break
+				}
+				if ms := findLayouts(a, 0); len(ms) > 0 {
+					out[st] = debianCopy{in.StartLine, ms[0].path}
+					break
 				}
 			}
 		}
 	}
-	return 0, ""
+	return out
+}
+
+// copiesDebianPath returns the first (by line) COPY --from of a tree stage
+// that copies a Debian-only path out of it.
+func copiesDebianPath(copies map[*parser.Stage]debianCopy, tree []*parser.Stage) (int, string) {
+	best := debianCopy{}
+	for _, st := range tree {
+		if c, ok := copies[st]; ok && (best.line == 0 || c.line < best.line) {
+			best = c
+		}
+	}
+	return best.line, best.path
 }
 
 // cargoCmd finds a cargo command in a RUN.

@@ -26,17 +26,19 @@ const (
 
 // alpineBase is the verdict on a root stage's base image.
 type alpineBase struct {
-	kind    baseKind
-	family  string // famDebian or famFedora when kind is baseConvert
-	python  bool   // the official python image: its pip is not externally managed
-	static  bool   // golang or rust: builds static binaries unless a C compiler is added
-	rust    bool   // the official rust image, whose older Alpine tags lack musl-dev
-	musl    bool   // baseSkip because it already is Alpine or scratch
-	line    int    // where the reason applies
-	reason  string
-	edits   []Edit
-	changes []alpineMsg
-	notes   []alpineMsg
+	kind   baseKind
+	family string // famDebian or famFedora when kind is baseConvert
+	python bool   // the official python image: its pip is not externally managed
+	static bool   // golang or rust: builds static binaries unless a C compiler is added
+	rust   bool   // the official rust image, whose older Alpine tags lack musl-dev
+	// fullNode: the full node image (make, g++, python3 for node-gyp, git)
+	fullNode bool
+	musl     bool // baseSkip because it already is Alpine or scratch
+	line     int  // where the reason applies
+	reason   string
+	edits    []Edit
+	changes  []alpineMsg
+	notes    []alpineMsg
 }
 
 // alpineMsg is a finding waiting for the stage's verdict.
@@ -208,7 +210,8 @@ func baseOf(doc *parser.Document, st *parser.Stage, o *Options) alpineBase {
 		b.static = r.name == "golang" || r.name == "rust"
 		b.rust = r.name == "rust"
 		newRef = r.prefix + r.name + ":" + tag
-		if fullVariant[r.name] && !strings.Contains(r.tag, "slim") {
+		b.fullNode = r.name == "node" && !strings.Contains(r.tag, "slim")
+		if fullVariant[r.name] && !strings.Contains(r.tag, "slim") && r.name != "node" {
 			from, to := r.name+":"+r.tag, tag
 			if r.tag == "" {
 				from, to = r.name, r.name+":"+tag

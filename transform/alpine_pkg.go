@@ -521,7 +521,19 @@ func (s *alpineStage) marker(text string) string {
 		ms = fedoraMarkers
 	}
 	for _, m := range ms {
-		if f := markerRes()[m.re].FindString(text); f != "" {
+		f := markerRes()[m.re].FindString(text)
+		if layoutHandled[f] {
+			// a path the layout rules map (alpine_layouts.go); another
+			// match of the marker may still refuse
+			f = ""
+			for _, g := range markerRes()[m.re].FindAllString(text, -1) {
+				if !layoutHandled[g] {
+					f = g
+					break
+				}
+			}
+		}
+		if f != "" {
 			why := m.why
 			if strings.Contains(why, "%s") {
 				why = fmt.Sprintf(why, f)

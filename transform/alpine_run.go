@@ -228,9 +228,21 @@ func (s *alpineStage) run(in *parser.Instruction) {
 		return
 	}
 	r := &runConv{s: s, in: in, sh: in.Shell, del: map[*syntax.Stmt]string{}, done: map[*syntax.Word]bool{}, locals: map[string]*pkgVar{}}
-	syntax.Walk(r.sh.File, func(n syntax.Node) bool {
+	piped := map[*syntax.Stmt]bool{}
+	parser.Walk(r.sh.File, func(n syntax.Node) bool {
 		switch n := n.(type) {
+		case *syntax.BinaryCmd:
+			markPiped(n, piped)
 		case *syntax.Stmt:
+			if printsText(n, piped) {
+				// echo "remember: apt-get install -y vim": text, not a
+				// command; never edited (a command substitution in it is
+				// still walked)
+				for _, w := range n.Cmd.(*syntax.CallExpr).Args {
+					r.done[w] = true
+				}
+				break
+			}
 			switch c := n.Cmd.(type) {
 			case *syntax.CallExpr:
 				r.call(n, c)
@@ -473,11 +485,50 @@ var (
 // package manager, or 0.
 func usesPackageManager(doc *parser.Document, st *parser.Stage) int {
 	for _, in := range st.Instructions {
-		if in.Keyword == "run" && pmWord.MatchString(doc.Text(in)) {
+		if in.Keyword != "run" {
+			continue
+		}
+		if sh := in.Shell; sh != nil && sh.File != nil && sh.Err == nil && len(in.Heredocs) == 0 {
+			if runsPackageManager(sh) {
+				return in.StartLine
+			}
+			continue
+		}
+		if pmWord.MatchString(doc.Text(in)) {
 			return in.StartLine
 		}
 	}
 	return 0
+}
+
+// runsPackageManager reports whether a parsed RUN runs a package manager:
+// as a command, or in text that may be run (sh -c '…'); not in the text
+// an echo or printf prints to the build log.
+func runsPackageManager(sh *parser.Shell) bool {
+	piped := map[*syntax.Stmt]bool{}
+	text := map[*syntax.Word]bool{}
+	found := false
+	parser.Walk(sh.File, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.BinaryCmd:
+			markPiped(n, piped)
+		case *syntax.Stmt:
+			if printsText(n, piped) {
+				for _, w := range n.Cmd.(*syntax.CallExpr).Args {
+					text[w] = true
+				}
+			}
+		case *syntax.Word:
+			if text[n] {
+				break
+			}
+			if v, ok := wordLit(n); ok && isPackageManager(v) || pmWord.MatchString(sh.Text[n.Pos().Offset():n.End().Offset()]) {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // isPackageManager reports whether a word names apt-get, yum... (bare or

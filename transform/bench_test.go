@@ -37,6 +37,34 @@ func chainDockerfile(n int) string {
 	return b.String()
 }
 
+// BenchmarkLargeFiles runs the whole pipeline on the large-file inputs
+// (internal/benchdata.Sized) at 200 KB and 2 MB: every pass must be linear,
+// so the 2 MB time is about 10× the 200 KB one (docs/performance.md).
+func BenchmarkLargeFiles(b *testing.B) {
+	passes := All()
+	for _, size := range []struct {
+		name string
+		n    int
+	}{{"200KB", 200_000}, {"2MB", 2_000_000}} {
+		inputs, err := benchdata.Sized("../fixtures", size.n)
+		if err != nil {
+			b.Skipf("corpus not found: %v", err)
+		}
+		for _, shape := range []string{"stages", "runs", "chain"} {
+			src := inputs[shape]
+			b.Run(shape+"/"+size.name, func(b *testing.B) {
+				b.SetBytes(int64(len(src)))
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := Process("Dockerfile", src, passes, nil); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
 // BenchmarkPass runs each registered pass alone on an already parsed
 // document, so the numbers are the pass's own cost.
 func BenchmarkPass(b *testing.B) {

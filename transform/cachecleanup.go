@@ -54,6 +54,7 @@ type cleaner struct {
 	keptDebs bool
 	kept     map[*parser.Stage]bool
 	cmds     pkgCmdCache // shared by the stages' cleaners
+	apt      *aptScan    // shared too
 	// certLines caches certsInstalled.
 	certLines map[*parser.Stage]int
 }
@@ -64,8 +65,9 @@ func cacheCleanup(u *Unit) {
 	mounted := false
 	kept := map[*parser.Stage]bool{}
 	cmds := pkgCmdCache{}
+	apt := newAptScan(u.Doc, cmds)
 	for _, st := range u.Doc.Stages {
-		c := &cleaner{u: u, doc: u.Doc, style: style, kept: kept, cmds: cmds}
+		c := &cleaner{u: u, doc: u.Doc, style: style, kept: kept, cmds: cmds, apt: apt}
 		for _, in := range st.Instructions {
 			if in.Keyword == "run" && posixShellAt(u.Doc, in) && c.refusal == "" {
 				c.run(in)
@@ -186,7 +188,7 @@ func (c *cleaner) run(in *parser.Instruction) {
 		}
 		cleanups = append(cleanups, cleanup)
 		if r.name == "apt" {
-			if later := aptListsNeeded(c.doc, c.cmds, in); later != nil {
+			if later := c.apt.needed(in); later != nil {
 				c.refuse(in.StartLine, "the RUN at line %d runs apt-get install without apt-get update, using the lists this RUN downloads, so they cannot be removed here; merge the two RUNs or add apt-get update to the later one", later.StartLine)
 				return
 			}
@@ -421,56 +423,6 @@ func (c *cleaner) isRoot(in *parser.Instruction) bool {
 // words of a RUN that does not parse as shell (exec form, an opaque
 // heredoc).
 var aptSub = regexp.MustCompile(`(?:^|[\s"'/;&|(])apt(?:-get)?["',]*(?:[ \t]+["']?-[^\s"',]*["',]*)*[ \t]+["']?([a-z-]+)`)
-
-// aptListsNeeded returns a later RUN (in the stage or a stage built on it)
-// that runs apt-get install without an apt-get update of its own before any
-// RUN that refreshes the lists, or nil.
-func aptListsNeeded(doc *parser.Document, cmds pkgCmdCache, in *parser.Instruction) *parser.Instruction {
-	var check func(st *parser.Stage, after int) *parser.Instruction
-	check = func(st *parser.Stage, after int) *parser.Instruction {
-		for _, x := range st.Instructions {
-			if x.Keyword != "run" || x.StartLine <= after {
-				continue
-			}
-			if x.Shell == nil || x.Shell.File == nil {
-				// exec form, an opaque heredoc: read its words
-				text := strings.Join(x.Args, " ")
-				for _, h := range x.Heredocs {
-					text += "\n" + h.Content
-				}
-				for _, m := range aptSub.FindAllStringSubmatch(text, -1) {
-					switch m[1] {
-					case "update":
-						return nil
-					case "install", "upgrade", "dist-upgrade", "full-upgrade", "build-dep", "source", "reinstall":
-						return x
-					}
-				}
-				continue
-			}
-			for _, pc := range cmds.of(x.Shell) {
-				if pc.tool != "apt" {
-					continue
-				}
-				switch pc.subcmd() {
-				case "update":
-					return nil
-				case "install", "upgrade", "dist-upgrade", "full-upgrade", "build-dep", "source", "reinstall":
-					return x
-				}
-			}
-		}
-		for _, s := range doc.Stages {
-			if s.Parent == st {
-				if x := check(s, 0); x != nil {
-					return x
-				}
-			}
-		}
-		return nil
-	}
-	return check(in.Stage, in.StartLine)
-}
 
 // keywordEnd returns the offset just past the instruction's keyword.
 func keywordEnd(doc *parser.Document, in *parser.Instruction) int {

@@ -53,6 +53,12 @@ var imageSizes = sync.OnceValue(func() map[string]imageSize {
 // table (a stage reference is followed to its base).
 func estimate(b, a *parser.Document) (*SizeEstimate, bool) {
 	bi, bs, okB := finalBaseSize(b)
+	return estimateAfter(bi, bs, okB, a)
+}
+
+// estimateAfter is estimate with the final base of the file before already
+// looked up, so the pipeline need not keep the parsed original.
+func estimateAfter(bi string, bs imageSize, okB bool, a *parser.Document) (*SizeEstimate, bool) {
 	ai, as, okA := finalBaseSize(a)
 	if !okB || !okA || bi == ai || bs == as {
 		return nil, false

@@ -399,7 +399,7 @@ func commandPrograms(args []string, json bool) ([]string, bool, error) {
 		return nil, true, err
 	}
 	var progs []string
-	syntax.Walk(f, func(n syntax.Node) bool {
+	parser.Walk(f, func(n syntax.Node) bool {
 		c, ok := n.(*syntax.CallExpr)
 		if !ok || len(c.Args) == 0 {
 			return true

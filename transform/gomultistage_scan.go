@@ -123,7 +123,7 @@ func (g *goStage) stmt(in *parser.Instruction, s *syntax.Stmt, dir string, env m
 		return dir, err
 	}
 	var err error
-	syntax.Walk(s, func(n syntax.Node) bool {
+	parser.Walk(s, func(n syntax.Node) bool {
 		if call, ok := n.(*syntax.CallExpr); ok && err == nil && len(call.Args) > 0 {
 			if name, _ := wordLit(call.Args[0]); name == "go" || builders[path.Base(name)] {
 				err = g.refuse(in.StartLine, "the RUN at line %d builds inside a shell loop or condition; docklean cannot tell which binaries it produces", in.StartLine)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -94,8 +95,12 @@ func process(file string, src []byte, passes []*Pass, opts *Options, applied fun
 		return nil, err
 	}
 	badShell := unparsedRuns(doc)
-	orig := doc
-	var history [][]Edit // the edits of each pass that changed the text, in order
+	// Of the original, keep only what findings and the estimate need: its
+	// parsed form (shell trees: some 70 bytes per byte of a RUN) would stay
+	// alive next to each pass's document.
+	orig := newLineIndex(src)
+	beforeImage, beforeSize, beforeOK := finalBaseSize(doc)
+	var history []*editIndex // the edits of each pass that changed the text, in order
 	res := &Result{Output: src}
 	ign := readIgnores(doc)
 	if ign.file {
@@ -121,6 +126,9 @@ func process(file string, src []byte, passes []*Pass, opts *Options, applied fun
 		if err != nil {
 			return nil, fmt.Errorf("pass %s: %w", p.Name, err)
 		}
+		if applied == nil {
+			dropTouchedShells(doc, edits)
+		}
 		next, err := doc.Reparse(out)
 		if err != nil {
 			return nil, fmt.Errorf("pass %s produced an invalid Dockerfile (file left unchanged; please report this): %v", p.Name, err)
@@ -134,7 +142,7 @@ func process(file string, src []byte, passes []*Pass, opts *Options, applied fun
 		if applied != nil {
 			applied(p, doc, edits)
 		}
-		history = append(history, sortEdits(edits))
+		history = append(history, newEditIndex(sortEdits(edits)))
 		doc = next
 		// Edits move lines: read the ignore comments again so that they
 		// stay with the instructions they sit above.
@@ -142,7 +150,7 @@ func process(file string, src []byte, passes []*Pass, opts *Options, applied fun
 		res.Output = out
 	}
 	if len(history) > 0 {
-		res.Estimate, _ = estimate(orig, doc)
+		res.Estimate, _ = estimateAfter(beforeImage, beforeSize, beforeOK, doc)
 	}
 	return res, nil
 }
@@ -153,27 +161,27 @@ func process(file string, src []byte, passes []*Pass, opts *Options, applied fun
 // came from the original file decides: a merged RUN's "    apt-get install"
 // line, whose indentation run-merge inserted, is the line the apt-get was
 // on. A line made only of inserted text maps to where the insertion was made.
-func origLine(orig, doc *parser.Document, history [][]Edit, line int) int {
+func origLine(orig lineIndex, doc *parser.Document, history []*editIndex, line int) int {
 	if len(history) == 0 || line < 1 || line > doc.LineOf(len(doc.Src)) {
 		return line
 	}
 	start := doc.LineStart(line)
 	for off := start; off < doc.LineEnd(line); off++ {
 		if o, ok := origOffset(history, off); ok {
-			return orig.LineOf(o)
+			return orig.lineOf(o)
 		}
 	}
 	o, _ := origOffset(history, start)
-	return orig.LineOf(o)
+	return orig.lineOf(o)
 }
 
 // origOffset maps an offset of the text after the edits in history back to
 // the original text; ok is false when the byte there was inserted by a pass.
-func origOffset(history [][]Edit, off int) (o int, ok bool) {
+func origOffset(history []*editIndex, off int) (o int, ok bool) {
 	ok = true
 	for i := len(history) - 1; i >= 0; i-- {
 		var inserted bool
-		off, inserted = oldOffset(history[i], off)
+		off, inserted = history[i].old(off)
 		ok = ok && !inserted
 	}
 	return off, ok
@@ -188,7 +196,7 @@ var (
 
 // origLinesInText maps the "line N" and "lines N, M" references in a
 // finding's message the way origLine maps its line.
-func origLinesInText(orig, doc *parser.Document, history [][]Edit, msg string) string {
+func origLinesInText(orig lineIndex, doc *parser.Document, history []*editIndex, msg string) string {
 	return lineRefRE.ReplaceAllStringFunc(msg, func(ref string) string {
 		m := lineRefRE.FindStringSubmatch(ref)
 		return m[1] + " " + digitsRE.ReplaceAllStringFunc(m[2], func(n string) string {
@@ -202,18 +210,59 @@ func origLinesInText(orig, doc *parser.Document, history [][]Edit, msg string) s
 // the offset in the text before them; an offset inside an edit's text maps
 // to the edit's start, with inserted set.
 func oldOffset(edits []Edit, off int) (old int, inserted bool) {
-	delta := 0 // new offset minus old offset so far
-	for _, e := range edits {
-		newStart := e.Start + delta
-		if off < newStart {
-			break
+	return newEditIndex(edits).old(off)
+}
+
+// lineIndex holds where each line of a text starts, for lineOf.
+type lineIndex []int
+
+// newLineIndex indexes the lines of src as parser.Document does.
+func newLineIndex(src []byte) lineIndex {
+	l := lineIndex{0}
+	for i, c := range src {
+		if c == '\n' && i+1 < len(src) {
+			l = append(l, i+1)
 		}
-		if off < newStart+len(e.Text) {
-			return e.Start, true
-		}
-		delta += len(e.Text) - (e.End - e.Start)
 	}
-	return off - delta, false
+	return l
+}
+
+// lineOf returns the 1-based line holding offset off, like
+// parser.Document.LineOf.
+func (l lineIndex) lineOf(off int) int {
+	return max(sort.SearchInts(l, off+1), 1)
+}
+
+// editIndex answers oldOffset for one pass's edits by binary search: the
+// pipeline maps the line of every finding back through every pass, and a
+// walk over all edits for each was quadratic in the size of a file whose
+// passes make an edit per RUN.
+type editIndex struct {
+	edits    []Edit
+	newStart []int // where each edit's text starts in the text after the edits
+	delta    []int // new offset minus old offset before each edit
+}
+
+func newEditIndex(edits []Edit) *editIndex {
+	x := &editIndex{edits: edits, newStart: make([]int, len(edits)), delta: make([]int, len(edits)+1)}
+	d := 0
+	for i, e := range edits {
+		x.newStart[i], x.delta[i] = e.Start+d, d
+		d += len(e.Text) - (e.End - e.Start)
+	}
+	x.delta[len(edits)] = d
+	return x
+}
+
+func (x *editIndex) old(off int) (int, bool) {
+	// k edits have their new text starting at or before off. The new
+	// texts are disjoint and in order, so only the last of them can hold
+	// off; past it, off moved by the change in length of all k.
+	k := sort.SearchInts(x.newStart, off+1)
+	if k > 0 && off < x.newStart[k-1]+len(x.edits[k-1].Text) {
+		return x.edits[k-1].Start, true
+	}
+	return off - x.delta[k], false
 }
 
 // newShellError returns the first shell-form RUN of doc whose shell text does

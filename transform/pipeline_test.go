@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -108,5 +109,44 @@ func TestFindingsOneLine(t *testing.T) {
 	}
 	if got, want := res.Findings[0].Message, "quoted 'apt-get update ↵ apt-get install -y x' ↵ end"; got != want {
 		t.Errorf("message %q, want %q", got, want)
+	}
+}
+
+// TestEditIndex checks editIndex against a walk over the edits, on random
+// non-overlapping edits (insertions, deletions, replacements, several at
+// one offset).
+func TestEditIndex(t *testing.T) {
+	walk := func(edits []Edit, off int) (int, bool) {
+		delta := 0
+		for _, e := range edits {
+			newStart := e.Start + delta
+			if off < newStart {
+				break
+			}
+			if off < newStart+len(e.Text) {
+				return e.Start, true
+			}
+			delta += len(e.Text) - (e.End - e.Start)
+		}
+		return off - delta, false
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		var edits []Edit
+		pos := 0
+		for range rng.IntN(6) {
+			start := pos + rng.IntN(4)
+			end := start + rng.IntN(3)
+			edits = append(edits, Edit{start, end, strings.Repeat("x", rng.IntN(4))})
+			pos = end
+		}
+		x := newEditIndex(edits)
+		for off := 0; off < pos+20; off++ {
+			o1, i1 := walk(edits, off)
+			o2, i2 := x.old(off)
+			if o1 != o2 || i1 != i2 {
+				t.Fatalf("edits %v, offset %d: index says (%d, %v), walk (%d, %v)", edits, off, o2, i2, o1, i1)
+			}
+		}
 	}
 }

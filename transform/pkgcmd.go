@@ -79,7 +79,7 @@ var valued = map[string][]string{
 // Leading "sudo" and "env NAME=value" are looked through.
 func pkgCmds(sh *parser.Shell) []*pkgCmd {
 	var cmds []*pkgCmd
-	syntax.Walk(sh.File, func(n syntax.Node) bool {
+	parser.Walk(sh.File, func(n syntax.Node) bool {
 		st, ok := n.(*syntax.Stmt)
 		if !ok {
 			return true

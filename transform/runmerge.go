@@ -35,6 +35,7 @@ type mergeRun struct {
 	errexit  bool   // sets -e, maybe inside a subshell or compound command
 	compound bool   // a leaf of its && chain is not a simple command
 	daemon   string // starts something that outlives its command, "" if none
+	shell    string // how it changes the shell later RUNs run under, "" if it does not
 }
 
 func runMerge(u *Unit) {
@@ -133,7 +134,7 @@ func mergeStage(u *Unit, st *parser.Stage, style joinStyle) {
 // "-" (no real program does).
 func dashCommand(f *syntax.File) bool {
 	found := false
-	syntax.Walk(f, func(n syntax.Node) bool {
+	parser.Walk(f, func(n syntax.Node) bool {
 		if c, ok := n.(*syntax.CallExpr); ok && len(c.Args) > 0 {
 			if p, ok := c.Args[0].Parts[0].(*syntax.Lit); ok && strings.HasPrefix(p.Value, "-") {
 				found = true
@@ -167,7 +168,7 @@ func inspectRun(doc *parser.Document, in *parser.Instruction) (*mergeRun, string
 	}
 	f := sh.File
 	r := &mergeRun{in: in}
-	syntax.Walk(f, func(n syntax.Node) bool {
+	parser.Walk(f, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.Stmt:
 			if n.Background || n.Coprocess || n.Disown {
@@ -196,6 +197,7 @@ func inspectRun(doc *parser.Document, in *parser.Instruction) (*mergeRun, string
 		}
 	}
 	r.state, r.errexit = shellState(f), setsErrexit(f)
+	r.shell = shellChange(f)
 	return r, ""
 }
 
@@ -210,6 +212,9 @@ func joinRefusal(doc *parser.Document, prev *mergeRun, in *parser.Instruction) s
 	}
 	if !slices.Equal(prev.in.Flags, in.Flags) {
 		return fmt.Sprintf("their flags differ (%s / %s)", flagText(prev.in.Flags), flagText(in.Flags))
+	}
+	if prev.shell != "" {
+		return fmt.Sprintf("line %d changes the shell later RUNs run under (%s); merged, the next commands would still run in the shell that was already running", prev.in.StartLine, prev.shell)
 	}
 	if prev.daemon != "" {
 		return fmt.Sprintf("line %d starts a process in the background (%s) that would keep running while the next command runs", prev.in.StartLine, prev.daemon)
@@ -329,7 +334,7 @@ func shellState(f *syntax.File) (state string) {
 			state = s
 		}
 	}
-	syntax.Walk(f, func(n syntax.Node) bool {
+	parser.Walk(f, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.Subshell, *syntax.CmdSubst, *syntax.ProcSubst:
 			return false

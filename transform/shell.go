@@ -112,7 +112,7 @@ func stmtList(f *syntax.File, stmt *syntax.Stmt) []*syntax.Stmt {
 		}
 	}
 	check(f.Stmts)
-	syntax.Walk(f, func(n syntax.Node) bool {
+	parser.Walk(f, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.Block:
 			check(n.Stmts)
@@ -349,7 +349,7 @@ func simpleCmd(s *syntax.Stmt) bool {
 // errexit) anywhere, subshells and compound commands included.
 func setsErrexit(f *syntax.File) bool {
 	on := false
-	syntax.Walk(f, func(n syntax.Node) bool {
+	parser.Walk(f, func(n syntax.Node) bool {
 		if call, ok := n.(*syntax.CallExpr); ok {
 			if args, _ := callArgs(call); len(args) > 0 && args[0] == "set" && shellErrexit(args) {
 				on = true
@@ -433,8 +433,8 @@ func shellAt(doc *parser.Document, in *parser.Instruction) []string {
 	limit := in.StartLine
 	for st != nil {
 		var found []string
-		for _, x := range st.Instructions {
-			if x.Keyword == "shell" && x.StartLine < limit {
+		for _, x := range st.Shells() {
+			if x.StartLine < limit {
 				found = x.Args
 			}
 		}

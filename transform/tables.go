@@ -124,6 +124,9 @@ func alpineImageTag(image, tag string) (newTag string, ok bool, reason string) {
 	case !slices.Equal(variants(tag, false), variants(row.alpine, true)):
 		return "", false, fmt.Sprintf("%s:%s has no Alpine variant of the same flavour (the closest, %s, is a different image)", image, tag, row.alpine)
 	}
+	if why := frozenAlpine(image, tag, row, tags); why != "" {
+		return "", false, why
+	}
 	return row.alpine, true, ""
 }
 

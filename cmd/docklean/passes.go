@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/docklean/docklean/transform"
@@ -13,14 +14,19 @@ var passesCommand = &cli.Command{
 	Name:  "passes",
 	Usage: "list every pass, in pipeline order, with its documentation",
 	Action: func(c *cli.Context) error {
+		var b strings.Builder
 		for i, p := range transform.All() {
 			if i > 0 {
-				fmt.Fprintln(c.App.Writer)
+				b.WriteString("\n")
 			}
-			fmt.Fprintf(c.App.Writer, "%s\n", p.Name)
+			fmt.Fprintf(&b, "%s\n", p.Name)
 			for _, l := range strings.Split(strings.TrimSpace(p.Doc), "\n") {
-				fmt.Fprintf(c.App.Writer, "    %s\n", l)
+				fmt.Fprintf(&b, "    %s\n", l)
 			}
+		}
+		if _, err := io.WriteString(c.App.Writer, b.String()); err != nil {
+			fmt.Fprintf(c.App.ErrWriter, "docklean: writing standard output: %v\n", err)
+			return exitError(2)
 		}
 		return nil
 	},

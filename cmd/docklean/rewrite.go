@@ -128,8 +128,12 @@ func rewriteAction(c *cli.Context) error {
 			j.cfg, j.err = cfgs.forFile(j.path)
 		}
 	}
+	// A write error on standard output (a full disk, /dev/full) sticks in
+	// out, which then drops further writes; it is reported once, at the
+	// end, with exit status 2, as gofmt does. A closed pipe (EPIPE) on the
+	// real standard output ends the process with SIGPIPE, Go's default for
+	// file descriptors 1 and 2, like gofmt and cat.
 	out := bufio.NewWriter(c.App.Writer)
-	defer out.Flush()
 	bar := startProgress(stderr, len(jobs))
 	showDiff := c.Bool("diff") || c.Bool("check")
 	color := showDiff && useColor(c.App.Writer)
@@ -161,8 +165,12 @@ func rewriteAction(c *cli.Context) error {
 	case "sarif":
 		err = writeSARIF(out, jobs)
 	}
+	if ferr := out.Flush(); err == nil && ferr != nil {
+		err = ferr
+	}
 	if err != nil {
-		return err
+		fmt.Fprintf(stderr, "docklean: writing standard output: %v\n", err)
+		return exitError(2)
 	}
 	if status == 0 && c.Bool("check") && anyChange {
 		status = 1

@@ -4,6 +4,7 @@ package benchdata
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,4 +36,38 @@ func Corpus(fixtures string) (typical, large []byte, err error) {
 		b.WriteString("\n")
 	}
 	return typical, b.Bytes(), nil
+}
+
+// Sized returns the large-file inputs of about n bytes each, built from the
+// corpus: "stages", the joined corpus repeated (many stages); "runs", one
+// stage of n/70 apt-get RUNs; "chain", one RUN that is a long && chain over
+// continuation lines. The benchmarks run them at 200 KB and 2 MB: a linear
+// pass takes about 10× as long on the second.
+func Sized(fixtures string, n int) (map[string][]byte, error) {
+	_, large, err := Corpus(fixtures)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]byte{}
+	var b bytes.Buffer
+	for b.Len() < n {
+		b.Write(large)
+	}
+	out["stages"] = b.Bytes()
+
+	var r bytes.Buffer
+	r.WriteString("FROM debian:bookworm\n")
+	for i := 0; r.Len() < n; i++ {
+		fmt.Fprintf(&r, "RUN apt-get update && apt-get install -y curl%d && echo step%d\n", i%50, i)
+	}
+	out["runs"] = r.Bytes()
+
+	var c bytes.Buffer
+	c.WriteString("FROM debian:bookworm\nRUN apt-get update")
+	for i := 0; c.Len() < n; i++ {
+		fmt.Fprintf(&c, " \\\n && apt-get install -y curl && echo step%d", i)
+	}
+	c.WriteString("\n")
+	out["chain"] = c.Bytes()
+	return out, nil
 }
