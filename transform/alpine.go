@@ -249,6 +249,7 @@ type alpineStage struct {
 	release string
 	python  bool
 	rust    bool
+	gob     *goBuild // a golang stage: what its go commands need (alpine_go.go)
 
 	edits, inserts []Edit
 	changes, notes []alpineMsg
@@ -274,8 +275,12 @@ type alpineNeed struct {
 }
 
 func newAlpineStage(u *Unit, st *parser.Stage, b alpineBase) *alpineStage {
-	return &alpineStage{u: u, doc: u.Doc, st: st, family: b.family, release: u.Opts.Alpine(), python: b.python, rust: b.rust,
+	s := &alpineStage{u: u, doc: u.Doc, st: st, family: b.family, release: u.Opts.Alpine(), python: b.python, rust: b.rust,
 		has: map[string]bool{}, debs: map[string]bool{}, vars: map[string]*pkgVar{}, groups: map[string]string{}}
+	if b.static && !b.rust {
+		s.gob = &goBuild{fetchOff: -1, goenv: map[string]string{}}
+	}
+	return s
 }
 
 // inherit takes over what the parent stage installs and defines.
@@ -320,6 +325,9 @@ func (s *alpineStage) convert() {
 			s.envArg(in)
 		case "run":
 			s.run(in)
+			if s.gob != nil {
+				s.goRun(in)
+			}
 			if s.rust && cargoCmd.MatchString(s.doc.Text(in)) {
 				s.need("musl-dev", in.Start, fmt.Sprintf("the RUN on line %d runs cargo, and rust's Alpine images before 2025-12 have no musl-dev, without which a proc-macro crate cannot link", in.StartLine))
 			}
@@ -348,6 +356,7 @@ func (s *alpineStage) convert() {
 			}
 		}
 	}
+	s.goFinish()
 	s.placeNeeds()
 	for _, in := range runs {
 		s.binPaths(in)
@@ -363,10 +372,14 @@ func (s *alpineStage) convert() {
 func (s *alpineStage) placeNeeds() {
 	slices.SortStableFunc(s.needs, func(a, b alpineNeed) int { return a.off - b.off })
 	for _, n := range s.needs {
-		if s.has[n.pkg] {
+		pkgs := slices.DeleteFunc(strings.Fields(n.pkg), func(p string) bool { return s.has[p] })
+		if len(pkgs) == 0 {
 			continue
 		}
-		s.has[n.pkg] = true
+		for _, p := range pkgs {
+			s.has[p] = true
+		}
+		n.pkg = strings.Join(pkgs, " ")
 		var host *apkAdd
 		for _, a := range s.adds {
 			if a.start < n.off && a.last >= 0 && !a.cond {
