@@ -82,7 +82,7 @@ func runAlpine(u *Unit) {
 		sort.Slice(tree, func(i, j int) bool { return tree[i].Index < tree[j].Index })
 		plans = append(plans, planTree(u, tree))
 	}
-	for keepMusl(doc, plans) {
+	for keepMusl(doc, plans) || keepGlibc(u, plans) {
 	}
 	for _, p := range plans {
 		u.Apply(p.inserts) // before edits: an insertion at an offset where a deletion starts goes first
@@ -98,6 +98,7 @@ type treePlan struct {
 	tree      []*parser.Stage
 	converted bool
 	static    bool // it builds static binaries (Go, Rust) that run anywhere
+	builder   bool // golang or rust: what it copies out are programs, whatever the folder
 	musl      bool // already on Alpine, or scratch
 	inserts   []Edit
 	edits     []Edit
@@ -134,7 +135,7 @@ func keepMusl(doc *parser.Document, plans []*treePlan) bool {
 			from, ok := strings.CutPrefix(f, "--from=")
 			src := planOf[doc.StageByName(from)]
 			dst := planOf[in.Stage]
-			if !ok || src == nil || !src.converted || src.static || dst == src || dst.converted || dst.musl || portable(in.Args) {
+			if !ok || src == nil || !src.converted || src.static || dst == src || dst.converted || dst.musl || portable(in.Args) && !src.builder {
 				continue
 			}
 			src.refuseAll("%s copies files out of it on line %d and stays on glibc, where files built on Alpine (musl) may not run", stageName(in.Stage), in.StartLine)
@@ -150,6 +151,7 @@ func planTree(u *Unit, tree []*parser.Stage) *treePlan {
 	p := &treePlan{tree: tree}
 	root := tree[0]
 	base := baseOf(u.Doc, root, u.Opts)
+	p.builder = base.static
 	switch base.kind {
 	case baseSkip:
 		p.musl = base.musl
@@ -250,6 +252,9 @@ type alpineStage struct {
 	python  bool
 	rust    bool
 	gob     *goBuild // a golang stage: what its go commands need (alpine_go.go)
+	// cSources are C files copied from the context that include a header
+	// only glibc has, with that header (alpine_glibc.go).
+	cSources [][2]string
 
 	edits, inserts []Edit
 	changes, notes []alpineMsg
@@ -325,6 +330,8 @@ func (s *alpineStage) convert() {
 			s.envArg(in)
 		case "run":
 			s.run(in)
+			s.glibcDownload(in)
+			s.muslBuild(in)
 			if s.gob != nil {
 				s.goRun(in)
 			}
@@ -349,6 +356,10 @@ func (s *alpineStage) convert() {
 			}
 		case "copy", "add":
 			s.copiedBash(in)
+			s.copiedCode(in)
+			if in.Keyword == "add" {
+				s.glibcDownload(in)
+			}
 			for _, a := range in.Args {
 				if m := s.marker(a); m != "" {
 					s.refuse(in.StartLine, "%s", m)
