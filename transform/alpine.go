@@ -332,6 +332,7 @@ func (s *alpineStage) convert() {
 			s.run(in)
 			s.glibcDownload(in)
 			s.muslBuild(in)
+			s.pipWheels(in)
 			if s.gob != nil {
 				s.goRun(in)
 			}
