@@ -270,10 +270,11 @@ func (s *alpineStage) goFinish() {
 	}
 	if len(g.vcs) > 0 || len(g.ssh) > 0 {
 		why := append(slices.Clone(g.vcs), g.ssh...)
-		s.need("git", g.fetchOff, fmt.Sprintf("%s; golang:*-alpine has no git (golang:* has)", strings.Join(why, "; ")))
-	}
-	if len(g.ssh) > 0 {
-		s.need("openssh-client", g.fetchOff, fmt.Sprintf("%s; golang:*-alpine has no ssh (golang:* has)", strings.Join(g.ssh, "; ")))
+		pkgs, what := "git", "git"
+		if len(g.ssh) > 0 {
+			pkgs, what = "git openssh-client", "git or ssh"
+		}
+		s.need(pkgs, g.fetchOff, fmt.Sprintf("%s; golang:*-alpine has no %s (golang:* has)", strings.Join(why, "; "), what))
 	}
 }
 
@@ -304,7 +305,11 @@ func (s *alpineStage) goCgo(on []goCompile) {
 	}
 	if local != nil {
 		src := s.u.goSources()
-		why = append(why, src.cgo...)
+		for _, w := range src.cgo {
+			if !slices.ContainsFunc(src.cgoInfo.modWhy, func(m string) bool { return strings.HasPrefix(m, w+" (") }) {
+				why = appendNew(why, w)
+			}
+		}
 		for i, m := range src.cgoInfo.mods {
 			mods = append(mods, m)
 			why = appendNew(why, src.cgoInfo.modWhy[i])
