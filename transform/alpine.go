@@ -46,7 +46,14 @@ a builder whose musl-built files a stage left on glibc copies; a CMD or
 ENTRYPOINT that runs /usr/local/bin/X after a system pip install (Alpine's
 pip puts scripts in /usr/bin); a SHELL, CMD or ENTRYPOINT that runs a
 package's program by a path Alpine's package does not have (a checked path
-is rewritten instead: /usr/bin/tini → /sbin/tini). See
+is rewritten instead: /usr/bin/tini → /sbin/tini). A golang builder gets
+gcc musl-dev when the context shows cgo (go.mod/go.sum modules, import "C",
+cgo build tags, CGO_ENABLED=1) and git/openssh-client when it fetches with
+git; it is refused when the context has no Go sources or a cgo module has no
+musl build. Also refused: prebuilt glibc downloads (linux-amd64, x64, .deb,
+AppImage, also from ARG/ENV values), glibc ELF files copied from the
+context, files copied out of a stage left on glibc, software that does not
+build on musl, and pip packages with no musllinux wheel. See
 docs/alpine.md.`
 
 // runAlpine plans the conversion of each tree of stages that share a base
