@@ -89,7 +89,13 @@ func runAlpine(u *Unit) {
 		sort.Slice(tree, func(i, j int) bool { return tree[i].Index < tree[j].Index })
 		plans = append(plans, planTree(u, tree))
 	}
-	for keepMusl(doc, plans) || keepGlibc(u, plans) {
+	planOf := map[*parser.Stage]*treePlan{}
+	for _, p := range plans {
+		for _, st := range p.tree {
+			planOf[st] = p
+		}
+	}
+	for keepMusl(doc, planOf) || keepGlibc(doc, planOf) {
 	}
 	for _, p := range plans {
 		u.Apply(p.inserts) // before edits: an insertion at an offset where a deletion starts goes first
@@ -127,13 +133,7 @@ func (p *treePlan) refuseAll(format string, args ...any) {
 // keepMusl refuses one converted tree whose files are copied into a stage
 // that stays on glibc, where musl-linked files may not run; it reports
 // whether it refused one (the caller repeats until nothing changes).
-func keepMusl(doc *parser.Document, plans []*treePlan) bool {
-	planOf := map[*parser.Stage]*treePlan{}
-	for _, p := range plans {
-		for _, st := range p.tree {
-			planOf[st] = p
-		}
-	}
+func keepMusl(doc *parser.Document, planOf map[*parser.Stage]*treePlan) bool {
 	for _, in := range doc.Instructions {
 		if in.Keyword != "copy" || in.Stage == nil {
 			continue
@@ -262,6 +262,7 @@ type alpineStage struct {
 	// cSources are C files copied from the context that include a header
 	// only glibc has, with that header (alpine_glibc.go).
 	cSources [][2]string
+	meta     map[string]metaArg // the ARGs before the first FROM, read once
 
 	edits, inserts []Edit
 	changes, notes []alpineMsg

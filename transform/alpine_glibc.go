@@ -22,14 +22,7 @@ import (
 // builds (CGO_ENABLED=0 on every go build) and web assets are fine. It
 // reports whether it refused one (the caller repeats until nothing
 // changes).
-func keepGlibc(u *Unit, plans []*treePlan) bool {
-	doc := u.Doc
-	planOf := map[*parser.Stage]*treePlan{}
-	for _, p := range plans {
-		for _, st := range p.tree {
-			planOf[st] = p
-		}
-	}
+func keepGlibc(doc *parser.Document, planOf map[*parser.Stage]*treePlan) bool {
 	for _, in := range doc.Instructions {
 		if in.Keyword != "copy" || in.Stage == nil {
 			continue
@@ -117,7 +110,10 @@ func (s *alpineStage) expandVars(text string) string {
 	for _, m := range shAssign.FindAllStringSubmatch(text, -1) {
 		locals[m[1]] = unquote(m[2])
 	}
-	meta := metaArgs(s.doc)
+	if s.meta == nil {
+		s.meta = metaArgs(s.doc)
+	}
+	meta := s.meta
 	for round := 0; round < 3 && strings.Contains(text, "$"); round++ {
 		text = argRef.ReplaceAllStringFunc(text, func(m string) string {
 			sub := argRef.FindStringSubmatch(m)
@@ -146,7 +142,7 @@ func (s *alpineStage) expandVars(text string) string {
 // and neither musl nor static, nor a known static release.
 func (s *alpineStage) glibcDownload(in *parser.Instruction) {
 	text := s.doc.Text(in)
-	if !strings.Contains(text, "://") && !strings.Contains(text, "$") {
+	if !strings.Contains(text, "://") && (!strings.Contains(text, "$") || in.Keyword != "add" && !containsAny(text, []string{"curl", "wget", "aria2c", "http"})) {
 		return
 	}
 	exp := text
@@ -219,20 +215,21 @@ var buildCmd = regexp.MustCompile(`(?:^|[\s;&|(])(make|cmake|gcc|g\+\+|cc|c\+\+|
 // build on musl: a project in muslUnbuildable, or C sources of the build
 // context that include a glibc-only header.
 func (s *alpineStage) muslBuild(in *parser.Instruction) {
-	text := s.expandVars(s.doc.Text(in))
-	for _, m := range muslUnbuildable {
-		if f := m.re.FindString(text); f != "" {
-			s.refuse(in.StartLine, "it fetches %s: %s, so it does not build on Alpine; keep the stage on Debian", f, m.why)
-			return
+	text := s.doc.Text(in)
+	if containsAny(text, []string{"MTProxy", "mtproxy", "$"}) {
+		exp := s.expandVars(text)
+		for _, m := range muslUnbuildable {
+			if f := m.re.FindString(exp); f != "" {
+				s.refuse(in.StartLine, "it fetches %s: %s, so it does not build on Alpine; keep the stage on Debian", f, m.why)
+				return
+			}
 		}
 	}
-	if !buildCmd.MatchString(text) {
+	if len(s.cSources) == 0 || !buildCmd.MatchString(text) {
 		return
 	}
-	for _, f := range s.cSources {
-		s.refuse(in.StartLine, "the RUN builds C sources of the build context, and %s includes <%s>, a glibc header musl does not have; keep the stage on Debian", f[0], f[1])
-		return
-	}
+	f := s.cSources[0]
+	s.refuse(in.StartLine, "the RUN builds C sources of the build context, and %s includes <%s>, a glibc header musl does not have; keep the stage on Debian", f[0], f[1])
 }
 
 // maxScanFiles bounds how many files of a copied folder the pass reads.

@@ -116,7 +116,7 @@ func versionLess(a, b string) bool {
 
 // pipWheels checks the packages every pip install of a RUN installs.
 func (s *alpineStage) pipWheels(in *parser.Instruction) {
-	if in.Shell == nil || in.Shell.File == nil || in.Shell.Err != nil || !in.Shell.Mapped() {
+	if in.Shell == nil || in.Shell.File == nil || in.Shell.Err != nil || !in.Shell.Mapped() || !strings.Contains(in.Shell.Text, "pip") {
 		return
 	}
 	syntax.Walk(in.Shell.File, func(n syntax.Node) bool {
@@ -255,11 +255,11 @@ func hasFromFlag(in *parser.Instruction) bool {
 func (s *alpineStage) requirementsFile(in *parser.Instruction, p string, depth int) {
 	c, ok := s.contextFile(in, p)
 	if !ok || depth > 5 {
-		ctx := "without the build context (--context)"
+		where := "which docklean cannot read without the build context (--context)"
 		if s.u.Opts.Context != nil {
-			ctx = "and the build context has no such file"
+			where = "which docklean does not find in the build context"
 		}
-		s.refuse(in.StartLine, "pip installs the requirements in %s, %s docklean cannot read them, so it cannot tell whether each has a musllinux wheel; run with the real build context", p, ctx)
+		s.refuse(in.StartLine, "pip installs the requirements in %s, %s, so it cannot tell whether each has a musllinux wheel; run with the real build context (--context)", p, where)
 		return
 	}
 	b, err := fs.ReadFile(s.u.Opts.Context, c)
