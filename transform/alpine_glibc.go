@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"fmt"
 	"io/fs"
 	"path"
 	"regexp"
@@ -272,7 +273,12 @@ func (s *alpineStage) copiedFiles(in *parser.Instruction, fn func(p string, d fs
 				if !d.Type().IsRegular() {
 					return nil
 				}
-				if n++; n > maxScanFiles || !fn(p, d) {
+				if n++; n > maxScanFiles {
+					s.notes = append(s.notes, alpineMsg{in.StartLine, fmt.Sprintf("%s copies more than %d files from the build context; docklean checked the first %d for glibc programs and C sources, not the rest", upper(in.Keyword), maxScanFiles, maxScanFiles)})
+					stop = true
+					return fs.SkipAll
+				}
+				if !fn(p, d) {
 					stop = true
 					return fs.SkipAll
 				}

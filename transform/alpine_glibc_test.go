@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -139,5 +140,42 @@ func TestGoBuildVCS(t *testing.T) {
 	ctx[".dockerignore"] = &fstest.MapFile{Data: []byte(".git\n")}
 	if out := run(ctx); strings.Contains(out, "git") || !strings.Contains(out, "golang:1.23-alpine") {
 		t.Errorf(".git ignored: want a plain conversion:\n%s", out)
+	}
+}
+
+// TestCopiedELF: a glibc ELF anywhere in a copied folder refuses the
+// stage; a copy of more files than the pass reads says so.
+func TestCopiedELF(t *testing.T) {
+	src := "FROM debian:bookworm-slim\nCOPY . /app\nCMD [\"/app/bin/tool\"]\n"
+	run := func(ctx fstest.MapFS) *Result {
+		res, err := Process("Dockerfile", []byte(src), []*Pass{registry["alpine"]}, &Options{Context: ctx})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	ctx := fstest.MapFS{
+		"README.md":      {Data: []byte("# tool\n")},
+		"bin/tool":       {Data: makeELF("/lib64/ld-linux-x86-64.so.2", []string{"libc.so.6"}), Mode: 0o755},
+		"lib/libx.so.1":  {Data: makeELF("", []string{"libc.musl-x86_64.so.1"})},
+		"scripts/run.sh": {Data: []byte("#!/bin/sh\nexec /app/bin/tool\n"), Mode: 0o755},
+	}
+	if res := run(ctx); strings.Contains(string(res.Output), "alpine") {
+		t.Errorf("glibc ELF in a copied folder: converted:\n%s", res.Output)
+	}
+	ctx[".dockerignore"] = &fstest.MapFile{Data: []byte("bin/\n")}
+	if res := run(ctx); !strings.Contains(string(res.Output), "FROM alpine:") {
+		t.Errorf("glibc ELF excluded by .dockerignore: not converted: %v", res.Findings)
+	}
+	for i := 0; i <= maxScanFiles; i++ {
+		ctx[fmt.Sprintf("data/f%05d.txt", i)] = &fstest.MapFile{Data: []byte("x")}
+	}
+	res := run(ctx)
+	found := false
+	for _, f := range res.Findings {
+		found = found || strings.Contains(f.Message, "checked the first")
+	}
+	if !found {
+		t.Errorf("no finding about the files left unread: %v", res.Findings)
 	}
 }
