@@ -116,7 +116,7 @@ func versionLess(a, b string) bool {
 
 // pipWheels checks the packages every pip install of a RUN installs.
 func (s *alpineStage) pipWheels(in *parser.Instruction) {
-	if in.Shell == nil || in.Shell.File == nil || in.Shell.Err != nil || !in.Shell.Mapped() || !strings.Contains(in.Shell.Text, "pip") {
+	if in.Shell == nil || in.Shell.File == nil || in.Shell.Err != nil || !in.Shell.Mapped() || !containsAny(in.Shell.Text, []string{"pip", "poetry", "uv"}) {
 		return
 	}
 	syntax.Walk(in.Shell.File, func(n syntax.Node) bool {
@@ -125,11 +125,19 @@ func (s *alpineStage) pipWheels(in *parser.Instruction) {
 			return s.refusal == nil
 		}
 		args, _ := callArgs(c)
-		sub := pipInstallArgs(args)
-		if sub < 0 {
+		if sub := pipInstallArgs(args); sub >= 0 {
+			s.pipArgs(in, args[sub:])
 			return true
 		}
-		s.pipArgs(in, args[sub:])
+		switch {
+		case len(args) >= 3 && path.Base(args[0]) == "uv" && args[1] == "pip" && args[2] == "install":
+			s.pipArgs(in, args[3:])
+		case len(args) >= 2 && path.Base(args[0]) == "poetry" && args[1] == "install",
+			len(args) >= 2 && path.Base(args[0]) == "uv" && args[1] == "sync":
+			s.localProject(in, ".")
+		case len(args) >= 2 && path.Base(args[0]) == "pipenv" && (args[1] == "install" || args[1] == "sync"):
+			s.pipfile(in)
+		}
 		return true
 	})
 }
@@ -187,8 +195,12 @@ func (s *alpineStage) pipArgs(in *parser.Instruction, args []string) {
 		case pipOptsWithValue[a]:
 			i++
 		case strings.HasPrefix(a, "-"):
+		case strings.HasSuffix(a, ".whl"):
+			if w := path.Base(a); strings.Contains(w, "manylinux") || strings.Contains(w, "-linux_") {
+				s.refuse(in.StartLine, "pip installs %s, a wheel built for glibc (manylinux or linux_*), which pip on Alpine rejects; keep the stage on Debian", w)
+			}
 		case a == "." || strings.HasPrefix(a, "./") || strings.HasPrefix(a, "/") && !strings.Contains(a, "://"):
-			if !strings.HasSuffix(a, ".whl") && !strings.HasSuffix(a, ".tar.gz") {
+			if !strings.HasSuffix(a, ".tar.gz") && !strings.HasSuffix(a, ".zip") {
 				s.localProject(in, a)
 			}
 		case strings.Contains(a, "$"):
@@ -340,7 +352,7 @@ func (s *alpineStage) localProject(in *parser.Instruction, dir string) {
 			for _, m := range tomlString.FindAllStringSubmatch(arr, -1) {
 				reqs = append(reqs, m[1]+m[2])
 			}
-		case "tool.poetry.dependencies":
+		case "tool.poetry.dependencies", "tool.poetry.group.main.dependencies":
 			for _, line := range strings.Split(body, "\n") {
 				if k, _, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(strings.TrimSpace(line), "#") {
 					reqs = append(reqs, strings.Trim(strings.TrimSpace(k), `"'`))
@@ -351,6 +363,38 @@ func (s *alpineStage) localProject(in *parser.Instruction, dir string) {
 			if why := wheelVerdict(r); why != "" {
 				s.refuse(in.StartLine, "%s (%s); keep the stage on Debian", why, c)
 				return
+			}
+		}
+	}
+}
+
+// pipfile checks the [packages] of the Pipfile pipenv installs.
+func (s *alpineStage) pipfile(in *parser.Instruction) {
+	c, ok := s.contextFile(in, "Pipfile")
+	if !ok {
+		s.refuse(in.StartLine, "pipenv installs the packages of a Pipfile docklean cannot read, so it cannot tell whether they have musllinux wheels; run with the real build context")
+		return
+	}
+	b, err := fs.ReadFile(s.u.Opts.Context, c)
+	if err != nil {
+		return
+	}
+	text := string(b)
+	locs := tomlSection.FindAllStringSubmatchIndex(text, -1)
+	for i, l := range locs {
+		if name := text[l[2]:l[3]]; name != "packages" {
+			continue
+		}
+		end := len(text)
+		if i+1 < len(locs) {
+			end = locs[i+1][0]
+		}
+		for _, line := range strings.Split(text[l[1]:end], "\n") {
+			if k, _, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(strings.TrimSpace(line), "#") {
+				if why := wheelVerdict(strings.Trim(strings.TrimSpace(k), `"'`)); why != "" {
+					s.refuse(in.StartLine, "%s (%s); keep the stage on Debian", why, c)
+					return
+				}
 			}
 		}
 	}
