@@ -27,6 +27,8 @@ type goBuild struct {
 	vcs      []string // why the build fetches from version control
 	ssh      []string // why it uses ssh
 	goenv    map[string]string
+	opaque   string // the first RUN command that builds in a way docklean cannot see ("make on line 7")
+	opaqueLn int
 }
 
 // goCompile is one go build, install, run or test.
@@ -156,7 +158,19 @@ func (s *alpineStage) goCall(in *parser.Instruction, c *syntax.CallExpr, exporte
 		g.fetch(in.Start, in.StartLine)
 		return
 	case "go":
+	case "make", "gmake", "task", "mage", "goreleaser", "just", "bazel", "bazelisk":
+		if g.opaque == "" {
+			g.opaque, g.opaqueLn = fmt.Sprintf("%s on line %d", path.Base(args[0]), line), line
+		}
+		return
 	default:
+		script := strings.HasSuffix(args[0], ".sh")
+		if b := path.Base(args[0]); (b == "sh" || b == "bash") && len(args) > 1 && !strings.HasPrefix(args[1], "-") {
+			script = true
+		}
+		if script && g.opaque == "" {
+			g.opaque, g.opaqueLn = fmt.Sprintf("the script %s on line %d", strings.Join(args[:min(len(args), 2)], " "), line), line
+		}
 		return
 	}
 	if len(args) < 2 {
@@ -231,6 +245,10 @@ func (s *alpineStage) goCall(in *parser.Instruction, c *syntax.CallExpr, exporte
 func (s *alpineStage) goFinish() {
 	g := s.gob
 	if g == nil || s.refusal != nil {
+		return
+	}
+	if g.opaque != "" {
+		s.refuse(g.opaqueLn, "%s builds with commands docklean cannot see (the go builds, C compilers and git it may run), and golang:*-alpine lacks what golang:* has for them (make, gcc, g++, git, ssh); keep the builder on Debian, or write the go build in the Dockerfile", g.opaque)
 		return
 	}
 	var on []goCompile
