@@ -51,8 +51,9 @@ var goBuildText = regexp.MustCompile(`(?:^|[\s;&|(])go\s+(build|install)\b`)
 // every go build and install: static programs that run on musl.
 func staticGo(doc *parser.Document, tree []*parser.Stage) bool {
 	builds := 0
+	offIn := map[*parser.Stage]bool{} // ENV CGO_ENABLED=0 set in the stage or one it is built on
 	for _, st := range tree {
-		off := false
+		off := offIn[parentStage(doc, st)]
 		for _, in := range st.Instructions {
 			text := doc.Text(in)
 			switch in.Keyword {
@@ -69,6 +70,7 @@ func staticGo(doc *parser.Document, tree []*parser.Stage) bool {
 				}
 			}
 		}
+		offIn[st] = off
 	}
 	return builds > 0
 }
