@@ -71,7 +71,8 @@ func (s *alpineStage) goRun(in *parser.Instruction) {
 		g.ssh = appendNew(g.ssh, fmt.Sprintf("the RUN on line %d uses the ssh URL %s", in.StartLine, strings.TrimSuffix(m, ":")))
 	}
 	if in.Shell == nil || in.Shell.Err != nil || in.Shell.File == nil || !in.Shell.Mapped() {
-		if goCmdText.MatchString(text) {
+		exec := in.JSON && len(in.Args) >= 2 && path.Base(in.Args[0]) == "go" && slices.Contains([]string{"build", "install", "run", "test"}, in.Args[1])
+		if goCmdText.MatchString(text) || exec {
 			c := goCompile{line: in.StartLine, off: in.Start, cgo: s.goVar(nil, "CGO_ENABLED"), buildvcs: !strings.Contains(text, "-buildvcs=false")}
 			if strings.Contains(text, "CGO_ENABLED=0") {
 				c.cgo = "0"
