@@ -179,3 +179,14 @@ func TestCopiedELF(t *testing.T) {
 		t.Errorf("no finding about the files left unread: %v", res.Findings)
 	}
 }
+
+func TestPipExecForm(t *testing.T) {
+	src := "FROM python:3.12-slim\nRUN [\"pip\", \"install\", \"--no-cache-dir\", \"torch\"]\n"
+	res, err := Process("Dockerfile", []byte(src), []*Pass{registry["alpine"]}, &Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(res.Output), "alpine") {
+		t.Errorf("exec-form pip install torch converted:\n%s", res.Output)
+	}
+}

@@ -116,6 +116,12 @@ func versionLess(a, b string) bool {
 
 // pipWheels checks the packages every pip install of a RUN installs.
 func (s *alpineStage) pipWheels(in *parser.Instruction) {
+	if in.JSON {
+		if sub := pipInstallArgs(in.Args); sub >= 0 {
+			s.pipArgs(in, in.Args[sub:])
+		}
+		return
+	}
 	if in.Shell == nil || in.Shell.File == nil || in.Shell.Err != nil || !in.Shell.Mapped() || !containsAny(in.Shell.Text, []string{"pip", "poetry", "uv"}) {
 		return
 	}
