@@ -52,7 +52,15 @@ that is run and cannot be read, make/configure builds, npm installs leaving
 the full node image without a clean package-lock.json); an Alpine tag frozen
 older than the original. Debian package layouts are mapped (nginx conf.d →
 http.d, JVM -amd64 paths, /usr/bin/chromium) or refused (multiarch paths),
-and openssh-server gets RUN ssh-keygen -A. See docs/alpine.md.`
+and openssh-server gets RUN ssh-keygen -A. A golang builder gets
+gcc musl-dev when the context shows cgo (go.mod/go.sum modules, import "C",
+cgo build tags, CGO_ENABLED=1) and git/openssh-client when it fetches with
+git; it is refused when the context has no Go sources or a cgo module has no
+musl build. Also refused: prebuilt glibc downloads (linux-amd64, x64, .deb,
+AppImage, also from ARG/ENV values), glibc ELF files copied from the
+context, files copied out of a stage left on glibc, software that does not
+build on musl, and pip packages with no musllinux wheel. See
+docs/alpine.md.`
 
 // runAlpine plans the conversion of each tree of stages that share a base
 // image, refuses the trees whose files a stage left on glibc copies, and
@@ -88,7 +96,13 @@ func runAlpine(u *Unit) {
 		sort.Slice(tree, func(i, j int) bool { return tree[i].Index < tree[j].Index })
 		plans = append(plans, planTree(u, tree, copies))
 	}
-	for keepMusl(doc, plans) {
+	planOf := map[*parser.Stage]*treePlan{}
+	for _, p := range plans {
+		for _, st := range p.tree {
+			planOf[st] = p
+		}
+	}
+	for keepMusl(doc, planOf) || keepGlibc(doc, planOf) {
 	}
 	for _, p := range plans {
 		u.Apply(p.inserts) // before edits: an insertion at an offset where a deletion starts goes first
@@ -104,6 +118,7 @@ type treePlan struct {
 	tree      []*parser.Stage
 	converted bool
 	static    bool // it builds static binaries (Go, Rust) that run anywhere
+	builder   bool // golang or rust: what it copies out are programs, whatever the folder
 	musl      bool // already on Alpine, or scratch
 	inserts   []Edit
 	edits     []Edit
@@ -125,13 +140,7 @@ func (p *treePlan) refuseAll(format string, args ...any) {
 // keepMusl refuses one converted tree whose files are copied into a stage
 // that stays on glibc, where musl-linked files may not run; it reports
 // whether it refused one (the caller repeats until nothing changes).
-func keepMusl(doc *parser.Document, plans []*treePlan) bool {
-	planOf := map[*parser.Stage]*treePlan{}
-	for _, p := range plans {
-		for _, st := range p.tree {
-			planOf[st] = p
-		}
-	}
+func keepMusl(doc *parser.Document, planOf map[*parser.Stage]*treePlan) bool {
 	for _, in := range doc.Instructions {
 		if in.Keyword != "copy" || in.Stage == nil {
 			continue
@@ -140,7 +149,7 @@ func keepMusl(doc *parser.Document, plans []*treePlan) bool {
 			from, ok := strings.CutPrefix(f, "--from=")
 			src := planOf[doc.StageByName(from)]
 			dst := planOf[in.Stage]
-			if !ok || src == nil || !src.converted || src.static || dst == src || dst.converted || dst.musl || portable(in.Args) {
+			if !ok || src == nil || !src.converted || src.static || dst == src || dst.converted || dst.musl || portable(in.Args) && !src.builder {
 				continue
 			}
 			src.refuseAll("%s copies files out of it on line %d and stays on glibc, where files built on Alpine (musl) may not run", stageName(in.Stage), in.StartLine)
@@ -156,6 +165,7 @@ func planTree(u *Unit, tree []*parser.Stage, copies map[*parser.Stage]debianCopy
 	p := &treePlan{tree: tree}
 	root := tree[0]
 	base := baseOf(u.Doc, root, u.Opts)
+	p.builder = base.static
 	switch base.kind {
 	case baseSkip:
 		p.musl = base.musl
@@ -257,6 +267,11 @@ type alpineStage struct {
 	rust    bool
 	// fullNode: the stage moves from the full node image to -alpine
 	fullNode bool
+	gob     *goBuild // a golang stage: what its go commands need (alpine_go.go)
+	// cSources are C files copied from the context that include a header
+	// only glibc has, with that header (alpine_glibc.go).
+	cSources [][2]string
+	meta     map[string]metaArg // the ARGs before the first FROM, read once
 
 	edits, inserts []Edit
 	changes, notes []alpineMsg
@@ -282,8 +297,12 @@ type alpineNeed struct {
 }
 
 func newAlpineStage(u *Unit, st *parser.Stage, b alpineBase) *alpineStage {
-	return &alpineStage{u: u, doc: u.Doc, st: st, family: b.family, release: u.Opts.Alpine(), python: b.python, rust: b.rust, fullNode: b.fullNode,
+	s := &alpineStage{u: u, doc: u.Doc, st: st, family: b.family, release: u.Opts.Alpine(), python: b.python, rust: b.rust, fullNode: b.fullNode,
 		has: map[string]bool{}, debs: map[string]bool{}, vars: map[string]*pkgVar{}, groups: map[string]string{}}
+	if b.static && !b.rust {
+		s.gob = &goBuild{fetchOff: -1, goenv: map[string]string{}}
+	}
+	return s
 }
 
 // inherit takes over what the parent stage installs and defines.
@@ -328,6 +347,12 @@ func (s *alpineStage) convert() {
 			s.envArg(in)
 		case "run":
 			s.run(in)
+			s.glibcDownload(in)
+			s.muslBuild(in)
+			s.pipWheels(in)
+			if s.gob != nil {
+				s.goRun(in)
+			}
 			if s.rust && cargoCmd.MatchString(s.doc.Text(in)) {
 				s.need("musl-dev", in.Start, fmt.Sprintf("the RUN on line %d runs cargo, and rust's Alpine images before 2025-12 have no musl-dev, without which a proc-macro crate cannot link", in.StartLine))
 			}
@@ -349,6 +374,10 @@ func (s *alpineStage) convert() {
 			}
 		case "copy", "add":
 			s.copiedBash(in)
+			s.copiedCode(in)
+			if in.Keyword == "add" {
+				s.glibcDownload(in)
+			}
 			for _, a := range in.Args {
 				if m := s.marker(a); m != "" {
 					s.refuse(in.StartLine, "%s", m)
@@ -356,6 +385,7 @@ func (s *alpineStage) convert() {
 			}
 		}
 	}
+	s.goFinish()
 	s.account()
 	s.placeNeeds()
 	for _, in := range runs {
@@ -375,10 +405,14 @@ func (s *alpineStage) convert() {
 func (s *alpineStage) placeNeeds() {
 	slices.SortStableFunc(s.needs, func(a, b alpineNeed) int { return a.off - b.off })
 	for _, n := range s.needs {
-		if s.has[n.pkg] {
+		pkgs := slices.DeleteFunc(strings.Fields(n.pkg), func(p string) bool { return s.has[p] })
+		if len(pkgs) == 0 {
 			continue
 		}
-		s.has[n.pkg] = true
+		for _, p := range pkgs {
+			s.has[p] = true
+		}
+		n.pkg = strings.Join(pkgs, " ")
 		var host *apkAdd
 		for _, a := range s.adds {
 			if a.start < n.off && a.last >= 0 && !a.cond {

@@ -32,6 +32,7 @@ type goSources struct {
 	execs   []string          // programs started with exec.Command
 	writes  []string          // path literals the program creates or writes, as written
 	capped  bool              // stopped after maxGoFiles
+	cgoInfo cgoSources        // see gocgo.go
 }
 
 // cgoImports are packages that only work with cgo.
@@ -84,6 +85,9 @@ func readGoSources(fsys fs.FS) *goSources {
 			}
 			return nil
 		}
+		if s.readCgoFile(fsys, p, name) {
+			return nil
+		}
 		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
 			return nil
 		}
@@ -103,6 +107,7 @@ func readGoSources(fsys fs.FS) *goSources {
 			return nil
 		}
 		s.readFile(path.Dir(p), f)
+		s.readCgo(p, f)
 		return nil
 	})
 	return s
@@ -116,8 +121,11 @@ func (s *goSources) readGoMod(dir string, b []byte) {
 			s.modules[dir] = strings.Trim(f[1], `"`)
 		}
 		for _, w := range f {
-			if strings.HasPrefix(w, "github.com/mattn/go-sqlite3") && !strings.HasPrefix(f[0], "//") {
-				s.cgo = appendNew(s.cgo, "github.com/mattn/go-sqlite3 (in "+path.Join(dir, "go.mod")+")")
+			if strings.HasPrefix(f[0], "//") {
+				break
+			}
+			if m := s.noteCgoModule(w, path.Join(dir, "go.mod")); m != nil {
+				s.cgo = appendNew(s.cgo, m.path+" (in "+path.Join(dir, "go.mod")+")")
 			}
 		}
 	}

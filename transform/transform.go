@@ -129,7 +129,8 @@ type Unit struct {
 	pass     *Pass
 	edits    []Edit
 	findings []Finding
-	ign      *ignores // Doc's ignore comments, read once (see Unit.ignores)
+	ign      *ignores   // Doc's ignore comments, read once (see Unit.ignores)
+	goSrc    *goSources // the context's Go sources, read once (see Unit.goSources)
 }
 
 // Replace records an edit replacing [start, end) with text.
