@@ -267,7 +267,7 @@ type alpineStage struct {
 	rust    bool
 	// fullNode: the stage moves from the full node image to -alpine
 	fullNode bool
-	gob     *goBuild // a golang stage: what its go commands need (alpine_go.go)
+	gob      *goBuild // a golang stage: what its go commands need (alpine_go.go)
 	// cSources are C files copied from the context that include a header
 	// only glibc has, with that header (alpine_glibc.go).
 	cSources [][2]string
