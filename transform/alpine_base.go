@@ -50,7 +50,7 @@ var (
 	alpineBaseGroups = sync.OnceValue(func() *baseIDs { return parseIDs("alpine-groups.tsv", alpineGroupsTSV, 3) })
 	debianBaseUsers  = sync.OnceValue(func() *baseIDs { return parseIDs("debian-users.tsv", debianUsersTSV, 5) })
 	debianBaseGroups = sync.OnceValue(func() *baseIDs { return parseIDs("debian-groups.tsv", debianGroupsTSV, 3) })
-	busyboxTable = sync.OnceValue(func() map[string]*bbApplet { return parseApplets(busyboxAppletsTSV) })
+	busyboxTable     = sync.OnceValue(func() map[string]*bbApplet { return parseApplets(busyboxAppletsTSV) })
 )
 
 // bbApplet is one BusyBox applet's options as its --help lists them.

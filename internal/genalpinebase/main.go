@@ -123,6 +123,9 @@ type applet struct {
 }
 
 var (
+	// the value of an option in its help line: N, FILE, [-]N[bkm], NAME/ID
+	argWord  = regexp.MustCompile(`^[^a-z]*[A-Z0-9][^a-z]*$`)
+	brackets = regexp.MustCompile(`\[[^\]]*\]`)
 	// [-abc] in a usage line: flags
 	usageFlags = regexp.MustCompile(`\[-([A-Za-z0-9]+)\]`)
 	// [-m N], [-A|B|C N], [-o COL1,COL2=HEADER]: options with a value
@@ -239,7 +242,11 @@ func (a *applet) parse(line string) {
 			continue
 		}
 		word, rest, _ := strings.Cut(alt, " ")
-		arg := rest != "" && !strings.HasPrefix(rest, "-") && rest[0] != '(' && rest[0] != '.'
+		argName, _, _ := strings.Cut(rest, " ")
+		arg := argWord.MatchString(brackets.ReplaceAllString(argName, "")) || argName == "on/off"
+		if name, _, ok := strings.Cut(word, "="); ok && strings.HasPrefix(word, "--") { // --ignore=N
+			word, arg = name, true
+		}
 		if strings.HasPrefix(rest, "CMD ARG") { // find -exec CMD ARG ;
 			arg = false
 		}
