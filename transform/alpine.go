@@ -260,6 +260,10 @@ type alpineStage struct {
 	needs  []alpineNeed    // packages the stage needs (bash, shadow)
 	vars   map[string]*pkgVar
 	groups map[string]string // gid → name of the groups addgroup created
+	acct   *accounts         // users and groups (alpine_ids.go)
+	image  string            // the official image the stage is on, "" for ubuntu/debian
+	// idCount counts the numbers of the file outside user commands (see idUsed).
+	idCount map[string]int
 	// pipNoted is set once the stage has the note about musllinux wheels.
 	pipNoted bool
 	// sysPip is the line of the first pip install into Alpine's own python.
@@ -275,7 +279,8 @@ type alpineNeed struct {
 
 func newAlpineStage(u *Unit, st *parser.Stage, b alpineBase) *alpineStage {
 	return &alpineStage{u: u, doc: u.Doc, st: st, family: b.family, release: u.Opts.Alpine(), python: b.python, rust: b.rust,
-		has: map[string]bool{}, debs: map[string]bool{}, vars: map[string]*pkgVar{}, groups: map[string]string{}}
+		has: map[string]bool{}, debs: map[string]bool{}, vars: map[string]*pkgVar{}, groups: map[string]string{},
+		acct: newAccounts(), image: b.image}
 }
 
 // inherit takes over what the parent stage installs and defines.
@@ -289,6 +294,7 @@ func (s *alpineStage) inherit(p *alpineStage) {
 	for k, v := range p.groups {
 		s.groups[k] = v
 	}
+	s.acct.inherit(p.acct)
 	for k, v := range p.vars {
 		if v.env {
 			s.vars[k] = v
@@ -315,6 +321,7 @@ func (s *alpineStage) convert() {
 	var script *parser.Instruction // a CMD or ENTRYPOINT that runs a .sh file
 	var runs []*parser.Instruction // the SHELLs, CMDs and ENTRYPOINTs
 	for _, in := range s.st.Instructions {
+		s.accountsOf(in)
 		switch in.Keyword {
 		case "env", "arg":
 			s.envArg(in)
@@ -349,6 +356,7 @@ func (s *alpineStage) convert() {
 		}
 	}
 	s.placeNeeds()
+	s.wwwData()
 	for _, in := range runs {
 		s.binPaths(in)
 	}
