@@ -47,16 +47,17 @@ var gnuPackages = map[string]string{
 	"pkill": "procps-ng", "pmap": "procps-ng", "uptime": "procps-ng", "watch": "procps-ng",
 	"sysctl": "procps-ng",
 	"flock":  "util-linux", "getopt": "util-linux", "setsid": "util-linux", "logger": "util-linux",
-	"rev": "util-linux", "hexdump": "util-linux", "more": "util-linux", "setpriv": "util-linux",
+	"rev": "util-linux", "hexdump": "util-linux", "more": "util-linux", "setpriv": "setpriv",
 	"nsenter": "util-linux", "unshare": "util-linux", "blkid": "util-linux", "fallocate": "util-linux",
 	"gzip": "gzip", "gunzip": "gzip", "zcat": "gzip",
 	"bzip2": "bzip2", "bunzip2": "bzip2", "bzcat": "bzip2",
-	"xz": "xz", "unxz": "xz", "xzcat": "xz",
-	"wget": "wget", "patch": "patch", "less": "less", "unzip": "unzip",
+	"unxz": "xz", "xzcat": "xz",
+	"wget": "wget", "less": "less", "unzip": "unzip",
 	"bc": "bc", "dos2unix": "dos2unix", "unix2dos": "dos2unix", "xxd": "xxd",
 	"ifconfig": "net-tools", "netstat": "net-tools", "route": "net-tools", "arp": "net-tools",
 	"ip": "iproute2", "ping": "iputils-ping", "nc": "netcat-openbsd", "which": "which",
-	"strings": "binutils", "cpio": "cpio", "tree": "tree", "lsof": "lsof", "file": "file",
+	"mount": "mount", "umount": "umount", "nslookup": "bind-tools", "run-parts": "run-parts",
+	"ionice": "util-linux", "strings": "binutils", "cpio": "cpio", "tree": "tree", "lsof": "lsof",
 }
 
 // notChecked are applets whose options docklean does not check: ash
@@ -151,6 +152,9 @@ func busyboxLacks(name string, args []gnuArg) (opt, word string, rest []gnuArg) 
 				continue
 			}
 			if runner {
+				if name == "env" && w.lit && strings.Contains(w.v, "=") {
+					continue
+				}
 				if skip > 0 {
 					skip--
 					continue

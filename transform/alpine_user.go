@@ -99,6 +99,15 @@ func (r *runConv) raw(w *syntax.Word) string {
 	return string(r.s.doc.Src[s:e])
 }
 
+// refuseUser refuses the stage for the user command being translated.
+func (r *runConv) refuseUser(why string) {
+	if r.prog == "adduser" || r.prog == "addgroup" {
+		r.s.refuse(r.line0, "Debian's %s: %s", r.prog, why)
+		return
+	}
+	r.s.refuse(r.line0, "%s: %s", r.prog, why)
+}
+
 // groupName checks a group a user is added to: a name Alpine has (or the
 // stage creates), or a number an earlier addgroup or both bases give a
 // name. It returns why not.
@@ -281,7 +290,8 @@ func (r *runConv) adduser(u userCmd, debian bool) (string, string) {
 	if gs, ok := o["groups"]; ok {
 		for _, grp := range strings.Split(gs, ",") {
 			if why := r.groupName(grp, r.line0); why != "" {
-				return "", why
+				r.refuseUser(why)
+				return "", ""
 			}
 			if n := r.s.groupByID(grp); n != "" {
 				grp = n
@@ -353,7 +363,8 @@ func (r *runConv) usermod(u userCmd) (string, string) {
 	var cmds []string
 	for _, g := range strings.Split(gs, ",") {
 		if why := r.groupName(g, r.line0); why != "" {
-			return "", why
+			r.refuseUser(why)
+			return "", ""
 		}
 		if n := r.s.groupByID(g); n != "" {
 			g = n
