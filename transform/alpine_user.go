@@ -255,6 +255,16 @@ func (r *runConv) adduser(u userCmd, debian bool) (string, string) {
 	if implicitGroup || ownGroup {
 		r.s.acct.groupNames[strings.Trim(name, `"'`)] = true
 	}
+	if _, ok := o["uid"]; !ok && system {
+		distro := "Debian"
+		if r.s.family == famFedora {
+			distro = "RHEL/Fedora"
+		}
+		r.s.notes = append(r.s.notes, alpineMsg{r.line0, fmt.Sprintf("system user %s: %s picks its uid (and its own group's gid) from 999 down, BusyBox's adduser -S from 100 up; give it a uid (1000 and up are free on Alpine) if files outside the image need a fixed id", strings.Trim(name, `"'`), distro)})
+	}
+	if _, ok := o["shell"]; debian && !system && !ok {
+		r.s.notes = append(r.s.notes, alpineMsg{r.line0, fmt.Sprintf("Debian's adduser gives %s the login shell /bin/bash, and Debian 12's adds it to the group users; BusyBox's adduser gives /bin/sh and no extra group (this matters for logins and for files shared through the group users)", strings.Trim(name, `"'`))})
+	}
 	if id, ok := o["uid"]; ok {
 		msg, drop := r.s.idClash("adduser", id, false, implicitGroup)
 		switch {
