@@ -32,7 +32,12 @@ apk add --virtual .build-deps … apk del .build-deps. Version pins are dropped
 (reported). Package lists in $VARS are resolved through ARG/ENV or shell
 defaults and translated there. useradd/groupadd/usermod and Debian's
 adduser/addgroup become BusyBox adduser/addgroup with the same meaning, or
-keep their form with shadow added. bash is added when the stage uses it
+keep their form with shadow added; an id or name Alpine's base image
+already uses (gid 999 is ping) is dropped when nothing else uses it, else
+the stage is refused; the www-data user Alpine lacks is created (uid 33);
+groups at other ids (video 44→27) are reported. A command run with an option
+BusyBox's applet lacks (grep -P, find -printf) gets the GNU package
+(grep, findutils, coreutils...). bash is added when the stage uses it
 (SHELL, bash -c, [[, arrays, source, CMD bash). pip install on Alpine's own
 python gets --break-system-packages (PEP 668), and py3-pip where yum's
 python3 brought pip3; python:*-alpine needs nothing. A rust stage that runs
