@@ -353,6 +353,7 @@ func (s *alpineStage) convert() {
 			}
 		case "copy", "add":
 			s.copiedBash(in)
+			s.copiedScripts(in)
 			for _, a := range in.Args {
 				if m := s.marker(a); m != "" {
 					s.refuse(in.StartLine, "%s", m)

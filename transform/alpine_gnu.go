@@ -2,10 +2,12 @@ package transform
 
 import (
 	"fmt"
+	"io/fs"
 	"path"
 	"regexp"
 	"strings"
 
+	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -81,15 +83,15 @@ func (r *runConv) gnu(c *syntax.CallExpr) {
 	for i, w := range c.Args {
 		args[i].v, args[i].lit = wordLit(w)
 	}
-	r.gnuArgs(args, r.line(c), r.startOf(c), "")
+	r.s.gnuArgs(args, r.line(c), r.startOf(c), "")
 }
 
 // gnuArgs checks one command line; where says where it is when it is not
 // the RUN's own text (a script the RUN writes).
-func (r *runConv) gnuArgs(args []gnuArg, line, off int, where string) {
+func (s *alpineStage) gnuArgs(args []gnuArg, line, off int, where string) {
 	for len(args) > 0 {
 		name := path.Base(args[0].v)
-		if !args[0].lit || r.s.has[gnuPackages[name]] {
+		if !args[0].lit || s.has[gnuPackages[name]] {
 			return
 		}
 		opt, word, rest := busyboxLacks(name, args[1:])
@@ -97,11 +99,11 @@ func (r *runConv) gnuArgs(args []gnuArg, line, off int, where string) {
 			cmd := name + " " + word
 			pkg, ok := gnuPackages[name]
 			cmd += where
-			if !ok || !alpinePackageExists(pkg, r.s.release) {
-				r.s.refuse(line, "%s: BusyBox's %s (Alpine's %s) has no %s, and docklean knows no Alpine package with the full %s; convert by hand", cmd, name, name, opt, name)
+			if !ok || !alpinePackageExists(pkg, s.release) {
+				s.refuse(line, "%s: BusyBox's %s (Alpine's %s) has no %s, and docklean knows no Alpine package with the full %s; convert by hand", cmd, name, name, opt, name)
 				return
 			}
-			r.s.need(pkg, off, fmt.Sprintf("%s on line %d: BusyBox's %s has no %s (from busybox %s --help in Alpine's base image); %s brings the full %s", cmd, line, name, opt, name, pkg, name))
+			s.need(pkg, off, fmt.Sprintf("%s on line %d: BusyBox's %s has no %s (from busybox %s --help in Alpine's base image); %s brings the full %s", cmd, line, name, opt, name, pkg, name))
 			return
 		}
 		args = rest
@@ -305,19 +307,55 @@ func (r *runConv) writtenScript(st *syntax.Stmt, c *syntax.CallExpr) {
 	if body.Len() == 0 {
 		return
 	}
-	f, err := syntax.NewParser().Parse(strings.NewReader(body.String()), "")
+	r.s.gnuScript(body.String(), r.line(c), r.startOf(c), " (in "+file+", which the RUN writes)")
+}
+
+// gnuScript checks the commands of a shell script: one a RUN writes, or
+// one a COPY brings from the build context. A script that does not parse
+// is not checked.
+func (s *alpineStage) gnuScript(text string, line, off int, where string) {
+	f, err := syntax.NewParser().Parse(strings.NewReader(text), "")
 	if err != nil {
 		return
 	}
-	line, off := r.line(c), r.startOf(c)
 	syntax.Walk(f, func(n syntax.Node) bool {
 		if call, ok := n.(*syntax.CallExpr); ok && len(call.Args) > 0 {
 			args := make([]gnuArg, len(call.Args))
 			for i, w := range call.Args {
 				args[i].v, args[i].lit = wordLit(w)
 			}
-			r.gnuArgs(args, line, off, " (in "+file+", which the RUN writes)")
+			s.gnuArgs(args, line, off, where)
 		}
 		return true
 	})
+}
+
+// shellScript finds the #! line of a POSIX shell or bash script.
+var shellScript = regexp.MustCompile(`^#!\s*(/usr)?/bin/(env\s+)?(ba|da|a)?sh\b`)
+
+// copiedScripts checks the shell scripts a COPY or ADD brings from the
+// build context (--context), as gnuScript.
+func (s *alpineStage) copiedScripts(in *parser.Instruction) {
+	ctx := s.u.Opts.Context
+	if ctx == nil || len(in.Args) < 2 {
+		return
+	}
+	for _, f := range in.Flags {
+		if strings.HasPrefix(f, "--from=") {
+			return
+		}
+	}
+	for _, src := range in.Args[:len(in.Args)-1] {
+		matches, err := fs.Glob(ctx, path.Clean(strings.TrimPrefix(src, "/")))
+		if err != nil {
+			continue
+		}
+		for _, m := range matches {
+			b, err := fs.ReadFile(ctx, m)
+			if err != nil || !shellScript.Match(firstLine(b)) && !strings.HasSuffix(m, ".sh") {
+				continue
+			}
+			s.gnuScript(string(b), in.StartLine, in.Start, fmt.Sprintf(" (in %s, copied on line %d)", m, in.StartLine))
+		}
+	}
 }
