@@ -59,6 +59,7 @@ docs/alpine.md.`
 // reports.
 func runAlpine(u *Unit) {
 	doc := u.Doc
+	defer idCounts.Delete(doc)
 	if doc.Escape == '`' {
 		line := 1
 		for _, d := range doc.Directives {
@@ -267,8 +268,6 @@ type alpineStage struct {
 	groups map[string]string // gid → name of the groups addgroup created
 	acct   *accounts         // users and groups (alpine_ids.go)
 	image  string            // the official image the stage is on, "" for ubuntu/debian
-	// idCount counts the numbers of the file outside user commands (see idUsed).
-	idCount map[string]int
 	// pipNoted is set once the stage has the note about musllinux wheels.
 	pipNoted bool
 	// sysPip is the line of the first pip install into Alpine's own python.

@@ -104,3 +104,10 @@ func TestBaseTables(t *testing.T) {
 		t.Error("sharedGroup")
 	}
 }
+
+func TestNumbers(t *testing.T) {
+	got := strings.Join(numbers("USER 999:999 app33 python3.12 --chown=33 -u 1001\n82"), ",")
+	if want := "999,999,33,1001,82"; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
@@ -37,8 +38,29 @@ func (a *accounts) inherit(p *accounts) {
 	}
 }
 
-// numberTok finds the numbers of a text, for idUsed.
-var numberTok = regexp.MustCompile(`[0-9]+`)
+// numbers returns the numbers of a text that stand alone: not part of a
+// name (app33), a version (3.33) or a longer word.
+func numbers(text string) []string {
+	var ns []string
+	word := func(c byte) bool {
+		return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '.' || c == '-'
+	}
+	for i := 0; i < len(text); {
+		if text[i] < '0' || text[i] > '9' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(text) && text[j] >= '0' && text[j] <= '9' {
+			j++
+		}
+		if (i == 0 || !word(text[i-1])) && (j == len(text) || !word(text[j])) {
+			ns = append(ns, text[i:j])
+		}
+		i = j
+	}
+	return ns
+}
 
 // userCmdText finds the user and group commands of a text.
 var userCmdText = regexp.MustCompile(`(useradd|groupadd|adduser|addgroup|usermod|groupmod)\b[^;&|\n]*`)
@@ -46,27 +68,34 @@ var userCmdText = regexp.MustCompile(`(useradd|groupadd|adduser|addgroup|usermod
 // idUsed reports whether the file depends on the numeric id: it declares
 // a VOLUME (files outside the image keep their owners' ids), or the number
 // appears anywhere but in user and group commands (USER 999, --chown=999,
-// chown 999, a config). Counted once per file.
+// chown 999, a config). The numbers are counted once per file.
 func (s *alpineStage) idUsed(id string) bool {
-	if s.idCount == nil {
-		s.idCount = map[string]int{}
+	c, ok := idCounts.Load(s.doc)
+	if !ok {
+		m := map[string]int{}
 		src := string(s.doc.Src)
-		for _, n := range numberTok.FindAllString(src, -1) {
-			s.idCount[n]++
+		for _, n := range numbers(src) {
+			m[n]++
 		}
-		for _, m := range userCmdText.FindAllString(src, -1) {
-			for _, n := range numberTok.FindAllString(m, -1) {
-				s.idCount[n]--
+		for _, u := range userCmdText.FindAllString(src, -1) {
+			for _, n := range numbers(u) {
+				m[n]--
 			}
 		}
 		for _, in := range s.doc.Instructions {
 			if in.Keyword == "volume" {
-				s.idCount["volume"] = 1
+				m["volume"] = 1
 			}
 		}
+		c, _ = idCounts.LoadOrStore(s.doc, m)
 	}
-	return s.idCount["volume"] > 0 || s.idCount[id] > 0
+	m := c.(map[string]int)
+	return m["volume"] > 0 || m[id] > 0
 }
+
+// idCounts holds idUsed's counts for each document while the alpine pass
+// runs on it (runAlpine drops them).
+var idCounts sync.Map // *parser.Document → map[string]int
 
 // idValue returns the number an id word stands for: the word itself, or
 // the default of the ARG or ENV it names ($UID, ${UID}, ${UID:-1000});
