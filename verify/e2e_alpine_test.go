@@ -376,3 +376,23 @@ func TestE2EAlpineHazards(t *testing.T) {
 		t.Errorf("Alpine's base image: want no www-data user and the group www-data with gid 82, got %q (exit %d)", out, rc)
 	}
 }
+
+// TestE2EBusyBoxHelp re-runs the command that made
+// internal/genalpinebase/testdata/busybox-help.txt (see SOURCES.md there)
+// in the real Alpine and fails when the committed input differs.
+func TestE2EBusyBoxHelp(t *testing.T) {
+	e2eDocker(t)
+	realAlpine(t)
+	want, err := os.ReadFile(filepath.Join("..", "internal", "genalpinebase", "testdata", "busybox-help.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("docker", "run", "--rm", "--network", "none", alpineImage, "sh", "-c",
+		`busybox | head -1; for a in $(busybox --list); do echo "### $a"; timeout 5 busybox $a --help </dev/null 2>&1; echo "### rc=$?"; done`).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out, want) {
+		t.Errorf("busybox-help.txt differs from what the real BusyBox prints (%d bytes, want %d): regenerate it as SOURCES.md says", len(out), len(want))
+	}
+}
