@@ -143,7 +143,7 @@ func (s *alpineStage) idClash(cmd, raw string, group, implicitGroup bool) (msg s
 	if group {
 		kind, flag = "gid", "-g"
 	}
-	clash := fmt.Sprintf("%s %s is Alpine's %s in the base image, so BusyBox's %s %s %s fails there", kind, id, owner, strings.Fields(cmd)[0], flag, id)
+	clash := fmt.Sprintf("%s %s is taken by Alpine's %s in the base image, so BusyBox's %s %s %s fails there", kind, id, owner, strings.Fields(cmd)[0], flag, id)
 	if fromVar || s.idUsed(id) {
 		why := "the Dockerfile uses " + id + " elsewhere or declares a VOLUME, so the id matters"
 		if fromVar {
