@@ -248,7 +248,7 @@ func (r *runConv) adduser(u userCmd, debian bool) (string, string) {
 	ownGroup := !hasG && system && (!debian || ug) // addgroup -S NAME first
 	implicitGroup := !hasG && !system              // BusyBox's adduser makes the group NAME
 	if why := r.s.nameClash(name, true, implicitGroup || ownGroup); why != "" {
-		r.s.refuse(r.line0, "%s: %s", r.prog, why)
+		r.refuseUser(why)
 		return "", ""
 	}
 	r.s.acct.userNames[strings.Trim(name, `"'`)] = true
@@ -273,7 +273,7 @@ func (r *runConv) adduser(u userCmd, debian bool) (string, string) {
 		case drop:
 			r.s.changed(r.line0, "%s", msg)
 		default:
-			r.s.refuse(r.line0, "%s: %s", r.prog, msg)
+			r.refuseUser(msg)
 			return "", ""
 		}
 	}
@@ -342,7 +342,7 @@ func (r *runConv) addgroup(u userCmd) (string, string) {
 		args = append(args, "-S")
 	}
 	if why := r.s.nameClash(u.pos[0], false, false); why != "" {
-		r.s.refuse(r.line0, "%s: %s", r.prog, why)
+		r.refuseUser(why)
 		return "", ""
 	}
 	r.s.acct.groupNames[strings.Trim(u.pos[0], `"'`)] = true
@@ -355,7 +355,7 @@ func (r *runConv) addgroup(u userCmd) (string, string) {
 		case drop:
 			r.s.changed(r.line0, "%s", msg)
 		default:
-			r.s.refuse(r.line0, "%s: %s", r.prog, msg)
+			r.refuseUser(msg)
 			return "", ""
 		}
 	}
