@@ -341,6 +341,7 @@ func (s *alpineStage) convert() {
 			}
 		case "cmd", "entrypoint":
 			runs = append(runs, in)
+			s.gnuRunTime(in)
 			if usesBash(in) {
 				s.need("bash", len(s.doc.Src), fmt.Sprintf("%s on line %d runs bash", upper(in.Keyword), in.StartLine))
 			}
@@ -375,6 +376,7 @@ func (s *alpineStage) convert() {
 // --no-cache PKG" after FROM.
 func (s *alpineStage) placeNeeds() {
 	slices.SortStableFunc(s.needs, func(a, b alpineNeed) int { return a.off - b.off })
+	fromRun, fromPkgs := -1, []string(nil)
 	for _, n := range s.needs {
 		if s.has[n.pkg] {
 			continue
@@ -399,10 +401,17 @@ func (s *alpineStage) placeNeeds() {
 		}
 		from := s.st.From
 		at := s.doc.LineEnd(from.EndLine)
-		text := s.doc.Indent(from.StartLine) + "RUN apk add --no-cache " + n.pkg + s.doc.EOL
+		fromPkgs = append(fromPkgs, n.pkg)
+		text := s.doc.Indent(from.StartLine) + "RUN apk add --no-cache " + strings.Join(fromPkgs, " ") + s.doc.EOL
 		if at == len(s.doc.Src) && (at == 0 || s.doc.Src[at-1] != '\n') {
 			text = s.doc.EOL + text
 		}
+		if fromRun >= 0 { // one RUN after FROM holds every such package
+			s.inserts[fromRun].Text = text
+			s.changed(from.StartLine, "%s added to the RUN apk add inserted after FROM: %s", n.pkg, n.why)
+			continue
+		}
+		fromRun = len(s.inserts)
 		s.inserts = append(s.inserts, Edit{at, at, text})
 		s.changed(from.StartLine, "RUN apk add --no-cache %s inserted after FROM: %s", n.pkg, n.why)
 	}

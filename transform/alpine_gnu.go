@@ -84,6 +84,53 @@ func (r *runConv) gnu(c *syntax.CallExpr) {
 		args[i].v, args[i].lit = wordLit(w)
 	}
 	r.s.gnuArgs(args, r.line(c), r.startOf(c), "")
+	if script := shellC(args); script != "" {
+		r.s.gnuScript(script, r.line(c), r.startOf(c), " (in "+args[0].v+" -c)")
+	}
+}
+
+// shellC returns the script of "sh -c SCRIPT" (bash, ash too) when it is
+// literal text.
+func shellC(args []gnuArg) string {
+	if len(args) < 3 || !args[0].lit {
+		return ""
+	}
+	switch path.Base(args[0].v) {
+	case "sh", "bash", "ash", "dash":
+	default:
+		return ""
+	}
+	for i := 1; i+1 < len(args); i++ {
+		if !args[i].lit || !strings.HasPrefix(args[i].v, "-") {
+			return ""
+		}
+		if strings.HasSuffix(args[i].v, "c") && args[i+1].lit {
+			return args[i+1].v
+		}
+	}
+	return ""
+}
+
+// gnuRunTime checks what a CMD or ENTRYPOINT runs: its program and
+// options, or the script of sh -c, or a shell-form command line.
+func (s *alpineStage) gnuRunTime(in *parser.Instruction) {
+	if len(in.Args) == 0 {
+		return
+	}
+	where := " (" + upper(in.Keyword) + ")"
+	if !in.JSON {
+		s.gnuScript(strings.Join(in.Args, " "), in.StartLine, len(s.doc.Src), where)
+		return
+	}
+	args := make([]gnuArg, len(in.Args))
+	for i, a := range in.Args {
+		args[i] = gnuArg{a, true}
+	}
+	if script := shellC(args); script != "" {
+		s.gnuScript(script, in.StartLine, len(s.doc.Src), where)
+		return
+	}
+	s.gnuArgs(args, in.StartLine, len(s.doc.Src), where)
 }
 
 // gnuArgs checks one command line; where says where it is when it is not
