@@ -32,7 +32,12 @@ apk add --virtual .build-deps … apk del .build-deps. Version pins are dropped
 (reported). Package lists in $VARS are resolved through ARG/ENV or shell
 defaults and translated there. useradd/groupadd/usermod and Debian's
 adduser/addgroup become BusyBox adduser/addgroup with the same meaning, or
-keep their form with shadow added. bash is added when the stage uses it
+keep their form with shadow added; an id or name Alpine's base image
+already uses (gid 999 is ping) is dropped when nothing else uses it, else
+the stage is refused; the www-data user Alpine lacks is created (uid 33);
+groups at other ids (video 44→27) are reported. A command run with an option
+BusyBox's applet lacks (grep -P, find -printf) gets the GNU package
+(grep, findutils, coreutils...). bash is added when the stage uses it
 (SHELL, bash -c, [[, arrays, source, CMD bash). pip install on Alpine's own
 python gets --break-system-packages (PEP 668), and py3-pip where yum's
 python3 brought pip3; python:*-alpine needs nothing. A rust stage that runs
@@ -67,6 +72,7 @@ docs/alpine.md.`
 // reports.
 func runAlpine(u *Unit) {
 	doc := u.Doc
+	defer idCounts.Delete(doc)
 	if doc.Escape == '`' {
 		line := 1
 		for _, d := range doc.Directives {
@@ -283,6 +289,8 @@ type alpineStage struct {
 	needs  []alpineNeed    // packages the stage needs (bash, shadow)
 	vars   map[string]*pkgVar
 	groups map[string]string // gid → name of the groups addgroup created
+	acct   *accounts         // users and groups (alpine_ids.go)
+	image  string            // the official image the stage is on, "" for ubuntu/debian
 	// pipNoted is set once the stage has the note about musllinux wheels.
 	pipNoted bool
 	// sysPip is the line of the first pip install into Alpine's own python.
@@ -298,7 +306,8 @@ type alpineNeed struct {
 
 func newAlpineStage(u *Unit, st *parser.Stage, b alpineBase) *alpineStage {
 	s := &alpineStage{u: u, doc: u.Doc, st: st, family: b.family, release: u.Opts.Alpine(), python: b.python, rust: b.rust, fullNode: b.fullNode,
-		has: map[string]bool{}, debs: map[string]bool{}, vars: map[string]*pkgVar{}, groups: map[string]string{}}
+		has: map[string]bool{}, debs: map[string]bool{}, vars: map[string]*pkgVar{}, groups: map[string]string{},
+		acct: newAccounts(), image: b.image}
 	if b.static && !b.rust {
 		s.gob = &goBuild{fetchOff: -1, goenv: map[string]string{}}
 	}
@@ -316,6 +325,7 @@ func (s *alpineStage) inherit(p *alpineStage) {
 	for k, v := range p.groups {
 		s.groups[k] = v
 	}
+	s.acct.inherit(p.acct)
 	for k, v := range p.vars {
 		if v.env {
 			s.vars[k] = v
@@ -342,6 +352,7 @@ func (s *alpineStage) convert() {
 	var script *parser.Instruction // a CMD or ENTRYPOINT that runs a .sh file
 	var runs []*parser.Instruction // the SHELLs, CMDs and ENTRYPOINTs
 	for _, in := range s.st.Instructions {
+		s.accountsOf(in)
 		switch in.Keyword {
 		case "env", "arg":
 			s.envArg(in)
@@ -363,6 +374,7 @@ func (s *alpineStage) convert() {
 			}
 		case "cmd", "entrypoint":
 			runs = append(runs, in)
+			s.gnuRunTime(in)
 			if usesBash(in) {
 				s.need("bash", len(s.doc.Src), fmt.Sprintf("%s on line %d runs bash", upper(in.Keyword), in.StartLine))
 			}
@@ -378,6 +390,7 @@ func (s *alpineStage) convert() {
 			if in.Keyword == "add" {
 				s.glibcDownload(in)
 			}
+			s.copiedScripts(in)
 			for _, a := range in.Args {
 				if m := s.marker(a); m != "" {
 					s.refuse(in.StartLine, "%s", m)
@@ -388,6 +401,7 @@ func (s *alpineStage) convert() {
 	s.goFinish()
 	s.account()
 	s.placeNeeds()
+	s.wwwData()
 	for _, in := range runs {
 		s.binPaths(in)
 	}
@@ -404,6 +418,7 @@ func (s *alpineStage) convert() {
 // --no-cache PKG" after FROM.
 func (s *alpineStage) placeNeeds() {
 	slices.SortStableFunc(s.needs, func(a, b alpineNeed) int { return a.off - b.off })
+	fromRun, fromPkgs := -1, []string(nil)
 	for _, n := range s.needs {
 		pkgs := slices.DeleteFunc(strings.Fields(n.pkg), func(p string) bool { return s.has[p] })
 		if len(pkgs) == 0 {
@@ -432,10 +447,17 @@ func (s *alpineStage) placeNeeds() {
 		}
 		from := s.st.From
 		at := s.doc.LineEnd(from.EndLine)
-		text := s.doc.Indent(from.StartLine) + "RUN apk add --no-cache " + n.pkg + s.doc.EOL
+		fromPkgs = append(fromPkgs, n.pkg)
+		text := s.doc.Indent(from.StartLine) + "RUN apk add --no-cache " + strings.Join(fromPkgs, " ") + s.doc.EOL
 		if at == len(s.doc.Src) && (at == 0 || s.doc.Src[at-1] != '\n') {
 			text = s.doc.EOL + text
 		}
+		if fromRun >= 0 { // one RUN after FROM holds every such package
+			s.inserts[fromRun].Text = text
+			s.changed(from.StartLine, "%s added to the RUN apk add inserted after FROM: %s", n.pkg, n.why)
+			continue
+		}
+		fromRun = len(s.inserts)
 		s.inserts = append(s.inserts, Edit{at, at, text})
 		s.changed(from.StartLine, "RUN apk add --no-cache %s inserted after FROM: %s", n.pkg, n.why)
 	}

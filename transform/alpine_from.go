@@ -31,6 +31,7 @@ type alpineBase struct {
 	python bool   // the official python image: its pip is not externally managed
 	static bool   // golang or rust: builds static binaries unless a C compiler is added
 	rust   bool   // the official rust image, whose older Alpine tags lack musl-dev
+	image  string // the official image's name (php, node...), "" for ubuntu/debian
 	// fullNode: the full node image (make, g++, python3 for node-gyp, git)
 	fullNode bool
 	musl     bool // baseSkip because it already is Alpine or scratch
@@ -207,6 +208,7 @@ func baseOf(doc *parser.Document, st *parser.Stage, o *Options) alpineBase {
 			b.family = famFedora
 		}
 		b.python = r.name == "python"
+		b.image = r.name
 		b.static = r.name == "golang" || r.name == "rust"
 		b.rust = r.name == "rust"
 		newRef = r.prefix + r.name + ":" + tag

@@ -182,7 +182,11 @@ type runConv struct {
 	adds   []*apkAdd
 	locals map[string]*pkgVar
 	top    map[*syntax.Stmt]bool // see topLevel
-	gone   bool                  // finish removes the whole RUN
+	// line0 and prog are the line and program of the user command being
+	// translated (alpine_user.go).
+	line0 int
+	prog  string
+	gone  bool // finish removes the whole RUN
 }
 
 // topLevel reports whether st runs whenever the RUN succeeds: it starts a
@@ -349,6 +353,10 @@ func (r *runConv) call(st *syntax.Stmt, c *syntax.CallExpr) {
 		r.pkgCmd(st, c, yumSyntax)
 	case "rm":
 		r.rm(st, c)
+		r.gnu(c)
+	case "chown", "chgrp":
+		r.ownership(c, base)
+		r.gnu(c)
 	case "useradd", "groupadd", "usermod", "adduser", "addgroup", "groupmod", "userdel", "groupdel":
 		r.user(st, c, base)
 	case "pip", "pip3", "python", "python3":
@@ -361,7 +369,9 @@ func (r *runConv) call(st *syntax.Stmt, c *syntax.CallExpr) {
 		if strings.HasPrefix(base, "pip3.") || strings.HasPrefix(base, "python3.") {
 			r.pip(c)
 		}
+		r.gnu(c)
 	}
+	r.writtenScript(st, c)
 }
 
 // finish turns the statements to remove into edits and records the RUN's

@@ -99,8 +99,27 @@ func (r *runConv) raw(w *syntax.Word) string {
 	return string(r.s.doc.Src[s:e])
 }
 
-// debianGroups are groups Debian images have and Alpine's do not.
-var debianGroups = map[string]bool{"sudo": true, "staff": true, "plugdev": true, "src": true, "operator": true}
+// refuseUser refuses the stage for the user command being translated.
+func (r *runConv) refuseUser(why string) {
+	if r.prog == "adduser" || r.prog == "addgroup" {
+		r.s.refuse(r.line0, "Debian's %s: %s", r.prog, why)
+		return
+	}
+	r.s.refuse(r.line0, "%s: %s", r.prog, why)
+}
+
+// groupName checks a group a user is added to: a name Alpine has (or the
+// stage creates), or a number an earlier addgroup or both bases give a
+// name. It returns why not.
+func (r *runConv) groupName(g string, line int) string {
+	if why := r.s.groupRef(g, line); why != "" {
+		return why
+	}
+	if strings.Trim(g, "0123456789") == "" && r.s.groupByID(g) == "" {
+		return fmt.Sprintf("group %s is a number that no earlier addgroup names, and BusyBox's addgroup USER GROUP takes a name", g)
+	}
+	return ""
+}
 
 // user translates useradd, groupadd, usermod and Debian's adduser/addgroup to
 // BusyBox, or keeps them and installs shadow.
@@ -111,9 +130,27 @@ func (r *runConv) user(st *syntax.Stmt, c *syntax.CallExpr, prog string) {
 	}
 	u := r.parseUser(c)
 	line := r.line(c)
+	r.line0, r.prog = line, prog
 	debianStyle := prog == "adduser" || prog == "addgroup"
 	if debianStyle && len(u.opts) == 0 && u.other == "" {
-		return // BusyBox's adduser USER GROUP / addgroup NAME read the same
+		// BusyBox's adduser USER GROUP / addgroup NAME read the same
+		switch {
+		case len(u.pos) == 2:
+			if why := r.groupName(u.pos[1], line); why != "" {
+				s.refuse(line, "Debian's %s: %s", prog, why)
+			}
+		case len(u.pos) == 1 && prog == "addgroup":
+			if why := s.nameClash(u.pos[0], false, false); why != "" {
+				s.refuse(line, "Debian's %s: %s", prog, why)
+			}
+			s.acct.groupNames[strings.Trim(u.pos[0], `"'`)] = true
+		case len(u.pos) == 1:
+			if why := s.nameClash(u.pos[0], true, true); why != "" {
+				s.refuse(line, "Debian's %s: %s", prog, why)
+			}
+			s.acct.userNames[strings.Trim(u.pos[0], `"'`)] = true
+		}
+		return
 	}
 	var text, why string
 	if u.other == "" {
@@ -129,6 +166,9 @@ func (r *runConv) user(st *syntax.Stmt, c *syntax.CallExpr, prog string) {
 		}
 	} else {
 		why = fmt.Sprintf("option %s has no BusyBox form", u.other)
+	}
+	if s.refusal != nil {
+		return
 	}
 	if text == "" {
 		if debianStyle {
@@ -203,10 +243,40 @@ func (r *runConv) adduser(u userCmd, debian bool) (string, string) {
 			r.s.need("bash", len(r.s.doc.Src), "a user's login shell is bash")
 		}
 	}
-	if id, ok := o["uid"]; ok {
-		args = append(args, "-u", id)
-	}
 	g, hasG := o["gid"]
+	_, ug := o["user-group"]
+	ownGroup := !hasG && system && (!debian || ug) // addgroup -S NAME first
+	implicitGroup := !hasG && !system              // BusyBox's adduser makes the group NAME
+	if why := r.s.nameClash(name, true, implicitGroup || ownGroup); why != "" {
+		r.refuseUser(why)
+		return "", ""
+	}
+	r.s.acct.userNames[strings.Trim(name, `"'`)] = true
+	if implicitGroup || ownGroup {
+		r.s.acct.groupNames[strings.Trim(name, `"'`)] = true
+	}
+	if _, ok := o["uid"]; !ok && system {
+		distro := "Debian"
+		if r.s.family == famFedora {
+			distro = "RHEL/Fedora"
+		}
+		r.s.notes = append(r.s.notes, alpineMsg{r.line0, fmt.Sprintf("system user %s: %s picks its uid (and its own group's gid) from 999 down, BusyBox's adduser -S from 100 up; give it a uid (1000 and up are free on Alpine) if files outside the image need a fixed id", strings.Trim(name, `"'`), distro)})
+	}
+	if _, ok := o["shell"]; debian && !system && !ok {
+		r.s.notes = append(r.s.notes, alpineMsg{r.line0, fmt.Sprintf("Debian's adduser gives %s the login shell /bin/bash, and Debian 12's adds it to the group users; BusyBox's adduser gives /bin/sh and no extra group (this matters for logins and for files shared through the group users)", strings.Trim(name, `"'`))})
+	}
+	if id, ok := o["uid"]; ok {
+		msg, drop := r.s.idClash("adduser", id, false, implicitGroup)
+		switch {
+		case msg == "":
+			args = append(args, "-u", id)
+		case drop:
+			r.s.changed(r.line0, "%s", msg)
+		default:
+			r.refuseUser(msg)
+			return "", ""
+		}
+	}
 	if hasG {
 		if strings.Trim(g, "0123456789") == "" {
 			gname := r.s.groupByID(g)
@@ -216,7 +286,7 @@ func (r *runConv) adduser(u userCmd, debian bool) (string, string) {
 			g = gname
 		}
 		args = append(args, "-G", g)
-	} else if _, ug := o["user-group"]; system && (!debian || ug) {
+	} else if ownGroup {
 		// useradd -r and adduser --system --group make a group named after the user
 		pre = append(pre, "addgroup -S "+name)
 		args = append(args, "-G", name)
@@ -228,12 +298,13 @@ func (r *runConv) adduser(u userCmd, debian bool) (string, string) {
 		args = append(args, "-k", k)
 	}
 	if gs, ok := o["groups"]; ok {
-		if debianGroups[gs] {
-			return "", fmt.Sprintf("group %s does not exist on Alpine", gs)
-		}
 		for _, grp := range strings.Split(gs, ",") {
-			if debianGroups[grp] {
-				return "", fmt.Sprintf("group %s does not exist on Alpine", grp)
+			if why := r.groupName(grp, r.line0); why != "" {
+				r.refuseUser(why)
+				return "", ""
+			}
+			if n := r.s.groupByID(grp); n != "" {
+				grp = n
 			}
 			post = append(post, "addgroup "+name+" "+grp)
 		}
@@ -270,9 +341,23 @@ func (r *runConv) addgroup(u userCmd) (string, string) {
 	if _, ok := u.opts["system"]; ok {
 		args = append(args, "-S")
 	}
+	if why := r.s.nameClash(u.pos[0], false, false); why != "" {
+		r.refuseUser(why)
+		return "", ""
+	}
+	r.s.acct.groupNames[strings.Trim(u.pos[0], `"'`)] = true
 	if g, ok := u.opts["gid"]; ok {
-		args = append(args, "-g", g)
 		r.s.groups[g] = u.pos[0]
+		msg, drop := r.s.idClash("addgroup", g, true, false)
+		switch {
+		case msg == "":
+			args = append(args, "-g", g)
+		case drop:
+			r.s.changed(r.line0, "%s", msg)
+		default:
+			r.refuseUser(msg)
+			return "", ""
+		}
 	}
 	args = append(args, u.pos[0])
 	return strings.Join(args, " "), "BusyBox addgroup"
@@ -287,8 +372,12 @@ func (r *runConv) usermod(u userCmd) (string, string) {
 	}
 	var cmds []string
 	for _, g := range strings.Split(gs, ",") {
-		if debianGroups[g] {
-			return "", fmt.Sprintf("group %s does not exist on Alpine", g)
+		if why := r.groupName(g, r.line0); why != "" {
+			r.refuseUser(why)
+			return "", ""
+		}
+		if n := r.s.groupByID(g); n != "" {
+			g = n
 		}
 		cmds = append(cmds, "addgroup "+u.pos[0]+" "+g)
 	}
@@ -302,9 +391,5 @@ func (s *alpineStage) groupByID(gid string) string {
 	if g, ok := s.groups[gid]; ok {
 		return g
 	}
-	return sharedGroups[gid]
+	return sharedGroup(gid)
 }
-
-// sharedGroups are the groups with the same GID and meaning in Debian and
-// Alpine base images.
-var sharedGroups = map[string]string{"0": "root", "100": "users"}
