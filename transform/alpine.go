@@ -254,12 +254,14 @@ type alpineStage struct {
 	changes, notes []alpineMsg
 	refusal        *alpineMsg
 
-	has    map[string]bool // Alpine packages installed here or in the stages this one is built on
-	debs   map[string]bool // the same as the source distribution names them
-	adds   []*apkAdd       // the apk add commands of this stage, in order
-	needs  []alpineNeed    // packages the stage needs (bash, shadow)
-	vars   map[string]*pkgVar
-	groups map[string]string // gid → name of the groups addgroup created
+	has  map[string]bool // Alpine packages installed here or in the stages this one is built on
+	debs map[string]bool // the same as the source distribution names them
+	// recDebs are the debs installed with their Recommends (see noteRecommends)
+	recDebs map[string]bool
+	adds    []*apkAdd    // the apk add commands of this stage, in order
+	needs   []alpineNeed // packages the stage needs (bash, shadow)
+	vars    map[string]*pkgVar
+	groups  map[string]string // gid → name of the groups addgroup created
 	// pipNoted is set once the stage has the note about musllinux wheels.
 	pipNoted bool
 	// sysPip is the line of the first pip install into Alpine's own python.
@@ -275,7 +277,7 @@ type alpineNeed struct {
 
 func newAlpineStage(u *Unit, st *parser.Stage, b alpineBase) *alpineStage {
 	return &alpineStage{u: u, doc: u.Doc, st: st, family: b.family, release: u.Opts.Alpine(), python: b.python, rust: b.rust,
-		has: map[string]bool{}, debs: map[string]bool{}, vars: map[string]*pkgVar{}, groups: map[string]string{}}
+		has: map[string]bool{}, debs: map[string]bool{}, recDebs: map[string]bool{}, vars: map[string]*pkgVar{}, groups: map[string]string{}}
 }
 
 // inherit takes over what the parent stage installs and defines.
@@ -285,6 +287,9 @@ func (s *alpineStage) inherit(p *alpineStage) {
 	}
 	for k := range p.debs {
 		s.debs[k] = true
+	}
+	for k := range p.recDebs {
+		s.recDebs[k] = true
 	}
 	for k, v := range p.groups {
 		s.groups[k] = v
@@ -348,6 +353,7 @@ func (s *alpineStage) convert() {
 			}
 		}
 	}
+	s.accountCommands()
 	s.placeNeeds()
 	for _, in := range runs {
 		s.binPaths(in)

@@ -341,6 +341,10 @@ func (r *runConv) call(st *syntax.Stmt, c *syntax.CallExpr) {
 		r.user(st, c, base)
 	case "pip", "pip3", "python", "python3":
 		r.pip(c)
+	case "ldconfig":
+		if len(c.Args) == 1 && r.s.family == famDebian {
+			r.del[st] = "ldconfig removed: musl keeps no ld.so.cache, and Alpine's ldconfig exits 1 without arguments"
+		}
 	case "bash":
 		r.bash(c, "runs bash")
 	case "source":
