@@ -133,8 +133,10 @@ type cmdUse struct {
 	line int
 	off  int    // file offset, for where a needed package must be installed
 	kind string // "the RUN", "CMD", "ENTRYPOINT", "SHELL"
-	// lnDest: the destination of ln -s without -f, which must not exist
-	lnDest bool
+	// lnDest: the destination of ln -s without -f, which must not exist;
+	// lnSrc: the target of ln -s, which must exist
+	lnDest, lnSrc bool
+	via           string // the program that runs it ("git" for ssh)
 }
 
 // notCommands are words docklean's other rules handle, shell builtins and
@@ -196,8 +198,17 @@ func (s *alpineStage) commandUses() []cmdUse {
 				start, _ := sh.Span(args[0])
 				use := cmdUse{word: w, line: s.doc.LineOf(start), off: start, kind: kind}
 				uses = append(uses, use)
-				if path.Base(w) == "ln" {
+				switch path.Base(w) {
+				case "ln":
 					uses = append(uses, lnUses(s.doc, sh, args, kind)...)
+				case "git":
+					// git runs ssh for git@host: and ssh:// URLs
+					for _, a := range args[1:] {
+						if v, ok := wordLit(a); ok && (strings.HasPrefix(v, "git@") || strings.HasPrefix(v, "ssh://")) {
+							uses = append(uses, cmdUse{word: "ssh", line: use.line, off: start, kind: kind, via: "git (for " + v + ")"})
+							break
+						}
+					}
 				}
 				return true
 			})
@@ -244,7 +255,7 @@ func lnUses(doc *parser.Document, sh *parser.Shell, args []*syntax.Word, kind st
 			return nil
 		}
 		start, _ := sh.Span(a)
-		u := cmdUse{word: v, line: doc.LineOf(start), off: start, kind: kind, lnDest: i == 1}
+		u := cmdUse{word: v, line: doc.LineOf(start), off: start, kind: kind, lnDest: i == 1, lnSrc: i == 0}
 		if i == 1 && force {
 			continue
 		}
@@ -288,11 +299,18 @@ func (s *alpineStage) accountCommands() {
 		p, at := s.alpineProvider(name, debs)
 		if p == "" {
 			add, why := s.alpineAdd(name, debs)
+			runs := "runs " + u.word
+			switch {
+			case u.lnSrc:
+				runs = "links to " + u.word + " (ln -s)"
+			case u.via != "":
+				runs = "runs " + u.via + ", which runs " + u.word
+			}
 			if add == "" {
-				s.refuse(u.line, "%s runs %s, which Debian's package %s provides, and no Alpine package docklean knows provides it (%s); convert by hand", u.kind, u.word, deb, why)
+				s.refuse(u.line, "%s %s, which Debian's package %s provides, and no Alpine package docklean knows provides it (%s); convert by hand", u.kind, runs, deb, why)
 				return
 			}
-			s.need(add, u.off, fmt.Sprintf("%s runs %s, which Debian's %s brings and the Alpine packages installed do not", u.kind, name, deb))
+			s.need(add, u.off, fmt.Sprintf("%s %s, which Debian's %s brings and the Alpine packages installed do not", u.kind, runs, deb))
 			p = add
 		}
 		if !abs || u.kind == "CMD" || u.kind == "ENTRYPOINT" || u.kind == "SHELL" {
