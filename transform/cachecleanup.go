@@ -170,6 +170,7 @@ func (c *cleaner) run(in *parser.Instruction) {
 			}
 			if r.name == "apt-get install" {
 				c.keepCertificates(in, pc)
+				c.keepRecommends(in, pc)
 			}
 		}
 		if r.cleanup == "" {
