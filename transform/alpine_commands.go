@@ -3,6 +3,7 @@ package transform
 import (
 	_ "embed"
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"sort"
@@ -81,16 +82,31 @@ var cmdTablesOnce = sync.OnceValue(func() *cmdTables {
 // image and those it installs, with their Depends and, for an install that
 // does not turn them off, their Recommends.
 func debClosure(direct, withRecs map[string]bool) map[string]bool {
+	seen := maps.Clone(baseClosure())
+	for _, n := range slices.Sorted(mapKeys(direct)) {
+		delete(seen, n) // walk it again: its Recommends may count
+	}
+	return closure(seen, direct, withRecs)
+}
+
+// baseClosure is the closure of the packages of every Debian base image.
+var baseClosure = sync.OnceValue(func() map[string]bool {
+	base := map[string]bool{}
+	for _, n := range cmdTablesOnce().baseDebs {
+		base[n] = true
+	}
+	return closure(map[string]bool{}, base, nil)
+})
+
+// closure adds to seen the packages of direct and what they depend on
+// (and recommend, for those in withRecs, transitively).
+func closure(seen, direct, withRecs map[string]bool) map[string]bool {
 	t := cmdTablesOnce()
-	seen := map[string]bool{}
 	type item struct {
 		name string
 		recs bool
 	}
 	var queue []item
-	for _, n := range t.baseDebs {
-		queue = append(queue, item{n, false})
-	}
 	for _, n := range slices.Sorted(mapKeys(direct)) {
 		queue = append(queue, item{n, withRecs[n]})
 	}

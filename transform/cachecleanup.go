@@ -56,6 +56,7 @@ type cleaner struct {
 	cmds     pkgCmdCache // shared by the stages' cleaners
 	// certLines caches certsInstalled.
 	certLines map[*parser.Stage]int
+	used      *usedCmds // shared by the stages' cleaners (see keepRecommends)
 }
 
 func cacheCleanup(u *Unit) {
@@ -64,8 +65,9 @@ func cacheCleanup(u *Unit) {
 	mounted := false
 	kept := map[*parser.Stage]bool{}
 	cmds := pkgCmdCache{}
+	used := &usedCmds{}
 	for _, st := range u.Doc.Stages {
-		c := &cleaner{u: u, doc: u.Doc, style: style, kept: kept, cmds: cmds}
+		c := &cleaner{u: u, doc: u.Doc, style: style, kept: kept, cmds: cmds, used: used}
 		for _, in := range st.Instructions {
 			if in.Keyword == "run" && posixShellAt(u.Doc, in) && c.refusal == "" {
 				c.run(in)

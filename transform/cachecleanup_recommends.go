@@ -45,15 +45,15 @@ func (c *cleaner) keepRecommends(in *parser.Instruction, pc *pkgCmd) {
 				continue // keepCertificates handles ca-certificates
 			}
 			if used == nil {
-				used = c.commandsFrom(in)
+				used = c.used.of(c.doc, in.Stage)
 			}
 			why := ""
-			if l, ok := used["pip install"]; ok && pipBuildNeeds[r] {
+			if l := used["pip install"]; l >= in.StartLine && pipBuildNeeds[r] {
 				why = fmt.Sprintf("pip install on line %d builds packages that have no wheel with it", l)
 			} else {
 				gained := commandsOf(debClosure(map[string]bool{r: true}, nil))
 				for _, cmd := range slices.Sorted(mapKeys(gained)) {
-					if l, ok := used[cmd]; ok && !had[cmd] {
+					if l := used[cmd]; l >= in.StartLine && !had[cmd] {
 						why = fmt.Sprintf("it brings %s, which line %d runs", cmd, l)
 						break
 					}
@@ -84,21 +84,55 @@ func commandsOf(pkgs map[string]bool) map[string]bool {
 	return out
 }
 
-// commandsFrom returns the commands run from in on, in its stage and the
-// stages built on it, with the first line that runs each: the programs of
-// shell-form RUNs (ssh for git with a git@ or ssh:// URL; "pip install" for
-// a pip install), ENTRYPOINT and CMD.
-func (c *cleaner) commandsFrom(in *parser.Instruction) map[string]int {
-	used := map[string]int{}
-	mark := func(cmd string, line int) {
-		if _, ok := used[cmd]; !ok {
-			used[cmd] = line
+// usedCmds finds, once per file, the commands each stage runs: the
+// programs of shell-form RUNs (ssh for git with a git@ or ssh:// URL;
+// "pip install" for a pip install that may build), ENTRYPOINT and CMD, each
+// with the last line that runs it.
+type usedCmds struct {
+	own, all map[*parser.Stage]map[string]int
+	children map[*parser.Stage][]*parser.Stage
+}
+
+// of returns the commands st and the stages built on it run, each with the
+// last line that runs it: a command is run from line L on when its line is
+// at least L (stages built on st come after it).
+func (u *usedCmds) of(doc *parser.Document, st *parser.Stage) map[string]int {
+	if u.own == nil {
+		u.scan(doc)
+	}
+	if m, ok := u.all[st]; ok {
+		return m
+	}
+	m := map[string]int{}
+	for k, v := range u.own[st] {
+		m[k] = v
+	}
+	for _, ch := range u.children[st] {
+		for k, v := range u.of(doc, ch) {
+			m[k] = max(m[k], v)
 		}
 	}
-	for _, x := range c.doc.Instructions {
-		if x.Stage == nil || x.StartLine < in.StartLine || !builtOn(x.Stage, in.Stage) {
+	u.all[st] = m
+	return m
+}
+
+func (u *usedCmds) scan(doc *parser.Document) {
+	u.own, u.all, u.children = map[*parser.Stage]map[string]int{}, map[*parser.Stage]map[string]int{}, map[*parser.Stage][]*parser.Stage{}
+	for _, st := range doc.Stages {
+		if st.Parent != nil {
+			u.children[st.Parent] = append(u.children[st.Parent], st)
+		}
+	}
+	for _, x := range doc.Instructions {
+		if x.Stage == nil {
 			continue
 		}
+		used := u.own[x.Stage]
+		if used == nil {
+			used = map[string]int{}
+			u.own[x.Stage] = used
+		}
+		mark := func(cmd string, line int) { used[cmd] = max(used[cmd], line) }
 		switch x.Keyword {
 		case "run":
 			sh := x.Shell
@@ -115,7 +149,7 @@ func (c *cleaner) commandsFrom(in *parser.Instruction) map[string]int {
 					return true
 				}
 				start, _ := sh.Span(call.Args[0])
-				line := c.doc.LineOf(start)
+				line := doc.LineOf(start)
 				prog := path.Base(w)
 				mark(prog, line)
 				var args []string
@@ -138,17 +172,6 @@ func (c *cleaner) commandsFrom(in *parser.Instruction) map[string]int {
 			}
 		}
 	}
-	return used
-}
-
-// builtOn reports whether st is base or built on it.
-func builtOn(st, base *parser.Stage) bool {
-	for ; st != nil; st = st.Parent {
-		if st == base {
-			return true
-		}
-	}
-	return false
 }
 
 // pureWheels are packages published only as pure-Python wheels
@@ -162,10 +185,9 @@ func pureInstall(args []string) bool {
 	names := 0
 	for _, a := range args {
 		switch {
-		case a == "install" || a == "":
-			if a == "" {
-				return false
-			}
+		case a == "":
+			return false
+		case a == "install":
 		case strings.HasPrefix(a, "-"):
 			if a == "-r" || a == "-e" || a == "-c" || strings.HasPrefix(a, "--requirement") || strings.HasPrefix(a, "--editable") || strings.HasPrefix(a, "--constraint") {
 				return false
