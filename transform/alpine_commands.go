@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"path"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -232,16 +233,79 @@ func (s *alpineStage) commandUses() []cmdUse {
 			if in.Keyword == "cmd" && hasEntry || len(in.Args) == 0 {
 				continue
 			}
-			w := in.Args[0]
+			kind := upper(in.Keyword)
+			args := in.Args
+			if in.JSON && wrappers[path.Base(args[0])] && len(args) > 1 {
+				args = args[1:]
+			}
+			switch {
+			case !in.JSON && in.Keyword != "shell":
+				// the shell runs the text: every command in it counts
+				uses = append(uses, textUses(strings.Join(in.Args, " "), in.StartLine, len(s.doc.Src), kind)...)
+				continue
+			case in.JSON && len(args) > 2 && (path.Base(args[0]) == "sh" || isBash(args[0])) && args[1] == "-c":
+				uses = append(uses, textUses(args[2], in.StartLine, len(s.doc.Src), kind)...)
+				continue
+			}
+			w := args[0]
 			if !in.JSON {
-				w = strings.Fields(strings.Join(in.Args, " ") + " x")[0]
+				w = strings.Fields(strings.Join(args, " ") + " x")[0]
 			}
-			if wrappers[path.Base(w)] && len(in.Args) > 1 && in.JSON {
-				w = in.Args[1]
+			uses = append(uses, cmdUse{word: strings.Trim(w, `"'`), line: in.StartLine, off: len(s.doc.Src), kind: kind})
+		case "copy", "add":
+			// a script the Dockerfile writes: COPY <<EOF /start.sh with a #! line
+			for _, h := range in.Heredocs {
+				body := strings.TrimLeft(h.Content, "\t")
+				if sb := scriptShebang.FindStringSubmatch(body); sb != nil {
+					uses = append(uses, textUses(body, in.StartLine, len(s.doc.Src), fmt.Sprintf("the script written on line %d", in.StartLine))...)
+				}
 			}
-			uses = append(uses, cmdUse{word: strings.Trim(w, `"'`), line: in.StartLine, off: len(s.doc.Src), kind: upper(in.Keyword)})
 		}
 	}
+	return uses
+}
+
+// scriptShebang matches the #! line of a POSIX or bash shell script.
+var scriptShebang = regexp.MustCompile(`^#!\s*(/usr)?/bin/(env\s+)?(ba|da|a)?sh\b`)
+
+// textUses returns the commands of shell text that is not part of a RUN
+// (a CMD's text, sh -c's argument, a script): each simple command's
+// program, with wrappers skipped, and ssh for git with an ssh URL. Text
+// the shell parser rejects gives nothing (the other rules see it).
+func textUses(text string, line, off int, kind string) []cmdUse {
+	f, err := syntax.NewParser().Parse(strings.NewReader(text), "")
+	if err != nil {
+		return nil
+	}
+	var uses []cmdUse
+	syntax.Walk(f, func(n syntax.Node) bool {
+		c, ok := n.(*syntax.CallExpr)
+		if !ok || len(c.Args) == 0 {
+			return true
+		}
+		args := c.Args
+		for len(args) > 1 {
+			if w, ok := wordLit(args[0]); ok && (wrappers[path.Base(w)] || strings.HasPrefix(w, "-") && len(args) < len(c.Args)) {
+				args = args[1:]
+				continue
+			}
+			break
+		}
+		w, ok := wordLit(args[0])
+		if !ok || w == "" {
+			return true
+		}
+		uses = append(uses, cmdUse{word: w, line: line, off: off, kind: kind})
+		if path.Base(w) == "git" {
+			for _, a := range args[1:] {
+				if v, ok := wordLit(a); ok && (strings.HasPrefix(v, "git@") || strings.HasPrefix(v, "ssh://")) {
+					uses = append(uses, cmdUse{word: "ssh", line: line, off: off, kind: kind, via: "git (for " + v + ")"})
+					break
+				}
+			}
+		}
+		return true
+	})
 	return uses
 }
 
