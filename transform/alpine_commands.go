@@ -3,6 +3,7 @@ package transform
 import (
 	_ "embed"
 	"fmt"
+	"io/fs"
 	"maps"
 	"path"
 	"regexp"
@@ -253,6 +254,7 @@ func (s *alpineStage) commandUses() []cmdUse {
 			}
 			uses = append(uses, cmdUse{word: strings.Trim(w, `"'`), line: in.StartLine, off: len(s.doc.Src), kind: kind})
 		case "copy", "add":
+			uses = append(uses, s.contextScripts(in)...)
 			// a script the Dockerfile writes: COPY <<EOF /start.sh with a #! line
 			for _, h := range in.Heredocs {
 				body := strings.TrimLeft(h.Content, "\t")
@@ -306,6 +308,34 @@ func textUses(text string, line, off int, kind string) []cmdUse {
 		}
 		return true
 	})
+	return uses
+}
+
+// contextScripts returns the commands of the shell scripts a COPY or ADD
+// brings from the build context (when docklean has it).
+func (s *alpineStage) contextScripts(in *parser.Instruction) []cmdUse {
+	ctx := s.u.Opts.Context
+	if ctx == nil || len(in.Args) < 2 || len(in.Heredocs) > 0 {
+		return nil
+	}
+	for _, f := range in.Flags {
+		if strings.HasPrefix(f, "--from=") {
+			return nil
+		}
+	}
+	var uses []cmdUse
+	for _, src := range in.Args[:len(in.Args)-1] {
+		matches, err := fs.Glob(ctx, path.Clean(strings.TrimPrefix(src, "/")))
+		if err != nil {
+			continue
+		}
+		for _, m := range matches {
+			b, err := fs.ReadFile(ctx, m)
+			if err == nil && len(b) < 1<<20 && scriptShebang.Match(b) {
+				uses = append(uses, textUses(string(b), in.StartLine, len(s.doc.Src), fmt.Sprintf("%s, copied on line %d,", m, in.StartLine))...)
+			}
+		}
+	}
 	return uses
 }
 
@@ -476,6 +506,11 @@ func (s *alpineStage) alpineAdd(name string, debs []string) (string, string) {
 				cands = append(cands, alps[0])
 			}
 		}
+	}
+	if len(cands) == 0 && slices.ContainsFunc(debs, func(d string) bool { return t.deb[d] != nil && t.deb[d].base }) && alpinePackageExists(name, s.release) && !t.complete[name] {
+		// a program of every Debian image (perl from perl-base): Alpine's
+		// package of that name
+		cands = append(cands, name)
 	}
 	switch len(cands) {
 	case 1:
