@@ -253,6 +253,19 @@ func (s *alpineStage) commandUses() []cmdUse {
 				w = strings.Fields(strings.Join(args, " ") + " x")[0]
 			}
 			uses = append(uses, cmdUse{word: strings.Trim(w, `"'`), line: in.StartLine, off: len(s.doc.Src), kind: kind})
+		case "healthcheck":
+			if len(in.Args) < 2 || !strings.EqualFold(in.Args[0], "CMD") {
+				continue
+			}
+			args := in.Args[1:]
+			switch {
+			case !in.JSON:
+				uses = append(uses, textUses(strings.Join(args, " "), in.StartLine, len(s.doc.Src), "HEALTHCHECK")...)
+			case len(args) > 2 && (path.Base(args[0]) == "sh" || isBash(args[0])) && args[1] == "-c":
+				uses = append(uses, textUses(args[2], in.StartLine, len(s.doc.Src), "HEALTHCHECK")...)
+			default:
+				uses = append(uses, cmdUse{word: args[0], line: in.StartLine, off: len(s.doc.Src), kind: "HEALTHCHECK"})
+			}
 		case "copy", "add":
 			uses = append(uses, s.contextScripts(in)...)
 			// a script the Dockerfile writes: COPY <<EOF /start.sh with a #! line
