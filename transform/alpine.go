@@ -36,7 +36,11 @@ keep their form with shadow added. bash is added when the stage uses it
 (SHELL, bash -c, [[, arrays, source, CMD bash). pip install on Alpine's own
 python gets --break-system-packages (PEP 668), and py3-pip where yum's
 python3 brought pip3; python:*-alpine needs nothing. A rust stage that runs
-cargo gets musl-dev. Refuses, leaving the stage as it was: a package with no Alpine equivalent;
+cargo gets musl-dev. Every command the stage runs (RUN, CMD, ENTRYPOINT,
+SHELL, HEALTHCHECK, scripts it writes or copies) that a Debian package of
+the stage brought must exist on Alpine: the Alpine package that provides it
+is added, or the stage refused (see docs/alpine.md). Refuses, leaving the
+stage as it was: a package with no Alpine equivalent;
 dpkg, apt-key, apt-mark, PPAs, /etc/apt edits, .deb/.rpm files, debconf,
 update-alternatives, locale-gen, vendor repository scripts, setup scripts
 piped to a shell (curl URL | sh, bash -c "$(curl URL)"), glibc-only

@@ -375,7 +375,7 @@ func lnUses(doc *parser.Document, sh *parser.Shell, args []*syntax.Word, kind st
 	for i, a := range ops {
 		v, _ := wordLit(a)
 		if !binDirs[path.Dir(v)+"/"] {
-			return nil
+			continue
 		}
 		start, _ := sh.Span(a)
 		u := cmdUse{word: v, line: doc.LineOf(start), off: start, kind: kind, lnDest: i == 1, lnSrc: i == 0}
@@ -409,7 +409,8 @@ func (s *alpineStage) accountCommands() {
 			}
 		}
 		if u.lnDest {
-			if p, _ := s.alpineProvider(name, debs); p != "" {
+			// where Debian has the file too, the original fails the same way
+			if p, at := s.alpineProvider(name, debs); len(debs) == 0 && p != "" && (at == "" || at == u.word) {
 				s.refuse(u.line, "%s runs ln -s to %s without -f, but on Alpine %s already has %s there, so ln fails; use ln -sf or drop the link", u.kind, u.word, p, name)
 				return
 			}
