@@ -431,7 +431,11 @@ func (s *alpineStage) accountCommands() {
 				runs = "runs " + u.via + ", which runs " + u.word
 			}
 			if add == "" {
-				s.refuse(u.line, "%s %s, which Debian's package %s provides, and no Alpine package docklean knows provides it (%s); convert by hand", u.kind, runs, deb, why)
+				fix := "keep the stage on Debian, or convert by hand with a program Alpine has"
+				if name == "service" || name == "invoke-rc.d" || name == "systemctl" {
+					fix = "Alpine images run no init system: start the daemon directly (its own binary, in the foreground)"
+				}
+				s.refuse(u.line, "%s %s, which Debian's package %s provides, and no Alpine package docklean knows provides it (%s); %s", u.kind, runs, deb, why, fix)
 				return
 			}
 			s.need(add, u.off, fmt.Sprintf("%s %s, which Debian's %s brings and the Alpine packages installed do not", u.kind, runs, deb))
