@@ -2,6 +2,8 @@ package verify
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -57,5 +59,68 @@ func TestE2ERecommends(t *testing.T) {
 	bad := verify(string(src), naive)
 	if bad.SameRun || bad.Rewritten.Run == nil || bad.Rewritten.Run.Exit == 0 {
 		t.Fatalf("without openssh-client the image should not run ssh; rewritten run %+v", bad.Rewritten.Run)
+	}
+}
+
+// TestE2ERecommendsPipBuild: python3-pip recommends build-essential and
+// python3-dev, with which "pip install ./ext" compiles a C extension (from
+// the build context: PyPI is not reachable here). cache-cleanup must keep
+// them; without them (what it did before) the build fails.
+func TestE2ERecommendsPipBuild(t *testing.T) {
+	d := e2eDocker(t)
+	dir := t.TempDir()
+	files := map[string]string{
+		"ext/setup.py": "from setuptools import setup, Extension\nsetup(name='hello', version='1.0', ext_modules=[Extension('hello', ['hello.c'])])\n",
+		"ext/hello.c": "#include <Python.h>\nstatic PyObject *hi(PyObject *s, PyObject *a) { return PyUnicode_FromString(\"built\"); }\n" +
+			"static PyMethodDef m[] = {{\"hi\", hi, METH_NOARGS, \"\"}, {0}};\n" +
+			"static struct PyModuleDef d = {PyModuleDef_HEAD_INIT, \"hello\", 0, -1, m};\n" +
+			"PyMODINIT_FUNC PyInit_hello(void) { return PyModule_Create(&d); }\n",
+	}
+	for name, text := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src := []byte("FROM debian:bookworm-slim\n" +
+		"RUN apt-get update && apt-get install -y python3-pip\n" +
+		"COPY ext /ext\n" +
+		"RUN pip install --break-system-packages --no-build-isolation --no-deps /ext\n" +
+		"CMD [\"python3\", \"-c\", \"import hello; print(hello.hi())\"]\n")
+	passes, err := transform.Select([]string{"cache-cleanup"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := transform.Process("Dockerfile", src, passes, &transform.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(res.Output)
+	t.Logf("rewritten Dockerfile:\n%s", out)
+	if !strings.Contains(out, "--no-install-recommends") || !strings.Contains(out, " build-essential python3-dev") {
+		t.Fatalf("cache-cleanup should keep build-essential and python3-dev; got:\n%s", out)
+	}
+	standins(t, d, baseImages(src, res.Output))
+	verify := func(a, b string) *Report {
+		rep, err := d.Verify(context.Background(), Config{Original: []byte(a), Rewritten: []byte(b), Context: dir, Timeout: time.Minute})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sb strings.Builder
+		rep.Write(&sb)
+		t.Logf("\n%s", sb.String())
+		return rep
+	}
+	rep := verify(string(src), out)
+	if !rep.Original.Build.OK || !rep.Rewritten.Build.OK || !rep.SameRun || rep.Original.Run.Stdout != "built\n" {
+		t.Fatalf("both must build and print built: original %+v, rewritten %+v", rep.Original.Run, rep.Rewritten.Run)
+	}
+	naive := strings.Replace(out, " build-essential python3-dev", "", 1)
+	bad := verify(string(src), naive)
+	if bad.Rewritten.Build.OK {
+		t.Fatal("without build-essential and python3-dev the pip build should fail")
 	}
 }
