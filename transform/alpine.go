@@ -41,7 +41,11 @@ BusyBox's applet lacks (grep -P, find -printf) gets the GNU package
 (SHELL, bash -c, [[, arrays, source, CMD bash). pip install on Alpine's own
 python gets --break-system-packages (PEP 668), and py3-pip where yum's
 python3 brought pip3; python:*-alpine needs nothing. A rust stage that runs
-cargo gets musl-dev. Refuses, leaving the stage as it was: a package with no Alpine equivalent;
+cargo gets musl-dev. Every command the stage runs (RUN, CMD, ENTRYPOINT,
+SHELL, HEALTHCHECK, scripts it writes or copies) that a Debian package of
+the stage brought must exist on Alpine: the Alpine package that provides it
+is added, or the stage refused (see docs/alpine.md). Refuses, leaving the
+stage as it was: a package with no Alpine equivalent;
 dpkg, apt-key, apt-mark, PPAs, /etc/apt edits, .deb/.rpm files, debconf,
 update-alternatives, locale-gen, vendor repository scripts, setup scripts
 piped to a shell (curl URL | sh, bash -c "$(curl URL)"), glibc-only
@@ -283,14 +287,16 @@ type alpineStage struct {
 	changes, notes []alpineMsg
 	refusal        *alpineMsg
 
-	has    map[string]bool // Alpine packages installed here or in the stages this one is built on
-	debs   map[string]bool // the same as the source distribution names them
-	adds   []*apkAdd       // the apk add commands of this stage, in order
-	needs  []alpineNeed    // packages the stage needs (bash, shadow)
-	vars   map[string]*pkgVar
-	groups map[string]string // gid → name of the groups addgroup created
-	acct   *accounts         // users and groups (alpine_ids.go)
-	image  string            // the official image the stage is on, "" for ubuntu/debian
+	has  map[string]bool // Alpine packages installed here or in the stages this one is built on
+	debs map[string]bool // the same as the source distribution names them
+	// recDebs are the debs installed with their Recommends (see noteRecommends)
+	recDebs map[string]bool
+	adds    []*apkAdd    // the apk add commands of this stage, in order
+	needs   []alpineNeed // packages the stage needs (bash, shadow)
+	vars    map[string]*pkgVar
+	groups  map[string]string // gid → name of the groups addgroup created
+	acct    *accounts         // users and groups (alpine_ids.go)
+	image   string            // the official image the stage is on, "" for ubuntu/debian
 	// pipNoted is set once the stage has the note about musllinux wheels.
 	pipNoted bool
 	// sysPip is the line of the first pip install into Alpine's own python.
@@ -306,7 +312,7 @@ type alpineNeed struct {
 
 func newAlpineStage(u *Unit, st *parser.Stage, b alpineBase) *alpineStage {
 	s := &alpineStage{u: u, doc: u.Doc, st: st, family: b.family, release: u.Opts.Alpine(), python: b.python, rust: b.rust, fullNode: b.fullNode,
-		has: map[string]bool{}, debs: map[string]bool{}, vars: map[string]*pkgVar{}, groups: map[string]string{},
+		has: map[string]bool{}, debs: map[string]bool{}, recDebs: map[string]bool{}, vars: map[string]*pkgVar{}, groups: map[string]string{},
 		acct: newAccounts(), image: b.image}
 	if b.static && !b.rust {
 		s.gob = &goBuild{fetchOff: -1, goenv: map[string]string{}}
@@ -321,6 +327,9 @@ func (s *alpineStage) inherit(p *alpineStage) {
 	}
 	for k := range p.debs {
 		s.debs[k] = true
+	}
+	for k := range p.recDebs {
+		s.recDebs[k] = true
 	}
 	for k, v := range p.groups {
 		s.groups[k] = v
@@ -400,6 +409,7 @@ func (s *alpineStage) convert() {
 	}
 	s.goFinish()
 	s.account()
+	s.accountCommands()
 	s.placeNeeds()
 	s.wwwData()
 	for _, in := range runs {

@@ -196,6 +196,7 @@ func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 	for _, n := range outNames(outs) {
 		s.has[n] = true
 	}
+	s.noteRecommends(c, debs)
 	s.changed(line, "%s %s → apk add --no-cache (Alpine's package manager; no package index is left in the layer)", prog, sub)
 }
 

@@ -361,6 +361,14 @@ func (r *runConv) call(st *syntax.Stmt, c *syntax.CallExpr) {
 		r.user(st, c, base)
 	case "pip", "pip3", "python", "python3":
 		r.pip(c)
+	case "ldconfig":
+		switch {
+		case r.s.family != famDebian:
+		case strings.Contains(r.s.doc.Text(r.in), "ld.so.conf"):
+			r.s.refuse(r.line(c), "the RUN configures the library path through /etc/ld.so.conf, which musl does not read (it reads /etc/ld-musl-x86_64.path); convert by hand")
+		case len(c.Args) == 1:
+			r.del[st] = "ldconfig removed: musl keeps no ld.so.cache, and Alpine's ldconfig exits 1 without arguments"
+		}
 	case "bash":
 		r.bash(c, "runs bash")
 	case "source":

@@ -57,6 +57,7 @@ type cleaner struct {
 	apt      *aptScan    // shared too
 	// certLines caches certsInstalled.
 	certLines map[*parser.Stage]int
+	used      *usedCmds // shared by the stages' cleaners (see keepRecommends)
 }
 
 func cacheCleanup(u *Unit) {
@@ -66,8 +67,9 @@ func cacheCleanup(u *Unit) {
 	kept := map[*parser.Stage]bool{}
 	cmds := pkgCmdCache{}
 	apt := newAptScan(u.Doc, cmds)
+	used := &usedCmds{}
 	for _, st := range u.Doc.Stages {
-		c := &cleaner{u: u, doc: u.Doc, style: style, kept: kept, cmds: cmds, apt: apt}
+		c := &cleaner{u: u, doc: u.Doc, style: style, kept: kept, cmds: cmds, apt: apt, used: used}
 		for _, in := range st.Instructions {
 			if in.Keyword == "run" && posixShellAt(u.Doc, in) && c.refusal == "" {
 				c.run(in)
@@ -172,6 +174,7 @@ func (c *cleaner) run(in *parser.Instruction) {
 			}
 			if r.name == "apt-get install" {
 				c.keepCertificates(in, pc)
+				c.keepRecommends(in, pc)
 			}
 		}
 		if r.cleanup == "" {

@@ -14,6 +14,7 @@ import (
 // images.tsv are generated from ../shared/data by:
 //
 //go:generate go run ../internal/gentables -data ../../shared/data -out data
+//go:generate go run ../internal/gendebian -root .. -out data
 
 //go:embed data/debian-alpine.tsv
 var debianAlpineTSV string

@@ -1,0 +1,581 @@
+// Command gendebian builds transform/data/debian-commands.tsv, the commands
+// each Debian package ships and what it depends on and recommends, for the
+// Debian packages docklean maps to Alpine.
+//
+// It works in two steps, so that a fresh clone can regenerate the table
+// without the 12 MB Contents index:
+//
+//  1. extract (run by hand, needs the Debian archive): reads Debian
+//     bookworm's main/binary-amd64/Packages.xz and main/Contents-amd64.gz,
+//     and writes the filtered inputs under internal/gendebian/input/: the
+//     Packages fields docklean uses and the Contents lines under /bin,
+//     /sbin, /usr/bin and /usr/sbin, only for the packages that matter
+//     (every Debian name in transform/data/debian-alpine.tsv, every name an
+//     apt install in fixtures/ installs, the required and important
+//     packages of a Debian base image, and the closure of their Depends,
+//     Pre-Depends and Recommends). See internal/gendebian/input/SOURCE.md.
+//
+//     go run ./internal/gendebian -extract -packages Packages.xz -contents Contents-amd64.gz,Contents-all.gz
+//
+//  2. generate (go generate ./transform, and the drift test): reads the
+//     inputs and writes transform/data/debian-commands.tsv.
+//
+//     go run ./internal/gendebian -out transform/data
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+)
+
+func main() {
+	extract := flag.Bool("extract", false, "filter the full Debian indexes into the committed inputs")
+	packages := flag.String("packages", "", "Debian Packages.xz (extract)")
+	contents := flag.String("contents", "", "Debian Contents-amd64.gz,Contents-all.gz (extract; comma-separated)")
+	data := flag.String("data", "../shared/data", "the shared data folder (extract: alpine-packages.tsv, alpine-cmd-provides.tsv)")
+	rootfs := flag.String("rootfs", "../shared/alpine/alpine-minirootfs-3.20.3-x86_64.tar.gz", "Alpine minirootfs (extract)")
+	root := flag.String("root", ".", "repository root")
+	out := flag.String("out", "", "folder for debian-commands.tsv (default ROOT/transform/data)")
+	flag.Parse()
+	if *out == "" {
+		*out = filepath.Join(*root, "transform", "data")
+	}
+	var err error
+	if *extract {
+		err = doExtract(*root, *packages, *contents)
+		if err == nil {
+			err = extractAlpine(*root, *data, *rootfs)
+		}
+	}
+	if err == nil {
+		var b []byte
+		b, err = generate(filepath.Join(*root, "internal", "gendebian", "input"))
+		if err == nil {
+			err = os.WriteFile(filepath.Join(*out, "debian-commands.tsv"), b, 0o644)
+		}
+		if err == nil {
+			b, err = generateAlpine(filepath.Join(*root, "internal", "gendebian", "input"))
+		}
+		if err == nil {
+			err = os.WriteFile(filepath.Join(*out, "alpine-commands.tsv"), b, 0o644)
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gendebian:", err)
+		os.Exit(1)
+	}
+}
+
+// stanza is one package of a Packages index, with the fields kept.
+type stanza struct {
+	name, priority, essential              string
+	depends, predepends, recommends, provs string
+}
+
+var keptFields = []string{"Package", "Priority", "Essential", "Pre-Depends", "Depends", "Recommends", "Provides"}
+
+func parsePackages(r io.Reader) []*stanza {
+	var out []*stanza
+	cur := &stanza{}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" {
+			if cur.name != "" {
+				out = append(out, cur)
+			}
+			cur = &stanza{}
+			continue
+		}
+		k, v, ok := strings.Cut(line, ": ")
+		if !ok {
+			continue
+		}
+		switch k {
+		case "Package":
+			cur.name = v
+		case "Priority":
+			cur.priority = v
+		case "Essential":
+			cur.essential = v
+		case "Depends":
+			cur.depends = v
+		case "Pre-Depends":
+			cur.predepends = v
+		case "Recommends":
+			cur.recommends = v
+		case "Provides":
+			cur.provs = v
+		}
+	}
+	if cur.name != "" {
+		out = append(out, cur)
+	}
+	return out
+}
+
+// firstAlts returns the first alternative of each relation of a Depends-like
+// field, without versions or architectures.
+func firstAlts(field string) []string {
+	var out []string
+	for _, rel := range strings.Split(field, ",") {
+		alt, _, _ := strings.Cut(rel, "|")
+		if n := bareName(alt); n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func bareName(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexAny(s, " ("); i >= 0 {
+		s = s[:i]
+	}
+	s, _, _ = strings.Cut(s, ":")
+	return s
+}
+
+var binDir = regexp.MustCompile(`^(usr/)?s?bin/[^/]+$`)
+
+// installWords finds the packages of apt install commands in Dockerfile text.
+var installWords = regexp.MustCompile(`\b(?:apt-get|apt|aptitude)\s+(?:-\S+\s+)*install\s+([^;&|)]+)`)
+
+func seeds(root string) (map[string]bool, error) {
+	seed := map[string]bool{}
+	tsv, err := os.ReadFile(filepath.Join(root, "transform", "data", "debian-alpine.tsv"))
+	if err != nil {
+		return nil, err
+	}
+	for _, line := range strings.Split(string(tsv), "\n") {
+		if line == "" || line[0] == '#' || strings.HasPrefix(line, "debian\t") {
+			continue
+		}
+		name, _, _ := strings.Cut(line, "\t")
+		seed[name] = true
+	}
+	err = filepath.WalkDir(filepath.Join(root, "fixtures"), func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.Contains(filepath.Base(p), "Dockerfile") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		text := strings.ReplaceAll(string(b), "\\\n", " ")
+		for _, m := range installWords.FindAllStringSubmatch(text, -1) {
+			for _, w := range strings.Fields(m[1]) {
+				if n := bareName(strings.SplitN(w, "=", 2)[0]); n != "" && !strings.HasPrefix(n, "-") {
+					seed[n] = true
+				}
+			}
+		}
+		return nil
+	})
+	return seed, err
+}
+
+func doExtract(root, packagesXZ, contentsGZ string) error {
+	if packagesXZ == "" || contentsGZ == "" {
+		return fmt.Errorf("-extract needs -packages and -contents")
+	}
+	raw, err := exec.Command("xz", "-dc", packagesXZ).Output()
+	if err != nil {
+		return fmt.Errorf("xz -dc %s: %v", packagesXZ, err)
+	}
+	all := parsePackages(bytes.NewReader(raw))
+	byName := map[string]*stanza{}
+	providers := map[string][]string{}
+	for _, s := range all {
+		byName[s.name] = s
+		for _, p := range firstAllNames(s.provs) {
+			providers[p] = append(providers[p], s.name)
+		}
+	}
+	seed, err := seeds(root)
+	if err != nil {
+		return err
+	}
+	for _, s := range all {
+		if s.priority == "required" || s.priority == "important" || s.essential == "yes" {
+			seed[s.name] = true
+		}
+	}
+	// closure over the first alternatives, virtual names through their providers
+	keep := map[string]bool{}
+	var queue []string
+	for n := range seed {
+		queue = append(queue, n)
+	}
+	sort.Strings(queue)
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		if keep[n] {
+			continue
+		}
+		s := byName[n]
+		if s == nil {
+			for _, p := range providers[n] {
+				queue = append(queue, p)
+			}
+			continue
+		}
+		keep[n] = true
+		queue = append(queue, firstAlts(s.predepends)...)
+		queue = append(queue, firstAlts(s.depends)...)
+		queue = append(queue, firstAlts(s.recommends)...)
+	}
+	in := filepath.Join(root, "internal", "gendebian", "input")
+	var pb strings.Builder
+	for _, s := range all {
+		if !keep[s.name] && !providesKept(s, keep, seed) {
+			continue
+		}
+		for _, f := range keptFields {
+			if v := s.field(f); v != "" {
+				fmt.Fprintf(&pb, "%s: %s\n", f, v)
+			}
+		}
+		pb.WriteString("\n")
+	}
+	if err := os.WriteFile(filepath.Join(in, "bookworm-Packages.txt"), []byte(pb.String()), 0o644); err != nil {
+		return err
+	}
+	var cb strings.Builder
+	for _, file := range strings.Split(contentsGZ, ",") {
+		if err := filterContents(file, keep, &cb); err != nil {
+			return err
+		}
+	}
+	return os.WriteFile(filepath.Join(in, "bookworm-Contents-bin.txt"), []byte(sortLines(cb.String())), 0o644)
+}
+
+func sortLines(s string) string {
+	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	sort.Strings(lines)
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// filterContents copies the lines of a Contents index for files under the
+// bin folders that packages in keep ship.
+func filterContents(file string, keep map[string]bool, cb *strings.Builder) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return err
+	}
+	sc := bufio.NewScanner(zr)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		line := sc.Text()
+		i := strings.LastIndexAny(line, " \t")
+		if i < 0 {
+			continue
+		}
+		p, locs := strings.TrimSpace(line[:i]), line[i+1:]
+		if !binDir.MatchString(p) {
+			continue
+		}
+		var mine []string
+		for _, l := range strings.Split(locs, ",") {
+			if keep[l[strings.LastIndexByte(l, '/')+1:]] {
+				mine = append(mine, l)
+			}
+		}
+		if len(mine) > 0 {
+			fmt.Fprintf(cb, "%s %s\n", p, strings.Join(mine, ","))
+		}
+	}
+	return sc.Err()
+}
+
+// providesKept keeps a package that provides a virtual name a seed names.
+func providesKept(s *stanza, keep, seed map[string]bool) bool {
+	for _, p := range firstAllNames(s.provs) {
+		if seed[p] {
+			return true
+		}
+	}
+	return false
+}
+
+func firstAllNames(field string) []string {
+	var out []string
+	for _, rel := range strings.Split(field, ",") {
+		if n := bareName(rel); n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func (s *stanza) field(f string) string {
+	switch f {
+	case "Package":
+		return s.name
+	case "Priority":
+		return s.priority
+	case "Essential":
+		return s.essential
+	case "Pre-Depends":
+		return s.predepends
+	case "Depends":
+		return s.depends
+	case "Recommends":
+		return s.recommends
+	case "Provides":
+		return s.provs
+	}
+	return ""
+}
+
+// generate makes debian-commands.tsv from the filtered inputs.
+func generate(in string) ([]byte, error) {
+	pf, err := os.ReadFile(filepath.Join(in, "bookworm-Packages.txt"))
+	if err != nil {
+		return nil, err
+	}
+	cf, err := os.ReadFile(filepath.Join(in, "bookworm-Contents-bin.txt"))
+	if err != nil {
+		return nil, err
+	}
+	all := parsePackages(bytes.NewReader(pf))
+	byName := map[string]*stanza{}
+	providers := map[string][]string{}
+	for _, s := range all {
+		byName[s.name] = s
+	}
+	for _, s := range all {
+		for _, p := range firstAllNames(s.provs) {
+			if byName[p] == nil {
+				providers[p] = append(providers[p], s.name)
+			}
+		}
+	}
+	cmds := map[string][]string{}
+	alt, err := os.ReadFile(filepath.Join(in, "alternatives.tsv"))
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range rows(string(alt), 2) {
+		if byName[f[0]] != nil {
+			cmds[f[0]] = append(cmds[f[0]], f[1])
+		}
+	}
+	for _, line := range strings.Split(string(cf), "\n") {
+		p, locs, ok := strings.Cut(line, " ")
+		if !ok {
+			continue
+		}
+		for _, l := range strings.Split(locs, ",") {
+			n := l[strings.LastIndexByte(l, '/')+1:]
+			cmds[n] = append(cmds[n], "/"+p)
+		}
+	}
+	// resolve a relation to a real package of the inputs: itself, or the
+	// first provider of a virtual name
+	resolve := func(names []string) []string {
+		var out []string
+		for _, n := range names {
+			if byName[n] == nil {
+				if ps := providers[n]; len(ps) > 0 {
+					n = ps[0]
+				} else {
+					continue
+				}
+			}
+			if !slices.Contains(out, n) {
+				out = append(out, n)
+			}
+		}
+		return out
+	}
+	var b strings.Builder
+	b.WriteString("# Debian bookworm (amd64, main): the commands each package ships under /bin, /sbin, /usr/bin, /usr/sbin\n")
+	b.WriteString("# (Contents-amd64), and its Pre-Depends+Depends and Recommends (first alternative; a virtual name is its first provider).\n")
+	b.WriteString("# Generated by internal/gendebian from internal/gendebian/input (see SOURCE.md there); do not edit.\n")
+	b.WriteString("# base: r = Priority required or Essential (in every Debian base image), i = important, v = a virtual name (depends: its first provider), - = neither.\n")
+	b.WriteString("package\tbase\tcommands\tdepends\trecommends\n")
+	names := make([]string, 0, len(byName)+len(providers))
+	for n := range byName {
+		names = append(names, n)
+	}
+	for n := range providers {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		s := byName[n]
+		if s == nil { // a virtual name: apt installs its first provider
+			fmt.Fprintf(&b, "%s\tv\t\t%s\t\n", n, providers[n][0])
+			continue
+		}
+		base := "-"
+		switch {
+		case s.essential == "yes" || s.priority == "required":
+			base = "r"
+		case s.priority == "important":
+			base = "i"
+		}
+		c := cmds[n]
+		sort.Strings(c)
+		c = slices.Compact(c)
+		deps := resolve(append(firstAlts(s.predepends), firstAlts(s.depends)...))
+		recs := resolve(firstAlts(s.recommends))
+		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%s\n", n, base, strings.Join(c, " "), strings.Join(deps, " "), strings.Join(recs, " "))
+	}
+	return []byte(b.String()), nil
+}
+
+// rows returns the data rows of a TSV text (no comments, no header), each
+// with at least cols fields.
+func rows(text string, cols int) [][]string {
+	var out [][]string
+	header := true
+	for _, line := range strings.Split(text, "\n") {
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		if header {
+			header = false
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) >= cols {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// extractAlpine writes the Alpine inputs: the cmd: evidence of the shared
+// data (main and community only) and the programs of the minirootfs with
+// their package.
+func extractAlpine(root, data, rootfs string) error {
+	in := filepath.Join(root, "internal", "gendebian", "input")
+	b, err := os.ReadFile(filepath.Join(data, "alpine-cmd-provides.tsv"))
+	if err != nil {
+		return err
+	}
+	var cb strings.Builder
+	cb.WriteString("# Filtered from ../shared/data/alpine-cmd-provides.tsv (aports b4750ce4a7bc, edge 2026-08-22; see its README): main/community rows.\n")
+	cb.WriteString("command\tpackage\tevidence\n")
+	var lines []string
+	for _, f := range rows(string(b), 6) {
+		if f[2] == "main" || f[2] == "community" {
+			lines = append(lines, f[0]+"\t"+f[1]+"\t"+f[5])
+		}
+	}
+	b, err = os.ReadFile(filepath.Join(data, "alpine-packages.tsv"))
+	if err != nil {
+		return err
+	}
+	for _, f := range rows(string(b), 9) {
+		if f[1] != "main" && f[1] != "community" || f[6] == "" {
+			continue
+		}
+		for _, c := range strings.Fields(f[6]) {
+			lines = append(lines, strings.TrimPrefix(c, "cmd:")+"\t"+f[0]+"\tprovides")
+		}
+	}
+	sort.Strings(lines)
+	lines = slices.Compact(lines)
+	cb.WriteString(strings.Join(lines, "\n") + "\n")
+	if err := os.WriteFile(filepath.Join(in, "alpine-cmd-provides.tsv"), []byte(cb.String()), 0o644); err != nil {
+		return err
+	}
+	list, err := exec.Command("tar", "tzvf", rootfs).Output()
+	if err != nil {
+		return fmt.Errorf("tar tzvf %s: %v", rootfs, err)
+	}
+	db, err := exec.Command("tar", "xzf", rootfs, "-O", "./lib/apk/db/installed").Output()
+	if err != nil {
+		return fmt.Errorf("reading the apk database of %s: %v", rootfs, err)
+	}
+	owner := map[string]string{}
+	var pkg, dir string
+	for _, line := range strings.Split(string(db), "\n") {
+		switch {
+		case strings.HasPrefix(line, "P:"):
+			pkg = line[2:]
+		case strings.HasPrefix(line, "F:"):
+			dir = line[2:]
+		case strings.HasPrefix(line, "R:"):
+			owner["/"+dir+"/"+line[2:]] = pkg
+		}
+	}
+	var out []string
+	for _, line := range strings.Split(string(list), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 6 {
+			continue
+		}
+		p := strings.TrimPrefix(f[5], ".")
+		if !binDir.MatchString(strings.TrimPrefix(p, "/")) {
+			continue
+		}
+		o := owner[p]
+		if len(f) >= 8 && f[6] == "->" && f[7] == "/bin/busybox" {
+			o = "busybox"
+		}
+		if o == "" {
+			return fmt.Errorf("%s: no package owns %s", rootfs, p)
+		}
+		out = append(out, p+"\t"+o)
+	}
+	sort.Strings(out)
+	text := "# The programs of the Alpine 3.20.3 minirootfs (../shared/alpine, sha512 in its SHA512SUMS) with the package that owns each\n" +
+		"# (lib/apk/db/installed; a symlink to /bin/busybox is a BusyBox applet).\npath\tpackage\n" + strings.Join(out, "\n") + "\n"
+	return os.WriteFile(filepath.Join(in, "alpine-minirootfs-bin.tsv"), []byte(text), 0o644)
+}
+
+// generateAlpine makes alpine-commands.tsv: command, package, path (when
+// known), evidence.
+func generateAlpine(in string) ([]byte, error) {
+	var out []string
+	for _, f := range []string{"alpine-cmd-provides.tsv", "alpine-minirootfs-bin.tsv", "alpine-curated.tsv"} {
+		b, err := os.ReadFile(filepath.Join(in, f))
+		if err != nil {
+			return nil, err
+		}
+		switch f {
+		case "alpine-cmd-provides.tsv":
+			for _, r := range rows(string(b), 3) {
+				out = append(out, r[0]+"\t"+r[1]+"\t\t"+r[2])
+			}
+		case "alpine-minirootfs-bin.tsv":
+			for _, r := range rows(string(b), 2) {
+				out = append(out, filepath.Base(r[0])+"\t"+r[1]+"\t"+r[0]+"\trootfs")
+			}
+		default:
+			for _, r := range rows(string(b), 3) {
+				for _, c := range strings.Fields(r[1]) {
+					out = append(out, c+"\t"+r[0]+"\t\tcurated")
+				}
+			}
+		}
+	}
+	sort.Strings(out)
+	out = slices.Compact(out)
+	head := "# Commands of Alpine packages: cmd: provides and split-outs from aports (evidence provides/amove), the Alpine 3.20.3\n" +
+		"# minirootfs (rootfs, with the path), and curated rows (curated: the package's whole command list).\n" +
+		"# Generated by internal/gendebian from internal/gendebian/input; do not edit.\ncommand\tpackage\tpath\tevidence\n"
+	return []byte(head + strings.Join(out, "\n") + "\n"), nil
+}

@@ -1,0 +1,58 @@
+package transform
+
+import "testing"
+
+func TestPureInstall(t *testing.T) {
+	for args, want := range map[string]bool{
+		"install requests":                          true,
+		"install --upgrade pip setuptools":          true,
+		"install requests==2.31.0":                  true,
+		"install numpy":                             false,
+		"install -r requirements.txt":               false,
+		"install .":                                 false,
+		"install":                                   false,
+		"install ==1":                               false,
+		"install --no-cache-dir Requests[security]": true,
+	} {
+		if got := pureInstall(splitWords(args)); got != want {
+			t.Errorf("pureInstall(%q) = %v, want %v", args, got, want)
+		}
+	}
+}
+
+func splitWords(s string) []string {
+	var out []string
+	w := ""
+	for _, r := range s + " " {
+		if r == ' ' {
+			if w != "" {
+				out = append(out, w)
+			}
+			w = ""
+			continue
+		}
+		w += string(r)
+	}
+	return out
+}
+
+// TestDebianRecommends checks the generated Recommends the rule rests on.
+func TestDebianRecommends(t *testing.T) {
+	tb := cmdTablesOnce()
+	for pkg, rec := range map[string]string{"git": "openssh-client", "python3-pip": "build-essential", "gcc": "libc6-dev"} {
+		p := tb.deb[pkg]
+		if p == nil {
+			t.Fatalf("%s missing from debian-commands.tsv", pkg)
+		}
+		found := false
+		for _, r := range p.recs {
+			found = found || r == rec
+		}
+		if !found {
+			t.Errorf("%s recommends %v, want %s among them", pkg, p.recs, rec)
+		}
+	}
+	if c := commandsOf(debClosure(map[string]bool{"openssh-client": true}, nil)); !c["ssh"] {
+		t.Error("openssh-client's closure has no ssh")
+	}
+}
