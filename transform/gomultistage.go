@@ -2,6 +2,7 @@ package transform
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"path"
 	"regexp"
@@ -306,6 +307,9 @@ func (g *goStage) plan() (*goPlan, error) {
 	if err := g.chooseRuntime(p, needs); err != nil {
 		return nil, err
 	}
+	if err := g.unread(p); err != nil {
+		return nil, err
+	}
 	if err := g.users(p); err != nil {
 		return nil, err
 	}
@@ -314,6 +318,25 @@ func (g *goStage) plan() (*goPlan, error) {
 	}
 	p.restruct, p.modFiles = g.restructure()
 	return p, nil
+}
+
+// unread refuses a stage whose program docklean cannot read: without its
+// sources it cannot tell whether the program needs cgo (CGO_ENABLED=0 would
+// turn go-sqlite3 into a stub) or files of the context at run time.
+func (g *goStage) unread(p *goPlan) error {
+	b := p.bin
+	cgoOff := b.cgo == "0" || b.cgo == "" && g.cgoEnv == "0"
+	switch {
+	case b.remote && !cgoOff:
+		return g.refuse(b.in.StartLine, "nothing unread: go install downloads the program's sources at build time, so docklean cannot read whether it needs cgo; set CGO_ENABLED=0 on the go install if it does not")
+	case b.remote:
+		return nil
+	case g.ctx == nil:
+		return g.refuse(b.in.StartLine, "nothing unread: the build context is not available, so docklean cannot read the Go sources to tell whether the program needs cgo or files at run time (templates, static files, configuration); run docklean with --context DIR")
+	case g.src.files == 0:
+		return g.refuse(b.in.StartLine, "nothing unread: the build context holds no Go sources, so docklean cannot tell whether the program needs cgo or files at run time; run docklean with --context set to the folder the image is built from")
+	}
+	return nil
 }
 
 // tool checks a program a command of the runtime image starts.
@@ -589,6 +612,14 @@ func (g *goStage) users(p *goPlan) error {
 		}
 	}
 	if last == nil {
+		why := g.rootReasons()
+		if in := g.explicitRootOnly(); in != nil {
+			why = append(why, fmt.Sprintf("the COPY at line %d leaves a file only root may read", in.StartLine))
+		}
+		if len(why) > 0 {
+			p.notes = append(p.notes, "runs as root like before, not as a non-root user: "+strings.Join(why, "; ")+"; add a USER by hand once the program does without root")
+			return nil
+		}
 		p.user = true
 		return nil
 	}

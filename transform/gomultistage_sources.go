@@ -32,6 +32,11 @@ type goSources struct {
 	execs   []string          // programs started with exec.Command
 	writes  []string          // path literals the program creates or writes, as written
 	capped  bool              // stopped after maxGoFiles
+	files   int               // Go files read
+
+	userDeps []string // why the program depends on who it runs as (user.Current, pgx ...)
+	listens  []string // listen addresses below port 1024, as written
+	rootOnly []string // root-only paths the program reads (/root/..., /etc/shadow)
 }
 
 // cgoImports are packages that only work with cgo.
@@ -102,6 +107,7 @@ func readGoSources(fsys fs.FS) *goSources {
 		if err != nil {
 			return nil
 		}
+		s.files++
 		s.readFile(path.Dir(p), f)
 		return nil
 	})
@@ -116,8 +122,18 @@ func (s *goSources) readGoMod(dir string, b []byte) {
 			s.modules[dir] = strings.Trim(f[1], `"`)
 		}
 		for _, w := range f {
-			if strings.HasPrefix(w, "github.com/mattn/go-sqlite3") && !strings.HasPrefix(f[0], "//") {
-				s.cgo = appendNew(s.cgo, "github.com/mattn/go-sqlite3 (in "+path.Join(dir, "go.mod")+")")
+			if strings.HasPrefix(f[0], "//") {
+				break
+			}
+			for _, m := range cgoModules {
+				if w == m || strings.HasPrefix(w, m+"/") {
+					s.cgo = appendNew(s.cgo, m+" (in "+path.Join(dir, "go.mod")+")")
+				}
+			}
+			for _, m := range userModules {
+				if w == m || strings.HasPrefix(w, m+"/") {
+					s.userDeps = appendNew(s.userDeps, m+", whose connection defaults come from the OS user")
+				}
 			}
 		}
 	}
@@ -132,6 +148,9 @@ func (s *goSources) readFile(dir string, f *ast.File) {
 		p, _ := strconv.Unquote(im.Path.Value)
 		if why, ok := cgoImports[p]; ok {
 			s.cgo = appendNew(s.cgo, why)
+		}
+		if why, ok := userImports[p]; ok {
+			s.userDeps = appendNew(s.userDeps, why)
 		}
 		if p == "time/tzdata" {
 			s.tzEmbed = true
@@ -152,6 +171,17 @@ func (s *goSources) readFile(dir string, f *ast.File) {
 		}
 	}
 	ast.Inspect(f, func(n ast.Node) bool {
+		if kv, ok := n.(*ast.KeyValueExpr); ok {
+			// http.Server{Addr: ":80"}
+			if k, ok := kv.Key.(*ast.Ident); ok && k.Name == "Addr" {
+				if bl, ok := kv.Value.(*ast.BasicLit); ok && bl.Kind == token.STRING {
+					if lit, err := strconv.Unquote(bl.Value); err == nil && privilegedPort(lit) {
+						s.listens = appendNew(s.listens, lit)
+					}
+				}
+			}
+			return true
+		}
 		call, ok := n.(*ast.CallExpr)
 		if !ok {
 			return true
@@ -174,14 +204,38 @@ func (s *goSources) readFile(dir string, f *ast.File) {
 				if lit, ok := stringLit(call, i); ok {
 					s.execs = appendNew(s.execs, lit)
 				}
-			case "os.Create", "os.WriteFile", "os.Mkdir", "os.MkdirAll", "io/ioutil.WriteFile":
+			case "os.Create", "os.WriteFile", "os.Mkdir", "os.MkdirAll", "io/ioutil.WriteFile", "os.CreateTemp", "os.MkdirTemp", "io/ioutil.TempFile", "io/ioutil.TempDir":
 				if lit, ok := stringLit(call, 0); ok && lit != "" {
 					s.writes = appendNew(s.writes, lit)
+				}
+			case "os.OpenFile":
+				if lit, ok := stringLit(call, 0); ok && lit != "" && len(call.Args) > 1 && writeFlags(call.Args[1]) {
+					s.writes = appendNew(s.writes, lit)
+				}
+			case "os/user.Current", "os/user.Lookup", "os/user.LookupId", "os/user.LookupGroup", "os/user.LookupGroupId":
+				s.userDeps = appendNew(s.userDeps, "user."+sel.Sel.Name+"()")
+			case "net.Listen", "net/http.ListenAndServe", "net/http.ListenAndServeTLS", "net.ListenPacket":
+				i := 0
+				if full == "net.Listen" || full == "net.ListenPacket" {
+					i = 1
+				}
+				if lit, ok := stringLit(call, i); ok && privilegedPort(lit) {
+					s.listens = appendNew(s.listens, lit)
+				}
+			}
+			if _, isRead := readFuncs[full]; isRead {
+				if lit, ok := stringLit(call, readFuncs[full]); ok && rootOnlyPath(lit) {
+					s.rootOnly = appendNew(s.rootOnly, lit)
 				}
 			}
 			idx, known = readFuncs[full]
 		} else {
 			idx, known = readMethods[sel.Sel.Name]
+			if listenMethods[sel.Sel.Name] {
+				if lit, ok := stringLit(call, 0); ok && privilegedPort(lit) {
+					s.listens = appendNew(s.listens, lit)
+				}
+			}
 		}
 		if !known {
 			return true
@@ -196,6 +250,73 @@ func (s *goSources) readFile(dir string, f *ast.File) {
 		}
 		return true
 	})
+}
+
+// cgoModules are modules that need cgo: built with CGO_ENABLED=0 they fail
+// to compile or, worse (go-sqlite3), compile to a stub that fails at run
+// time.
+var cgoModules = []string{
+	"github.com/mattn/go-sqlite3", "github.com/confluentinc/confluent-kafka-go", "github.com/google/gopacket/pcap",
+	"github.com/DataDog/zstd", "github.com/valyala/gozstd", "github.com/tecbot/gorocksdb", "github.com/linxGnu/grocksdb",
+	"github.com/h2non/bimg", "github.com/davidbyttow/govips", "gopkg.in/gographics/imagick.v2", "gopkg.in/gographics/imagick.v3",
+	"github.com/libgit2/git2go", "github.com/mattn/go-oci8", "github.com/godror/godror", "github.com/miekg/pkcs11",
+	"github.com/go-gl/glfw", "github.com/veandco/go-sdl2", "github.com/mutecomm/go-sqlcipher", "github.com/xeodou/go-sqlcipher",
+}
+
+// userImports are packages whose behaviour depends on the OS user the
+// program runs as: PostgreSQL drivers take the default user name from it.
+var userImports = map[string]string{
+	"github.com/jackc/pgx":            "github.com/jackc/pgx, whose connection defaults come from the OS user",
+	"github.com/jackc/pgx/v4":         "github.com/jackc/pgx, whose connection defaults come from the OS user",
+	"github.com/jackc/pgx/v5":         "github.com/jackc/pgx, whose connection defaults come from the OS user",
+	"github.com/jackc/pgx/v5/pgxpool": "github.com/jackc/pgx, whose connection defaults come from the OS user",
+	"github.com/jackc/pgx/v4/pgxpool": "github.com/jackc/pgx, whose connection defaults come from the OS user",
+	"github.com/jackc/pgconn":         "github.com/jackc/pgconn, whose connection defaults come from the OS user",
+	"github.com/lib/pq":               "github.com/lib/pq, whose connection defaults come from the OS user",
+	"github.com/jackc/pgx/stdlib":     "github.com/jackc/pgx, whose connection defaults come from the OS user",
+}
+
+// userModules are the modules of userImports, found in go.mod.
+var userModules = []string{"github.com/jackc/pgx", "github.com/jackc/pgconn", "github.com/lib/pq"}
+
+// listenMethods are methods of web frameworks (gin's Run, echo's Start,
+// fiber's Listen, http.Server's ListenAndServe ...) whose first argument is
+// the address to listen on.
+var listenMethods = map[string]bool{"Run": true, "RunTLS": true, "Start": true, "StartTLS": true, "Listen": true, "ListenTLS": true}
+
+// privilegedPort reports whether a listen address ("host:port", ":80")
+// names a port below 1024, which only root may bind outside Docker 20.10's
+// default sysctl.
+func privilegedPort(addr string) bool {
+	i := strings.LastIndex(addr, ":")
+	if i < 0 {
+		return false
+	}
+	n, err := strconv.Atoi(addr[i+1:])
+	return err == nil && n > 0 && n < 1024
+}
+
+// rootOnlyPath reports whether a path is readable by root only in the
+// images go-multistage emits or on a usual host.
+func rootOnlyPath(p string) bool {
+	return p == "/root" || strings.HasPrefix(p, "/root/") || p == "/etc/shadow" || p == "/etc/gshadow" ||
+		strings.HasSuffix(p, "/docker.sock") || strings.HasPrefix(p, "/proc/1/") || strings.HasPrefix(p, "/etc/ssl/private")
+}
+
+// writeFlags reports whether the flag argument of os.OpenFile asks for
+// writing (os.O_WRONLY, os.O_RDWR, os.O_CREATE, os.O_APPEND, os.O_TRUNC).
+func writeFlags(e ast.Expr) bool {
+	w := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			switch id.Name {
+			case "O_WRONLY", "O_RDWR", "O_CREATE", "O_APPEND", "O_TRUNC":
+				w = true
+			}
+		}
+		return true
+	})
+	return w
 }
 
 func stringLit(call *ast.CallExpr, i int) (string, bool) {
