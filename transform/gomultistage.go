@@ -624,7 +624,15 @@ func (g *goStage) users(p *goPlan) error {
 		return nil
 	}
 	name, _, _ := strings.Cut(last.Args[0], ":")
-	if strings.Trim(name, "0123456789") == "" || strings.Contains(name, "$") {
+	if strings.Contains(name, "$") {
+		return nil
+	}
+	if strings.Trim(name, "0123456789") == "" {
+		// A numeric user sees the builder's user database, as it did in
+		// the original image (an entry useradd made, or none).
+		if name != "0" && p.runtime != "alpine" {
+			p.passwd = true
+		}
 		return nil
 	}
 	switch {
@@ -639,7 +647,7 @@ func (g *goStage) users(p *goPlan) error {
 
 // conventional are names of folders and files Go services read at run time.
 var conventional = []string{"templates", "static", "public", "assets", "migrations", "views", "locales", "i18n",
-	"config", "configs", "config.yaml", "config.yml", "config.json", "config.toml"}
+	"config", "configs", "config.yaml", "config.yml", "config.json", "config.toml", ".env"}
 
 // runtimeFiles lists what is copied from the builder besides the binary.
 func (g *goStage) runtimeFiles(p *goPlan) error {

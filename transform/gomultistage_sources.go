@@ -54,6 +54,8 @@ var readFuncs = map[string]int{
 	"os.Open": 0, "os.OpenFile": 0, "os.ReadFile": 0, "os.ReadDir": 0, "os.DirFS": 0, "os.Stat": 0,
 	"io/ioutil.ReadFile": 0, "io/ioutil.ReadDir": 0,
 	"net/http.Dir": 0, "net/http.ServeFile": 2,
+	"github.com/spf13/viper.SetConfigFile": 0, "github.com/spf13/viper.AddConfigPath": 0,
+	"github.com/joho/godotenv.Load": -1, "github.com/joho/godotenv.Overload": -1, "github.com/joho/godotenv.Read": -1,
 	"html/template.ParseFiles": -1, "html/template.ParseGlob": 0,
 	"text/template.ParseFiles": -1, "text/template.ParseGlob": 0,
 }
@@ -63,6 +65,8 @@ var readFuncs = map[string]int{
 var readMethods = map[string]int{
 	"ParseFiles": -1, "ParseGlob": 0, "LoadHTMLGlob": 0, "LoadHTMLFiles": -1,
 	"Static": 1, "StaticFile": 1,
+	// viper
+	"AddConfigPath": 0, "SetConfigFile": 0,
 }
 
 // readGoSources reads go.mod files and the non-test Go files of fsys,
@@ -223,12 +227,17 @@ func (s *goSources) readFile(dir string, f *ast.File) {
 					s.listens = appendNew(s.listens, lit)
 				}
 			}
-			if _, isRead := readFuncs[full]; isRead {
-				if lit, ok := stringLit(call, readFuncs[full]); ok && rootOnlyPath(lit) {
-					s.rootOnly = appendNew(s.rootOnly, lit)
+			if i, isRead := readFuncs[full]; isRead {
+				for j := range call.Args {
+					if lit, ok := stringLit(call, j); ok && (i < 0 || i == j) && rootOnlyPath(lit) {
+						s.rootOnly = appendNew(s.rootOnly, lit)
+					}
 				}
 			}
 			idx, known = readFuncs[full]
+			if strings.HasPrefix(full, "github.com/joho/godotenv.") && len(call.Args) == 0 {
+				s.reads = appendNew(s.reads, ".env") // godotenv.Load() reads .env
+			}
 		} else {
 			idx, known = readMethods[sel.Sel.Name]
 			if listenMethods[sel.Sel.Name] {
@@ -320,7 +329,7 @@ func writeFlags(e ast.Expr) bool {
 }
 
 func stringLit(call *ast.CallExpr, i int) (string, bool) {
-	if i >= len(call.Args) {
+	if i < 0 || i >= len(call.Args) {
 		return "", false
 	}
 	bl, ok := call.Args[i].(*ast.BasicLit)
