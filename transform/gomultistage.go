@@ -544,7 +544,7 @@ func (g *goStage) cgo(p *goPlan, needs map[string]string) error {
 	}
 	reason := strings.Join(why, ", ")
 	if !g.alpine {
-		return g.refuse(b.in.StartLine, "cgo needs libraries the runtime lacks (%s): the binary links against glibc and the alpine runtime has musl; build FROM golang:*-alpine, or set CGO_ENABLED=0 if the program does not need cgo", reason)
+		return g.refuse(b.in.StartLine, "cgo needs libraries the runtime lacks (%s): the binary links against the builder's glibc, which no runtime docklean emits has (scratch and distroless/static have no C library, alpine has musl); build FROM golang:*-alpine, or set CGO_ENABLED=0 if the program does not need cgo", reason)
 	}
 	for _, l := range libs {
 		rt, ok := cgoRuntimeLibs[l]

@@ -95,8 +95,8 @@ func (g *goStage) rootReasons() []string {
 	for _, l := range g.src.listens {
 		why = append(why, fmt.Sprintf("it listens on %q, a port below 1024, which only root may bind outside Docker's default sysctl", l))
 	}
-	for _, u := range g.src.userDeps {
-		why = append(why, "its behaviour depends on the user it runs as ("+u+"): it would see another user name and home")
+	if len(g.src.userDeps) > 0 {
+		why = append(why, "its behaviour depends on the user it runs as ("+strings.Join(g.src.userDeps, "; ")+"): it would see another user name and home")
 	}
 	for _, r := range g.src.rootOnly {
 		why = append(why, "it reads "+r+", which only root may read")

@@ -7,17 +7,18 @@
 # e2e suite makes golang:1.26 and alpine:3.24); the golang tags a project
 # names are tagged onto the golang:1.26 stand-in when absent (no registry).
 # Output: one JSON report per project in DIR/reports/, and a TSV summary on
-# standard output. Usage: bash .ci/goprojects/run.sh [DIR] [NAME-FILTER]
+# standard output. Usage: bash .ci/goprojects/run.sh [DIR] [NAME-FILTER] [LIST]
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 dir=${1:-/work/goprojects}
 filter=${2:-}
+list=${3:-$here/projects.tsv}
 mkdir -p "$dir/reports"
 bin="$dir/docklean"
 (cd "$root" && go build -o "$bin" ./cmd/docklean) || exit 1
 printf 'repo\tbuild_before\tbuild_after\tsame_run\tsize_before\tsize_after\tfindings\n'
-grep -v '^#' "$here/projects.tsv" | while IFS=$'\t' read -r repo commit df probe; do
+grep -v "^#" "$list" | while IFS=$'\t' read -r repo commit df probe; do
   [[ -n "$filter" && "$repo" != *"$filter"* ]] && continue
   name=${repo/\//+}
   src="$dir/$name"
@@ -31,9 +32,14 @@ grep -v '^#' "$here/projects.tsv" | while IFS=$'\t' read -r repo commit df probe
     case "$img" in golang*) [[ "$img" == *:* ]] || img="$img:latest"
       docker image inspect "$img" >/dev/null 2>&1 || docker tag golang:1.26 "$img";; esac
   done
+  "$bin" -v --only go-multistage "$src/$df" 2>"$dir/reports/$name.findings" >"$dir/reports/$name.Dockerfile"
+  if cmp -s "$src/$df" "$dir/reports/$name.Dockerfile"; then
+    # Refused: nothing to compare (verify would build the original twice).
+    printf '%s\trefused\t\t\t\t\t%s\n' "$repo" "$(grep -h refused "$dir/reports/$name.findings" | sed 's/^[^ ]* //' | tr '\n' ' ')"
+    continue
+  fi
   args=(verify --only go-multistage --json --timeout 20s)
   [[ "$probe" == http* ]] && args+=(--http "${probe#http }")
   "$bin" "${args[@]}" "$src/$df" >"$dir/reports/$name.json" 2>"$dir/reports/$name.err"
-  "$bin" -v --only go-multistage "$src/$df" 2>"$dir/reports/$name.findings" >"$dir/reports/$name.Dockerfile"
   python3 "$here/summary.py" "$repo" "$dir/reports/$name.json" "$dir/reports/$name.findings"
 done
