@@ -35,6 +35,7 @@ ro, rw = run(r["original"]), run(r["rewritten"])
 same = "n/a" if ro is None or rw is None else ("same" if ro == rw else "DIFFERENT")
 if not j.get("changed"):
     same = "unchanged"
-f = " | ".join(l.split(": ", 1)[-1].strip() for l in open(fnd) if "refused" in l or "info" in l)[:400]
+msgs = [l.split(": go-multistage: ", 1)[1].strip() for l in open(fnd) if ": go-multistage: " in l]
+f = " | ".join(m for m in msgs if not m.startswith(("CGO_ENABLED=0 on", "split into")))[:400]
 mb = lambda n: f"{n / 1e6:.1f} MB" if n != "" else ""
 print(f"{repo}\t{bo}\t{ba}\t{same}\t{mb(so)}\t{mb(sa)}\t{f}")
