@@ -20,7 +20,9 @@ func init() {
 A final stage FROM golang that builds one program with go build or go install
 and runs it with CMD/ENTRYPOINT becomes a builder stage (AS build, CGO_ENABLED=0
 on the build command) plus a runtime stage: scratch (CA certificates, zoneinfo
-when needed, a non-root user), gcr.io/distroless/static-debian12 with
+when needed, /etc/passwd and /etc/group, a home and a 1777 /tmp made in a
+rootfs stage, a non-root user unless the program needs root: ports below
+1024, user lookups, root-only files), gcr.io/distroless/static-debian12 with
 --go-runtime=distroless, or alpine when a shell, tools or cgo libraries are
 needed. EXPOSE, VOLUME, LABEL, USER, WORKDIR, HEALTHCHECK, STOPSIGNAL,
 ENTRYPOINT, CMD and non-toolchain ENV move to the runtime stage with their
@@ -28,7 +30,8 @@ comments; the files the program reads at run time (found in the build context's
 Go sources, explicit COPYs and conventional folders) are copied across.
 Refuses, leaving the stage as it is, when the binary cannot be identified,
 several binaries are built, the stage uses go run, make or scripts, cgo needs
-libraries the runtime lacks, runtime files cannot be determined, CMD/ENTRYPOINT
+libraries the runtime lacks, the Go sources are not in the build context,
+runtime files cannot be determined, CMD/ENTRYPOINT
 does not run the built binary, or the program needs the Go toolchain at run
 time (air, golangci-lint, dlv …).`,
 		Run: runGoMultistage,
