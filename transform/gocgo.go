@@ -53,6 +53,10 @@ var cgoModules = []cgoModule{
 	{"github.com/davidbyttow/govips", cgoPlain, true, "binds libvips through cgo and pkg-config (its README)"},
 	{"github.com/libgit2/git2go", cgoPlain, true, "binds libgit2 through cgo and pkg-config (its README)"},
 	{"github.com/miekg/pkcs11", cgoPlain, false, "dlopens PKCS#11 modules through cgo (its README)"},
+	{"github.com/go-gl/glfw", cgoPlain, false, "compiles the bundled GLFW C sources with cgo and links X11/OpenGL (its README)"},
+	{"github.com/veandco/go-sdl2", cgoPlain, true, "binds SDL2 through cgo (its README: requires libsdl2-dev)"},
+	{"github.com/mutecomm/go-sqlcipher", cgoPlain, false, "compiles the bundled SQLCipher C sources with cgo (its README)"},
+	{"github.com/xeodou/go-sqlcipher", cgoPlain, false, "compiles the bundled SQLCipher C sources with cgo (its README)"},
 }
 
 // cgoModuleOf returns the table entry for a module or package path, or nil.

@@ -2,6 +2,7 @@ package transform
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"path"
 	"regexp"
@@ -19,7 +20,9 @@ func init() {
 A final stage FROM golang that builds one program with go build or go install
 and runs it with CMD/ENTRYPOINT becomes a builder stage (AS build, CGO_ENABLED=0
 on the build command) plus a runtime stage: scratch (CA certificates, zoneinfo
-when needed, a non-root user), gcr.io/distroless/static-debian12 with
+when needed, /etc/passwd and /etc/group, a home and a 1777 /tmp made in a
+rootfs stage, a non-root user unless the program needs root: ports below
+1024, user lookups, root-only files), gcr.io/distroless/static-debian12 with
 --go-runtime=distroless, or alpine when a shell, tools or cgo libraries are
 needed. EXPOSE, VOLUME, LABEL, USER, WORKDIR, HEALTHCHECK, STOPSIGNAL,
 ENTRYPOINT, CMD and non-toolchain ENV move to the runtime stage with their
@@ -27,7 +30,8 @@ comments; the files the program reads at run time (found in the build context's
 Go sources, explicit COPYs and conventional folders) are copied across.
 Refuses, leaving the stage as it is, when the binary cannot be identified,
 several binaries are built, the stage uses go run, make or scripts, cgo needs
-libraries the runtime lacks, runtime files cannot be determined, CMD/ENTRYPOINT
+libraries the runtime lacks, the Go sources are not in the build context,
+runtime files cannot be determined, CMD/ENTRYPOINT
 does not run the built binary, or the program needs the Go toolchain at run
 time (air, golangci-lint, dlv …).`,
 		Run: runGoMultistage,
@@ -306,6 +310,9 @@ func (g *goStage) plan() (*goPlan, error) {
 	if err := g.chooseRuntime(p, needs); err != nil {
 		return nil, err
 	}
+	if err := g.unread(p); err != nil {
+		return nil, err
+	}
 	if err := g.users(p); err != nil {
 		return nil, err
 	}
@@ -314,6 +321,25 @@ func (g *goStage) plan() (*goPlan, error) {
 	}
 	p.restruct, p.modFiles = g.restructure()
 	return p, nil
+}
+
+// unread refuses a stage whose program docklean cannot read: without its
+// sources it cannot tell whether the program needs cgo (CGO_ENABLED=0 would
+// turn go-sqlite3 into a stub) or files of the context at run time.
+func (g *goStage) unread(p *goPlan) error {
+	b := p.bin
+	cgoOff := b.cgo == "0" || b.cgo == "" && g.cgoEnv == "0"
+	switch {
+	case b.remote && !cgoOff:
+		return g.refuse(b.in.StartLine, "nothing unread: go install downloads the program's sources at build time, so docklean cannot read whether it needs cgo; set CGO_ENABLED=0 on the go install if it does not")
+	case b.remote:
+		return nil
+	case g.ctx == nil:
+		return g.refuse(b.in.StartLine, "nothing unread: the build context is not available, so docklean cannot read the Go sources to tell whether the program needs cgo or files at run time (templates, static files, configuration); run docklean with --context DIR")
+	case g.src.files == 0:
+		return g.refuse(b.in.StartLine, "nothing unread: the build context holds no Go sources, so docklean cannot tell whether the program needs cgo or files at run time; run docklean with --context set to the folder the image is built from")
+	}
+	return nil
 }
 
 // tool checks a program a command of the runtime image starts.
@@ -521,7 +547,7 @@ func (g *goStage) cgo(p *goPlan, needs map[string]string) error {
 	}
 	reason := strings.Join(why, ", ")
 	if !g.alpine {
-		return g.refuse(b.in.StartLine, "cgo needs libraries the runtime lacks (%s): the binary links against glibc and the alpine runtime has musl; build FROM golang:*-alpine, or set CGO_ENABLED=0 if the program does not need cgo", reason)
+		return g.refuse(b.in.StartLine, "cgo needs libraries the runtime lacks (%s): the binary links against the builder's glibc, which no runtime docklean emits has (scratch and distroless/static have no C library, alpine has musl); build FROM golang:*-alpine, or set CGO_ENABLED=0 if the program does not need cgo", reason)
 	}
 	for _, l := range libs {
 		rt, ok := cgoRuntimeLibs[l]
@@ -589,11 +615,27 @@ func (g *goStage) users(p *goPlan) error {
 		}
 	}
 	if last == nil {
+		why := g.rootReasons()
+		if in := g.explicitRootOnly(); in != nil {
+			why = append(why, fmt.Sprintf("the COPY at line %d leaves a file only root may read", in.StartLine))
+		}
+		if len(why) > 0 {
+			p.notes = append(p.notes, "runs as root like before, not as a non-root user: "+strings.Join(why, "; ")+"; add a USER by hand once the program does without root")
+			return nil
+		}
 		p.user = true
 		return nil
 	}
 	name, _, _ := strings.Cut(last.Args[0], ":")
-	if strings.Trim(name, "0123456789") == "" || strings.Contains(name, "$") {
+	if strings.Contains(name, "$") {
+		return nil
+	}
+	if strings.Trim(name, "0123456789") == "" {
+		// A numeric user sees the builder's user database, as it did in
+		// the original image (an entry useradd made, or none).
+		if name != "0" && p.runtime != "alpine" {
+			p.passwd = true
+		}
 		return nil
 	}
 	switch {
@@ -608,7 +650,7 @@ func (g *goStage) users(p *goPlan) error {
 
 // conventional are names of folders and files Go services read at run time.
 var conventional = []string{"templates", "static", "public", "assets", "migrations", "views", "locales", "i18n",
-	"config", "configs", "config.yaml", "config.yml", "config.json", "config.toml"}
+	"config", "configs", "config.yaml", "config.yml", "config.json", "config.toml", ".env"}
 
 // runtimeFiles lists what is copied from the builder besides the binary.
 func (g *goStage) runtimeFiles(p *goPlan) error {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -119,12 +120,26 @@ func (g *goStage) edits(p *goPlan) ([]Edit, error) {
 	if p.user {
 		user = ", running as USER " + nonRootUser
 	}
-	g.u.Changed(from.StartLine, "split into builder stage %q and runtime stage FROM %s, which ships %s instead of the Go toolchain%s", name, runtimeImage(p.runtime, g.u.Opts), what, user)
+	g.u.Changed(from.StartLine, "split into builder stage %q and runtime stage FROM %s, which ships %s instead of the Go toolchain%s", name, g.runtimeRef(p), what, user)
 	for _, n := range p.notes {
 		g.u.Note(from.StartLine, "%s", n)
 	}
 	return edits, nil
 }
+
+// runtimeRef is the runtime image: a cgo binary runs on the Alpine release
+// of its builder when the builder's tag names one (golang:1.22-alpine3.19),
+// so that it finds the musl and libraries it was linked against.
+func (g *goStage) runtimeRef(p *goPlan) string {
+	if p.runtime == "alpine" && p.cgo {
+		if m := alpineRelease.FindStringSubmatch(strings.ToLower(g.st.Base)); m != nil {
+			return "alpine:" + m[1]
+		}
+	}
+	return runtimeImage(p.runtime, g.u.Opts)
+}
+
+var alpineRelease = regexp.MustCompile(`-alpine(3\.\d+)$`)
 
 func runtimeImage(rt string, o *Options) string {
 	switch rt {
@@ -163,6 +178,13 @@ func (g *goStage) runtimeStage(p *goPlan, build string, blocks map[*parser.Instr
 		cp(nil, "/etc/passwd", "/etc/passwd")
 		cp(nil, "/etc/group", "/etc/group")
 	}
+	rootfs, rootfsName := g.rootfsStage(p, build)
+	if rootfs != nil {
+		body = append(body, "COPY --from="+rootfsName+" "+rootfsDir+"/ /")
+	}
+	if p.runtime == "alpine" && p.user {
+		body = append(body, alpineUser())
+	}
 	if wd := g.runtimeWorkdir(p); wd != "" {
 		body = append(body, "WORKDIR "+wd)
 	}
@@ -195,7 +217,7 @@ func (g *goStage) runtimeStage(p *goPlan, build string, blocks map[*parser.Instr
 			args = append(args, doc.Text(in))
 		}
 	}
-	head := []string{"FROM " + fromFlags + runtimeImage(p.runtime, g.u.Opts)}
+	head := append(rootfs, "FROM "+fromFlags+g.runtimeRef(p))
 	return append(append(head, args...), body...), nil
 }
 

@@ -33,6 +33,11 @@ type goSources struct {
 	writes  []string          // path literals the program creates or writes, as written
 	capped  bool              // stopped after maxGoFiles
 	cgoInfo cgoSources        // see gocgo.go
+	files   int               // Go files read
+
+	userDeps []string // why the program depends on who it runs as (user.Current, pgx ...)
+	listens  []string // listen addresses below port 1024, as written
+	rootOnly []string // root-only paths the program reads (/root/..., /etc/shadow)
 }
 
 // cgoImports are packages that only work with cgo.
@@ -50,6 +55,8 @@ var readFuncs = map[string]int{
 	"os.Open": 0, "os.OpenFile": 0, "os.ReadFile": 0, "os.ReadDir": 0, "os.DirFS": 0, "os.Stat": 0,
 	"io/ioutil.ReadFile": 0, "io/ioutil.ReadDir": 0,
 	"net/http.Dir": 0, "net/http.ServeFile": 2,
+	"github.com/spf13/viper.SetConfigFile": 0, "github.com/spf13/viper.AddConfigPath": 0,
+	"github.com/joho/godotenv.Load": -1, "github.com/joho/godotenv.Overload": -1, "github.com/joho/godotenv.Read": -1,
 	"html/template.ParseFiles": -1, "html/template.ParseGlob": 0,
 	"text/template.ParseFiles": -1, "text/template.ParseGlob": 0,
 }
@@ -59,6 +66,8 @@ var readFuncs = map[string]int{
 var readMethods = map[string]int{
 	"ParseFiles": -1, "ParseGlob": 0, "LoadHTMLGlob": 0, "LoadHTMLFiles": -1,
 	"Static": 1, "StaticFile": 1,
+	// viper
+	"AddConfigPath": 0, "SetConfigFile": 0,
 }
 
 // readGoSources reads go.mod files and the non-test Go files of fsys,
@@ -106,6 +115,7 @@ func readGoSources(fsys fs.FS) *goSources {
 		if err != nil {
 			return nil
 		}
+		s.files++
 		s.readFile(path.Dir(p), f)
 		s.readCgo(p, f)
 		return nil
@@ -127,6 +137,11 @@ func (s *goSources) readGoMod(dir string, b []byte) {
 			if m := s.noteCgoModule(w, path.Join(dir, "go.mod")); m != nil {
 				s.cgo = appendNew(s.cgo, m.path+" (in "+path.Join(dir, "go.mod")+")")
 			}
+			for _, m := range userModules {
+				if w == m || strings.HasPrefix(w, m+"/") {
+					s.userDeps = appendNew(s.userDeps, m+", whose connection defaults come from the OS user")
+				}
+			}
 		}
 	}
 }
@@ -140,6 +155,9 @@ func (s *goSources) readFile(dir string, f *ast.File) {
 		p, _ := strconv.Unquote(im.Path.Value)
 		if why, ok := cgoImports[p]; ok {
 			s.cgo = appendNew(s.cgo, why)
+		}
+		if why, ok := userImports[p]; ok {
+			s.userDeps = appendNew(s.userDeps, why)
 		}
 		if p == "time/tzdata" {
 			s.tzEmbed = true
@@ -160,6 +178,17 @@ func (s *goSources) readFile(dir string, f *ast.File) {
 		}
 	}
 	ast.Inspect(f, func(n ast.Node) bool {
+		if kv, ok := n.(*ast.KeyValueExpr); ok {
+			// http.Server{Addr: ":80"}
+			if k, ok := kv.Key.(*ast.Ident); ok && k.Name == "Addr" {
+				if bl, ok := kv.Value.(*ast.BasicLit); ok && bl.Kind == token.STRING {
+					if lit, err := strconv.Unquote(bl.Value); err == nil && privilegedPort(lit) {
+						s.listens = appendNew(s.listens, lit)
+					}
+				}
+			}
+			return true
+		}
 		call, ok := n.(*ast.CallExpr)
 		if !ok {
 			return true
@@ -182,14 +211,43 @@ func (s *goSources) readFile(dir string, f *ast.File) {
 				if lit, ok := stringLit(call, i); ok {
 					s.execs = appendNew(s.execs, lit)
 				}
-			case "os.Create", "os.WriteFile", "os.Mkdir", "os.MkdirAll", "io/ioutil.WriteFile":
+			case "os.Create", "os.WriteFile", "os.Mkdir", "os.MkdirAll", "io/ioutil.WriteFile", "os.CreateTemp", "os.MkdirTemp", "io/ioutil.TempFile", "io/ioutil.TempDir":
 				if lit, ok := stringLit(call, 0); ok && lit != "" {
 					s.writes = appendNew(s.writes, lit)
 				}
+			case "os.OpenFile":
+				if lit, ok := stringLit(call, 0); ok && lit != "" && len(call.Args) > 1 && writeFlags(call.Args[1]) {
+					s.writes = appendNew(s.writes, lit)
+				}
+			case "os/user.Current", "os/user.Lookup", "os/user.LookupId", "os/user.LookupGroup", "os/user.LookupGroupId":
+				s.userDeps = appendNew(s.userDeps, "user."+sel.Sel.Name+"()")
+			case "net.Listen", "net/http.ListenAndServe", "net/http.ListenAndServeTLS", "net.ListenPacket":
+				i := 0
+				if full == "net.Listen" || full == "net.ListenPacket" {
+					i = 1
+				}
+				if lit, ok := stringLit(call, i); ok && privilegedPort(lit) {
+					s.listens = appendNew(s.listens, lit)
+				}
+			}
+			if i, isRead := readFuncs[full]; isRead {
+				for j := range call.Args {
+					if lit, ok := stringLit(call, j); ok && (i < 0 || i == j) && rootOnlyPath(lit) {
+						s.rootOnly = appendNew(s.rootOnly, lit)
+					}
+				}
 			}
 			idx, known = readFuncs[full]
+			if strings.HasPrefix(full, "github.com/joho/godotenv.") && len(call.Args) == 0 {
+				s.reads = appendNew(s.reads, ".env") // godotenv.Load() reads .env
+			}
 		} else {
 			idx, known = readMethods[sel.Sel.Name]
+			if listenMethods[sel.Sel.Name] {
+				if lit, ok := stringLit(call, 0); ok && privilegedPort(lit) {
+					s.listens = appendNew(s.listens, lit)
+				}
+			}
 		}
 		if !known {
 			return true
@@ -206,8 +264,64 @@ func (s *goSources) readFile(dir string, f *ast.File) {
 	})
 }
 
+// userImports are packages whose behaviour depends on the OS user the
+// program runs as: PostgreSQL drivers take the default user name from it.
+var userImports = map[string]string{
+	"github.com/jackc/pgx":            "github.com/jackc/pgx, whose connection defaults come from the OS user",
+	"github.com/jackc/pgx/v4":         "github.com/jackc/pgx, whose connection defaults come from the OS user",
+	"github.com/jackc/pgx/v5":         "github.com/jackc/pgx, whose connection defaults come from the OS user",
+	"github.com/jackc/pgx/v5/pgxpool": "github.com/jackc/pgx, whose connection defaults come from the OS user",
+	"github.com/jackc/pgx/v4/pgxpool": "github.com/jackc/pgx, whose connection defaults come from the OS user",
+	"github.com/jackc/pgconn":         "github.com/jackc/pgconn, whose connection defaults come from the OS user",
+	"github.com/lib/pq":               "github.com/lib/pq, whose connection defaults come from the OS user",
+	"github.com/jackc/pgx/stdlib":     "github.com/jackc/pgx, whose connection defaults come from the OS user",
+}
+
+// userModules are the modules of userImports, found in go.mod.
+var userModules = []string{"github.com/jackc/pgx", "github.com/jackc/pgconn", "github.com/lib/pq"}
+
+// listenMethods are methods of web frameworks (gin's Run, echo's Start,
+// fiber's Listen, http.Server's ListenAndServe ...) whose first argument is
+// the address to listen on.
+var listenMethods = map[string]bool{"Run": true, "RunTLS": true, "Start": true, "StartTLS": true, "Listen": true, "ListenTLS": true}
+
+// privilegedPort reports whether a listen address ("host:port", ":80")
+// names a port below 1024, which only root may bind outside Docker 20.10's
+// default sysctl.
+func privilegedPort(addr string) bool {
+	i := strings.LastIndex(addr, ":")
+	if i < 0 {
+		return false
+	}
+	n, err := strconv.Atoi(addr[i+1:])
+	return err == nil && n > 0 && n < 1024
+}
+
+// rootOnlyPath reports whether a path is readable by root only in the
+// images go-multistage emits or on a usual host.
+func rootOnlyPath(p string) bool {
+	return p == "/root" || strings.HasPrefix(p, "/root/") || p == "/etc/shadow" || p == "/etc/gshadow" ||
+		strings.HasSuffix(p, "/docker.sock") || strings.HasPrefix(p, "/proc/1/") || strings.HasPrefix(p, "/etc/ssl/private")
+}
+
+// writeFlags reports whether the flag argument of os.OpenFile asks for
+// writing (os.O_WRONLY, os.O_RDWR, os.O_CREATE, os.O_APPEND, os.O_TRUNC).
+func writeFlags(e ast.Expr) bool {
+	w := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			switch id.Name {
+			case "O_WRONLY", "O_RDWR", "O_CREATE", "O_APPEND", "O_TRUNC":
+				w = true
+			}
+		}
+		return true
+	})
+	return w
+}
+
 func stringLit(call *ast.CallExpr, i int) (string, bool) {
-	if i >= len(call.Args) {
+	if i < 0 || i >= len(call.Args) {
 		return "", false
 	}
 	bl, ok := call.Args[i].(*ast.BasicLit)

@@ -1,0 +1,3 @@
+module example.com/cachejob
+
+go 1.26

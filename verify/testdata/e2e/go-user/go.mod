@@ -1,0 +1,3 @@
+module example.com/whoamijob
+
+go 1.26
