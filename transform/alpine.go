@@ -53,6 +53,9 @@ docs/alpine.md.`
 // image, refuses the trees whose files a stage left on glibc copies, and
 // reports.
 func runAlpine(u *Unit) {
+	if u.Opts.Base == "slim" {
+		return // --base slim: never musl
+	}
 	doc := u.Doc
 	if doc.Escape == '`' {
 		line := 1
@@ -117,8 +120,9 @@ func (p *treePlan) refuseAll(format string, args ...any) {
 }
 
 // keepMusl refuses one converted tree whose files are copied into a stage
-// that stays on glibc, where musl-linked files may not run; it reports
-// whether it refused one (the caller repeats until nothing changes).
+// that stays on glibc, where musl-linked files may not run, or that copies
+// native files out of a stage that stays on glibc; it reports whether it
+// refused one (the caller repeats until nothing changes).
 func keepMusl(doc *parser.Document, plans []*treePlan) bool {
 	planOf := map[*parser.Stage]*treePlan{}
 	for _, p := range plans {
@@ -134,6 +138,10 @@ func keepMusl(doc *parser.Document, plans []*treePlan) bool {
 			from, ok := strings.CutPrefix(f, "--from=")
 			src := planOf[doc.StageByName(from)]
 			dst := planOf[in.Stage]
+			if ok && src != nil && dst != src && dst.converted && !src.converted && !src.musl && !portable(in.Args) {
+				dst.refuseAll("it copies files out of %s on line %d, which stays on glibc; programs and libraries built there may not run on musl", stageName(doc.StageByName(from)), in.StartLine)
+				return true
+			}
 			if !ok || src == nil || !src.converted || src.static || dst == src || dst.converted || dst.musl || portable(in.Args) {
 				continue
 			}
