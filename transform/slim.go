@@ -102,6 +102,17 @@ type slimNeed struct {
 // install that runs before any of them is needed, or inserts a RUN after
 // its FROM.
 func (s *slimScan) install() {
+	from := s.tree[0].From
+	at := s.doc.LineEnd(from.EndLine)
+	nl := ""
+	if at == len(s.doc.Src) && (at == 0 || s.doc.Src[at-1] != '\n') {
+		nl = s.doc.EOL
+	}
+	if s.manDir != "" {
+		s.u.Replace(at, at, nl+s.doc.Indent(from.StartLine)+"RUN mkdir -p /usr/share/man/man1"+s.doc.EOL)
+		s.u.Changed(from.StartLine, "RUN mkdir -p /usr/share/man/man1 inserted after FROM: %s", s.manDir)
+		nl = ""
+	}
 	if len(s.needs) == 0 {
 		return
 	}
@@ -130,13 +141,7 @@ func (s *slimScan) install() {
 		}
 		return
 	}
-	from := s.tree[0].From
-	at := s.doc.LineEnd(from.EndLine)
-	text := s.doc.Indent(from.StartLine) + "RUN apt-get update && apt-get install -y --no-install-recommends " + list + " && rm -rf /var/lib/apt/lists/*" + s.doc.EOL
-	if at == len(s.doc.Src) && (at == 0 || s.doc.Src[at-1] != '\n') {
-		text = s.doc.EOL + text
-	}
-	s.u.Replace(at, at, text)
+	s.u.Replace(at, at, nl+s.doc.Indent(from.StartLine)+"RUN apt-get update && apt-get install -y --no-install-recommends "+list+" && rm -rf /var/lib/apt/lists/*"+s.doc.EOL)
 	for _, p := range pkgs {
 		s.u.Changed(from.StartLine, "%s installed in a RUN after FROM: %s", p, why[p])
 	}

@@ -24,6 +24,7 @@ type slimScan struct {
 	needs   []slimNeed
 	refusal *slimRefusal
 	host    *aptHost
+	manDir  string // why the tree needs /usr/share/man/man1, "" when it does not
 
 	st      *parser.Stage
 	in      *parser.Instruction
@@ -205,7 +206,10 @@ func (s *slimScan) walk(f *syntax.File, offOf func(syntax.Node) int, sh *parser.
 		for i, w := range words {
 			args[i], _ = wordLit(w)
 		}
-		if args[0] == "" {
+		if w := slimWordText(words[0]); w == `"$@"` || w == "$@" || w == `"$*"` || w == "$*" {
+			return true // runs the script's arguments: the CMD, looked at on its own
+		}
+		if args[0] == "" && len(s.base.layers) > 0 {
 			last, _ := words[0].Parts[len(words[0].Parts)-1].(*syntax.Lit)
 			if last == nil || !strings.Contains(last.Value, "/") {
 				s.refuse(s.in.StartLine, "line %d runs a command named by a variable (%s), so docklean cannot tell whether %s has it", s.in.StartLine, slimWordText(words[0]), s.slimName())
@@ -273,6 +277,9 @@ func (s *slimScan) command(args []string, off, depth int) {
 			break
 		}
 	}
+	if len(s.base.layers) == 0 && name != "apt-get" && name != "apt" {
+		return // debian:X and X-slim have the same packages: only apt-get installs matter
+	}
 	switch {
 	case compilers[name]:
 		s.refuse(line, "line %d runs %s: a build of unknown sources may use the compilers and any of the %d -dev packages of %s, and docklean cannot tell which", line, name, len(slimLayers()["full"]), s.base.ref)
@@ -306,8 +313,8 @@ func (s *slimScan) command(args []string, off, depth int) {
 				if _, ok := s.has[p]; !ok {
 					s.has[p] = off
 				}
-				if strings.HasPrefix(p, "openjdk-") || strings.HasPrefix(p, "default-j") {
-					s.refuse(line, "line %d installs %s, whose setup fails on -slim images without /usr/share/man/man1; keep %s or create that folder first", line, p, s.base.ref)
+				if (strings.HasPrefix(p, "openjdk-") || strings.HasPrefix(p, "default-j")) && s.manDir == "" {
+					s.manDir = fmt.Sprintf("line %d installs %s, whose setup links its man pages into /usr/share/man/man1, a folder -slim images do not have", line, p)
 				}
 			}
 		}
@@ -370,6 +377,13 @@ func (s *slimScan) command(args []string, off, depth int) {
 	}
 	if strings.Contains(prog, "/") {
 		s.script(prog, off, depth)
+		return
+	}
+	for _, dir := range []string{"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"} {
+		if _, _, mapped, _ := s.readCtx(path.Join(dir, prog), true); mapped {
+			s.script(path.Join(dir, prog), off, depth) // a program copied into a PATH folder, run by name
+			return
+		}
 	}
 }
 

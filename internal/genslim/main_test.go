@@ -11,7 +11,11 @@ import (
 // generator makes from the committed upstream Dockerfiles, with the names
 // checked against Debian's package list when the shared data is there.
 func TestReproducible(t *testing.T) {
-	got, err := generate(upstreamDir(), filepath.Join("..", "..", "..", "shared", "data"))
+	data := filepath.Join("..", "..", "..", "shared", "data")
+	if _, err := os.Stat(filepath.Join(data, "debian-bookworm-packages.txt")); err != nil {
+		t.Skipf("shared data not found (%v); the names cannot be checked here", err)
+	}
+	got, err := generate(upstreamDir(), data)
 	if err != nil {
 		t.Fatal(err)
 	}
