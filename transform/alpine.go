@@ -187,12 +187,22 @@ func planTree(u *Unit, tree []*parser.Stage) *treePlan {
 			}
 		}
 	}
+	var extra []alpineNeed
+	if base.buildpack {
+		var refusal *alpineMsg
+		if extra, refusal = buildpackNeeds(u, tree); refusal != nil {
+			p.refuse(refusal.line, "%s left unchanged: %s", stageName(root), refusal.msg)
+			return p
+		}
+	}
 	convs := map[*parser.Stage]*alpineStage{}
 	var failed []*alpineStage
 	for _, st := range tree {
 		s := newAlpineStage(u, st, base)
 		if st != root {
 			s.inherit(convs[parentStage(u.Doc, st)])
+		} else {
+			s.needs = append(s.needs, extra...)
 		}
 		s.convert()
 		convs[st] = s
@@ -370,6 +380,7 @@ func (s *alpineStage) convert() {
 // --no-cache PKG" after FROM.
 func (s *alpineStage) placeNeeds() {
 	slices.SortStableFunc(s.needs, func(a, b alpineNeed) int { return a.off - b.off })
+	var fromPkgs []alpineNeed // those with no apk add to join: one RUN after FROM
 	for _, n := range s.needs {
 		if s.has[n.pkg] {
 			continue
@@ -392,13 +403,24 @@ func (s *alpineStage) placeNeeds() {
 			s.changed(s.doc.LineOf(host.start), "%s added to apk add: %s", n.pkg, n.why)
 			continue
 		}
-		from := s.st.From
-		at := s.doc.LineEnd(from.EndLine)
-		text := s.doc.Indent(from.StartLine) + "RUN apk add --no-cache " + n.pkg + s.doc.EOL
-		if at == len(s.doc.Src) && (at == 0 || s.doc.Src[at-1] != '\n') {
-			text = s.doc.EOL + text
-		}
-		s.inserts = append(s.inserts, Edit{at, at, text})
+		fromPkgs = append(fromPkgs, n)
+	}
+	if len(fromPkgs) == 0 {
+		return
+	}
+	// One RUN after FROM for all of them.
+	from := s.st.From
+	at := s.doc.LineEnd(from.EndLine)
+	var names []string
+	for _, n := range fromPkgs {
+		names = append(names, n.pkg)
+	}
+	text := s.doc.Indent(from.StartLine) + "RUN apk add --no-cache " + strings.Join(names, " ") + s.doc.EOL
+	if at == len(s.doc.Src) && (at == 0 || s.doc.Src[at-1] != '\n') {
+		text = s.doc.EOL + text
+	}
+	s.inserts = append(s.inserts, Edit{at, at, text})
+	for _, n := range fromPkgs {
 		s.changed(from.StartLine, "RUN apk add --no-cache %s inserted after FROM: %s", n.pkg, n.why)
 	}
 }

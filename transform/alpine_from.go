@@ -26,17 +26,20 @@ const (
 
 // alpineBase is the verdict on a root stage's base image.
 type alpineBase struct {
-	kind    baseKind
-	family  string // famDebian or famFedora when kind is baseConvert
-	python  bool   // the official python image: its pip is not externally managed
-	static  bool   // golang or rust: builds static binaries unless a C compiler is added
-	rust    bool   // the official rust image, whose older Alpine tags lack musl-dev
-	musl    bool   // baseSkip because it already is Alpine or scratch
-	line    int    // where the reason applies
-	reason  string
-	edits   []Edit
-	changes []alpineMsg
-	notes   []alpineMsg
+	kind   baseKind
+	family string // famDebian or famFedora when kind is baseConvert
+	python bool   // the official python image: its pip is not externally managed
+	static bool   // golang or rust: builds static binaries unless a C compiler is added
+	// buildpack is set for buildpack-deps: the tools the stage uses from it
+	// are installed (see buildpackNeeds).
+	buildpack bool
+	rust      bool // the official rust image, whose older Alpine tags lack musl-dev
+	musl      bool // baseSkip because it already is Alpine or scratch
+	line      int  // where the reason applies
+	reason    string
+	edits     []Edit
+	changes   []alpineMsg
+	notes     []alpineMsg
 }
 
 // alpineMsg is a finding waiting for the stage's verdict.
@@ -188,6 +191,8 @@ func baseOf(doc *parser.Document, st *parser.Stage, o *Options) alpineBase {
 		if r.official {
 			newRef = r.prefix + newRef
 		}
+	case r.official && r.name == "buildpack-deps" && buildpackRelease(r.tag) != "":
+		newRef, b.buildpack = r.prefix+"alpine:"+release, true
 	case r.official && r.name == "busybox":
 		return alpineBase{kind: baseSkip}
 	case r.official:

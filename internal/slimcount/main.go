@@ -60,6 +60,11 @@ func main() {
 				fmt.Fprintf(os.Stderr, "%s: %s: %v\n", f, mode, err)
 				return false
 			}
+			again, err := transform.Process(f, res.Output, transform.All(), &transform.Options{Base: mode, Context: os.DirFS(filepath.Dir(f))})
+			if err != nil || string(again.Output) != string(res.Output) {
+				errs++
+				fmt.Fprintf(os.Stderr, "%s: %s: not a fixed point (%v)\n", f, mode, err)
+			}
 			out, err := parser.Parse(res.Output)
 			return err == nil && smaller(base, finalBase(out))
 		}
@@ -75,7 +80,7 @@ func main() {
 	fmt.Printf("files: %d Dockerfiles parsed, %d end in a full Debian/Ubuntu/language image\n", parsed, full)
 	fmt.Printf("smaller final base, before slim (--base alpine): %d/%d (%.0f%%)\n", before, full, pct(before, full))
 	fmt.Printf("smaller final base, with slim (--base auto):     %d/%d (%.0f%%)\n", after, full, pct(after, full))
-	fmt.Printf("pipeline errors: %d\n", errs)
+	fmt.Printf("pipeline errors or outputs that are not a fixed point: %d\n", errs)
 	if os.Getenv("SLIMCOUNT_LIST") != "" {
 		for _, l := range left {
 			fmt.Println("  left:", l)
