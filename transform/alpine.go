@@ -19,7 +19,8 @@ const alpineDoc = `swap Debian, Ubuntu and Fedora-family stages to Alpine and tr
 A stage, together with every stage built FROM it, is converted as a whole or
 not at all. ubuntu:* and debian:* become alpine:3.N (--alpine-version);
 centos, fedora, rockylinux, almalinux, amazonlinux and UBI become alpine:3.N
-with yum/dnf/microdnf translated; official images with an Alpine variant keep
+with yum/dnf/microdnf translated; buildpack-deps:X becomes alpine:3.N with the
+tools the stage uses from it (see slim) added; official images with an Alpine variant keep
 their version (python:3.12-slim → python:3.12-alpine, node:20 →
 node:20-alpine), and only tags that exist are emitted. --platform, AS names,
 registry prefixes and ARG-selected bases (the ARG default is rewritten) are
