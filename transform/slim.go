@@ -162,11 +162,9 @@ func removedPackages(layers []string) map[string]string {
 			m[p] = l
 		}
 	}
-	if len(layers) > 0 && slices.Contains(layers, "full") {
-		for _, sc := range slimCommands() {
-			if sc.layer == "dep" {
-				m[sc.pkg] = "full"
-			}
+	for _, sc := range slimCommands() {
+		if l, ok := strings.CutPrefix(sc.layer, "dep-"); ok && slices.Contains(layers, l) {
+			m[sc.pkg] = l
 		}
 	}
 	return m

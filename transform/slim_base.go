@@ -124,6 +124,10 @@ func slimBaseOf(doc *parser.Document, st *parser.Stage) slimBase {
 	return b
 }
 
+// python reports whether the base is the official python image, whose
+// own python3 the -slim variant keeps.
+func (b slimBase) python() bool { return slices.Contains(b.layers, "python") }
+
 // hasToken reports whether tag has tok among its "-"-separated tokens.
 func hasToken(tag, tok string) bool {
 	return slices.Contains(strings.Split(tag, "-"), tok)

@@ -324,12 +324,13 @@ func (s *slimScan) command(args []string, off, depth int) {
 			s.pip(args[slices.Index(args, "install")+1:], off)
 		}
 		return
-	case pythonName.MatchString(name):
-		if len(args) > 3 && args[1] == "-m" && pipName.MatchString(args[2]) && args[3] == "install" {
+	case pythonName.MatchString(name) && len(args) > 3 && args[1] == "-m" && pipName.MatchString(args[2]):
+		if args[3] == "install" {
 			s.pip(args[4:], off)
-		} else if len(args) > 1 && strings.HasSuffix(args[1], "setup.py") {
-			s.refuse(line, "line %d runs setup.py, which may compile C code with the full image's compilers and headers", line)
 		}
+		return
+	case pythonName.MatchString(name) && len(args) > 1 && strings.HasSuffix(args[1], "setup.py"):
+		s.refuse(line, "line %d runs setup.py, which may compile C code with the full image's compilers and headers", line)
 		return
 	case name == "uv":
 		if len(args) > 2 && args[1] == "pip" && args[2] == "install" {
@@ -368,7 +369,7 @@ func (s *slimScan) command(args []string, off, depth int) {
 		s.nodeTools(off, fmt.Sprintf("line %d runs node-gyp", line))
 		return
 	}
-	if c, ok := slimCommands()[name]; ok && s.removed[c.pkg] != "" {
+	if c, ok := slimCommands()[name]; ok && s.removed[c.pkg] != "" && !(c.pkg == "python3" && s.base.python()) {
 		s.need(c.pkg, off, fmt.Sprintf("line %d runs %s, which %s has and %s lacks", line, name, s.base.ref, s.slimName()))
 		if name == "curl" || name == "wget" || name == "git" || name == "hg" || name == "svn" || name == "gpg" {
 			s.need("ca-certificates", off, fmt.Sprintf("line %d runs %s, which needs the CA certificates for https", line, name))
