@@ -114,7 +114,16 @@ func (s *slimScan) instruction(in *parser.Instruction) {
 		s.copies = append(s.copies, ctxCopy{srcs: in.Args[:len(in.Args)-1], dest: abs,
 			dir: strings.HasSuffix(dest, "/") || len(in.Args) > 2 || abs == s.wd || dest == "." || dest == "..", line: in.StartLine})
 	case "run":
+		n := len(s.copies)
+		defer func() { s.copies = s.copies[:n] }() // bind mounts last for this RUN only
+		for _, f := range in.Flags {
+			if m, ok := strings.CutPrefix(f, "--mount="); ok {
+				s.bindMount(m, in.StartLine)
+			}
+		}
 		switch {
+		case in.Shell != nil && len(in.Shell.Shebang) > 0 && !isShellName(path.Base(in.Shell.Shebang[len(in.Shell.Shebang)-1])) && !isShellName(path.Base(in.Shell.Shebang[0])):
+			s.refuse(in.StartLine, "the RUN on line %d runs a %s program, whose commands docklean cannot read", in.StartLine, strings.Join(in.Shell.Shebang, " "))
 		case in.Shell != nil && in.Shell.File != nil:
 			sh := in.Shell
 			s.walk(sh.File, func(n syntax.Node) int {
@@ -126,6 +135,8 @@ func (s *slimScan) instruction(in *parser.Instruction) {
 			}, sh, 0)
 		case in.Shell != nil:
 			s.refuse(in.StartLine, "docklean cannot parse the shell text of the RUN on line %d", in.StartLine)
+		case len(in.Heredocs) > 0:
+			s.refuse(in.StartLine, "the RUN on line %d runs a here-document that is not a shell script, whose commands docklean cannot read", in.StartLine)
 		case in.JSON && len(in.Args) > 0:
 			s.exec(in.Args, in.Start)
 		}
@@ -135,6 +146,30 @@ func (s *slimScan) instruction(in *parser.Instruction) {
 		if len(in.Args) > 1 && strings.EqualFold(in.Args[0], "cmd") {
 			s.program(in.Args[1:], in.JSON, len(s.doc.Src))
 		}
+	}
+}
+
+// bindMount records a RUN --mount=type=bind of the build context as a COPY
+// for the RUN, so that scripts run from it are read.
+func (s *slimScan) bindMount(spec string, line int) {
+	kv := map[string]string{}
+	for f := range strings.SplitSeq(spec, ",") {
+		k, v, _ := strings.Cut(f, "=")
+		kv[k] = v
+	}
+	if kv["type"] != "bind" || kv["from"] != "" {
+		return
+	}
+	target := kv["target"]
+	if target == "" {
+		target = kv["dst"] + kv["destination"]
+	}
+	src := kv["source"] + kv["src"]
+	if src == "" {
+		src = "."
+	}
+	if target != "" && !strings.Contains(target+src, "$") {
+		s.copies = append(s.copies, ctxCopy{srcs: []string{src}, dest: absPath(s.wd, target), dir: true, line: line})
 	}
 }
 
@@ -253,6 +288,17 @@ func unwrap(words []*syntax.Word) []*syntax.Word {
 			if w == "timeout" && len(words) > 0 {
 				words = words[1:]
 			}
+			if w == "xargs" {
+				// options with a value: -n 1, -I {}, -P 4 …
+				for len(words) > 1 {
+					a, _ := wordLit(words[0])
+					if a != "" && strings.Trim(a, "0123456789") == "" || a == "{}" || a == "%" {
+						words = words[1:]
+						continue
+					}
+					break
+				}
+			}
 			continue
 		}
 		return words
@@ -287,7 +333,7 @@ func (s *slimScan) command(args []string, off, depth int) {
 	case isShellName(name):
 		for i := 1; i < len(args); i++ {
 			switch a := args[i]; {
-			case a == "-c" && i+1 < len(args):
+			case strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "--") && strings.HasSuffix(a, "c") && i+1 < len(args):
 				s.shellText(args[i+1], off, depth)
 				return
 			case strings.HasPrefix(a, "-"):
