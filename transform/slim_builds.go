@@ -13,7 +13,11 @@ var pipValued = map[string]bool{"-i": true, "--index-url": true, "--extra-index-
 	"--python-version": true, "--implementation": true, "--abi": true, "--cache-dir": true, "--src": true,
 	"--progress-bar": true, "--log": true, "--timeout": true, "--retries": true, "--upgrade-strategy": true}
 
-var pipReq = regexp.MustCompile(`^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*([^;]*)`)
+var (
+	pipReq     = regexp.MustCompile(`^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*([^;]*)`)
+	pipNameSep = regexp.MustCompile(`[-_.]+`)
+	sysCrate   = regexp.MustCompile(`(?m)^name = "([^"]+-sys)"`)
+)
 
 // pip decides what a pip install needs: nothing for pure packages and
 // packages with manylinux wheels, the build packages of those that compile,
@@ -112,7 +116,7 @@ func (s *slimScan) pipReq(r string, off int) bool {
 		s.refuse(line, "line %d installs %s, a local project, archive or URL whose build needs docklean cannot tell", line, r)
 		return false
 	}
-	name := strings.ToLower(regexp.MustCompile(`[-_.]+`).ReplaceAllString(m[1], "-"))
+	name := strings.ToLower(pipNameSep.ReplaceAllString(m[1], "-"))
 	b, ok := slimBuilds()[name]
 	switch {
 	case !ok:
@@ -211,7 +215,7 @@ func (s *slimScan) cargo(args []string, sub string, off int) {
 		s.refuse(line, "line %d runs cargo %s and docklean cannot read Cargo.lock from the build context, so it cannot tell which crates link system libraries", line, sub)
 		return
 	}
-	for _, m := range regexp.MustCompile(`(?m)^name = "([^"]+-sys)"`).FindAllStringSubmatch(string(data), -1) {
+	for _, m := range sysCrate.FindAllStringSubmatch(string(data), -1) {
 		switch n := m[1]; {
 		case selfContainedSys[n]:
 		case n == "openssl-sys":

@@ -13,6 +13,13 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 )
 
+var (
+	shShebang        = regexp.MustCompile(`\b(sh|bash|dash)\b`)
+	npmInstallScript = regexp.MustCompile(`"hasInstallScript":\s*true`)
+	npmGitDep        = regexp.MustCompile(`"(resolved|version)":\s*"(git\+|git:|github:)`)
+	pathDirs         = []string{"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"}
+)
+
 // slimScan finds what the stages of a tree use from the full image.
 type slimScan struct {
 	u       *Unit
@@ -25,6 +32,9 @@ type slimScan struct {
 	refusal *slimRefusal
 	host    *aptHost
 	manDir  string // why the tree needs /usr/share/man/man1, "" when it does not
+	// pathCopy is set once a COPY from the context writes into a PATH
+	// folder (or above one): only then are programs run by name looked up.
+	pathCopy bool
 
 	st      *parser.Stage
 	in      *parser.Instruction
@@ -111,6 +121,9 @@ func (s *slimScan) instruction(in *parser.Instruction) {
 			return
 		}
 		abs := absPath(s.wd, dest)
+		for _, d := range pathDirs {
+			s.pathCopy = s.pathCopy || abs == d || strings.HasPrefix(abs, d+"/") || strings.HasPrefix(d, abs+"/") || abs == "/"
+		}
 		s.copies = append(s.copies, ctxCopy{srcs: in.Args[:len(in.Args)-1], dest: abs,
 			dir: strings.HasSuffix(dest, "/") || len(in.Args) > 2 || abs == s.wd || dest == "." || dest == "..", line: in.StartLine})
 	case "run":
@@ -426,7 +439,10 @@ func (s *slimScan) command(args []string, off, depth int) {
 		s.script(prog, off, depth)
 		return
 	}
-	for _, dir := range []string{"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"} {
+	if !s.pathCopy {
+		return // no COPY puts anything into a PATH folder: skip the lookups
+	}
+	for _, dir := range pathDirs {
 		if _, _, mapped, _ := s.readCtx(path.Join(dir, prog), true); mapped {
 			s.script(path.Join(dir, prog), off, depth) // a program copied into a PATH folder, run by name
 			return
@@ -467,7 +483,7 @@ func (s *slimScan) script(p string, off, depth int) {
 	}
 	s.scripts[abs] = true
 	text := string(data)
-	if first, _, _ := strings.Cut(text, "\n"); strings.HasPrefix(first, "#!") && !regexp.MustCompile(`\b(sh|bash|dash)\b`).MatchString(first) {
+	if first, _, _ := strings.Cut(text, "\n"); strings.HasPrefix(first, "#!") && !shShebang.MatchString(first) {
 		s.refuse(s.in.StartLine, "line %d runs %s, a %s script, whose commands docklean cannot read", s.in.StartLine, p, strings.TrimPrefix(first, "#!"))
 		return
 	}
@@ -575,10 +591,10 @@ func (s *slimScan) node(tool string, args []string, sub string, off int) {
 	for _, lock := range []string{"package-lock.json", "npm-shrinkwrap.json"} {
 		if data, ok := s.ctxFile(lock); ok {
 			text := string(data)
-			if regexp.MustCompile(`"hasInstallScript":\s*true`).MatchString(text) {
+			if npmInstallScript.MatchString(text) {
 				s.nodeTools(off, fmt.Sprintf("line %d runs %s and %s lists packages with install scripts", line, cmd, lock))
 			}
-			if regexp.MustCompile(`"(resolved|version)":\s*"(git\+|git:|github:)`).MatchString(text) {
+			if npmGitDep.MatchString(text) {
 				s.need("git", off, fmt.Sprintf("line %d runs %s and %s has packages from git", line, cmd, lock))
 				s.need("ca-certificates", off, fmt.Sprintf("line %d runs %s, which fetches git packages over https", line, cmd))
 			}
