@@ -32,7 +32,7 @@ func slimBaseOf(doc *parser.Document, st *parser.Stage) slimBase {
 		return slimBase{kind: baseSkip}
 	}
 	r := parseAlpineRef(ref)
-	if !r.official || alpineTag(r.tag) || strings.Contains(r.tag, "windowsservercore") || strings.Contains(r.tag, "nanoserver") {
+	if !r.official || alpineTag(r.tag) || strings.ContainsAny(r.tag, "\"'") || strings.Contains(r.tag, "windowsservercore") || strings.Contains(r.tag, "nanoserver") {
 		return slimBase{kind: baseSkip}
 	}
 	tag := r.tag
@@ -79,6 +79,9 @@ func slimBaseOf(doc *parser.Document, st *parser.Stage) slimBase {
 			}
 		}
 		b.layers = map[string][]string{"curl": {"curl"}, "scm": {"curl", "scm"}, "full": {"curl", "scm", "full"}}[layer]
+		if strings.Contains(st.Base, "$") {
+			return slimBase{kind: baseRefuse, line: line, reason: fmt.Sprintf("FROM %s takes the release from an ARG, which may also name an Ubuntu release (ubuntu:X, not debian:X-slim); write the FROM by hand", st.Base)}
+		}
 		if rel == "" || rel == "latest" {
 			return slimBase{kind: baseRefuse, line: line, reason: fmt.Sprintf("%s names no Debian or Ubuntu release, so the slim image of the same release is unknown; pin the release (buildpack-deps:bookworm)", ref)}
 		}
@@ -115,11 +118,11 @@ func slimBaseOf(doc *parser.Document, st *parser.Stage) slimBase {
 	}
 	ab := alpineBase{kind: baseConvert}.viaArgs(doc, st, ref, b.newRef, why)
 	if ab.kind == baseRefuse {
-		return slimBase{kind: baseRefuse, line: ab.line, reason: strings.ReplaceAll(ab.reason, "Alpine tag", "-slim tag")}
+		return slimBase{kind: baseRefuse, line: ab.line, reason: strings.NewReplacer("an Alpine tag", "a -slim tag", "Alpine tag", "-slim tag").Replace(ab.reason)}
 	}
 	b.edits, b.changes = ab.edits, ab.changes
 	for i := range b.changes {
-		b.changes[i].msg = strings.ReplaceAll(b.changes[i].msg, "Alpine tag", "-slim tag")
+		b.changes[i].msg = strings.NewReplacer("an Alpine tag", "a -slim tag", "Alpine tag", "-slim tag").Replace(b.changes[i].msg)
 	}
 	return b
 }

@@ -430,7 +430,8 @@ func (s *slimScan) command(args []string, off, depth int) {
 	}
 	if c, ok := slimCommands()[name]; ok && s.removed[c.pkg] != "" && !(c.pkg == "python3" && s.base.python()) {
 		s.need(c.pkg, off, fmt.Sprintf("line %d runs %s, which %s has and %s lacks", line, name, s.base.ref, s.slimName()))
-		if name == "curl" || name == "wget" || name == "git" || name == "hg" || name == "svn" || name == "gpg" {
+		if (name == "curl" || name == "wget" || name == "git" || name == "hg" || name == "svn" || name == "gpg") && !s.base.python() {
+			// (python's -slim keeps ca-certificates)
 			s.need("ca-certificates", off, fmt.Sprintf("line %d runs %s, which needs the CA certificates for https", line, name))
 		}
 		return
