@@ -19,7 +19,7 @@ ruby, perl and rust X → X-slim (python:3.12 → python:3.12-slim,
 node:22-bookworm → node:22-bookworm-slim), openjdk where a slim tag exists,
 debian:X → debian:X-slim, buildpack-deps:X[-curl|-scm] → debian:X-slim (or
 ubuntu:X). Only tags that exist are emitted. The full images carry
-buildpack-deps (curl, wget, git, ssh, gcc, g++, make, python3 and some forty
+buildpack-deps (curl, wget, git, ssh, gcc, g++, make, python3 and some thirty
 -dev packages, data/slim-layers.tsv); for each program the stage runs in RUN,
 CMD, ENTRYPOINT, HEALTHCHECK or a shell script copied from the context that
 one of those packages provides, and for what its builds need (npm ci/install

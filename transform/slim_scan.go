@@ -341,7 +341,7 @@ func (s *slimScan) command(args []string, off, depth int) {
 	}
 	switch {
 	case compilers[name]:
-		s.refuse(line, "line %d runs %s: a build of unknown sources may use the compilers and any of the %d -dev packages of %s, and docklean cannot tell which", line, name, len(slimLayers()["full"]), s.base.ref)
+		s.refuse(line, "line %d runs %s: a build of unknown sources may use any of the compilers and libraries of %s (the %d packages of buildpack-deps' full layer: gcc, make, -dev headers …), and docklean cannot tell which", line, name, s.base.ref, len(slimLayers()["full"]))
 		return
 	case isShellName(name):
 		for i := 1; i < len(args); i++ {
