@@ -2,6 +2,7 @@ package transform
 
 import (
 	"bufio"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -102,4 +103,35 @@ func TestSlimBaseModes(t *testing.T) {
 	if err := (&Options{Base: "musl"}).Validate(); err == nil {
 		t.Error("Validate accepted --base musl")
 	}
+}
+
+// TestSlimCorpusInvariants runs the whole pipeline with --base slim (every
+// full stage goes through the slim pass, none through alpine) over the
+// corpus and roundtrip fixtures and checks the invariants, as TestCorpus does
+// with the default options.
+func TestSlimCorpusInvariants(t *testing.T) {
+	fs := fixtureFiles(t)
+	changed := 0
+	for _, f := range fs {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := checkPipeline(t, "Dockerfile", src, All(), &Options{Base: "slim"}, false)
+		var bad errInput
+		if errors.As(err, &bad) {
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		if slices.Contains(r.changed, "slim") {
+			changed++
+		}
+	}
+	if changed < 20 {
+		t.Errorf("slim changed %d corpus files with --base slim, want at least 20", changed)
+	}
+	t.Logf("slim changed %d of %d files with --base slim", changed, len(fs))
 }
