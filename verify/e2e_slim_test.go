@@ -92,6 +92,10 @@ func TestE2ESlim(t *testing.T) {
 	if !rep.SameRun {
 		t.Fatal("the rewritten image must behave like the original")
 	}
+	if out := rep.Rewritten.Run.Stdout; rep.Rewritten.Run.Exit != 0 || !strings.Contains(out, "hello\nfirst commit\ngit version") || !strings.Contains(out, "curl ") {
+		t.Fatalf("the smoke run must use curl and git; it printed %q (exit %d)", out, rep.Rewritten.Run.Exit)
+	}
+	t.Logf("smoke output of both:\n%s", rep.Rewritten.Run.Stdout)
 	if o, n := rep.Original.Image.Size, rep.Rewritten.Image.Size; n*2 > o {
 		t.Errorf("rewritten image is %s, original %s: want at least 2× smaller", humanSize(n), humanSize(o))
 	}
