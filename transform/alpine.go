@@ -19,7 +19,8 @@ const alpineDoc = `swap Debian, Ubuntu and Fedora-family stages to Alpine and tr
 A stage, together with every stage built FROM it, is converted as a whole or
 not at all. ubuntu:* and debian:* become alpine:3.N (--alpine-version);
 centos, fedora, rockylinux, almalinux, amazonlinux and UBI become alpine:3.N
-with yum/dnf/microdnf translated; official images with an Alpine variant keep
+with yum/dnf/microdnf translated; buildpack-deps:X becomes alpine:3.N with the
+tools the stage uses from it (see slim) added; official images with an Alpine variant keep
 their version (python:3.12-slim → python:3.12-alpine, node:20 →
 node:20-alpine), and only tags that exist are emitted. --platform, AS names,
 registry prefixes and ARG-selected bases (the ARG default is rewritten) are
@@ -75,6 +76,9 @@ docs/alpine.md.`
 // image, refuses the trees whose files a stage left on glibc copies, and
 // reports.
 func runAlpine(u *Unit) {
+	if u.Opts.Base == "slim" {
+		return // --base slim: never musl
+	}
 	doc := u.Doc
 	defer idCounts.Delete(doc)
 	if doc.Escape == '`' {
@@ -205,12 +209,22 @@ func planTree(u *Unit, tree []*parser.Stage, copies map[*parser.Stage]debianCopy
 			}
 		}
 	}
+	var extra []alpineNeed
+	if base.buildpack {
+		var refusal *alpineMsg
+		if extra, refusal = buildpackNeeds(u, tree); refusal != nil {
+			p.refuse(refusal.line, "%s left unchanged: %s", stageName(root), refusal.msg)
+			return p
+		}
+	}
 	convs := map[*parser.Stage]*alpineStage{}
 	var failed []*alpineStage
 	for _, st := range tree {
 		s := newAlpineStage(u, st, base)
 		if st != root {
 			s.inherit(convs[parentStage(u.Doc, st)])
+		} else {
+			s.needs = append(s.needs, extra...)
 		}
 		s.convert()
 		convs[st] = s

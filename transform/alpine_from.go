@@ -32,6 +32,9 @@ type alpineBase struct {
 	static bool   // golang or rust: builds static binaries unless a C compiler is added
 	rust   bool   // the official rust image, whose older Alpine tags lack musl-dev
 	image  string // the official image's name (php, node...), "" for ubuntu/debian
+	// buildpack is set for buildpack-deps: the tools the stage uses from it
+	// are installed (see buildpackNeeds).
+	buildpack bool
 	// fullNode: the full node image (make, g++, python3 for node-gyp, git)
 	fullNode bool
 	musl     bool // baseSkip because it already is Alpine or scratch
@@ -191,6 +194,8 @@ func baseOf(doc *parser.Document, st *parser.Stage, o *Options) alpineBase {
 		if r.official {
 			newRef = r.prefix + newRef
 		}
+	case r.official && r.name == "buildpack-deps" && buildpackRelease(r.tag) != "":
+		newRef, b.buildpack = r.prefix+"alpine:"+release, true
 	case r.official && r.name == "busybox":
 		return alpineBase{kind: baseSkip}
 	case r.official:

@@ -87,6 +87,10 @@ func finalBaseSize(doc *parser.Document) (string, imageSize, bool) {
 		variant = "alpine"
 	case strings.Contains(tag, "slim"):
 		variant = "slim"
+	case name == "buildpack-deps" && (tag == "curl" || strings.HasSuffix(tag, "-curl")):
+		variant = "curl"
+	case name == "buildpack-deps" && (tag == "scm" || strings.HasSuffix(tag, "-scm")):
+		variant = "scm"
 	}
 	sz, ok := imageSizes()[name+"\t"+variant]
 	return ref, sz, ok

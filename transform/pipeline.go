@@ -13,8 +13,9 @@ import (
 
 // order is the pipeline order. run-merge runs before cache-cleanup so that
 // cleanup lands once, at the end of the merged RUN, and never deletes the
-// apt lists a following RUN still needs.
-var order = []string{"alpine", "run-merge", "cache-cleanup", "go-multistage", "pin"}
+// apt lists a following RUN still needs. slim runs right after alpine: it
+// sees only the stages alpine left on a full Debian-based image.
+var order = []string{"alpine", "slim", "run-merge", "cache-cleanup", "go-multistage", "pin"}
 
 var registry = map[string]*Pass{}
 

@@ -66,10 +66,14 @@ type Edit struct {
 type Options struct {
 	AlpineVersion string // target Alpine release, e.g. "3.24"; "" means DefaultAlpine
 	GoRuntime     string // go-multistage runtime: "scratch", "distroless", "alpine" or "" (auto)
-	Context       fs.FS  // the build context (the Dockerfile's folder), nil when unknown
-	CacheMounts   bool   // cache-cleanup: use BuildKit cache mounts instead of deleting caches
-	Pin           string // pin: "minor" (default) or "patch"
-	UpgradeEOL    bool   // pin: rewrite end-of-life bases
+	// Base chooses between the alpine and slim passes: "auto" or "" (alpine,
+	// and slim for what alpine leaves), "alpine" (never slim), "slim" (never
+	// musl: the alpine pass converts nothing).
+	Base        string
+	Context     fs.FS  // the build context (the Dockerfile's folder), nil when unknown
+	CacheMounts bool   // cache-cleanup: use BuildKit cache mounts instead of deleting caches
+	Pin         string // pin: "minor" (default) or "patch"
+	UpgradeEOL  bool   // pin: rewrite end-of-life bases
 
 	// Packages maps extra Debian package names to Alpine names (from the
 	// configuration file); it takes precedence over the built-in table.
@@ -107,6 +111,11 @@ func (o *Options) Validate() error {
 	case "", "scratch", "distroless", "alpine":
 	default:
 		return fmt.Errorf("go runtime %q: want scratch, distroless or alpine", o.GoRuntime)
+	}
+	switch o.Base {
+	case "", "auto", "alpine", "slim":
+	default:
+		return fmt.Errorf("base %q: want auto, alpine or slim", o.Base)
 	}
 	switch o.Pin {
 	case "", "minor", "patch":

@@ -38,7 +38,7 @@ func botFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "label", Usage: "label for the pull request (repeatable; created if missing)", Value: cli.NewStringSlice(bot.DefaultLabel)},
 		&cli.BoolFlag{Name: "allow-dirty", Usage: "run even if the working tree has uncommitted changes"},
 		&cli.BoolFlag{Name: "measure", Usage: "build each changed Dockerfile before and after with the local Docker engine (as docklean verify does) and show the measured sizes instead of the estimate"},
-	}, settingsFlags()...)
+	}, settingsFlags("base")...) // --base is the branch here; the config key base still picks the variant
 }
 
 // botAction runs the bot on the checkout holding the folder argument.

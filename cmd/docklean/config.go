@@ -52,12 +52,13 @@ func (cs *configs) excluded(path string) bool {
 }
 
 // settingsFlags are the flags that configure the rewrite in settings: the
-// main command's, shared by the bot and verify commands.
-func settingsFlags() []cli.Flag {
-	shared := map[string]bool{"only": true, "skip": true, "alpine-version": true, "go-runtime": true, "cache-mounts": true, "config": true}
+// main command's, shared by the bot and verify commands, less those named in
+// except (the bot's --base names a branch).
+func settingsFlags(except ...string) []cli.Flag {
+	shared := map[string]bool{"only": true, "skip": true, "alpine-version": true, "base": true, "go-runtime": true, "cache-mounts": true, "config": true}
 	var flags []cli.Flag
 	for _, f := range rewriteFlags() {
-		if shared[f.Names()[0]] {
+		if shared[f.Names()[0]] && !slices.Contains(except, f.Names()[0]) {
 			flags = append(flags, f)
 		}
 	}
@@ -123,6 +124,7 @@ func merge(c *cli.Context, cfg *config.Config) *merged {
 	e := &merged{passes: slices.Clip(passes), opts: transform.Options{
 		AlpineVersion: pick(c, "alpine-version", cfg.AlpineVersion),
 		GoRuntime:     pick(c, "go-runtime", cfg.GoRuntime),
+		Base:          pickBase(c, cfg.Base),
 		CacheMounts:   c.Bool("cache-mounts") || cfg.CacheMounts,
 		Packages:      cfg.Packages,
 		Images:        cfg.Images,
@@ -134,6 +136,16 @@ func merge(c *cli.Context, cfg *config.Config) *merged {
 		return &merged{err: fmt.Errorf("%s: %v", cfg.Path, err)} // flags were checked already
 	}
 	return e
+}
+
+// pickBase is pick for --base, which the bot command does not have (its
+// --base is the branch of the pull request): there only the configuration
+// chooses.
+func pickBase(c *cli.Context, fromConfig string) string {
+	if c.Command != nil && c.Command.Name == "bot" {
+		return fromConfig
+	}
+	return pick(c, "base", fromConfig)
 }
 
 // pick returns the flag's value when it was given, else the configuration's

@@ -31,6 +31,7 @@ func rewriteFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "skip", Usage: "do not run these passes (comma-separated names)"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print findings (changes and refusals) to standard error as path:line: pass: message"},
 		&cli.StringFlag{Name: "alpine-version", Usage: "target Alpine release for the alpine pass", Value: transform.DefaultAlpine},
+		&cli.StringFlag{Name: "base", Usage: "auto (Alpine, else the glibc -slim variant), alpine (never slim) or slim (never musl)", Value: "auto"},
 		&cli.StringFlag{Name: "go-runtime", Usage: "runtime base for go-multistage: scratch, distroless or alpine (default: chosen per program)"},
 		&cli.StringFlag{Name: "context", Usage: "build context folder the passes may read (default: each Dockerfile's folder)"},
 		&cli.BoolFlag{Name: "cache-mounts", Usage: "cache-cleanup: use BuildKit cache mounts instead of deleting caches"},
@@ -65,7 +66,7 @@ func rewriteAction(c *cli.Context) error {
 	if _, err := transform.Select(splitNames(c.StringSlice("only")), splitNames(c.StringSlice("skip"))); err != nil {
 		return err
 	}
-	flagOpts := &transform.Options{AlpineVersion: c.String("alpine-version"), GoRuntime: c.String("go-runtime")}
+	flagOpts := &transform.Options{AlpineVersion: c.String("alpine-version"), GoRuntime: c.String("go-runtime"), Base: c.String("base")}
 	if err := pinOptions(c, flagOpts); err != nil {
 		return err
 	}

@@ -31,7 +31,9 @@ type Config struct {
 	} `yaml:"passes"`
 	AlpineVersion string `yaml:"alpine-version"`
 	GoRuntime     string `yaml:"go-runtime"`
-	CacheMounts   bool   `yaml:"cache-mounts"`
+	// Base is auto, alpine or slim (see transform.Options.Base).
+	Base        string `yaml:"base"`
+	CacheMounts bool   `yaml:"cache-mounts"`
 	// Packages maps extra Debian package names to Alpine package names.
 	Packages map[string][]string `yaml:"packages"`
 	// Images maps in-house base images (name without tag) to their Alpine
@@ -79,6 +81,11 @@ func parse(file string, data []byte) (*Config, error) {
 	case "", "scratch", "distroless", "alpine":
 	default:
 		return nil, &fileError{file: file, line: keyLine(data, "go-runtime"), msg: fmt.Sprintf("go-runtime %q: want scratch, distroless or alpine", c.GoRuntime)}
+	}
+	switch c.Base {
+	case "", "auto", "alpine", "slim":
+	default:
+		return nil, &fileError{file: file, line: keyLine(data, "base"), msg: fmt.Sprintf("base %q: want auto, alpine or slim", c.Base)}
 	}
 	for _, pat := range c.Exclude {
 		re, err := globRegexp(pat)

@@ -12,6 +12,7 @@ func TestParseErrorsHaveLines(t *testing.T) {
 		{"passes:\n  only: [alpine]\n  nope: []\n", "x.yaml:3: unknown key nope"},
 		{"cache-mounts: maybe\n", "x.yaml:1: cannot unmarshal !!str `maybe` into bool"},
 		{"go-runtime: busybox\n", "x.yaml:1: go-runtime \"busybox\": want scratch, distroless or alpine"},
+		{"go-runtime: scratch\nbase: musl\n", "x.yaml:2: base \"musl\": want auto, alpine or slim"},
 		{"exclude: ['[']\n", "x.yaml:1: exclude pattern \"[\": syntax error in pattern"},
 		{"a: [\n", "x.yaml:1: did not find expected node content"},
 	} {

@@ -1,0 +1,162 @@
+package transform
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/docklean/docklean/parser"
+)
+
+// slimBase is the verdict of the slim pass on a root stage's base image.
+type slimBase struct {
+	kind    baseKind // baseSkip, baseRefuse or baseConvert
+	ref     string   // the base as the FROM names it (ARGs expanded)
+	newRef  string
+	line    int
+	reason  string
+	layers  []string // the slim-layers.tsv layers the new base lacks
+	edits   []Edit
+	changes []alpineMsg
+}
+
+// slimLanguages are the official images whose full tags are built on
+// buildpack-deps:X and whose -slim tags on debian:X-slim.
+var slimLanguages = map[string]bool{"python": true, "node": true, "ruby": true, "perl": true, "rust": true}
+
+// slimBaseOf decides what the slim pass does with a root stage's base.
+func slimBaseOf(doc *parser.Document, st *parser.Stage) slimBase {
+	line := st.From.StartLine
+	ref, err := expandBase(doc, st.Base)
+	if err != nil || strings.EqualFold(ref, "scratch") {
+		return slimBase{kind: baseSkip}
+	}
+	r := parseAlpineRef(ref)
+	if !r.official || alpineTag(r.tag) || strings.ContainsAny(r.tag, "\"'") || strings.Contains(r.tag, "windowsservercore") || strings.Contains(r.tag, "nanoserver") {
+		return slimBase{kind: baseSkip}
+	}
+	tag := r.tag
+	if tag == "" {
+		tag = "latest"
+	}
+	b := slimBase{kind: baseConvert, ref: ref, line: line}
+	var name, newTag string
+	switch {
+	case slimLanguages[r.name]:
+		if hasToken(tag, "slim") {
+			return slimBase{kind: baseSkip}
+		}
+		name, b.layers = r.name, []string{"curl", "scm", "full"}
+		if r.name == "python" {
+			b.layers = append(b.layers, "python")
+		}
+		newTag = slimTagOf(r.name, tag)
+	case r.name == "openjdk":
+		if hasToken(tag, "slim") || strings.Contains(tag, "oraclelinux") || strings.Contains(tag, "windows") {
+			return slimBase{kind: baseSkip}
+		}
+		// openjdk's Debian jdk tags are built on buildpack-deps:X-scm,
+		// its jre tags on buildpack-deps:X-curl.
+		name, b.layers = r.name, []string{"curl", "scm"}
+		if hasToken(tag, "jre") {
+			b.layers = []string{"curl"}
+		}
+		newTag = slimTagOf(r.name, tag)
+	case r.name == "debian":
+		if hasToken(tag, "slim") || strings.Contains(tag, "backports") {
+			return slimBase{kind: baseSkip}
+		}
+		name = "debian"
+		if tag == "latest" {
+			tag = "stable"
+		}
+		newTag = slimTagOf("debian", tag)
+	case r.name == "buildpack-deps":
+		rel, layer := tag, "full"
+		for _, l := range []string{"curl", "scm"} {
+			if v, ok := strings.CutSuffix(tag, "-"+l); ok || tag == l {
+				rel, layer = v, l
+			}
+		}
+		b.layers = map[string][]string{"curl": {"curl"}, "scm": {"curl", "scm"}, "full": {"curl", "scm", "full"}}[layer]
+		if strings.Contains(st.Base, "$") {
+			return slimBase{kind: baseRefuse, line: line, reason: fmt.Sprintf("FROM %s takes the release from an ARG, which may also name an Ubuntu release (ubuntu:X, not debian:X-slim); write the FROM by hand", st.Base)}
+		}
+		if rel == "" || rel == "latest" {
+			return slimBase{kind: baseRefuse, line: line, reason: fmt.Sprintf("%s names no Debian or Ubuntu release, so the slim image of the same release is unknown; pin the release (buildpack-deps:bookworm)", ref)}
+		}
+		if t := imageTagsOf("debian"); t != nil && t.tags[rel+"-slim"].lastSeen != "" {
+			name, newTag = "debian", rel+"-slim"
+		} else if t := imageTagsOf("ubuntu"); t != nil && t.tags[rel].lastSeen != "" {
+			name, newTag = "ubuntu", rel // Ubuntu's own image is its minimal one
+		}
+	default:
+		return slimBase{kind: baseSkip}
+	}
+	if newTag == "" {
+		return slimBase{kind: baseRefuse, line: line, reason: fmt.Sprintf("%s has no -slim variant of the same version among the official images docklean knows", ref)}
+	}
+	if r.digest != "" {
+		return slimBase{kind: baseRefuse, line: line, reason: fmt.Sprintf("the base %s is pinned by digest; docklean cannot know the digest of %s — drop the digest or convert by hand", ref, name+":"+newTag)}
+	}
+	b.newRef = r.prefix + name + ":" + newTag
+	why := "the glibc -slim variant of the same version: no compilers, git or -dev packages"
+	switch {
+	case len(b.layers) == 0:
+		why = "the same release without documentation, man pages and translations"
+	case name == "ubuntu":
+		why = "Ubuntu's own image of the same release: no compilers, git or -dev packages"
+	}
+	if !strings.Contains(st.Base, "$") {
+		s, e, ok := fromImageSpan(doc, st.From, st.From.Args[0])
+		if !ok {
+			return slimBase{kind: baseRefuse, line: line, reason: "docklean could not find the image in the FROM line"}
+		}
+		b.edits = append(b.edits, Edit{s, e, b.newRef})
+		b.changes = append(b.changes, alpineMsg{line, fmt.Sprintf("base %s → %s (%s)", ref, b.newRef, why)})
+		return b
+	}
+	ab := alpineBase{kind: baseConvert}.viaArgs(doc, st, ref, b.newRef, why)
+	if ab.kind == baseRefuse {
+		return slimBase{kind: baseRefuse, line: ab.line, reason: strings.NewReplacer("an Alpine tag", "a -slim tag", "Alpine tag", "-slim tag").Replace(ab.reason)}
+	}
+	b.edits, b.changes = ab.edits, ab.changes
+	for i := range b.changes {
+		b.changes[i].msg = strings.NewReplacer("an Alpine tag", "a -slim tag", "Alpine tag", "-slim tag").Replace(b.changes[i].msg)
+	}
+	return b
+}
+
+// python reports whether the base is the official python image, whose
+// own python3 the -slim variant keeps.
+func (b slimBase) python() bool { return slices.Contains(b.layers, "python") }
+
+// hasToken reports whether tag has tok among its "-"-separated tokens.
+func hasToken(tag, tok string) bool {
+	return slices.Contains(strings.Split(tag, "-"), tok)
+}
+
+// slimTagOf returns the -slim tag of image:tag that exists in the images
+// table ("" when none): "slim" inserted among the tag's tokens, so that the
+// version and every other variant stay (python 3.12-bookworm →
+// 3.12-slim-bookworm, node 22-bookworm → 22-bookworm-slim, latest → slim).
+func slimTagOf(image, tag string) string {
+	t := imageTagsOf(image)
+	if t == nil {
+		return ""
+	}
+	if tag == "latest" {
+		if _, ok := t.tags["slim"]; ok {
+			return "slim"
+		}
+		return ""
+	}
+	toks := strings.Split(tag, "-")
+	for i := len(toks); i >= 0; i-- {
+		c := strings.Join(slices.Concat(toks[:i], []string{"slim"}, toks[i:]), "-")
+		if _, ok := t.tags[c]; ok {
+			return c
+		}
+	}
+	return ""
+}
