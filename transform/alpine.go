@@ -289,7 +289,7 @@ type alpineStage struct {
 	release string
 	python  bool
 	rust    bool
-	// fullNode: the stage moves from the full node image to -alpine
+	// fullNode: the stage moves from a glibc node image to -alpine
 	fullNode bool
 	gob      *goBuild // a golang stage: what its go commands need (alpine_go.go)
 	// cSources are C files copied from the context that include a header

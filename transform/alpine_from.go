@@ -35,7 +35,8 @@ type alpineBase struct {
 	// buildpack is set for buildpack-deps: the tools the stage uses from it
 	// are installed (see buildpackNeeds).
 	buildpack bool
-	// fullNode: the full node image (make, g++, python3 for node-gyp, git)
+	// fullNode: an official node image on glibc (full or slim), whose npm
+	// installs may build native code or fetch glibc prebuilt binaries
 	fullNode bool
 	musl     bool // baseSkip because it already is Alpine or scratch
 	line     int  // where the reason applies
@@ -217,7 +218,7 @@ func baseOf(doc *parser.Document, st *parser.Stage, o *Options) alpineBase {
 		b.static = r.name == "golang" || r.name == "rust"
 		b.rust = r.name == "rust"
 		newRef = r.prefix + r.name + ":" + tag
-		b.fullNode = r.name == "node" && !strings.Contains(r.tag, "slim")
+		b.fullNode = r.name == "node"
 		if fullVariant[r.name] && !strings.Contains(r.tag, "slim") && r.name != "node" {
 			from, to := r.name+":"+r.tag, tag
 			if r.tag == "" {

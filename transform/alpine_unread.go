@@ -3,7 +3,6 @@ package transform
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io/fs"
 	"path"
 	"regexp"
@@ -389,30 +388,30 @@ func (s *alpineStage) accountNpm() {
 	}
 	ctx := s.u.Opts.Context
 	if ctx == nil {
-		s.refuse(at.StartLine, "the RUN installs npm packages, and %s has the compilers and python3 node-gyp builds need while the Alpine image does not; docklean cannot read package-lock.json without the build context (give --context) to see whether any package builds native code", s.st.Base)
+		s.refuse(at.StartLine, "the RUN installs npm packages, whose install scripts may build native code (node-gyp needs compilers and python3) or fetch prebuilt glibc binaries; docklean cannot read package-lock.json without the build context (give --context) to see whether any package has one")
 		return
 	}
 	b, err := fs.ReadFile(ctx, "package-lock.json")
 	if err != nil {
-		s.refuse(at.StartLine, "the RUN installs npm packages, and %s has the compilers and python3 node-gyp builds need while the Alpine image does not; there is no package-lock.json in the build context to show that no package builds native code", s.st.Base)
+		s.refuse(at.StartLine, "the RUN installs npm packages, whose install scripts may build native code (node-gyp needs compilers and python3) or fetch prebuilt glibc binaries; there is no package-lock.json in the build context to show that no package has one")
 		return
 	}
 	var lock lockFile
 	if err := json.Unmarshal(b, &lock); err != nil {
-		s.refuse(at.StartLine, "the RUN installs npm packages, and package-lock.json does not parse (%v), so docklean cannot tell whether a package builds native code, which needs the compilers %s has and the Alpine image has not", err, s.st.Base)
+		s.refuse(at.StartLine, "the RUN installs npm packages, and package-lock.json does not parse (%v), so docklean cannot tell whether a package runs an install script (a native build or a prebuilt glibc download)", err)
 		return
 	}
 	for name, p := range lock.Packages {
 		switch {
 		case p.HasInstallScript:
-			s.refuse(at.StartLine, "the RUN installs npm packages, and %s (package-lock.json) runs an install script (a node-gyp build or a prebuilt download) that may need the compilers and python3 of %s, or a glibc binary; convert by hand (add build-base python3 if it builds)", strings.TrimPrefix(name, "node_modules/"), s.st.Base)
+			s.refuse(at.StartLine, "the RUN installs npm packages, and %s (package-lock.json) runs an install script (a node-gyp build that needs compilers and python3, or a prebuilt download that may be a glibc binary); convert by hand (add build-base python3 if it builds)", strings.TrimPrefix(name, "node_modules/"))
 			return
 		case strings.HasPrefix(p.Resolved, "git"):
 			s.refuse(at.StartLine, "the RUN installs npm packages, and %s comes from git (%s), which the Alpine image does not have; add git to an apk add and convert by hand", strings.TrimPrefix(name, "node_modules/"), p.Resolved)
 			return
 		}
 	}
-	s.notes = append(s.notes, alpineMsg{at.StartLine, fmt.Sprintf("package-lock.json was read: no package runs an install script or comes from git, so %s's compilers are not needed", s.st.Base)})
+	s.notes = append(s.notes, alpineMsg{at.StartLine, "package-lock.json was read: no package runs an install script or comes from git, so no compiler and no prebuilt glibc binary is needed"})
 }
 
 // shellShebang is the #! line of a shell script.

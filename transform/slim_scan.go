@@ -16,6 +16,7 @@ import (
 var (
 	shShebang        = regexp.MustCompile(`\b(sh|bash|dash)\b`)
 	npmInstallScript = regexp.MustCompile(`"hasInstallScript":\s*true`)
+	npmLockPackage   = regexp.MustCompile(`"node_modules/((?:@[^/"]+/)?[^/"]+)"`)
 	npmGitDep        = regexp.MustCompile(`"(resolved|version)":\s*"(git\+|git:|github:)`)
 	pathDirs         = []string{"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"}
 )
@@ -586,12 +587,24 @@ func (s *slimScan) node(tool string, args []string, sub string, off int) {
 		cmd = tool
 	}
 	if named || sub == "add" {
+		for _, a := range args[i+1:] {
+			if n := npmLibPackage(a); n != "" {
+				s.refuse(line, "line %d runs %s %s, whose native build links libraries of the full image (-dev packages docklean cannot list)", line, cmd, n)
+				return
+			}
+		}
 		s.nodeTools(off, fmt.Sprintf("line %d runs %s with packages docklean does not know", line, cmd))
 		return
 	}
 	for _, lock := range []string{"package-lock.json", "npm-shrinkwrap.json"} {
 		if data, ok := s.ctxFile(lock); ok {
 			text := string(data)
+			for _, m := range npmLockPackage.FindAllStringSubmatch(text, -1) {
+				if n := npmLibPackage(m[1]); n != "" {
+					s.refuse(line, "line %d runs %s and %s has %s, whose native build links libraries of the full image (-dev packages docklean cannot list)", line, cmd, lock, n)
+					return
+				}
+			}
 			if npmInstallScript.MatchString(text) {
 				s.nodeTools(off, fmt.Sprintf("line %d runs %s and %s lists packages with install scripts", line, cmd, lock))
 			}
@@ -604,12 +617,12 @@ func (s *slimScan) node(tool string, args []string, sub string, off int) {
 	}
 	data, ok := s.ctxFile("package.json")
 	if !ok {
-		s.nodeTools(off, fmt.Sprintf("line %d runs %s and docklean cannot read package.json", line, cmd))
+		s.refuse(line, "line %d runs %s and docklean cannot read package.json from the build context, so it cannot tell whether a dependency needs git or libraries of the full image; give --context", line, cmd)
 		return
 	}
 	var pj map[string]json.RawMessage
 	if json.Unmarshal(data, &pj) != nil {
-		s.nodeTools(off, fmt.Sprintf("line %d runs %s and package.json does not parse", line, cmd))
+		s.refuse(line, "line %d runs %s and package.json does not parse, so docklean cannot tell what its dependencies need", line, cmd)
 		return
 	}
 	deps := 0
@@ -618,6 +631,12 @@ func (s *slimScan) node(tool string, args []string, sub string, off int) {
 		var m map[string]string
 		_ = json.Unmarshal(pj[k], &m)
 		deps += len(m)
+		for k := range m {
+			if n := npmLibPackage(k); n != "" {
+				s.refuse(line, "line %d runs %s and package.json depends on %s, whose native build links libraries of the full image (-dev packages docklean cannot list)", line, cmd, n)
+				return
+			}
+		}
 		for _, v := range m {
 			git = git || strings.HasPrefix(v, "git") || strings.Contains(v, "github:")
 		}
@@ -629,4 +648,23 @@ func (s *slimScan) node(tool string, args []string, sub string, off int) {
 	if deps > 0 {
 		s.nodeTools(off, fmt.Sprintf("line %d runs %s and no package-lock.json says whether its %d dependencies build native modules", line, cmd, deps))
 	}
+}
+
+// npmLibs are npm packages whose install builds native code against system
+// libraries that the full node image has (its buildpack-deps layers: cairo,
+// pango, libpq, librdkafka's ssl/sasl, krb5, unixODBC, libudev, X11/GL
+// headers) and node:*-slim has not; their READMEs list those -dev packages.
+var npmLibs = []string{"canvas", "pg-native", "libpq", "node-rdkafka", "kerberos", "odbc", "usb", "gl", "node-libcurl", "sqlite3-offline"}
+
+// npmLibPackage returns the package name of an npm package argument
+// (name, name@version, @scope/name@version) when it is one of npmLibs.
+func npmLibPackage(arg string) string {
+	name := arg
+	if at := strings.LastIndex(arg, "@"); at > 0 {
+		name = arg[:at]
+	}
+	if slices.Contains(npmLibs, name) {
+		return name
+	}
+	return ""
 }

@@ -8,25 +8,6 @@ import (
 	"testing"
 )
 
-// alpineRootfsTag is the real Alpine 3.20.3 minirootfs, imported.
-const alpineRootfsTag = "docklean-e2e/alpine:3.20.3"
-
-// realAlpine imports ../shared/alpine's minirootfs unless the engine has it.
-func realAlpine(t *testing.T) string {
-	t.Helper()
-	if exec.Command("docker", "image", "inspect", alpineRootfsTag).Run() == nil {
-		return alpineRootfsTag
-	}
-	tarball := filepath.Join("..", "..", "shared", "alpine", "alpine-minirootfs-3.20.3-x86_64.tar.gz")
-	if _, err := os.Stat(tarball); err != nil {
-		t.Fatalf("the Alpine minirootfs is needed for this test: %v", err)
-	}
-	if out, err := exec.Command("docker", "import", tarball, alpineRootfsTag).CombinedOutput(); err != nil {
-		t.Fatalf("docker import: %v\n%s", err, out)
-	}
-	return alpineRootfsTag
-}
-
 // TestE2EAlpineCommands proves, in the real Alpine, the facts the command
 // accounting of the alpine pass rests on (issue 18 §1): the paths of
 // alpine-commands.tsv's minirootfs rows exist; netcat and service do not;
@@ -34,7 +15,8 @@ func realAlpine(t *testing.T) string {
 // with a folder works.
 func TestE2EAlpineCommands(t *testing.T) {
 	e2eDocker(t)
-	img := realAlpine(t)
+	realAlpine(t)
+	img := alpineImage
 	table, err := os.ReadFile(filepath.Join("..", "transform", "data", "alpine-commands.tsv"))
 	if err != nil {
 		t.Fatal(err)

@@ -22,7 +22,8 @@ func TestE2EGlibcOnMusl(t *testing.T) {
 	d := e2eDocker(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	if err := d.ensureImage(ctx, "docklean-e2e/alpine:3.20.3"); err != nil {
+	realAlpine(t)
+	if err := d.ensureImage(ctx, alpineImage); err != nil {
 		t.Fatalf("the real Alpine image is missing (docker import ../shared/alpine/alpine-minirootfs-3.20.3-x86_64.tar.gz docklean-e2e/alpine:3.20.3): %v", err)
 	}
 	dir := t.TempDir()
@@ -77,14 +78,4 @@ func TestE2EGlibcOnMusl(t *testing.T) {
 			t.Errorf("%s: converted=%v, want %v; findings: %v", c.file, converted, !c.refuse, res.Findings)
 		}
 	}
-}
-
-func passByName(t *testing.T, name string) *transform.Pass {
-	for _, p := range transform.All() {
-		if p.Name == name {
-			return p
-		}
-	}
-	t.Fatalf("no pass %s", name)
-	return nil
 }

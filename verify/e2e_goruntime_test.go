@@ -3,7 +3,6 @@ package verify
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -86,16 +85,8 @@ func TestE2EGoRuntime(t *testing.T) {
 func TestE2EGoRuntimeAlpineUser(t *testing.T) {
 	d := e2eDocker(t)
 	ctx := context.Background()
-	const img = "docklean-e2e/alpine:3.20.3"
-	if _, err := d.output(ctx, "image", "inspect", img); err != nil {
-		tarball := filepath.Join("..", "..", "shared", "alpine", "alpine-minirootfs-3.20.3-x86_64.tar.gz")
-		if _, err := os.Stat(tarball); err != nil {
-			t.Fatalf("%s is missing and so is %s (the real Alpine minirootfs, see /work/shared/alpine/README.md)", img, tarball)
-		}
-		if out, err := exec.Command("docker", "import", tarball, img).CombinedOutput(); err != nil {
-			t.Fatalf("docker import: %v\n%s", err, out)
-		}
-	}
+	realAlpine(t)
+	img := alpineImage
 	dir := filepath.Join("testdata", "e2e", "go-nonroot")
 	src, err := os.ReadFile(filepath.Join(dir, "Dockerfile"))
 	if err != nil {
