@@ -247,7 +247,7 @@ func (s *alpineStage) accountScript(line int, f string, copied map[string]copied
 	if !ok {
 		// a file inside a folder the stage copied
 		for dir, d := range copied {
-			if strings.HasSuffix(dir, "/") && strings.HasPrefix(f, dir) {
+			if dir != "./" && strings.HasSuffix(dir, "/") && strings.HasPrefix(f, dir) {
 				c, ok = d, true
 				if d.src != "" {
 					c.src = path.Join(d.src, strings.TrimPrefix(f, dir))
