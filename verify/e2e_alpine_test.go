@@ -128,7 +128,11 @@ func TestE2EAlpineAccounts(t *testing.T) {
 			}
 			findings, _ := os.ReadFile(filepath.Join(dir, "findings.txt"))
 			// the golden output must still be what docklean emits
-			res, err := transform.Process("Dockerfile", orig, []*transform.Pass{passByName(t, "alpine")}, &transform.Options{})
+			opts := &transform.Options{}
+			if st, err := os.Stat(filepath.Join(dir, "context")); err == nil && st.IsDir() {
+				opts.Context = os.DirFS(filepath.Join(dir, "context")) // as the golden test runs it
+			}
+			res, err := transform.Process("Dockerfile", orig, []*transform.Pass{passByName(t, "alpine")}, opts)
 			if err != nil {
 				t.Fatal(err)
 			}
