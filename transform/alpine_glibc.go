@@ -1,7 +1,6 @@
 package transform
 
 import (
-	"fmt"
 	"io/fs"
 	"path"
 	"regexp"
@@ -238,27 +237,59 @@ func (s *alpineStage) muslBuild(in *parser.Instruction) {
 // maxScanFiles bounds how many files of a copied folder the pass reads.
 const maxScanFiles = 5000
 
-// copiedFiles calls fn for each regular file of the build context that a
-// COPY or ADD (not --from) brings into the stage, .dockerignore applied,
-// at most maxScanFiles per instruction.
-func (s *alpineStage) copiedFiles(in *parser.Instruction, fn func(p string, d fs.DirEntry) bool) {
+// contextCode is what the files one COPY or ADD brings from the build
+// context hold: the first glibc ELF file, C sources that include a header
+// only glibc has, and whether there were more files than docklean reads.
+type contextCode struct {
+	glibcFile, glibcWhy string
+	cSources            [][2]string
+	capped              bool
+}
+
+// copiedCode looks at the files a COPY or ADD brings from the build
+// context: a glibc ELF program or library refuses the stage, and so does a
+// copy of more files than docklean reads; C sources that include
+// glibc-only headers are remembered for a later build. The context is read
+// once per list of sources and file (stages often copy the same folder).
+func (s *alpineStage) copiedCode(in *parser.Instruction) {
 	ctx := s.u.Opts.Context
 	if ctx == nil || len(in.Args) < 2 || slices.ContainsFunc(in.Flags, func(f string) bool { return strings.HasPrefix(f, "--from=") }) {
 		return
 	}
+	srcs := in.Args[:len(in.Args)-1]
+	key := strings.Join(srcs, "\n")
+	if s.u.ctxCode == nil {
+		s.u.ctxCode = map[string]*contextCode{}
+	}
+	c, ok := s.u.ctxCode[key]
+	if !ok {
+		c = readContextCode(ctx, srcs)
+		s.u.ctxCode[key] = c
+	}
+	s.cSources = append(s.cSources, c.cSources...)
+	switch {
+	case c.glibcFile != "":
+		s.refuse(in.StartLine, "it copies %s from the build context, an ELF file %s, which will not run on musl; keep the stage on Debian, or build it statically or on Alpine", c.glibcFile, c.glibcWhy)
+	case c.capped:
+		s.refuse(in.StartLine, "%s copies more than %d files from the build context, more than docklean reads to rule out glibc programs; add the folders that need not be copied to .dockerignore", upper(in.Keyword), maxScanFiles)
+	}
+}
+
+// readContextCode walks the files that srcs name in ctx, .dockerignore
+// applied, at most maxScanFiles of them.
+func readContextCode(ctx fs.FS, srcs []string) *contextCode {
+	c := &contextCode{}
 	ign := readDockerignore(ctx)
 	n := 0
-	for _, src := range in.Args[:len(in.Args)-1] {
+	for _, src := range srcs {
 		if strings.Contains(src, "://") || strings.HasPrefix(src, "git@") {
 			continue
 		}
-		p := path.Clean(strings.TrimPrefix(src, "/"))
-		matches, err := fs.Glob(ctx, p)
+		matches, err := fs.Glob(ctx, path.Clean(strings.TrimPrefix(src, "/")))
 		if err != nil {
 			continue
 		}
 		for _, m := range matches {
-			stop := false
 			_ = fs.WalkDir(ctx, m, func(p string, d fs.DirEntry, err error) error {
 				if err != nil || ign.ignored(p) && p != "." {
 					if d != nil && d.IsDir() {
@@ -276,58 +307,53 @@ func (s *alpineStage) copiedFiles(in *parser.Instruction, fn func(p string, d fs
 					return nil
 				}
 				if n++; n > maxScanFiles {
-					s.notes = append(s.notes, alpineMsg{in.StartLine, fmt.Sprintf("%s copies more than %d files from the build context; docklean checked the first %d for glibc programs and C sources, not the rest", upper(in.Keyword), maxScanFiles, maxScanFiles)})
-					stop = true
+					c.capped = true
 					return fs.SkipAll
 				}
-				if !fn(p, d) {
-					stop = true
+				if !c.file(ctx, p, d) {
 					return fs.SkipAll
 				}
 				return nil
 			})
-			if stop {
-				return
+			if c.capped || c.glibcFile != "" {
+				return c
 			}
 		}
 	}
+	return c
 }
 
-// copiedCode looks at the files a COPY or ADD brings from the build
-// context: a glibc ELF program or library refuses the stage; C sources
-// that include glibc-only headers are remembered for a later build.
-func (s *alpineStage) copiedCode(in *parser.Instruction) {
-	s.copiedFiles(in, func(p string, d fs.DirEntry) bool {
-		switch path.Ext(p) {
-		case ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp":
-			if info, err := d.Info(); err == nil && info.Size() <= maxGoFileSize {
-				if b, err := fs.ReadFile(s.u.Opts.Context, p); err == nil {
-					if m := glibcHeaders.FindSubmatch(b); m != nil {
-						s.cSources = append(s.cSources, [2]string{p, string(m[1])})
-					}
+// file reads one context file; it returns false at a glibc ELF file.
+func (c *contextCode) file(ctx fs.FS, p string, d fs.DirEntry) bool {
+	switch path.Ext(p) {
+	case ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp":
+		if info, err := d.Info(); err == nil && info.Size() <= maxGoFileSize {
+			if b, err := fs.ReadFile(ctx, p); err == nil {
+				if m := glibcHeaders.FindSubmatch(b); m != nil {
+					c.cSources = append(c.cSources, [2]string{p, string(m[1])})
 				}
 			}
-			return true
-		}
-		f, err := s.u.Opts.Context.Open(p)
-		if err != nil {
-			return true
-		}
-		defer f.Close()
-		r, ok := f.(interface {
-			ReadAt([]byte, int64) (int, error)
-		})
-		if !ok {
-			return true
-		}
-		info, err := readELF(r)
-		if err != nil || !info.elf {
-			return true
-		}
-		if why := info.glibc(); why != "" {
-			s.refuse(in.StartLine, "it copies %s from the build context, an ELF file %s, which will not run on musl; keep the stage on Debian, or build it statically or on Alpine", p, why)
-			return false
 		}
 		return true
+	}
+	f, err := ctx.Open(p)
+	if err != nil {
+		return true
+	}
+	defer f.Close()
+	r, ok := f.(interface {
+		ReadAt([]byte, int64) (int, error)
 	})
+	if !ok {
+		return true
+	}
+	info, err := readELF(r)
+	if err != nil || !info.elf {
+		return true
+	}
+	if why := info.glibc(); why != "" {
+		c.glibcFile, c.glibcWhy = p, why
+		return false
+	}
+	return true
 }

@@ -231,11 +231,14 @@ func (s *slimScan) walk(f *syntax.File, offOf func(syntax.Node) int, sh *parser.
 	if depth > 4 {
 		return
 	}
-	var top []*syntax.Stmt
+	var top map[*syntax.Stmt]bool // the RUN's top-level && list
 	if sh != nil && s.st == s.tree[0] && s.host == nil {
-		top = flattenAnd(f)
+		top = map[*syntax.Stmt]bool{}
+		for _, st := range flattenAnd(f) {
+			top[st] = true
+		}
 	}
-	syntax.Walk(f, func(n syntax.Node) bool {
+	parser.Walk(f, func(n syntax.Node) bool {
 		if s.refusal != nil {
 			return false
 		}
@@ -255,7 +258,7 @@ func (s *slimScan) walk(f *syntax.File, offOf func(syntax.Node) int, sh *parser.
 		for i, w := range words {
 			args[i], _ = wordLit(w)
 		}
-		if w := slimWordText(words[0]); w == `"$@"` || w == "$@" || w == `"$*"` || w == "$*" {
+		if _, lit := wordLit(words[0]); !lit && isArgsWord(slimWordText(words[0])) {
 			return true // runs the script's arguments: the CMD, looked at on its own
 		}
 		if args[0] == "" && len(s.base.layers) > 0 {
@@ -267,13 +270,18 @@ func (s *slimScan) walk(f *syntax.File, offOf func(syntax.Node) int, sh *parser.
 			args[0] = last.Value[strings.LastIndexByte(last.Value, '/'):]
 		}
 		off := offOf(call)
-		if top != nil && slices.Contains(top, st) && (args[0] == "apt-get" || args[0] == "apt") && slices.Contains(args, "install") && s.host == nil {
+		if top[st] && (args[0] == "apt-get" || args[0] == "apt") && slices.Contains(args, "install") && s.host == nil {
 			_, end := sh.Span(words[len(words)-1])
 			s.host = &aptHost{off: off, end: end, line: s.in.StartLine}
 		}
 		s.command(args, off, depth)
 		return true
 	})
+}
+
+// isArgsWord reports whether w runs the script's arguments ("$@", $*).
+func isArgsWord(w string) bool {
+	return w == `"$@"` || w == "$@" || w == `"$*"` || w == "$*"
 }
 
 // slimWordText is a word as the shell would print it, for messages.

@@ -138,8 +138,9 @@ type Unit struct {
 	pass     *Pass
 	edits    []Edit
 	findings []Finding
-	ign      *ignores   // Doc's ignore comments, read once (see Unit.ignores)
-	goSrc    *goSources // the context's Go sources, read once (see Unit.goSources)
+	ign      *ignores                // Doc's ignore comments, read once (see Unit.ignores)
+	goSrc    *goSources              // the context's Go sources, read once (see Unit.goSources)
+	ctxCode  map[string]*contextCode // what COPY sources hold, read once per source list (alpine_glibc.go)
 }
 
 // Replace records an edit replacing [start, end) with text.
