@@ -44,7 +44,7 @@ func TestCheckDocumentCatchesBadMaps(t *testing.T) {
 		t.Fatalf("good document rejected: %v", err)
 	}
 	run := d.Instructions[1]
-	good := append([]int(nil), run.Shell.offsets...)
+	good := append([]int32(nil), run.Shell.offsets...)
 
 	// Map the second line one byte too far left: the bytes still match only
 	// by accident, and the join check must see the moved boundary.

@@ -27,7 +27,7 @@ type Shell struct {
 	// with no shell named), nil otherwise.
 	Shebang []string
 
-	offsets []int // offsets[i] is the file offset of Text[i]
+	offsets []int32 // offsets[i] is the file offset of Text[i] (files are far below 2 GiB)
 }
 
 // newShell rebuilds the logical line of a RUN the way buildkit does (leading
@@ -35,8 +35,12 @@ type Shell struct {
 // lines and empty continuation lines skipped) while recording where each byte
 // came from. The syntax tree is taken from trees when it has the text.
 func (d *Document) newShell(in *Instruction, trees map[string]*Shell) *Shell {
-	var logical []byte
-	var offs []int
+	size := 0 // the instruction's bytes: an upper bound of the logical line
+	for ln := in.StartLine; ln <= in.EndLine; ln++ {
+		size += len(d.lineBytes(ln - 1))
+	}
+	logical := make([]byte, 0, size)
+	offs := make([]int32, 0, size)
 	for ln := in.StartLine; ln <= in.EndLine; ln++ {
 		start := d.lineStarts[ln-1]
 		l := d.lineBytes(ln - 1)
@@ -57,7 +61,7 @@ func (d *Document) newShell(in *Instruction, trees map[string]*Shell) *Shell {
 		l = trimContinuation(l, d.Escape)
 		logical = append(logical, l...)
 		for i := range l {
-			offs = append(offs, start+i)
+			offs = append(offs, int32(start+i))
 		}
 	}
 	// buildkit's args: the text after keyword and flags, trimmed.
@@ -82,7 +86,7 @@ func oddSpace(r rune) bool { return unicode.IsSpace(r) && r != ' ' && r != '\t' 
 
 // newParsedShell returns the Shell of text, whose bytes sit at offsets in
 // the file, with its syntax tree taken from trees or parsed.
-func newParsedShell(text string, offsets []int, trees map[string]*Shell) *Shell {
+func newParsedShell(text string, offsets []int32, trees map[string]*Shell) *Shell {
 	s := &Shell{Text: text, offsets: offsets}
 	if t, ok := trees[text]; ok {
 		s.File, s.Err, s.Comment = t.File, t.Err, t.Comment
@@ -158,9 +162,9 @@ func (d *Document) newHeredocShell(in *Instruction, trees map[string]*Shell) *Sh
 	if strings.Contains(body, "\r") {
 		return &Shell{Text: body, Err: errCRLF}
 	}
-	offs := make([]int, len(body))
+	offs := make([]int32, len(body))
 	for i := range offs {
-		offs[i] = start + i
+		offs[i] = int32(start + i)
 	}
 	s := newParsedShell(body, offs, trees)
 	if s.File != nil && hasHeredoc(s.File) {
@@ -233,9 +237,9 @@ func trimContinuation(l []byte, esc byte) []byte {
 // offset just past the last byte of the shell text.
 func (s *Shell) Offset(i int) int {
 	if i >= len(s.offsets) {
-		return s.offsets[len(s.offsets)-1] + 1
+		return int(s.offsets[len(s.offsets)-1]) + 1
 	}
-	return s.offsets[i]
+	return int(s.offsets[i])
 }
 
 // Span returns the file byte range [start, end) of a syntax node. The range
