@@ -293,8 +293,8 @@ func (s *alpineStage) sshHostKeys() {
 		if in.Keyword == "run" && in.Start <= add.start && add.start < in.End {
 			run = in
 		}
-		if run != nil && in.Keyword == "run" && strings.Contains(s.doc.Text(in), "ssh-keygen -A") {
-			return
+		if run != nil && in.Keyword == "run" && makesHostKeys(s.doc.Text(in)) {
+			return // the stage makes its host keys itself: an ssh-keygen -A before would make ssh-keygen -f ask to overwrite
 		}
 	}
 	if run == nil {
@@ -307,4 +307,10 @@ func (s *alpineStage) sshHostKeys() {
 	}
 	s.inserts = append(s.inserts, Edit{at, at, text})
 	s.changed(run.StartLine, "RUN ssh-keygen -A inserted after this RUN: Debian's openssh-server generates the host keys when it is installed, Alpine's leaves it to its OpenRC service (aports main/openssh/sshd.initd), so sshd would exit with \"no hostkeys available\"")
+}
+
+// makesHostKeys reports whether a RUN's text generates sshd's host keys:
+// ssh-keygen -A, or ssh-keygen writing an /etc/ssh/ssh_host_ key.
+func makesHostKeys(text string) bool {
+	return strings.Contains(text, "ssh-keygen -A") || strings.Contains(text, "ssh-keygen") && strings.Contains(text, "/etc/ssh/ssh_host_")
 }
