@@ -20,7 +20,8 @@ A stage, together with every stage built FROM it, is converted as a whole or
 not at all. ubuntu:* and debian:* become alpine:3.N (--alpine-version);
 centos, fedora, rockylinux, almalinux, amazonlinux and UBI become alpine:3.N
 with yum/dnf/microdnf translated; buildpack-deps:X becomes alpine:3.N with the
-tools the stage uses from it (see slim) added; official images with an Alpine variant keep
+tools the stage uses from it (see slim) added, and so does the full tag of
+python, ruby, perl or rust moved to its -alpine tag; official images with an Alpine variant keep
 their version (python:3.12-slim → python:3.12-alpine, node:20 →
 node:20-alpine), and only tags that exist are emitted. --platform, AS names,
 registry prefixes and ARG-selected bases (the ARG default is rewritten) are
@@ -213,6 +214,12 @@ func planTree(u *Unit, tree []*parser.Stage, copies map[*parser.Stage]debianCopy
 	if base.buildpack {
 		var refusal *alpineMsg
 		if extra, refusal = buildpackNeeds(u, tree); refusal != nil {
+			p.refuse(refusal.line, "%s left unchanged: %s", stageName(root), refusal.msg)
+			return p
+		}
+	} else if base.full != nil {
+		var refusal *alpineMsg
+		if extra, refusal = fullVariantNeeds(u, tree, base.full); refusal != nil {
 			p.refuse(refusal.line, "%s left unchanged: %s", stageName(root), refusal.msg)
 			return p
 		}

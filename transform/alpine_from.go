@@ -35,6 +35,9 @@ type alpineBase struct {
 	// buildpack is set for buildpack-deps: the tools the stage uses from it
 	// are installed (see buildpackNeeds).
 	buildpack bool
+	// full is the full (buildpack-deps based) tag of an official language
+	// image moved to its -alpine tag: ref → to (see fullVariantNeeds).
+	full *fullFrom
 	// fullNode: an official node image on glibc (full or slim), whose npm
 	// installs may build native code or fetch glibc prebuilt binaries
 	fullNode bool
@@ -219,12 +222,10 @@ func baseOf(doc *parser.Document, st *parser.Stage, o *Options) alpineBase {
 		b.rust = r.name == "rust"
 		newRef = r.prefix + r.name + ":" + tag
 		b.fullNode = r.name == "node"
-		if fullVariant[r.name] && !strings.Contains(r.tag, "slim") && r.name != "node" {
-			from, to := r.name+":"+r.tag, tag
-			if r.tag == "" {
-				from, to = r.name, r.name+":"+tag
-			}
-			b.notes = append(b.notes, alpineMsg{line, fmt.Sprintf("%s carries compilers and git (buildpack-deps); %s does not: add build-base or git to an apk add if the build needs them", from, to)})
+		if fullVariant[r.name] && !strings.Contains(r.tag, "slim") && r.name != "node" && r.name != "golang" {
+			// node: alpine_unread.go accounts for npm; golang: alpine_go.go
+			// for gcc, git, ssh and builds it cannot see.
+			b.full = &fullFrom{ref: ref, to: newRef, python: r.name == "python"}
 		}
 	case r.name == "distroless/static" || strings.HasPrefix(r.name, "distroless/static-"):
 		return alpineBase{kind: baseSkip, musl: true}

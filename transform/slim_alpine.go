@@ -30,6 +30,14 @@ func buildpackNeeds(u *Unit, tree []*parser.Stage) ([]alpineNeed, *alpineMsg) {
 		return nil, &alpineMsg{sb.line, sb.reason}
 	}
 	sb.newRef = "alpine:" + u.Opts.Alpine()
+	return scanNeeds(u, tree, sb)
+}
+
+// scanNeeds runs the slim pass's scan of tree against sb (the packages of
+// the full image the new base lacks) and maps each package the tree needs
+// to its Alpine names; the scan's refusal, or a package with no Alpine
+// name, is the refusal.
+func scanNeeds(u *Unit, tree []*parser.Stage, sb slimBase) ([]alpineNeed, *alpineMsg) {
 	s := newSlimScan(u, tree, sb)
 	s.scan()
 	if s.refusal != nil {

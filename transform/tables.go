@@ -95,7 +95,8 @@ func alpineReleases() []string {
 // when the tag is unknown. A tag that is already Alpine, or an image built
 // on Alpine (traefik, registry), gives reason "already Alpine": nothing to
 // do. Note that the full Debian variants of python, node, ruby and golang
-// carry compilers and git (buildpack-deps) and their Alpine variants do not.
+// carry compilers and git (buildpack-deps) and their Alpine variants do not:
+// see fullVariantNeeds and alpine_go.go.
 func alpineImageTag(image, tag string) (newTag string, ok bool, reason string) {
 	if tag == "" {
 		tag = "latest"
