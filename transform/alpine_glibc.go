@@ -31,6 +31,10 @@ func keepGlibc(doc *parser.Document, planOf map[*parser.Stage]*treePlan) bool {
 			from, ok := strings.CutPrefix(f, "--from=")
 			srcSt := doc.StageByName(from)
 			src, dst := planOf[srcSt], planOf[in.Stage]
+			if ok && srcSt == nil && dst != nil && dst.converted && !muslImage(from) && !portable(in.Args) {
+				dst.refuseAll("line %d copies files out of the image %s, which docklean cannot tell is built for musl; programs built for glibc do not run on Alpine", in.StartLine, from)
+				return true
+			}
 			if !ok || src == nil || dst == nil || src == dst || src.converted || src.musl || !dst.converted {
 				continue
 			}
@@ -42,6 +46,25 @@ func keepGlibc(doc *parser.Document, planOf map[*parser.Stage]*treePlan) bool {
 		}
 	}
 	return false
+}
+
+// muslImages are images commonly named by COPY --from whose files run on
+// musl: composer and docker are built FROM Alpine (docker-library/composer
+// and docker-library/docker Dockerfiles), php-extension-installer ships a
+// shell script, astral-sh/uv static musl binaries (its Dockerfile: FROM
+// scratch with the x86_64-unknown-linux-musl build).
+var muslImages = []string{"composer", "docker", "mlocati/php-extension-installer", "ghcr.io/mlocati/php-extension-installer", "ghcr.io/astral-sh/uv"}
+
+// muslImage reports whether an image named by COPY --from is known to hold
+// musl or static files: an Alpine image or tag, one of muslImages,
+// scratch-based static distroless, or busybox's musl flavour.
+func muslImage(ref string) bool {
+	ref, _, _ = strings.Cut(ref, "@")
+	name, tag, _ := strings.Cut(ref, ":")
+	name = strings.TrimPrefix(strings.TrimPrefix(name, "docker.io/"), "library/")
+	base := path.Base(name)
+	return base == "alpine" || strings.Contains(tag, "alpine") || slices.Contains(muslImages, name) ||
+		strings.HasPrefix(name, "gcr.io/distroless/static") || base == "busybox" && strings.Contains(tag, "musl")
 }
 
 var goBuildText = regexp.MustCompile(`(?:^|[\s;&|(])go\s+(build|install)\b`)

@@ -98,6 +98,9 @@ func (g *goStage) rootReasons() []string {
 	if len(g.src.userDeps) > 0 {
 		why = append(why, "its behaviour depends on the user it runs as ("+strings.Join(g.src.userDeps, "; ")+"): it would see another user name and home")
 	}
+	if len(g.src.sqlite) > 0 {
+		why = append(why, "it opens SQLite databases ("+strings.Join(g.src.sqlite, ", ")+"), which create their files and journals in folders the non-root user does not own")
+	}
 	for _, r := range g.src.rootOnly {
 		why = append(why, "it reads "+r+", which only root may read")
 	}

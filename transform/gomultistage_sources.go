@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -36,6 +37,7 @@ type goSources struct {
 	files   int               // Go files read
 
 	userDeps []string // why the program depends on who it runs as (user.Current, pgx ...)
+	sqlite   []string // the SQLite drivers it imports: it creates database files and journals
 	listens  []string // listen addresses below port 1024, as written
 	rootOnly []string // root-only paths the program reads (/root/..., /etc/shadow)
 }
@@ -159,6 +161,9 @@ func (s *goSources) readFile(dir string, f *ast.File) {
 		if why, ok := userImports[p]; ok {
 			s.userDeps = appendNew(s.userDeps, why)
 		}
+		if slices.Contains(sqliteDrivers, p) {
+			s.sqlite = appendNew(s.sqlite, p)
+		}
 		if p == "time/tzdata" {
 			s.tzEmbed = true
 		}
@@ -263,6 +268,11 @@ func (s *goSources) readFile(dir string, f *ast.File) {
 		return true
 	})
 }
+
+// sqliteDrivers are Go SQLite drivers: a program using one creates its
+// database file, and a journal beside it, wherever the path says, often the
+// working folder, which COPY --from leaves owned by root.
+var sqliteDrivers = []string{"github.com/mattn/go-sqlite3", "gorm.io/driver/sqlite", "modernc.org/sqlite", "github.com/glebarez/sqlite", "github.com/glebarez/go-sqlite", "zombiezen.com/go/sqlite", "crawshaw.io/sqlite"}
 
 // userImports are packages whose behaviour depends on the OS user the
 // program runs as: PostgreSQL drivers take the default user name from it.
