@@ -1,8 +1,10 @@
 // Command genslim generates transform/data/slim-layers.tsv: the Debian
 // packages the full official images carry and their -slim variants lack,
-// per layer, read from the apt-get install commands of the public
-// docker-library Dockerfiles committed under upstream/ (their repositories
-// and commits are in upstream/SOURCES):
+// per layer, from the package names that the apt-get install commands of
+// the public docker-library Dockerfiles name. The names are committed as
+// upstream/<layer>.packages (the Dockerfiles themselves are other projects'
+// files and stay out of this repository; their repositories and commits are
+// in upstream/SOURCES):
 //
 //   - curl: buildpack-deps:X-curl (on debian:X);
 //   - scm: buildpack-deps:X-scm (on X-curl);
@@ -15,10 +17,11 @@
 //	go run ../internal/genslim -data ../../shared/data -out data
 //
 // With -data it also checks every name against Debian bookworm's package
-// list (debian-bookworm-packages.txt). To refresh the inputs, fetch the
-// repositories and copy the files at a newer commit (git show
-// COMMIT:debian/bookworm/curl/Dockerfile > upstream/buildpack-deps/...),
-// then update upstream/SOURCES and run go generate.
+// list (debian-bookworm-packages.txt). To refresh the inputs, check out
+// docker-library/buildpack-deps and docker-library/python side by side in
+// a folder DIR at the commits of upstream/SOURCES (or newer ones, then
+// update SOURCES), and run go generate with GENSLIM_UPSTREAM=DIR: the
+// package lists are extracted from DIR's Dockerfiles first.
 package main
 
 import (
@@ -52,6 +55,11 @@ func upstreamDir() string {
 }
 
 func run(data, out string) error {
+	if dir := os.Getenv("GENSLIM_UPSTREAM"); dir != "" {
+		if err := extract(dir, upstreamDir()); err != nil {
+			return err
+		}
+	}
 	b, err := generate(upstreamDir(), data)
 	if err != nil {
 		return err
@@ -89,18 +97,11 @@ func generate(dir, data string) ([]byte, error) {
 	}
 	b.WriteString("layer\tpackage\n")
 	for _, l := range layers {
-		src, err := os.ReadFile(filepath.Join(dir, l.repo, l.path))
+		list, err := os.ReadFile(filepath.Join(dir, l.name+".packages"))
 		if err != nil {
 			return nil, err
 		}
-		pkgs, err := aptInstalls(src)
-		if err != nil {
-			return nil, fmt.Errorf("%s/%s: %v", l.repo, l.path, err)
-		}
-		if l.name == "python" {
-			pkgs = pkgs[:min(len(pkgs), firstInstallLen(src))] // the runtime packages, not the build's
-		}
-		for _, p := range pkgs {
+		for _, p := range strings.Fields(string(list)) {
 			if known != nil && !known[p] {
 				return nil, fmt.Errorf("%s/%s: %s is not a Debian bookworm package", l.repo, l.path, p)
 			}
@@ -108,6 +109,28 @@ func generate(dir, data string) ([]byte, error) {
 		}
 	}
 	return []byte(b.String()), nil
+}
+
+// extract writes upstream/<layer>.packages, one name a line, from the
+// Dockerfiles of a checkout folder (src/<repo>/<path>).
+func extract(src, dst string) error {
+	for _, l := range layers {
+		df, err := os.ReadFile(filepath.Join(src, l.repo, l.path))
+		if err != nil {
+			return err
+		}
+		pkgs, err := aptInstalls(df)
+		if err != nil {
+			return fmt.Errorf("%s/%s: %v", l.repo, l.path, err)
+		}
+		if l.name == "python" {
+			pkgs = pkgs[:min(len(pkgs), firstInstallLen(df))] // the runtime packages, not the build's
+		}
+		if err := os.WriteFile(filepath.Join(dst, l.name+".packages"), []byte(strings.Join(pkgs, "\n")+"\n"), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // aptInstalls returns the literal package words of the apt-get install

@@ -8,7 +8,7 @@ import (
 )
 
 // TestReproducible checks that transform/data/slim-layers.tsv is what the
-// generator makes from the committed upstream Dockerfiles, with the names
+// generator makes from the committed package lists, with the names
 // checked against Debian's package list when the shared data is there.
 func TestReproducible(t *testing.T) {
 	data := filepath.Join("..", "..", "..", "shared", "data")
