@@ -289,13 +289,14 @@ func stageName(st *parser.Stage) string {
 // alpineStage collects the edits and findings that convert one stage; they
 // are applied only if nothing in its tree refuses.
 type alpineStage struct {
-	u       *Unit
-	doc     *parser.Document
-	st      *parser.Stage
-	family  string
-	release string
-	python  bool
-	rust    bool
+	u         *Unit
+	doc       *parser.Document
+	st        *parser.Stage
+	family    string
+	release   string
+	python    bool
+	rust      bool
+	bashShell bool // a SHELL instruction of the stage runs bash (alpine_shsyntax.go)
 	// fullNode: the stage moves from a glibc node image to -alpine
 	fullNode bool
 	gob      *goBuild // a golang stage: what its go commands need (alpine_go.go)
@@ -387,6 +388,7 @@ func (s *alpineStage) convert() {
 		case "env", "arg":
 			s.envArg(in)
 		case "run":
+			s.bashSyntax(in)
 			s.run(in)
 			s.glibcDownload(in)
 			s.muslBuild(in)
@@ -400,6 +402,7 @@ func (s *alpineStage) convert() {
 		case "shell":
 			runs = append(runs, in)
 			if len(in.Args) > 0 && isBash(in.Args[0]) {
+				s.bashShell = true
 				s.need("bash", in.Start, fmt.Sprintf("SHELL on line %d runs bash", in.StartLine))
 			}
 		case "cmd", "entrypoint":

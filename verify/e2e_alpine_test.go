@@ -379,6 +379,16 @@ func TestE2EAlpineHazards(t *testing.T) {
 	if strings.Contains(out, "www-data:x:33") || !strings.Contains(out, "www-data:x:82") {
 		t.Errorf("Alpine's base image: want no www-data user and the group www-data with gid 82, got %q (exit %d)", out, rc)
 	}
+	// the bash syntax alpine_shsyntax.go refuses in Fedora-family stages
+	out, rc = dockerRun(t, alpineImage, "echo {a,b} {1..2}")
+	if strings.TrimSpace(out) != "{a,b} {1..2}" || rc != 0 {
+		t.Errorf("echo {a,b} {1..2} in BusyBox ash: %q (exit %d), want the braces left as text", out, rc)
+	}
+	for _, script := range []string{"a=(1 2)", "((1+1))"} {
+		if out, rc := dockerRun(t, alpineImage, script); rc == 0 {
+			t.Errorf("%s succeeded in BusyBox ash (%q); the bash-syntax rule rests on it failing", script, out)
+		}
+	}
 }
 
 // TestE2EBusyBoxHelp re-runs the command that made
