@@ -433,6 +433,7 @@ func (s *alpineStage) convert() {
 	}
 	s.goFinish()
 	s.account()
+	s.knownUsers()
 	s.accountCommands()
 	s.placeNeeds()
 	s.wwwData()

@@ -19,6 +19,7 @@ type accounts struct {
 	wwwLine    int             // first line that uses the user www-data
 	wwwDone    bool            // a stage this one is built on creates it
 	noted      map[string]bool // groups whose other id was reported
+	usedUsers  []userRef       // users the stage runs as or gives files to (alpine_usernames.go)
 }
 
 func newAccounts() *accounts {
@@ -237,6 +238,9 @@ func (s *alpineStage) owner(v string, groupOnly bool, line int) {
 	}
 	if user == "www-data" {
 		s.useWWW(line)
+	}
+	if !groupOnly {
+		s.acct.usedUsers = append(s.acct.usedUsers, userRef{strings.Trim(user, `"'`), line})
 	}
 	if hasGroup {
 		if why := s.groupRef(group, line); why != "" {
