@@ -14,9 +14,10 @@ type userRef struct {
 
 // packageUsers are the users that Alpine packages create when installed
 // (their .pre-install scripts in aports: main/nginx, main/redis,
-// main/postgresql*, main/mariadb, community/tor), by package.
+// main/postgresql*, main/mariadb, community/tor, main/bind's
+// bind.pre-install: adduser ... -G named -D named), by package.
 var packageUsers = map[string]string{
-	"nginx": "nginx", "redis": "redis", "postgresql": "postgres", "mariadb": "mysql", "tor": "tor",
+	"nginx": "nginx", "redis": "redis", "postgresql": "postgres", "mariadb": "mysql", "tor": "tor", "bind": "named",
 }
 
 // imageUsers are the users that official images' Alpine variants create
