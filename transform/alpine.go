@@ -297,9 +297,9 @@ type alpineStage struct {
 	python    bool
 	rust      bool
 	bashShell bool // a SHELL instruction of the stage runs bash (alpine_shsyntax.go)
-	// fullNode: the stage moves from a glibc node image to -alpine
-	fullNode bool
-	gob      *goBuild // a golang stage: what its go commands need (alpine_go.go)
+	// nodeImage: the stage moves from a glibc node image to -alpine
+	nodeImage bool
+	gob       *goBuild // a golang stage: what its go commands need (alpine_go.go)
 	// cSources are C files copied from the context that include a header
 	// only glibc has, with that header (alpine_glibc.go).
 	cSources [][2]string
@@ -333,7 +333,7 @@ type alpineNeed struct {
 }
 
 func newAlpineStage(u *Unit, st *parser.Stage, b alpineBase) *alpineStage {
-	s := &alpineStage{u: u, doc: u.Doc, st: st, family: b.family, release: u.Opts.Alpine(), python: b.python, rust: b.rust, fullNode: b.fullNode,
+	s := &alpineStage{u: u, doc: u.Doc, st: st, family: b.family, release: u.Opts.Alpine(), python: b.python, rust: b.rust, nodeImage: b.nodeImage,
 		has: map[string]bool{}, debs: map[string]bool{}, recDebs: map[string]bool{}, vars: map[string]*pkgVar{}, groups: map[string]string{},
 		acct: newAccounts(), image: b.image}
 	if b.static && !b.rust {

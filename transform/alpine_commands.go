@@ -189,7 +189,7 @@ func (s *alpineStage) commandUses() []cmdUse {
 				continue
 			}
 			kind := fmt.Sprintf("the RUN on line %d", in.StartLine)
-			syntax.Walk(sh.File, func(n syntax.Node) bool {
+			parser.Walk(sh.File, func(n syntax.Node) bool {
 				c, ok := n.(*syntax.CallExpr)
 				if !ok || len(c.Args) == 0 {
 					return true
@@ -293,7 +293,7 @@ func textUses(text string, line, off int, kind string) []cmdUse {
 		return nil
 	}
 	var uses []cmdUse
-	syntax.Walk(f, func(n syntax.Node) bool {
+	parser.Walk(f, func(n syntax.Node) bool {
 		c, ok := n.(*syntax.CallExpr)
 		if !ok || len(c.Args) == 0 {
 			return true

@@ -38,15 +38,15 @@ type alpineBase struct {
 	// full is the full (buildpack-deps based) tag of an official language
 	// image moved to its -alpine tag: ref → to (see fullVariantNeeds).
 	full *fullFrom
-	// fullNode: an official node image on glibc (full or slim), whose npm
+	// nodeImage: an official node image on glibc (full or slim), whose npm
 	// installs may build native code or fetch glibc prebuilt binaries
-	fullNode bool
-	musl     bool // baseSkip because it already is Alpine or scratch
-	line     int  // where the reason applies
-	reason   string
-	edits    []Edit
-	changes  []alpineMsg
-	notes    []alpineMsg
+	nodeImage bool
+	musl      bool // baseSkip because it already is Alpine or scratch
+	line      int  // where the reason applies
+	reason    string
+	edits     []Edit
+	changes   []alpineMsg
+	notes     []alpineMsg
 }
 
 // alpineMsg is a finding waiting for the stage's verdict.
@@ -221,7 +221,7 @@ func baseOf(doc *parser.Document, st *parser.Stage, o *Options) alpineBase {
 		b.static = r.name == "golang" || r.name == "rust"
 		b.rust = r.name == "rust"
 		newRef = r.prefix + r.name + ":" + tag
-		b.fullNode = r.name == "node"
+		b.nodeImage = r.name == "node"
 		if fullVariant[r.name] && !strings.Contains(r.tag, "slim") && r.name != "node" && r.name != "golang" {
 			// node: alpine_unread.go accounts for npm; golang: alpine_go.go
 			// for gcc, git, ssh and builds it cannot see.

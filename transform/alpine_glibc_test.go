@@ -104,8 +104,8 @@ func TestReadGoSourcesCgo(t *testing.T) {
 	}
 	s := readGoSources(fsys)
 	c := s.cgoInfo
-	if c.goFiles != 3 {
-		t.Errorf("goFiles = %d, want 3", c.goFiles)
+	if s.files != 3 {
+		t.Errorf("goFiles = %d, want 3", s.files)
 	}
 	if len(c.mods) != 1 || c.mods[0].path != "github.com/DataDog/zstd" {
 		t.Errorf("mods = %v, want DataDog/zstd from go.sum", c.modWhy)

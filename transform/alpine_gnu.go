@@ -365,7 +365,7 @@ func (s *alpineStage) gnuScript(text string, line, off int, where string) {
 	if err != nil {
 		return
 	}
-	syntax.Walk(f, func(n syntax.Node) bool {
+	parser.Walk(f, func(n syntax.Node) bool {
 		if call, ok := n.(*syntax.CallExpr); ok && len(call.Args) > 0 {
 			args := make([]gnuArg, len(call.Args))
 			for i, w := range call.Args {

@@ -87,7 +87,7 @@ func (s *alpineStage) goRun(in *parser.Instruction) {
 		return
 	}
 	exported := map[string]string{}
-	syntax.Walk(in.Shell.File, func(n syntax.Node) bool {
+	parser.Walk(in.Shell.File, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.DeclClause:
 			if n.Variant.Value == "export" {
@@ -272,7 +272,7 @@ func (s *alpineStage) goFinish() {
 			s.refuse(c.line, "the go command on line %d builds sources of the build context, which docklean does not have (--context), so it cannot tell %s; run with --context", c.line, what)
 			return
 		}
-		if s.u.goSources().cgoInfo.goFiles == 0 {
+		if s.u.goSources().files == 0 {
 			s.refuse(c.line, "the go command on line %d builds sources of the build context, and the context has no Go files docklean can read, so it cannot tell %s; give the real build context with --context", c.line, what)
 			return
 		}

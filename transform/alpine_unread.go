@@ -64,7 +64,7 @@ func (s *alpineStage) account() {
 			s.accountExec(in, copied)
 		}
 	}
-	if s.refusal == nil && s.fullNode {
+	if s.refusal == nil && s.nodeImage {
 		s.accountNpm()
 	}
 }

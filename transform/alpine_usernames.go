@@ -46,7 +46,7 @@ func (s *alpineStage) knownUsers() {
 		}
 		known := false
 		for pkg, user := range packageUsers {
-			known = known || user == n && (s.has[pkg] || strings.HasPrefix(pkg, "postgresql") && hasPrefixKey(s.has, "postgresql"))
+			known = known || user == n && installed(s.has, pkg)
 		}
 		if known || s.createsUser(n) {
 			continue
@@ -56,10 +56,11 @@ func (s *alpineStage) knownUsers() {
 	}
 }
 
-// hasPrefixKey reports whether a key of m starts with p.
-func hasPrefixKey(m map[string]bool, p string) bool {
-	for k := range m {
-		if strings.HasPrefix(k, p) {
+// installed reports whether pkg, or a versioned package of it (Alpine's
+// postgresql16 for postgresql), is among the packages has.
+func installed(has map[string]bool, pkg string) bool {
+	for k := range has {
+		if v, ok := strings.CutPrefix(k, pkg); ok && strings.Trim(v, "0123456789") == "" {
 			return true
 		}
 	}

@@ -125,7 +125,7 @@ func (s *alpineStage) pipWheels(in *parser.Instruction) {
 	if in.Shell == nil || in.Shell.File == nil || in.Shell.Err != nil || !in.Shell.Mapped() || !containsAny(in.Shell.Text, []string{"pip", "poetry", "uv"}) {
 		return
 	}
-	syntax.Walk(in.Shell.File, func(n syntax.Node) bool {
+	parser.Walk(in.Shell.File, func(n syntax.Node) bool {
 		c, ok := n.(*syntax.CallExpr)
 		if !ok || s.refusal != nil {
 			return s.refusal == nil

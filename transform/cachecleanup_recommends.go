@@ -139,7 +139,7 @@ func (u *usedCmds) scan(doc *parser.Document) {
 			if sh == nil || sh.File == nil || sh.Err != nil {
 				continue
 			}
-			syntax.Walk(sh.File, func(n syntax.Node) bool {
+			parser.Walk(sh.File, func(n syntax.Node) bool {
 				call, ok := n.(*syntax.CallExpr)
 				if !ok || len(call.Args) == 0 {
 					return true

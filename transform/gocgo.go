@@ -74,7 +74,6 @@ func cgoModuleOf(p string) *cgoModule {
 // cgoSources is what the Go sources of a build context say about cgo, on
 // top of goSources.cgo (import "C", known cgo packages, go.mod modules).
 type cgoSources struct {
-	goFiles   int          // Go files read
 	mods      []*cgoModule // known cgo modules in go.mod or go.sum
 	modWhy    []string     // where each was found
 	tags      []string     // files with a build constraint on cgo
@@ -126,7 +125,6 @@ func (s *goSources) noteCgoModule(p, file string) *cgoModule {
 // readCgo records what one parsed Go file says about cgo: a build
 // constraint on the cgo tag, a cgo preamble that runs pkg-config.
 func (s *goSources) readCgo(p string, f *ast.File) {
-	s.cgoInfo.goFiles++
 	for _, cg := range f.Comments {
 		if cg.Pos() > f.Package {
 			break

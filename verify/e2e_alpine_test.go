@@ -3,6 +3,7 @@ package verify
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -201,12 +202,28 @@ func TestE2EAlpineAccounts(t *testing.T) {
 	}
 }
 
+// passByName returns the registered pass called name.
 func passByName(t *testing.T, name string) *transform.Pass {
 	ps, err := transform.Select([]string{name}, nil)
 	if err != nil || len(ps) != 1 {
 		t.Fatalf("pass %s: %v", name, err)
 	}
 	return ps[0]
+}
+
+// rewrite runs the passes named on src, with ctx as the build context (nil
+// for none), and fails the test on an error.
+func rewrite(t *testing.T, name string, src []byte, ctx fs.FS, passes ...string) *transform.Result {
+	t.Helper()
+	ps, err := transform.Select(passes, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := transform.Process(name, src, ps, &transform.Options{Context: ctx})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
 
 type acct struct {

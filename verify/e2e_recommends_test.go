@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/docklean/docklean/transform"
 )
 
 // TestE2ERecommends proves issue 14 §6 with real builds on the Debian
@@ -23,14 +22,7 @@ func TestE2ERecommends(t *testing.T) {
 	src := []byte("FROM debian:bookworm-slim\n" +
 		"RUN apt-get update && apt-get install -y git\n" +
 		"CMD [\"ssh\", \"-V\"]\n")
-	passes, err := transform.Select([]string{"cache-cleanup"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := transform.Process("Dockerfile", src, passes, &transform.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := rewrite(t, "Dockerfile", src, nil, "cache-cleanup")
 	out := string(res.Output)
 	t.Logf("rewritten Dockerfile:\n%s", out)
 	if !strings.Contains(out, "--no-install-recommends") || !strings.Contains(out, " openssh-client") {
@@ -90,14 +82,7 @@ func TestE2ERecommendsPipBuild(t *testing.T) {
 		"COPY ext /ext\n" +
 		"RUN pip install --break-system-packages --no-build-isolation --no-deps /ext\n" +
 		"CMD [\"python3\", \"-c\", \"import hello; print(hello.hi())\"]\n")
-	passes, err := transform.Select([]string{"cache-cleanup"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := transform.Process("Dockerfile", src, passes, &transform.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := rewrite(t, "Dockerfile", src, nil, "cache-cleanup")
 	out := string(res.Output)
 	t.Logf("rewritten Dockerfile:\n%s", out)
 	if !strings.Contains(out, "--no-install-recommends") || !strings.Contains(out, " build-essential python3-dev") {

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/docklean/docklean/transform"
 )
 
 // TestE2ERunMergeShellChange builds a Dockerfile that makes /bin/sh bash
@@ -24,14 +23,7 @@ func TestE2ERunMergeShellChange(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	passes, err := transform.Select([]string{"run-merge"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := transform.Process("Dockerfile", src, passes, &transform.Options{Context: os.DirFS(dir)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := rewrite(t, "Dockerfile", src, os.DirFS(dir), "run-merge")
 	out := string(res.Output)
 	t.Logf("rewritten Dockerfile:\n%s", out)
 	if !strings.Contains(out, "ln -sf /bin/bash /bin/sh\nRUN ") {

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/docklean/docklean/transform"
 )
 
 // fullStandin stands in for buildpack-deps:bookworm, the base of the full
@@ -64,14 +63,7 @@ func TestE2ESlim(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	passes, err := transform.Select([]string{"slim"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := transform.Process("slim-curl-git/Dockerfile", src, passes, &transform.Options{Context: os.DirFS(dir)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := rewrite(t, "slim-curl-git/Dockerfile", src, os.DirFS(dir), "slim")
 	out := string(res.Output)
 	t.Logf("rewritten Dockerfile:\n%s", out)
 	if !strings.Contains(out, "FROM debian:bookworm-slim") || !strings.Contains(out, "install -y --no-install-recommends ca-certificates curl git ") {
