@@ -93,6 +93,28 @@ func (s *slimScan) scan() {
 		}
 		s.state[st] = slimState{s.wd, s.copies}
 	}
+	if st := s.baseImage(); st != nil {
+		s.st = st
+		s.refuse(st.From.StartLine, "%s is the image the file builds and has no CMD or ENTRYPOINT of its own: it is a base or tool image whose users run commands docklean cannot read, and they may need what %s has; keep the base", stageName(st), s.base.ref)
+	}
+}
+
+// baseImage returns the file's last stage, the image docker build makes,
+// when it is in the tree and neither it nor a stage of the tree it is built
+// on sets CMD or ENTRYPOINT; nil otherwise.
+func (s *slimScan) baseImage() *parser.Stage {
+	last := s.doc.Stages[len(s.doc.Stages)-1]
+	if !slices.Contains(s.tree, last) {
+		return nil
+	}
+	for st := last; st != nil && slices.Contains(s.tree, st); st = parentStage(s.doc, st) {
+		for _, in := range st.Instructions {
+			if in.Keyword == "cmd" || in.Keyword == "entrypoint" {
+				return nil
+			}
+		}
+	}
+	return last
 }
 
 func (s *slimScan) instruction(in *parser.Instruction) {
