@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
 )
 
 // TestE2ERecommends proves issue 14 §6 with real builds on the Debian

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
 )
 
 // TestE2ERunMergeShellChange builds a Dockerfile that makes /bin/sh bash

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
 )
 
 // fullStandin stands in for buildpack-deps:bookworm, the base of the full
