@@ -22,7 +22,7 @@ import (
 const (
 	alpineTarball = "../../shared/alpine/alpine-minirootfs-3.20.3-x86_64.tar.gz"
 	alpineImage   = "docklean-e2e/alpine:3.20.3"
-	debianImage   = "debian:bookworm-slim" // the lead's stand-in, made with debootstrap
+	debianImage   = "debian:bookworm-slim" // the stand-in standins makes with debootstrap
 )
 
 // realAlpine imports the minirootfs once; its absence is a failure, not a
@@ -106,11 +106,11 @@ var (
 // and compares what getent and id report: names, uids (unless the
 // findings say docklean dropped one), homes, shells and group names.
 func TestE2EAlpineAccounts(t *testing.T) {
-	e2eDocker(t)
+	d := e2eDocker(t)
 	realAlpine(t)
-	if err := exec.Command("docker", "image", "inspect", debianImage).Run(); err != nil {
-		t.Fatalf("%s (the Debian stand-in .ci/e2e makes) is missing: %v", debianImage, err)
-	}
+	// The suite's order must not matter: make the Debian stand-in here
+	// when no earlier test has (on a fresh machine this test runs first).
+	standins(t, d, []string{debianImage})
 	fixtures := []string{
 		"groupadd-gid", "useradd-system", "useradd-home-groups", "adduser-debian",
 		"group-id-clash", "user-id-clash", "account-name-clash", "group-id-differs",
