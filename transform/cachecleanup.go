@@ -14,6 +14,10 @@ import (
 func init() {
 	register(&Pass{
 		Name: "cache-cleanup",
+		// After run-merge, the cleanup lands once, at the end of the merged
+		// RUN, and never deletes the apt lists a following RUN still needs;
+		// after alpine and slim, it cleans the installs they wrote.
+		After: []string{"alpine", "slim", "run-merge"},
 		Doc: `leave no package-manager cache in a layer
 Every fix goes into the RUN that made the cache, since a later RUN cannot
 shrink an earlier layer: apt-get install gets --no-install-recommends (and

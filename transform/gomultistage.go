@@ -16,6 +16,10 @@ import (
 func init() {
 	register(&Pass{
 		Name: "go-multistage",
+		// cache-cleanup changes only stages that end up in an image: it
+		// cleans the single stage while it is still the final image, not
+		// the builder the split makes of it.
+		After: []string{"cache-cleanup"},
 		Doc: `Splits a single-stage Go build into a golang builder and a minimal runtime stage.
 A final stage FROM golang that builds one program with go build or go install
 and runs it with CMD/ENTRYPOINT becomes a builder stage (AS build, CGO_ENABLED=0

@@ -10,6 +10,8 @@ import (
 func init() {
 	register(&Pass{
 		Name: "pin",
+		// pin sees, and pins, the tags alpine, slim and go-multistage emit.
+		After: []string{"alpine", "slim", "go-multistage"},
 		Doc: `pin floating base images, report end-of-life bases, add digests on request
 A base image of an official image that floats (untagged, latest, a major-only
 tag such as python:3, or an alias such as node:lts-alpine) is pinned to the

@@ -7,35 +7,84 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/docklean/docklean/parser"
 )
 
-// order is the pipeline order. run-merge runs before cache-cleanup so that
-// cleanup lands once, at the end of the merged RUN, and never deletes the
-// apt lists a following RUN still needs. slim runs right after alpine: it
-// sees only the stages alpine left on a full Debian-based image.
-var order = []string{"alpine", "slim", "run-merge", "cache-cleanup", "go-multistage", "pin"}
-
-var registry = map[string]*Pass{}
+var (
+	registry  = map[string]*Pass{}
+	orderOnce sync.Once
+	order     []*Pass
+)
 
 // register adds a pass; each pass file calls it from init.
 func register(p *Pass) {
-	if !slices.Contains(order, p.Name) {
-		panic("transform: pass " + p.Name + " has no place in the pipeline order")
+	if registry[p.Name] != nil {
+		panic("transform: pass " + p.Name + " registered twice")
 	}
 	registry[p.Name] = p
 }
 
-// All returns every pass in pipeline order.
+// All returns every pass in pipeline order: each after the passes its
+// After names. The order is derived once, on first use (after every
+// init has registered its pass); a cycle or an unknown name in After is a
+// programming error and panics there, so no run starts with a bad order.
 func All() []*Pass {
-	var ps []*Pass
-	for _, n := range order {
-		if p := registry[n]; p != nil {
-			ps = append(ps, p)
+	orderOnce.Do(func() {
+		var err error
+		if order, err = pipelineOrder(registry); err != nil {
+			panic("transform: " + err.Error())
+		}
+	})
+	return order
+}
+
+// pipelineOrder sorts passes so that each comes after the passes its After
+// names (Kahn's algorithm); among passes free to run at once, the name
+// decides, so the order never depends on map iteration.
+func pipelineOrder(passes map[string]*Pass) ([]*Pass, error) {
+	waiting := map[string]int{} // name -> passes of After not yet placed
+	next := map[string][]string{}
+	for name, p := range passes {
+		for _, a := range p.After {
+			if passes[a] == nil {
+				return nil, fmt.Errorf("pass %s runs after %q, which is not a pass", name, a)
+			}
+			waiting[name]++
+			next[a] = append(next[a], name)
 		}
 	}
-	return ps
+	var ready, sorted []string
+	for name := range passes {
+		if waiting[name] == 0 {
+			ready = append(ready, name)
+		}
+	}
+	var out []*Pass
+	for len(ready) > 0 {
+		slices.Sort(ready)
+		name := ready[0]
+		ready = ready[1:]
+		out = append(out, passes[name])
+		sorted = append(sorted, name)
+		for _, n := range next[name] {
+			if waiting[n]--; waiting[n] == 0 {
+				ready = append(ready, n)
+			}
+		}
+	}
+	if len(out) < len(passes) {
+		var cycle []string
+		for name := range passes {
+			if !slices.Contains(sorted, name) {
+				cycle = append(cycle, name)
+			}
+		}
+		slices.Sort(cycle)
+		return nil, fmt.Errorf("passes %s run after each other in a cycle", strings.Join(cycle, ", "))
+	}
+	return out, nil
 }
 
 // Select returns the passes named in only (all when empty) minus those in

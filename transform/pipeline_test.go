@@ -2,6 +2,7 @@ package transform
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -148,5 +149,50 @@ func TestEditIndex(t *testing.T) {
 				t.Fatalf("edits %v, offset %d: index says (%d, %v), walk (%d, %v)", edits, off, o2, i2, o1, i1)
 			}
 		}
+	}
+}
+
+// TestPipelineOrder checks the order derived from the passes' After lists:
+// the real one, and that a cycle or an unknown name is an error.
+func TestPipelineOrder(t *testing.T) {
+	var names []string
+	for _, p := range All() {
+		names = append(names, p.Name)
+	}
+	want := []string{"alpine", "slim", "run-merge", "cache-cleanup", "go-multistage", "pin"}
+	if !slices.Equal(names, want) {
+		t.Errorf("pipeline order %v, want %v", names, want)
+	}
+	for _, p := range All() {
+		for _, a := range p.After {
+			if slices.Index(names, a) > slices.Index(names, p.Name) {
+				t.Errorf("%s runs before %s, which it names in After", a, p.Name)
+			}
+		}
+	}
+
+	fake := func(after map[string][]string) map[string]*Pass {
+		ps := map[string]*Pass{}
+		for n, a := range after {
+			ps[n] = &Pass{Name: n, After: a}
+		}
+		return ps
+	}
+	got, err := pipelineOrder(fake(map[string][]string{"c": {"a"}, "b": nil, "a": nil, "d": {"c", "b"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	for _, p := range got {
+		order = append(order, p.Name)
+	}
+	if want := []string{"a", "b", "c", "d"}; !slices.Equal(order, want) {
+		t.Errorf("order %v, want %v (ties broken by name)", order, want)
+	}
+	if _, err := pipelineOrder(fake(map[string][]string{"a": {"c"}, "b": {"a"}, "c": {"b"}, "d": nil})); err == nil || !strings.Contains(err.Error(), "a, b, c run after each other in a cycle") {
+		t.Errorf("cycle: got error %v", err)
+	}
+	if _, err := pipelineOrder(fake(map[string][]string{"a": {"nope"}})); err == nil || !strings.Contains(err.Error(), `"nope", which is not a pass`) {
+		t.Errorf("unknown pass: got error %v", err)
 	}
 }

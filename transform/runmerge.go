@@ -12,6 +12,9 @@ import (
 func init() {
 	register(&Pass{
 		Name: "run-merge",
+		// alpine and slim decide RUN by RUN (and slim adds an install RUN):
+		// merged after them, their output is merged too.
+		After: []string{"alpine", "slim"},
 		Doc: `merge consecutive RUN instructions of a stage into one, keeping meaning
 Consecutive shell-form RUNs of a stage (only blank lines between them) become
 one RUN joined with "&&" continuation lines in the file's own indent and

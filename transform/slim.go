@@ -9,7 +9,8 @@ import (
 )
 
 func init() {
-	register(&Pass{Name: "slim", Doc: slimDoc, Run: runSlim})
+	// slim sees only the stages alpine left on a full image.
+	register(&Pass{Name: "slim", Doc: slimDoc, After: []string{"alpine"}, Run: runSlim})
 }
 
 const slimDoc = `swap a stage left on a full Debian-based official image to its glibc -slim variant, installing what the stage uses

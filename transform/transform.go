@@ -24,7 +24,11 @@ type Pass struct {
 	// Doc is for users (docklean passes): the first line is a summary, the
 	// rest says what the pass does and when it refuses.
 	Doc string
-	Run func(*Unit)
+	// After names the passes that must run before this one when both are
+	// selected, each for a reason its file gives; the pipeline order
+	// follows from it (pipelineOrder).
+	After []string
+	Run   func(*Unit)
 }
 
 // Summary is the first line of the pass's doc.
