@@ -13,9 +13,10 @@ import (
 
 // The tables under data/ are described in docs/tables.md. debian-alpine.tsv
 // and fedora-alpine.tsv are curated by hand; alpine-packages.txt and
-// images.tsv are generated from ../shared/data by:
+// images.tsv are generated from the reference data (internal/refdata, a
+// copy of ../shared/data) by:
 //
-//go:generate go run ../internal/gentables -data ../../shared/data -out data
+//go:generate go run ../internal/gentables -out data
 //go:generate go run ../internal/gendebian -root .. -out data
 
 //go:embed data/debian-alpine.tsv
