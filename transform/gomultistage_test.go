@@ -291,15 +291,10 @@ func copyTree(t *testing.T, fsys fs.FS, dst string) {
 // TestGoMultistageAlpineNames checks that every Alpine package go-multistage
 // may install in an alpine runtime exists in the default Alpine release.
 func TestGoMultistageAlpineNames(t *testing.T) {
-	b, err := os.ReadFile("../../shared/data/alpine-packages.tsv")
-	if err != nil {
-		t.Skipf("reference data not available: %v", err)
-	}
 	inRelease := map[string]bool{}
-	for _, l := range strings.Split(string(b), "\n") {
-		f := strings.Split(l, "\t")
-		if len(f) > 7 && slices.Contains(strings.Split(f[7], ","), DefaultAlpine) {
-			inRelease[f[0]] = true
+	for _, r := range refRows(t, "alpine-packages.tsv") {
+		if slices.Contains(strings.Split(r["in_releases"], ","), DefaultAlpine) {
+			inRelease[r["name"]] = true
 		}
 	}
 	names := []string{"tzdata"}
