@@ -34,3 +34,24 @@ func TestInstalls(t *testing.T) {
 		t.Errorf("firstInstallLen = %d, want 2", n)
 	}
 }
+
+// TestUnknownName checks that a name Debian bookworm does not have is an
+// error, not a row.
+func TestUnknownName(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"SOURCES", "curl.packages", "scm.packages", "full.packages", "python.packages"} {
+		b, err := os.ReadFile(filepath.Join(upstreamDir(), f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f == "scm.packages" {
+			b = append(b, "git-but-not-quite\n"...)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := generate(dir, ""); err == nil || !strings.Contains(err.Error(), "git-but-not-quite is not a Debian bookworm package") {
+		t.Errorf("generate = %v, want an error naming git-but-not-quite", err)
+	}
+}
