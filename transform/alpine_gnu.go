@@ -60,6 +60,18 @@ var gnuPackages = map[string]string{
 	"ip": "iproute2", "ping": "iputils-ping", "nc": "netcat-openbsd", "which": "which",
 	"mount": "mount", "umount": "umount", "nslookup": "bind-tools", "run-parts": "run-parts",
 	"ionice": "util-linux", "strings": "binutils", "cpio": "cpio", "tree": "tree", "lsof": "lsof",
+	"passwd": "shadow",
+}
+
+// noAlpineOption are options that no Alpine provider of the program has,
+// with why: the program's Alpine packages were read for them.
+var noAlpineOption = map[string]map[string]string{
+	// RHEL's passwd (its own passwd package) reads the new password from
+	// standard input with --stdin; BusyBox's passwd (its --help: -a -d -l
+	// -u) and shadow's (passwd --help of shadow 4.x, the same upstream as
+	// Alpine's shadow: -a -d -e -h -k -i -l -n -q -r -R -S -u -w -x) have
+	// no such option, so the password is never set.
+	"passwd": {"--stdin": "RHEL's passwd reads the password from standard input with it; neither BusyBox's passwd nor shadow's has it, so the user gets no password: use chpasswd (echo USER:PASSWORD | chpasswd)"},
 }
 
 // notChecked are applets whose options docklean does not check: ash
@@ -68,7 +80,7 @@ var gnuPackages = map[string]string{
 var notChecked = map[string]bool{
 	"[": true, "[[": true, "echo": true, "printf": true, "test": true, "true": true, "false": true,
 	"kill": true, "pwd": true, "sh": true, "ash": true,
-	"adduser": true, "addgroup": true, "deluser": true, "delgroup": true, "passwd": true, "su": true,
+	"adduser": true, "addgroup": true, "deluser": true, "delgroup": true, "su": true,
 }
 
 // runners are applets that run a command given after their own options;
@@ -138,7 +150,14 @@ func (s *alpineStage) gnuRunTime(in *parser.Instruction) {
 func (s *alpineStage) gnuArgs(args []gnuArg, line, off int, where string) {
 	for len(args) > 0 {
 		name := path.Base(args[0].v)
-		if !args[0].lit || s.has[gnuPackages[name]] {
+		if !args[0].lit {
+			return
+		}
+		if opt, why := lacksEverywhere(name, args[1:]); opt != "" {
+			s.refuse(line, "%s %s%s: %s", name, opt, where, why)
+			return
+		}
+		if s.has[gnuPackages[name]] {
 			return
 		}
 		opt, word, rest := busyboxLacks(name, args[1:])
@@ -155,6 +174,21 @@ func (s *alpineStage) gnuArgs(args []gnuArg, line, off int, where string) {
 		}
 		args = rest
 	}
+}
+
+// lacksEverywhere returns an option of the command that no Alpine
+// provider of it has (noAlpineOption), and why.
+func lacksEverywhere(name string, args []gnuArg) (string, string) {
+	for _, a := range args {
+		if a.lit && a.v == "--" {
+			break
+		}
+		long, _, _ := strings.Cut(a.v, "=")
+		if why, ok := noAlpineOption[name][long]; ok && a.lit {
+			return long, why
+		}
+	}
+	return "", ""
 }
 
 type gnuArg struct {

@@ -208,6 +208,33 @@ func (s *alpineStage) groupRef(g string, line int) string {
 	return ""
 }
 
+// memberGID checks a group a user is added to (useradd -G, usermod -aG,
+// adduser USER GROUP): a group of both base images whose gid differs
+// (audio 29 on Debian, 18 on Alpine; video 44, 27) gives the user other
+// rights on Alpine, since the host grants devices (--device) and
+// --group-add by number. It returns the refusal, or "" when the gids
+// match, the stage creates the group or the Dockerfile sets its gid
+// (groupmod -g).
+func (s *alpineStage) memberGID(g string) string {
+	g = strings.Trim(g, `"'`)
+	if s.family != famDebian || g == "www-data" || s.acct.groupNames[g] || s.setsGID(g) { // www-data: see wwwData
+		return ""
+	}
+	deb, inDeb := debianBaseGroups().byName[g]
+	alp, inAlp := alpineBaseGroups().byName[g]
+	if !inDeb || !inAlp || deb == alp {
+		return ""
+	}
+	return fmt.Sprintf("the user is added to group %s, which is gid %s on Debian and %s on Alpine: what the host grants gid %s (devices passed with --device, --group-add %s, files a Debian container wrote) is not the group's on Alpine; set the gid in the Dockerfile (groupmod -g %s %s, with shadow) or keep this stage on Debian", g, deb, alp, deb, deb, deb, g)
+}
+
+// setsGID reports whether the Dockerfile gives the group an explicit gid
+// (groupmod -g N GROUP, groupmod --gid N GROUP).
+func (s *alpineStage) setsGID(g string) bool {
+	re := regexp.MustCompile(`groupmod[^;&|\n]*\s(?:-g\s*|--gid[=\s]\s*)['"]?\d+['"]?[^;&|\n]*\s['"]?` + regexp.QuoteMeta(g) + `(?:['"\s;&|]|$)`)
+	return re.Match(s.doc.Src)
+}
+
 // ownership checks the user and group of chown/chgrp in a RUN.
 func (r *runConv) ownership(c *syntax.CallExpr, prog string) {
 	for _, w := range c.Args[1:] {
