@@ -437,6 +437,7 @@ func (s *alpineStage) copiedScripts(in *parser.Instruction) {
 				continue
 			}
 			s.gnuScript(string(b), in.StartLine, in.Start, fmt.Sprintf(" (in %s, copied on line %d)", m, in.StartLine))
+			s.scriptUsers(string(b), m, in.StartLine)
 		}
 	}
 }
