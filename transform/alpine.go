@@ -435,6 +435,7 @@ func (s *alpineStage) convert() {
 	s.account()
 	s.knownUsers()
 	s.accountCommands()
+	s.accountPaths()
 	s.placeNeeds()
 	s.wwwData()
 	for _, in := range runs {
