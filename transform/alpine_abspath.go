@@ -80,7 +80,7 @@ func (s *alpineStage) accountPaths() {
 		hint, fix := "nothing docklean knows puts a file there on Alpine: not Alpine's base image, not the Alpine packages the stage installs, not the Dockerfile", "convert by hand"
 		switch {
 		case cmdTablesOnce().rootfs[pkg]:
-			hint = "Alpine's base image has a " + prog + " only at " + at + " (" + pkg + "'s), which need not be the same program"
+			hint = "the only " + prog + " in Alpine's base image is " + at + " (" + pkg + "'s), which need not be the same program"
 		case pkg != "" && at != "":
 			hint, fix = "on Alpine "+prog+" is "+at+" (package "+pkg+")", "call it by name or by that path"
 		case pkg != "":

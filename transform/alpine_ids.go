@@ -201,7 +201,7 @@ func (s *alpineStage) groupRef(g string, line int) string {
 	switch {
 	case inDeb && !inAlp:
 		return fmt.Sprintf("group %s does not exist on Alpine", g)
-	case inDeb && deb != alp && !s.acct.noted[g] && g != "www-data": // www-data: see wwwData
+	case inDeb && deb != alp && !s.acct.noted[g] && g != "www-data" && !s.setsGID(g): // www-data: see wwwData
 		s.acct.noted[g] = true
 		s.notes = append(s.notes, alpineMsg{line, fmt.Sprintf("group %s is gid %s on Debian and %s on Alpine: access to devices or volumes granted to the group by id (--device, --group-add, files from a Debian container) changes", g, deb, alp)})
 	}
