@@ -312,10 +312,32 @@ func (s *alpineStage) accountsOf(in *parser.Instruction) {
 // themselves (uid 82).
 var wwwImages = map[string]bool{"php": true, "httpd": true}
 
+// wwwVolumeImages are official images whose data lives in a VOLUME owned
+// by www-data, and the volume: nextcloud's Debian Dockerfiles (nextcloud/docker
+// 32/fpm/Dockerfile) run chown -R www-data:root /var/www before VOLUME
+// /var/www/html, on php's Debian image (www-data uid 33), and its -alpine
+// ones on php's Alpine image (www-data uid 82).
+var wwwVolumeImages = map[string]string{"nextcloud": "/var/www/html"}
+
+// wwwVolume refuses moving a stage on such an image to its Alpine variant:
+// every existing deployment's volume belongs to uid 33, which the Alpine
+// variant's www-data (82) cannot write, so the application fails at run
+// time (Nextcloud: "Cannot write into config directory") until someone
+// chowns the volume outside the Dockerfile. A note would be missed in a
+// pull request that otherwise builds and starts on an empty volume.
+func (s *alpineStage) wwwVolume() {
+	vol, ok := wwwVolumeImages[s.image]
+	if !ok || s.refusal != nil {
+		return
+	}
+	s.refuse(s.st.From.StartLine, "%s's data lives in VOLUME %s, owned by www-data, which is uid 33 in its Debian images and 82 in its Alpine ones: the volumes of existing containers would belong to another user and the application could not write them; keep the Debian image, or convert by hand and chown the volumes (chown -R 82:82) when you switch", s.image, vol)
+}
+
 // wwwData creates Debian's www-data user when the stage relies on it and
 // Alpine's image lacks it, or refuses when the stage uses its ids by
 // number.
 func (s *alpineStage) wwwData() {
+	s.wwwVolume()
 	a := s.acct
 	if a.wwwLine == 0 || a.wwwDone || a.userNames["www-data"] || s.family != famDebian || s.refusal != nil {
 		return
