@@ -37,7 +37,8 @@ adduser/addgroup become BusyBox adduser/addgroup with the same meaning, or
 keep their form with shadow added; an id or name Alpine's base image
 already uses (gid 999 is ping) is dropped when nothing else uses it, else
 the stage is refused; the www-data user Alpine lacks is created (uid 33);
-groups at other ids (video 44→27) are reported. A command run with an option
+adding a user to a group at another id (video 44→27) is refused unless groupmod -g sets it, and
+nextcloud's move to -alpine is refused (its www-data volume, uid 33→82). A command run with an option
 BusyBox's applet lacks (grep -P, find -printf) gets the GNU package
 (grep, findutils, coreutils...). bash is added when the stage uses it
 (SHELL, bash -c, [[, arrays, source, CMD bash). pip install on Alpine's own
@@ -57,7 +58,10 @@ a builder whose musl-built files a stage left on glibc copies; a CMD or
 ENTRYPOINT that runs /usr/local/bin/X after a system pip install (Alpine's
 pip puts scripts in /usr/bin); a SHELL, CMD or ENTRYPOINT that runs a
 package's program by a path Alpine's package does not have (a checked path
-is rewritten instead: /usr/bin/tini → /sbin/tini); what it cannot read (a
+is rewritten instead: /usr/bin/tini → /sbin/tini), or any program in a
+system folder that docklean cannot show exists there on Alpine
+(/usr/sbin/init); options no Alpine program has (passwd --stdin); users
+that scripts from the context name and nothing on Alpine creates; what it cannot read (a
 COPY source missing from the context, a copied, fetched or cloned script
 that is run and cannot be read, make/configure builds, npm installs leaving
 the full node image without a clean package-lock.json); an Alpine tag frozen
