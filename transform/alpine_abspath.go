@@ -3,6 +3,7 @@ package transform
 import (
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 
@@ -55,7 +56,7 @@ func (s *alpineStage) accountPaths() {
 		if checked && (u.kind == "CMD" || u.kind == "ENTRYPOINT" || u.kind == "SHELL") {
 			continue // binPaths rewrites or refuses it
 		}
-		if checked && b.path == p && s.has[b.pkg] {
+		if checked && b.path == p && (s.has[b.pkg] || s.willAdd(b.pkg)) {
 			continue
 		}
 		// the Alpine packages of the Debian packages that ship it: the same
@@ -89,6 +90,16 @@ func (s *alpineStage) accountPaths() {
 		s.refuse(u.line, "%s %s by its path, and %s; %s", u.kind, runs, hint, fix)
 		return
 	}
+}
+
+// willAdd reports whether the stage gets pkg added (bash for bash -c).
+func (s *alpineStage) willAdd(pkg string) bool {
+	for _, n := range s.needs {
+		if slices.Contains(strings.Fields(n.pkg), pkg) {
+			return true
+		}
+	}
+	return false
 }
 
 // inSystemDir reports whether p is in one of systemDirs.

@@ -448,7 +448,7 @@ func (s *alpineStage) accountCommands() {
 		case at != "" && at != u.word:
 			s.refuse(u.line, "%s runs %s, but on Alpine %s is %s (package %s); call it by name or by that path", u.kind, u.word, name, at, p)
 			return
-		case at == "" && !strings.HasPrefix(u.word, "/usr/bin/"):
+		case at == "" && !strings.HasPrefix(u.word, "/usr/bin/") && (alpineBins[name].path != u.word || alpineBins[name].pkg != p):
 			s.refuse(u.line, "%s runs %s by its path, and docklean cannot check that Alpine's %s installs it there; call it by name (PATH finds it)", u.kind, u.word, p)
 			return
 		}
