@@ -83,6 +83,27 @@ var notChecked = map[string]bool{
 	"adduser": true, "addgroup": true, "deluser": true, "delgroup": true, "su": true,
 }
 
+// userApplets are the BusyBox user commands whose options the RUN's user
+// translation handles (alpine_user.go); in a script it does not see (one
+// copied from the context, sh -c, a CMD) their options are checked as any
+// applet's: Debian's adduser --disabled-password is not BusyBox's.
+var userApplets = map[string]bool{"adduser": true, "addgroup": true, "deluser": true, "delgroup": true, "su": true}
+
+// unlistedLong are long options BusyBox's applets take without listing
+// them in --help (loginutils/adduser.c's adduser_longopts, addgroup.c's
+// addgroup_longopts), each run in the real Alpine 3.20.3: "=" takes a
+// value. The fixtures alpine/script-adduser-options and
+// script-adduser-options-refused are run there by TestE2EAlpineGroupsPaths.
+var unlistedLong = map[string]map[string]string{
+	"adduser": {"--home": "=", "--gecos": "=", "--shell": "=", "--ingroup": "=", "--uid": "=",
+		"--disabled-password": "", "--empty-password": "", "--system": "", "--no-create-home": ""},
+	"addgroup": {"--gid": "=", "--system": ""},
+}
+
+// shadowOnly are shadow's user commands, which BusyBox lacks; a script the
+// RUN's user translation does not see gets shadow for them.
+var shadowOnly = map[string]bool{"useradd": true, "usermod": true, "groupadd": true, "groupmod": true, "userdel": true, "groupdel": true}
+
 // runners are applets that run a command given after their own options;
 // the command is checked in turn. skip is the number of operands before it.
 var runners = map[string]int{"xargs": 0, "env": 0, "nice": 0, "nohup": 0, "timeout": 1, "chroot": 1, "setsid": 0, "time": 0, "watch": 0, "flock": 1}
@@ -160,7 +181,19 @@ func (s *alpineStage) gnuArgs(args []gnuArg, line, off int, where string) {
 		if s.has[gnuPackages[name]] {
 			return
 		}
-		opt, word, rest := busyboxLacks(name, args[1:])
+		if where != "" && s.family == famFedora && name == "adduser" {
+			// RHEL's shadow-utils installs adduser as a link to useradd
+			s.refuse(line, "adduser%s: on RHEL adduser is a link to useradd, on Alpine it is BusyBox's adduser, with other options and defaults; call useradd (Alpine's shadow has it) or convert by hand", where)
+			return
+		}
+		if where != "" && shadowOnly[name] {
+			// text the RUN's user translation does not see: a script
+			if !s.has["shadow"] {
+				s.need("shadow", off, fmt.Sprintf("%s%s on line %d: BusyBox has no %s; shadow has it", name, where, line, name))
+			}
+			return
+		}
+		opt, word, rest := busyboxLacks(name, args[1:], where != "")
 		if opt != "" {
 			cmd := name + " " + word
 			pkg, ok := gnuPackages[name]
@@ -203,8 +236,8 @@ type gnuArg struct {
 // --opt=v), "--" ending the options; words that are not literal text are
 // taken as operands. Commands that are not BusyBox applets, and applets
 // whose help docklean has not read, give "".
-func busyboxLacks(name string, args []gnuArg) (opt, word string, rest []gnuArg) {
-	if notChecked[name] {
+func busyboxLacks(name string, args []gnuArg, script bool) (opt, word string, rest []gnuArg) {
+	if notChecked[name] && !(script && userApplets[name]) {
 		return "", "", nil
 	}
 	a := busyboxTable()[name]
@@ -252,6 +285,9 @@ func busyboxLacks(name string, args []gnuArg) (opt, word string, rest []gnuArg) 
 		case strings.HasPrefix(w.v, "--"):
 			long, _, hasVal := strings.Cut(w.v, "=")
 			kind, ok := a.long[long]
+			if !ok {
+				kind, ok = unlistedLong[name][long]
+			}
 			if !ok {
 				return long, w.v, nil
 			}

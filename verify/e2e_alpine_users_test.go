@@ -13,7 +13,8 @@ import (
 // shared groups whose gids differ (audio, video: alpine/trap-usermod-video,
 // group-id-differs) have the gids of the tables on each side; Alpine has
 // no /usr/sbin/init and its /sbin/init is BusyBox (alpine/abspath-init-refused);
-// BusyBox's passwd rejects --stdin (alpine/passwd-stdin-refused).
+// BusyBox's passwd rejects --stdin (alpine/passwd-stdin-refused), its
+// adduser Debian's options, and there is no useradd (alpine/script-*).
 func TestE2EAlpineGroupsPaths(t *testing.T) {
 	d := e2eDocker(t)
 	realAlpine(t)
@@ -38,6 +39,22 @@ func TestE2EAlpineGroupsPaths(t *testing.T) {
 	}
 	if out, rc := dockerRun(t, alpineImage, "readlink /sbin/init"); rc != 0 || strings.TrimSpace(out) != "/bin/busybox" {
 		t.Errorf("/sbin/init in the real Alpine: want a link to /bin/busybox, got %q (exit %d)", out, rc)
+	}
+	if out, rc := dockerRun(t, alpineImage, "command -v useradd"); rc == 0 {
+		t.Errorf("useradd exists in the real Alpine (%q); script-useradd-shadow rests on its absence", out)
+	}
+	// the context scripts of the adduser fixtures: docklean converts the
+	// first and refuses the second; BusyBox must agree
+	for name, wantOK := range map[string]bool{"script-adduser-options": true, "script-adduser-options-refused": false} {
+		script, err := os.ReadFile(filepath.Join("..", "fixtures", "alpine", name, "context", "setup.sh"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, rc := dockerRun(t, alpineImage, string(script))
+		t.Logf("%s/context/setup.sh in the real Alpine: exit %d: %s", name, rc, strings.TrimSpace(out))
+		if (rc == 0) != wantOK {
+			t.Errorf("%s/context/setup.sh: exit %d in the real Alpine, want success %v: %s", name, rc, wantOK, out)
+		}
 	}
 	out, rc := dockerRun(t, alpineImage, "echo secret | passwd --stdin root")
 	t.Logf("passwd --stdin root: exit %d: %s", rc, strings.TrimSpace(out))
