@@ -128,6 +128,9 @@ func (s *alpineStage) scriptUsers(text, file string, line int) {
 			name, _, _ = strings.Cut(name, ":")
 			name, _, _ = strings.Cut(name, ".")
 			s.acct.usedUsers = append(s.acct.usedUsers, userRef{name, line, where})
+			if name == "www-data" {
+				s.useWWW(line) // Alpine has no such user: wwwData creates it
+			}
 		}
 		return true
 	})
