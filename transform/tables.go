@@ -15,6 +15,7 @@ import (
 //
 //go:generate go run ../internal/gentables -data ../../shared/data -out data
 //go:generate go run ../internal/gendebian -root .. -out data
+//go:generate go run ../internal/genimplicit -root .. -out data
 
 //go:embed data/debian-alpine.tsv
 var debianAlpineTSV string
