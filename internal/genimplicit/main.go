@@ -20,7 +20,7 @@
 //     go run ./internal/genimplicit -root .. -out data
 //
 // A row says: installing the Debian package brings the trigger (through
-// Depends, or only through Recommends, or the trigger is in every Debian
+// Depends, or only through its own Recommends, or the trigger is in every Debian
 // base image and the package depends on or recommends it, so it is there
 // either way). Packages of the Debian base image are not walked through:
 // what they bring is in every Debian image and is no sign that the package
@@ -290,7 +290,12 @@ func reach(pkgs map[string]*debPkg, from, trigger string) (string, []string) {
 }
 
 // path is the shortest chain from one package to another (breadth first,
-// in the order of the relations), not walking through base packages.
+// in the order of the relations), not walking through base packages. With
+// recs, the package's own Recommends count too, and only they: what it
+// recommends is what it uses directly (data, fonts, plugins, keyrings);
+// a Recommends further down names a program of another package (gcc ~>
+// libc6-dev -> libc-dev-bin ~> libc-devtools reaches fonts through
+// memusagestat, which a gcc stage does not run).
 func path(pkgs map[string]*debPkg, from, to string, recs bool) []string {
 	type edge struct {
 		prev string
@@ -327,7 +332,7 @@ func path(pkgs map[string]*debPkg, from, to string, recs bool) []string {
 			}
 		}
 		next(p.deps, false)
-		if recs {
+		if recs && n == from {
 			next(p.recs, true)
 		}
 	}

@@ -37,12 +37,16 @@ func TestReach(t *testing.T) {
 		"keyring": {base: true},
 		"tool":    {deps: []string{"apt"}, recs: []string{"keyring"}},
 		"other":   {deps: []string{"apt"}},
+		"cc":      {recs: []string{"dev"}},
+		"dev":     {deps: []string{"bin"}},
+		"bin":     {recs: []string{"lib"}},
 	}
 	for _, c := range []struct{ from, to, when, chain string }{
 		{"app", "font", "depends", "app -> lib -> font"},
 		{"app", "dri", "recommends", "app ~> extra -> dri"},
 		{"tool", "keyring", "base", "tool ~> keyring"},
 		{"other", "keyring", "", ""},
+		{"cc", "font", "", ""}, // a Recommends past the first hop does not count
 	} {
 		when, chain := reach(pkgs, c.from, c.to)
 		if when != c.when || strings.Join(chain, " ") != c.chain {
