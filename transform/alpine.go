@@ -253,6 +253,10 @@ func planTree(u *Unit, tree []*parser.Stage, copies map[*parser.Stage]debianCopy
 		}
 		return p
 	}
+	if why := finalImageRefusal(u.Doc, tree, base.image == "" && !base.buildpack && base.full == nil); why != "" {
+		p.refuseAll("%s", why)
+		return p
+	}
 	p.converted = true
 	p.static = base.static && !convs[root].has["gcc"] && !convs[root].has["build-base"]
 	var msgs []alpineMsg
