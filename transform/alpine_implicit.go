@@ -97,12 +97,15 @@ func (s *alpineStage) implicitNeeds() {
 }
 
 // hasPrefix reports whether the stage installs an Alpine package whose
-// name starts with prefix.
+// name starts with prefix (X's font tools and documentation do not count).
 func (s *alpineStage) hasPrefix(prefix string) bool {
 	for p, ok := range s.has {
-		if ok && strings.HasPrefix(p, prefix) {
+		if ok && strings.HasPrefix(p, prefix) && !notFonts[p] && !strings.HasSuffix(p, "-doc") {
 			return true
 		}
 	}
 	return false
 }
+
+// notFonts are the Alpine packages named font-* that hold no font.
+var notFonts = map[string]bool{"font-util": true, "font-util-dev": true, "font-alias": true}
