@@ -43,3 +43,27 @@ func TestImplicitTable(t *testing.T) {
 		t.Error("debian-implicit.tsv: gcc reaches fonts only through a Recommends of a Recommends, which must not count")
 	}
 }
+
+// TestImplicitRealNames checks that every Alpine package the triggers add
+// exists in every release the data knows (invariant "real names only").
+func TestImplicitRealNames(t *testing.T) {
+	seen := map[*implicitTrigger]bool{}
+	for _, rows := range implicitTable() {
+		for _, r := range rows {
+			if seen[r.trigger] {
+				continue
+			}
+			seen[r.trigger] = true
+			for _, a := range r.trigger.alpine {
+				for _, rel := range alpineReleases() {
+					if !alpinePackageExists(a, rel) {
+						t.Errorf("implicit-triggers.tsv: %s (for %s) is not in Alpine %s", a, r.trigger.deb, rel)
+					}
+				}
+			}
+		}
+	}
+	if len(seen) != 4 {
+		t.Errorf("%d triggers reached by debian-implicit.tsv, want the 4 of implicit-triggers.tsv", len(seen))
+	}
+}
