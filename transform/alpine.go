@@ -74,8 +74,12 @@ git; it is refused when the context has no Go sources or a cgo module has no
 musl build. Also refused: prebuilt glibc downloads (linux-amd64, x64, .deb,
 AppImage, also from ARG/ENV values), glibc ELF files copied from the
 context, files copied out of a stage left on glibc, software that does not
-build on musl, and pip packages with no musllinux wheel. See
-docs/alpine.md.`
+build on musl, and pip packages with no musllinux wheel. What Debian's
+dependencies bring besides commands (fonts, Mesa's DRI drivers, nmap's NSE
+scripts, the archive keyring) gets the Alpine packages that give it
+(data/debian-implicit.tsv). The file's final image is refused when it has
+no CMD or ENTRYPOINT of its own on a distribution base (a base or tool
+image) or runs a compiler. See docs/alpine.md.`
 
 // runAlpine plans the conversion of each tree of stages that share a base
 // image, refuses the trees whose files a stage left on glibc copies, and
@@ -255,6 +259,10 @@ func planTree(u *Unit, tree []*parser.Stage, copies map[*parser.Stage]debianCopy
 				p.refuse(st.From.StartLine, "%s left unchanged: it is built on %s, which stays as it is", stageName(st), stageName(root))
 			}
 		}
+		return p
+	}
+	if why := finalImageRefusal(u.Doc, tree, base.image == "" && !base.buildpack && base.full == nil); why != "" {
+		p.refuseAll("%s", why)
 		return p
 	}
 	p.converted = true

@@ -18,6 +18,7 @@ import (
 //
 //go:generate go run ../internal/gentables -out data
 //go:generate go run ../internal/gendebian -root .. -out data
+//go:generate go run ../internal/genimplicit -root .. -out data
 
 //go:embed data/debian-alpine.tsv
 var debianAlpineTSV string
