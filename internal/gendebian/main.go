@@ -38,6 +38,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/docklean/docklean/internal/debpkg"
 	"github.com/docklean/docklean/internal/tsv"
 )
 
@@ -87,67 +88,15 @@ type stanza struct {
 
 var keptFields = []string{"Package", "Priority", "Essential", "Pre-Depends", "Depends", "Recommends", "Provides"}
 
-func parsePackages(r io.Reader) []*stanza {
+func parsePackages(r io.Reader) ([]*stanza, error) {
 	var out []*stanza
-	cur := &stanza{}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" {
-			if cur.name != "" {
-				out = append(out, cur)
-			}
-			cur = &stanza{}
-			continue
-		}
-		k, v, ok := strings.Cut(line, ": ")
-		if !ok {
-			continue
-		}
-		switch k {
-		case "Package":
-			cur.name = v
-		case "Priority":
-			cur.priority = v
-		case "Essential":
-			cur.essential = v
-		case "Depends":
-			cur.depends = v
-		case "Pre-Depends":
-			cur.predepends = v
-		case "Recommends":
-			cur.recommends = v
-		case "Provides":
-			cur.provs = v
-		}
-	}
-	if cur.name != "" {
-		out = append(out, cur)
-	}
-	return out
-}
-
-// firstAlts returns the first alternative of each relation of a Depends-like
-// field, without versions or architectures.
-func firstAlts(field string) []string {
-	var out []string
-	for _, rel := range strings.Split(field, ",") {
-		alt, _, _ := strings.Cut(rel, "|")
-		if n := bareName(alt); n != "" {
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
-func bareName(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexAny(s, " ("); i >= 0 {
-		s = s[:i]
-	}
-	s, _, _ = strings.Cut(s, ":")
-	return s
+	err := debpkg.Stanzas(r, func(f map[string]string) {
+		out = append(out, &stanza{
+			name: f["Package"], priority: f["Priority"], essential: f["Essential"],
+			depends: f["Depends"], predepends: f["Pre-Depends"], recommends: f["Recommends"], provs: f["Provides"],
+		})
+	})
+	return out, err
 }
 
 var binDir = regexp.MustCompile(`^(usr/)?s?bin/[^/]+$`)
@@ -179,7 +128,7 @@ func seeds(root string) (map[string]bool, error) {
 		text := strings.ReplaceAll(string(b), "\\\n", " ")
 		for _, m := range installWords.FindAllStringSubmatch(text, -1) {
 			for _, w := range strings.Fields(m[1]) {
-				if n := bareName(strings.SplitN(w, "=", 2)[0]); n != "" && !strings.HasPrefix(n, "-") {
+				if n := debpkg.Bare(strings.SplitN(w, "=", 2)[0]); n != "" && !strings.HasPrefix(n, "-") {
 					seed[n] = true
 				}
 			}
@@ -197,12 +146,15 @@ func doExtract(root, packagesXZ, contentsGZ string) error {
 	if err != nil {
 		return fmt.Errorf("xz -dc %s: %v", packagesXZ, err)
 	}
-	all := parsePackages(bytes.NewReader(raw))
+	all, err := parsePackages(bytes.NewReader(raw))
+	if err != nil {
+		return err
+	}
 	byName := map[string]*stanza{}
 	providers := map[string][]string{}
 	for _, s := range all {
 		byName[s.name] = s
-		for _, p := range firstAllNames(s.provs) {
+		for _, p := range debpkg.Names(s.provs) {
 			providers[p] = append(providers[p], s.name)
 		}
 	}
@@ -236,9 +188,9 @@ func doExtract(root, packagesXZ, contentsGZ string) error {
 			continue
 		}
 		keep[n] = true
-		queue = append(queue, firstAlts(s.predepends)...)
-		queue = append(queue, firstAlts(s.depends)...)
-		queue = append(queue, firstAlts(s.recommends)...)
+		queue = append(queue, debpkg.FirstAlts(s.predepends)...)
+		queue = append(queue, debpkg.FirstAlts(s.depends)...)
+		queue = append(queue, debpkg.FirstAlts(s.recommends)...)
 	}
 	in := filepath.Join(root, "internal", "gendebian", "input")
 	var pb strings.Builder
@@ -310,22 +262,12 @@ func filterContents(file string, keep map[string]bool, cb *strings.Builder) erro
 
 // providesKept keeps a package that provides a virtual name a seed names.
 func providesKept(s *stanza, keep, seed map[string]bool) bool {
-	for _, p := range firstAllNames(s.provs) {
+	for _, p := range debpkg.Names(s.provs) {
 		if seed[p] {
 			return true
 		}
 	}
 	return false
-}
-
-func firstAllNames(field string) []string {
-	var out []string
-	for _, rel := range strings.Split(field, ",") {
-		if n := bareName(rel); n != "" {
-			out = append(out, n)
-		}
-	}
-	return out
 }
 
 func (s *stanza) field(f string) string {
@@ -358,14 +300,17 @@ func generate(in string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	all := parsePackages(bytes.NewReader(pf))
+	all, err := parsePackages(bytes.NewReader(pf))
+	if err != nil {
+		return nil, err
+	}
 	byName := map[string]*stanza{}
 	providers := map[string][]string{}
 	for _, s := range all {
 		byName[s.name] = s
 	}
 	for _, s := range all {
-		for _, p := range firstAllNames(s.provs) {
+		for _, p := range debpkg.Names(s.provs) {
 			if byName[p] == nil {
 				providers[p] = append(providers[p], s.name)
 			}
@@ -442,8 +387,8 @@ func generate(in string) ([]byte, error) {
 		c := cmds[n]
 		sort.Strings(c)
 		c = slices.Compact(c)
-		deps := resolve(append(firstAlts(s.predepends), firstAlts(s.depends)...))
-		recs := resolve(firstAlts(s.recommends))
+		deps := resolve(append(debpkg.FirstAlts(s.predepends), debpkg.FirstAlts(s.depends)...))
+		recs := resolve(debpkg.FirstAlts(s.recommends))
 		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%s\n", n, base, strings.Join(c, " "), strings.Join(deps, " "), strings.Join(recs, " "))
 	}
 	return []byte(b.String()), nil

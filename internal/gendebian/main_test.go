@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/docklean/docklean/internal/debpkg"
 )
 
 // TestNoDrift checks that the committed tables are what the generator makes
@@ -28,8 +30,8 @@ func TestNoDrift(t *testing.T) {
 
 // TestFirstAlts checks the relation parsing the closures rest on.
 func TestFirstAlts(t *testing.T) {
-	got := strings.Join(firstAlts("libc6 (>= 2.34), mawk | awk, python3:any (>= 3.9~)"), " ")
+	got := strings.Join(debpkg.FirstAlts("libc6 (>= 2.34), mawk | awk, python3:any (>= 3.9~)"), " ")
 	if got != "libc6 mawk python3" {
-		t.Errorf("firstAlts = %q", got)
+		t.Errorf("debpkg.FirstAlts = %q", got)
 	}
 }

@@ -37,6 +37,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/docklean/docklean/internal/debpkg"
 )
 
 func main() {
@@ -86,18 +88,20 @@ type debPkg struct {
 func doExtract(root string, dump []byte) ([]byte, error) {
 	pkgs := map[string]*debPkg{}
 	providers := map[string][]string{}
-	for _, stanza := range bytes.Split(dump, []byte("\n\n")) {
-		f := fields(string(stanza))
+	err := debpkg.Stanzas(bytes.NewReader(dump), func(f map[string]string) {
 		name := f["Package"]
-		if name == "" || pkgs[name] != nil {
-			continue
+		if pkgs[name] != nil {
+			return
 		}
 		p := &debPkg{base: f["Priority"] == "required" || f["Priority"] == "important" || f["Essential"] == "yes",
-			deps: firstAlts(f["Pre-Depends"] + "," + f["Depends"]), recs: firstAlts(f["Recommends"])}
+			deps: debpkg.FirstAlts(f["Pre-Depends"] + "," + f["Depends"]), recs: debpkg.FirstAlts(f["Recommends"])}
 		pkgs[name] = p
-		for _, v := range providedNames(f["Provides"]) {
+		for _, v := range debpkg.Names(f["Provides"]) {
 			providers[v] = append(providers[v], name)
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	resolve := func(ns []string) []string {
 		var out []string
@@ -392,50 +396,6 @@ func readTSV(name string, n int) ([][]string, error) {
 		rows = append(rows, f)
 	}
 	return rows, sc.Err()
-}
-
-// fields parses a Packages stanza (continuation lines are dropped: no field
-// read here continues).
-func fields(stanza string) map[string]string {
-	out := map[string]string{}
-	for _, l := range strings.Split(stanza, "\n") {
-		if k, v, ok := strings.Cut(l, ":"); ok && l[0] != ' ' {
-			out[k] = strings.TrimSpace(v)
-		}
-	}
-	return out
-}
-
-// firstAlts returns the first alternative of each relation of a field.
-func firstAlts(field string) []string {
-	var out []string
-	for _, rel := range strings.Split(field, ",") {
-		alt, _, _ := strings.Cut(rel, "|")
-		if n := bareName(alt); n != "" {
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
-// providedNames returns every name of a Provides field.
-func providedNames(field string) []string {
-	var out []string
-	for _, rel := range strings.Split(field, ",") {
-		if n := bareName(rel); n != "" {
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
-func bareName(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexAny(s, " ("); i >= 0 {
-		s = s[:i]
-	}
-	s, _, _ = strings.Cut(s, ":")
-	return s
 }
 
 func sortedKeys[V any](m map[string]V) []string {
