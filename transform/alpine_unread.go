@@ -114,8 +114,12 @@ func (s *alpineStage) accountCopy(in *parser.Instruction, copied map[string]copi
 		p := path.Clean(strings.TrimPrefix(src, "/"))
 		if p == "." {
 			// the whole context: a file run by a relative path (./build.sh)
-			// is read from it, when the copy went to the working folder
-			if !path.IsAbs(dst) {
+			// is read from it, when the copy went to the working folder,
+			// and a file run by a path in the folder it went to
+			// (ADD . /container, RUN /container/install.sh)
+			if path.IsAbs(dst) {
+				copied[strings.TrimSuffix(dst, "/")+"/"] = copiedFile{src: ".", line: in.StartLine}
+			} else {
 				copied["./"] = copiedFile{src: ".", line: in.StartLine}
 			}
 			continue
