@@ -24,8 +24,10 @@ tools the stage uses from it (see slim) added, and so does the full tag of
 python, ruby, perl or rust moved to its -alpine tag; official images with an Alpine variant keep
 their version (python:3.12-slim → python:3.12-alpine, node:20 →
 node:20-alpine), and only tags that exist are emitted. --platform, AS names,
-registry prefixes and ARG-selected bases (the ARG default is rewritten) are
-kept. "apt-get install -y --no-install-recommends a b" becomes "apk add
+registry prefixes and ARGs in the tag or registry are kept
+(python:${V}-slim → python:${V}-alpine); a FROM that takes the image itself
+from an ARG (FROM ${BASE_IMAGE}) is refused, since the build may pass any
+base. "apt-get install -y --no-install-recommends a b" becomes "apk add
 --no-cache a' b'" with names from the curated Debian→Alpine table, in place:
 packages stay on their lines, comments stay; apt-get update/clean, rm -rf
 /var/lib/apt/lists/* and DEBIAN_FRONTEND go; upgrade becomes apk upgrade;

@@ -2,6 +2,7 @@ package transform
 
 import (
 	"fmt"
+	"path"
 	"regexp"
 	"strings"
 
@@ -279,12 +280,36 @@ func alpineOfPinned(o *Options, r alpineRef) (tag string, ok bool, via string) {
 	return tag, true, fmt.Sprintf("%s:%s has no Alpine variant docklean knows; %s:%s, the same image in the official images of %s, has: %s", r.name, from, r.name, pinned, loadPins().date, tag)
 }
 
+// imageArg returns the ARG that names the image (not only its tag or
+// registry) in a FROM reference raw that expands to ref, or "": when the
+// repository's name is not in the FROM's own text, an ARG chooses the
+// image, and with it the distribution (FROM ${BASE_IMAGE}, FROM
+// ${IMAGE}:${TAG}). Such an ARG is there to be overridden: cypress's
+// factory, phusion's baseimage and the vscode-dev-containers regression
+// tests pass Debian and Ubuntu bases through it.
+func imageArg(doc *parser.Document, raw, ref string) string {
+	name := path.Base(parseAlpineRef(ref).name)
+	if strings.Contains(argRef.ReplaceAllString(raw, "\x00"), name) {
+		return ""
+	}
+	ms := argRef.FindAllStringSubmatch(raw, -1)
+	for _, m := range ms {
+		if v, _ := expandBase(doc, m[0]); strings.Contains(v, name) {
+			return m[1] + m[3]
+		}
+	}
+	return ms[0][1] + ms[0][3] // the name is split over ARGs
+}
+
 // viaArgs rewrites a FROM that names its image through ARGs: the ARG default
 // when one ARG is the whole reference, else the FROM text around the ARGs
 // when their values survive in the new reference.
 func (b alpineBase) viaArgs(doc *parser.Document, st *parser.Stage, ref, newRef, why string) alpineBase {
 	line := st.From.StartLine
 	raw := st.Base
+	if name := imageArg(doc, raw, ref); name != "" {
+		return alpineBase{kind: baseRefuse, line: line, reason: fmt.Sprintf("FROM %s takes the image itself from ARG %s, which is there to be overridden (--build-arg, compose, CI) with another image, Debian's or not; docklean could rewrite only its default, and the stage must keep working on whatever base the build passes; convert by hand", raw, name)}
+	}
 	args := metaArgs(doc)
 	if m := argRef.FindStringSubmatch(raw); m != nil && m[0] == raw {
 		name := m[1] + m[3]
