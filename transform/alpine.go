@@ -52,7 +52,8 @@ is added, or the stage refused (see docs/alpine.md). Refuses, leaving the
 stage as it was: a package with no Alpine equivalent;
 dpkg, apt-key, apt-mark, PPAs, /etc/apt edits, .deb/.rpm files, debconf,
 update-alternatives, locale-gen, vendor repository scripts, setup scripts
-piped to a shell (curl URL | sh, bash -c "$(curl URL)"), glibc-only
+piped to a shell or an interpreter (curl URL | sh, curl URL | python3,
+bash -c "$(curl URL)"), glibc-only
 downloads; package lists it cannot resolve; a digest-pinned base; an image
 with no Alpine variant of that version; a Windows file (# escape=` + "`" + `);
 a builder whose musl-built files a stage left on glibc copies; a CMD or
