@@ -256,6 +256,9 @@ func (s *alpineStage) accountScript(line int, f string, copied map[string]copied
 				if d.src != "" {
 					c.src = path.Join(d.src, strings.TrimPrefix(f, dir))
 				}
+				if d.src == "." && !inContext(s.u.Opts.Context, c.src) {
+					ok = false // the whole context went there: the build made the file (go build -o /app/main)
+				}
 				break
 			}
 		}
@@ -265,7 +268,7 @@ func (s *alpineStage) accountScript(line int, f string, copied map[string]copied
 		// to: read when the context has it (else the build made it, as
 		// go build -o main does; without a context docklean cannot tell,
 		// and lets it be)
-		if _, err := fs.Stat(s.u.Opts.Context, path.Clean(f)); err == nil {
+		if inContext(s.u.Opts.Context, path.Clean(f)) {
 			c, ok = d, true
 			c.src = path.Clean(f)
 		}
@@ -289,6 +292,12 @@ func (s *alpineStage) accountScript(line int, f string, copied map[string]copied
 	if why := s.scriptBlocker(b); why != "" {
 		s.refuse(line, "it runs %s (copied from %s on line %d), which %s; convert the script by hand", f, c.src, c.line, why)
 	}
+}
+
+// inContext reports whether the build context has the file p.
+func inContext(ctx fs.FS, p string) bool {
+	_, err := fs.Stat(ctx, p)
+	return err == nil
 }
 
 // elfMagic starts an ELF executable.
