@@ -326,6 +326,9 @@ type alpineStage struct {
 	pipNoted bool
 	// sysPip is the line of the first pip install into Alpine's own python.
 	sysPip int
+	// unlisted is the first pip requirement the wheel table does not list
+	// (alpine_wheels.go): it refuses the stage when nothing else does.
+	unlisted *alpineMsg
 }
 
 // alpineNeed is a package a stage needs from offset off on (len(src) for
@@ -435,6 +438,9 @@ func (s *alpineStage) convert() {
 		}
 	}
 	s.goFinish()
+	if s.unlisted != nil {
+		s.refuse(s.unlisted.line, "%s", s.unlisted.msg)
+	}
 	s.account()
 	s.knownUsers()
 	s.accountCommands()

@@ -47,13 +47,18 @@ func TestWheelVerdict(t *testing.T) {
 		"cryptography":                false,
 		"cryptography==3.4.8":         true, // since unknown: a pinned version is refused
 		"grpcio==1.60.1":              true,
-		"flask==3.0.3":                false,
-		"uvicorn[standard]":           false,
+		"flask==3.0.3":                true, // not in the table: unknown
+		"uvicorn[standard]":           true,
+		"dvr-scan[opencv]":            true,
+		"numpy[dev]":                  true, // extras pull unknown packages
+		"pip":                         false,
+		"setuptools>=70":              false,
 		"psycopg2_binary==2.9.10 ; python_version >= '3.8'": false,
 	}
 	for req, want := range cases {
-		if got := wheelVerdict(req) != ""; got != want {
-			t.Errorf("wheelVerdict(%q) = %q, want refusal=%v", req, wheelVerdict(req), want)
+		why, _ := wheelVerdict(req)
+		if got := why != ""; got != want {
+			t.Errorf("wheelVerdict(%q) = %q, want refusal=%v", req, why, want)
 		}
 	}
 }
