@@ -73,7 +73,8 @@ git; it is refused when the context has no Go sources or a cgo module has no
 musl build. Also refused: prebuilt glibc downloads (linux-amd64, x64, .deb,
 AppImage, also from ARG/ENV values), glibc ELF files copied from the
 context, files copied out of a stage left on glibc, software that does not
-build on musl, and pip packages with no musllinux wheel. See
+build on musl, and pip packages with no musllinux wheel, with extras, or not in the
+wheel table (pure or compiled is not knowable offline). See
 docs/alpine.md.`
 
 // runAlpine plans the conversion of each tree of stages that share a base
