@@ -22,6 +22,9 @@ func TestGlibcDownloadURL(t *testing.T) {
 		"https://go.dev/dl/go1.23.3.linux-amd64.tar.gz":                                                                  false,
 		"https://github.com/x/y/releases/download/v1/y-linux-amd64.tar.gz.sha256":                                        false,
 		"https://github.com/x/y/archive/refs/tags/v1.2.3.tar.gz":                                                         false,
+		"http://delegate.hpcc.jp/anonftp/DeleGate/bin/linux/latest/linux2.6-dg9_9_13.tar.gz":                             true,
+		"https://example.org/tool/bin/linux/latest/tool-2.1.tar.gz":                                                      true,
+		"https://example.org/tool/src/linux/tool-2.1.tar.gz":                                                             false, // a source folder
 		"https://linux-amd64.example.com/pkg/tool.tar.gz":                                                                false, // a host name says nothing
 	}
 	for u, want := range cases {
