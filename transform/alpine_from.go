@@ -301,37 +301,14 @@ func imageArg(doc *parser.Document, raw, ref string) string {
 	return ms[0][1] + ms[0][3] // the name is split over ARGs
 }
 
-// viaArgs rewrites a FROM that names its image through ARGs: the ARG default
-// when one ARG is the whole reference, else the FROM text around the ARGs
-// when their values survive in the new reference.
+// viaArgs rewrites a FROM that names its image through ARGs: the FROM text
+// around the ARGs, when their values survive in the new reference. A FROM
+// whose ARG names the image itself is refused (see imageArg).
 func (b alpineBase) viaArgs(doc *parser.Document, st *parser.Stage, ref, newRef, why string) alpineBase {
 	line := st.From.StartLine
 	raw := st.Base
 	if name := imageArg(doc, raw, ref); name != "" {
 		return alpineBase{kind: baseRefuse, line: line, reason: fmt.Sprintf("FROM %s takes the image itself from ARG %s, which is there to be overridden (--build-arg, compose, CI) with another image, Debian's or not; docklean could rewrite only its default, and the stage must keep working on whatever base the build passes; convert by hand", raw, name)}
-	}
-	args := metaArgs(doc)
-	if m := argRef.FindStringSubmatch(raw); m != nil && m[0] == raw {
-		name := m[1] + m[3]
-		a := args[name]
-		for _, o := range doc.Stages {
-			if o != st && argRef.MatchString(o.Base) && strings.Contains(o.Base, name) {
-				return alpineBase{kind: baseRefuse, line: line, reason: fmt.Sprintf("ARG %s also selects the base of line %d; convert both by hand", name, o.From.StartLine)}
-			}
-		}
-		text := doc.Text(a.in)
-		i := strings.Index(text, name+"="+a.raw)
-		if i < 0 {
-			return alpineBase{kind: baseRefuse, line: line, reason: fmt.Sprintf("docklean could not find the default of ARG %s", name)}
-		}
-		start := a.in.Start + i + len(name) + 1
-		q := ""
-		if a.raw != a.value {
-			q = a.raw[:1]
-		}
-		b.edits = append(b.edits, Edit{start, start + len(a.raw), q + newRef + q})
-		b.changes = append(b.changes, alpineMsg{a.in.StartLine, fmt.Sprintf("ARG %s default %s → %s, the base of line %d (%s)", name, ref, newRef, line, why)})
-		return b
 	}
 	// Keep every ARG in place: find each value, in order, in the new reference.
 	var out strings.Builder
