@@ -263,8 +263,11 @@ func (s *alpineStage) accountScript(line int, f string, copied map[string]copied
 				if d.src != "" {
 					c.src = path.Join(d.src, strings.TrimPrefix(f, dir))
 				}
-				if d.src == "." && !inContext(s.u.Opts.Context, c.src) {
-					ok = false // the whole context went there: the build made the file (go build -o /app/main)
+				if d.src != "" && !inContext(s.u.Opts.Context, c.src) {
+					// not among the files copied there: the image or the
+					// build made it (go build -o /app/main, ADD rootfs/ /
+					// and a package's /usr/sbin/named)
+					ok = false
 				}
 				break
 			}
