@@ -32,11 +32,11 @@ type gitServer struct {
 func newGitServer(t *testing.T, owner, repo, token string) *gitServer {
 	out, err := exec.Command("git", "--exec-path").Output()
 	if err != nil {
-		t.Skipf("git --exec-path: %v", err)
+		skipOutsideCI(t, "git --exec-path: %v", err)
 	}
 	backend := filepath.Join(strings.TrimSpace(string(out)), "git-http-backend")
 	if _, err := os.Stat(backend); err != nil {
-		t.Skipf("no git http-backend: %v", err)
+		skipOutsideCI(t, "no git http-backend: %v", err)
 	}
 	s := &gitServer{t: t, root: t.TempDir(), token: token}
 	s.bare = filepath.Join(s.root, owner, repo+".git")
@@ -144,4 +144,14 @@ func (s *gitServer) head(branch string) string {
 // show returns the content of rev:path in the bare repository.
 func (s *gitServer) show(rev, path string) string {
 	return runGit(s.t, s.bare, "show", rev+":"+path)
+}
+
+// skipOutsideCI skips the test for lack of a tool, or fails it in CI
+// (CI=1, set by .ci/run), which installs every tool the tests use.
+func skipOutsideCI(t *testing.T, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("CI") == "1" {
+		t.Fatalf(format, args...)
+	}
+	t.Skipf(format+" (CI=1 makes this a failure)", args...)
 }

@@ -13,7 +13,7 @@ import (
 func benchInputs(b *testing.B) map[string][]byte {
 	typical, large, err := benchdata.Corpus("../fixtures")
 	if err != nil {
-		b.Skipf("corpus not found: %v", err)
+		b.Fatalf("the benchmark inputs come from ../fixtures: %v", err)
 	}
 	return map[string][]byte{"small": []byte(benchdata.Small), "typical": typical, "large": large}
 }

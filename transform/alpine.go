@@ -39,7 +39,8 @@ adduser/addgroup become BusyBox adduser/addgroup with the same meaning, or
 keep their form with shadow added; an id or name Alpine's base image
 already uses (gid 999 is ping) is dropped when nothing else uses it, else
 the stage is refused; the www-data user Alpine lacks is created (uid 33);
-groups at other ids (video 44→27) are reported. A command run with an option
+adding a user to a group at another id (video 44→27) is refused unless groupmod -g sets it, and
+nextcloud's move to -alpine is refused (its www-data volume, uid 33→82). A command run with an option
 BusyBox's applet lacks (grep -P, find -printf) gets the GNU package
 (grep, findutils, coreutils...). bash is added when the stage uses it
 (SHELL, bash -c, [[, arrays, source, CMD bash). pip install on Alpine's own
@@ -60,7 +61,10 @@ a builder whose musl-built files a stage left on glibc copies; a CMD or
 ENTRYPOINT that runs /usr/local/bin/X after a system pip install (Alpine's
 pip puts scripts in /usr/bin); a SHELL, CMD or ENTRYPOINT that runs a
 package's program by a path Alpine's package does not have (a checked path
-is rewritten instead: /usr/bin/tini → /sbin/tini); what it cannot read (a
+is rewritten instead: /usr/bin/tini → /sbin/tini), or any program in a
+system folder that docklean cannot show exists there on Alpine
+(/usr/sbin/init); options no Alpine program has (passwd --stdin); users
+that scripts from the context name and nothing on Alpine creates; what it cannot read (a
 COPY source missing from the context, a copied, fetched or cloned script
 that is run and cannot be read, make/configure builds, npm installs leaving
 the full node image without a clean package-lock.json); an Alpine tag frozen
@@ -73,9 +77,13 @@ git; it is refused when the context has no Go sources or a cgo module has no
 musl build. Also refused: prebuilt glibc downloads (linux-amd64, x64, .deb,
 AppImage, also from ARG/ENV values), glibc ELF files copied from the
 context, files copied out of a stage left on glibc, software that does not
-build on musl, and pip packages with no musllinux wheel, with extras, or not in the
-wheel table (pure or compiled is not knowable offline). See
-docs/alpine.md.`
+build on musl, and pip packages with no musllinux wheel, with extras, or
+not in the wheel table (pure or compiled is not knowable offline). What
+Debian's dependencies bring besides commands (fonts, Mesa's DRI drivers,
+nmap's NSE scripts, the archive keyring) gets the Alpine packages that give
+it (data/debian-implicit.tsv). The file's final image is refused when it
+has no CMD or ENTRYPOINT of its own on a distribution base (a base or tool
+image) or runs a compiler. See docs/alpine.md.`
 
 // runAlpine plans the conversion of each tree of stages that share a base
 // image, refuses the trees whose files a stage left on glibc copies, and
@@ -255,6 +263,10 @@ func planTree(u *Unit, tree []*parser.Stage, copies map[*parser.Stage]debianCopy
 				p.refuse(st.From.StartLine, "%s left unchanged: it is built on %s, which stays as it is", stageName(st), stageName(root))
 			}
 		}
+		return p
+	}
+	if why := finalImageRefusal(u.Doc, tree, base.image == "" && !base.buildpack && base.full == nil); why != "" {
+		p.refuseAll("%s", why)
 		return p
 	}
 	p.converted = true
@@ -445,6 +457,7 @@ func (s *alpineStage) convert() {
 	s.account()
 	s.knownUsers()
 	s.accountCommands()
+	s.accountPaths()
 	s.placeNeeds()
 	s.wwwData()
 	for _, in := range runs {

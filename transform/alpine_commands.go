@@ -448,12 +448,12 @@ func (s *alpineStage) accountCommands() {
 		case at != "" && at != u.word:
 			s.refuse(u.line, "%s runs %s, but on Alpine %s is %s (package %s); call it by name or by that path", u.kind, u.word, name, at, p)
 			return
-		case at == "" && !strings.HasPrefix(u.word, "/usr/bin/"):
+		case at == "" && !strings.HasPrefix(u.word, "/usr/bin/") && (alpineBins[name].path != u.word || alpineBins[name].pkg != p):
 			s.refuse(u.line, "%s runs %s by its path, and docklean cannot check that Alpine's %s installs it there; call it by name (PATH finds it)", u.kind, u.word, p)
 			return
 		}
 	}
-	s.implicitNeeds(closure)
+	s.implicitNeeds()
 }
 
 // alpineDepends are the depends= of Alpine meta packages, from their
@@ -538,35 +538,6 @@ func (s *alpineStage) alpineAdd(name string, debs []string) (string, string) {
 	}
 	sort.Strings(cands)
 	return "", "several Alpine packages could: " + strings.Join(cands, ", ")
-}
-
-// implicitNeed is something a Debian package brings through its
-// dependencies that is not a command, and the Alpine package that brings
-// it; checked by hand against both distributions' package relations.
-type implicitNeed struct {
-	deb, alpine string
-	trigger     []string // Debian packages whose install brings deb to a program that uses it
-	why         string
-}
-
-var implicitNeeds = []implicitNeed{
-	// bookworm: fontconfig → fontconfig-config → Depends fonts-dejavu-core;
-	// Alpine's fontconfig depends on no font.
-	{"fonts-dejavu-core", "font-dejavu", []string{"fontconfig", "libfontconfig1", "libfontconfig-dev", "fontconfig-config"}, "Debian's fontconfig brings the DejaVu fonts (fontconfig-config depends on fonts-dejavu-core) and Alpine's fontconfig brings no font, so programs would draw no text"},
-	// bookworm: libgl1 → libglx0 → libglx-mesa0 → Recommends libgl1-mesa-dri;
-	// Alpine's mesa-gl does not depend on the DRI drivers.
-	{"libgl1-mesa-dri", "mesa-dri-gallium", []string{"mesa-utils", "libgl1", "libgl1-mesa-glx", "libglx-mesa0", "libegl1", "libgles2"}, "Debian's OpenGL packages bring the Mesa DRI drivers (libgl1-mesa-dri) and Alpine's do not, so OpenGL programs would find no driver"},
-}
-
-// implicitNeeds adds the Alpine packages for the non-command needs the
-// Debian packages of the stage brought implicitly.
-func (s *alpineStage) implicitNeeds(closure map[string]bool) {
-	for _, n := range implicitNeeds {
-		trig := slices.ContainsFunc(n.trigger, func(d string) bool { return s.debs[d] })
-		if trig && closure[n.deb] && !s.debs[n.deb] && !s.has[n.alpine] && alpinePackageExists(n.alpine, s.release) {
-			s.need(n.alpine, len(s.doc.Src), n.why)
-		}
-	}
 }
 
 // noteRecommends records the Debian packages of an apt install that also

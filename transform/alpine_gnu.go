@@ -60,6 +60,18 @@ var gnuPackages = map[string]string{
 	"ip": "iproute2", "ping": "iputils-ping", "nc": "netcat-openbsd", "which": "which",
 	"mount": "mount", "umount": "umount", "nslookup": "bind-tools", "run-parts": "run-parts",
 	"ionice": "util-linux", "strings": "binutils", "cpio": "cpio", "tree": "tree", "lsof": "lsof",
+	"passwd": "shadow",
+}
+
+// noAlpineOption are options that no Alpine provider of the program has,
+// with why: the program's Alpine packages were read for them.
+var noAlpineOption = map[string]map[string]string{
+	// RHEL's passwd (its own passwd package) reads the new password from
+	// standard input with --stdin; BusyBox's passwd (its --help: -a -d -l
+	// -u) and shadow's (passwd --help of shadow 4.x, the same upstream as
+	// Alpine's shadow: -a -d -e -h -k -i -l -n -q -r -R -S -u -w -x) have
+	// no such option, so the password is never set.
+	"passwd": {"--stdin": "RHEL's passwd reads the password from standard input with it; neither BusyBox's passwd nor shadow's has it, so the user gets no password: use chpasswd (echo USER:PASSWORD | chpasswd)"},
 }
 
 // notChecked are applets whose options docklean does not check: ash
@@ -68,8 +80,29 @@ var gnuPackages = map[string]string{
 var notChecked = map[string]bool{
 	"[": true, "[[": true, "echo": true, "printf": true, "test": true, "true": true, "false": true,
 	"kill": true, "pwd": true, "sh": true, "ash": true,
-	"adduser": true, "addgroup": true, "deluser": true, "delgroup": true, "passwd": true, "su": true,
+	"adduser": true, "addgroup": true, "deluser": true, "delgroup": true, "su": true,
 }
+
+// userApplets are the BusyBox user commands whose options the RUN's user
+// translation handles (alpine_user.go); in a script it does not see (one
+// copied from the context, sh -c, a CMD) their options are checked as any
+// applet's: Debian's adduser --disabled-password is not BusyBox's.
+var userApplets = map[string]bool{"adduser": true, "addgroup": true, "deluser": true, "delgroup": true, "su": true}
+
+// unlistedLong are long options BusyBox's applets take without listing
+// them in --help (loginutils/adduser.c's adduser_longopts, addgroup.c's
+// addgroup_longopts), each run in the real Alpine 3.20.3: "=" takes a
+// value. The fixtures alpine/script-adduser-options and
+// script-adduser-options-refused are run there by TestE2EAlpineGroupsPaths.
+var unlistedLong = map[string]map[string]string{
+	"adduser": {"--home": "=", "--gecos": "=", "--shell": "=", "--ingroup": "=", "--uid": "=",
+		"--disabled-password": "", "--empty-password": "", "--system": "", "--no-create-home": ""},
+	"addgroup": {"--gid": "=", "--system": ""},
+}
+
+// shadowOnly are shadow's user commands, which BusyBox lacks; a script the
+// RUN's user translation does not see gets shadow for them.
+var shadowOnly = map[string]bool{"useradd": true, "usermod": true, "groupadd": true, "groupmod": true, "userdel": true, "groupdel": true}
 
 // runners are applets that run a command given after their own options;
 // the command is checked in turn. skip is the number of operands before it.
@@ -138,10 +171,29 @@ func (s *alpineStage) gnuRunTime(in *parser.Instruction) {
 func (s *alpineStage) gnuArgs(args []gnuArg, line, off int, where string) {
 	for len(args) > 0 {
 		name := path.Base(args[0].v)
-		if !args[0].lit || s.has[gnuPackages[name]] {
+		if !args[0].lit {
 			return
 		}
-		opt, word, rest := busyboxLacks(name, args[1:])
+		if opt, why := lacksEverywhere(name, args[1:]); opt != "" {
+			s.refuse(line, "%s %s%s: %s", name, opt, where, why)
+			return
+		}
+		if s.has[gnuPackages[name]] {
+			return
+		}
+		if where != "" && s.family == famFedora && name == "adduser" {
+			// RHEL's shadow-utils installs adduser as a link to useradd
+			s.refuse(line, "adduser%s: on RHEL adduser is a link to useradd, on Alpine it is BusyBox's adduser, with other options and defaults; call useradd (Alpine's shadow has it) or convert by hand", where)
+			return
+		}
+		if where != "" && shadowOnly[name] {
+			// text the RUN's user translation does not see: a script
+			if !s.has["shadow"] {
+				s.need("shadow", off, fmt.Sprintf("%s%s on line %d: BusyBox has no %s; shadow has it", name, where, line, name))
+			}
+			return
+		}
+		opt, word, rest := busyboxLacks(name, args[1:], where != "")
 		if opt != "" {
 			cmd := name + " " + word
 			pkg, ok := gnuPackages[name]
@@ -157,6 +209,21 @@ func (s *alpineStage) gnuArgs(args []gnuArg, line, off int, where string) {
 	}
 }
 
+// lacksEverywhere returns an option of the command that no Alpine
+// provider of it has (noAlpineOption), and why.
+func lacksEverywhere(name string, args []gnuArg) (string, string) {
+	for _, a := range args {
+		if a.lit && a.v == "--" {
+			break
+		}
+		long, _, _ := strings.Cut(a.v, "=")
+		if why, ok := noAlpineOption[name][long]; ok && a.lit {
+			return long, why
+		}
+	}
+	return "", ""
+}
+
 type gnuArg struct {
 	v   string
 	lit bool
@@ -169,8 +236,8 @@ type gnuArg struct {
 // --opt=v), "--" ending the options; words that are not literal text are
 // taken as operands. Commands that are not BusyBox applets, and applets
 // whose help docklean has not read, give "".
-func busyboxLacks(name string, args []gnuArg) (opt, word string, rest []gnuArg) {
-	if notChecked[name] {
+func busyboxLacks(name string, args []gnuArg, script bool) (opt, word string, rest []gnuArg) {
+	if notChecked[name] && !(script && userApplets[name]) {
 		return "", "", nil
 	}
 	a := busyboxTable()[name]
@@ -218,6 +285,9 @@ func busyboxLacks(name string, args []gnuArg) (opt, word string, rest []gnuArg) 
 		case strings.HasPrefix(w.v, "--"):
 			long, _, hasVal := strings.Cut(w.v, "=")
 			kind, ok := a.long[long]
+			if !ok {
+				kind, ok = unlistedLong[name][long]
+			}
 			if !ok {
 				return long, w.v, nil
 			}
@@ -403,6 +473,7 @@ func (s *alpineStage) copiedScripts(in *parser.Instruction) {
 				continue
 			}
 			s.gnuScript(string(b), in.StartLine, in.Start, fmt.Sprintf(" (in %s, copied on line %d)", m, in.StartLine))
+			s.scriptUsers(string(b), m, in.StartLine)
 		}
 	}
 }

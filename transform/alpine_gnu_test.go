@@ -57,9 +57,9 @@ func TestBusyboxLacks(t *testing.T) {
 		{"curl -P x", ""}, // not an applet
 	} {
 		args := gnuWords(c.line)
-		got, _, rest := busyboxLacks(args[0].v, args[1:])
+		got, _, rest := busyboxLacks(args[0].v, args[1:], false)
 		for got == "" && len(rest) > 0 {
-			got, _, rest = busyboxLacks(rest[0].v, rest[1:])
+			got, _, rest = busyboxLacks(rest[0].v, rest[1:], false)
 		}
 		if got != c.want {
 			t.Errorf("%s: got %q, want %q", c.line, got, c.want)

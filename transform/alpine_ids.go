@@ -201,11 +201,38 @@ func (s *alpineStage) groupRef(g string, line int) string {
 	switch {
 	case inDeb && !inAlp:
 		return fmt.Sprintf("group %s does not exist on Alpine", g)
-	case inDeb && deb != alp && !s.acct.noted[g] && g != "www-data": // www-data: see wwwData
+	case inDeb && deb != alp && !s.acct.noted[g] && g != "www-data" && !s.setsGID(g): // www-data: see wwwData
 		s.acct.noted[g] = true
 		s.notes = append(s.notes, alpineMsg{line, fmt.Sprintf("group %s is gid %s on Debian and %s on Alpine: access to devices or volumes granted to the group by id (--device, --group-add, files from a Debian container) changes", g, deb, alp)})
 	}
 	return ""
+}
+
+// memberGID checks a group a user is added to (useradd -G, usermod -aG,
+// adduser USER GROUP): a group of both base images whose gid differs
+// (audio 29 on Debian, 18 on Alpine; video 44, 27) gives the user other
+// rights on Alpine, since the host grants devices (--device) and
+// --group-add by number. It returns the refusal, or "" when the gids
+// match, the stage creates the group or the Dockerfile sets its gid
+// (groupmod -g).
+func (s *alpineStage) memberGID(g string) string {
+	g = strings.Trim(g, `"'`)
+	if s.family != famDebian || g == "www-data" || s.acct.groupNames[g] || s.setsGID(g) { // www-data: see wwwData
+		return ""
+	}
+	deb, inDeb := debianBaseGroups().byName[g]
+	alp, inAlp := alpineBaseGroups().byName[g]
+	if !inDeb || !inAlp || deb == alp {
+		return ""
+	}
+	return fmt.Sprintf("the user is added to group %s, which is gid %s on Debian and %s on Alpine: what the host grants gid %s (devices passed with --device, --group-add %s, files a Debian container wrote) is not the group's on Alpine; set the gid in the Dockerfile (groupmod -g %s %s, with shadow) or keep this stage on Debian", g, deb, alp, deb, deb, deb, g)
+}
+
+// setsGID reports whether the Dockerfile gives the group an explicit gid
+// (groupmod -g N GROUP, groupmod --gid N GROUP).
+func (s *alpineStage) setsGID(g string) bool {
+	re := regexp.MustCompile(`groupmod[^;&|\n]*\s(?:-g\s*|--gid[=\s]\s*)['"]?\d+['"]?[^;&|\n]*\s['"]?` + regexp.QuoteMeta(g) + `(?:['"\s;&|]|$)`)
+	return re.Match(s.doc.Src)
 }
 
 // ownership checks the user and group of chown/chgrp in a RUN.
@@ -240,7 +267,7 @@ func (s *alpineStage) owner(v string, groupOnly bool, line int) {
 		s.useWWW(line)
 	}
 	if !groupOnly {
-		s.acct.usedUsers = append(s.acct.usedUsers, userRef{strings.Trim(user, `"'`), line})
+		s.acct.usedUsers = append(s.acct.usedUsers, userRef{strings.Trim(user, `"'`), line, ""})
 	}
 	if hasGroup {
 		if why := s.groupRef(group, line); why != "" {
@@ -285,10 +312,32 @@ func (s *alpineStage) accountsOf(in *parser.Instruction) {
 // themselves (uid 82).
 var wwwImages = map[string]bool{"php": true, "httpd": true}
 
+// wwwVolumeImages are official images whose data lives in a VOLUME owned
+// by www-data, and the volume: nextcloud's Debian Dockerfiles (nextcloud/docker
+// 32/fpm/Dockerfile) run chown -R www-data:root /var/www before VOLUME
+// /var/www/html, on php's Debian image (www-data uid 33), and its -alpine
+// ones on php's Alpine image (www-data uid 82).
+var wwwVolumeImages = map[string]string{"nextcloud": "/var/www/html"}
+
+// wwwVolume refuses moving a stage on such an image to its Alpine variant:
+// every existing deployment's volume belongs to uid 33, which the Alpine
+// variant's www-data (82) cannot write, so the application fails at run
+// time (Nextcloud: "Cannot write into config directory") until someone
+// chowns the volume outside the Dockerfile. A note would be missed in a
+// pull request that otherwise builds and starts on an empty volume.
+func (s *alpineStage) wwwVolume() {
+	vol, ok := wwwVolumeImages[s.image]
+	if !ok || s.refusal != nil {
+		return
+	}
+	s.refuse(s.st.From.StartLine, "%s's data lives in VOLUME %s, owned by www-data, which is uid 33 in its Debian images and 82 in its Alpine ones: the volumes of existing containers would belong to another user and the application could not write them; keep the Debian image, or convert by hand and chown the volumes (chown -R 82:82) when you switch", s.image, vol)
+}
+
 // wwwData creates Debian's www-data user when the stage relies on it and
 // Alpine's image lacks it, or refuses when the stage uses its ids by
 // number.
 func (s *alpineStage) wwwData() {
+	s.wwwVolume()
 	a := s.acct
 	if a.wwwLine == 0 || a.wwwDone || a.userNames["www-data"] || s.family != famDebian || s.refusal != nil {
 		return

@@ -29,6 +29,9 @@ var alpineBins = map[string]alpineBin{
 	"sshd":          {"openssh-server", "openssh-server", "/usr/sbin/sshd"}, // ./configure --prefix=/usr: sbindir /usr/sbin
 	"bash":          {"bash", "bash", "/bin/bash"},                          // configure --bindir=/bin
 	"python3":       {"python3", "python3", "/usr/bin/python3"},             // configure --prefix=/usr
+	// zabbix/zabbix-docker Dockerfiles/snmptraps/alpine/Dockerfile: apk add
+	// net-snmp, CMD ["/usr/sbin/snmptrapd", ...]
+	"snmptrapd": {"net-snmp", "net-snmp", "/usr/sbin/snmptrapd"},
 }
 
 // binDirs are the folders whose programs come from packages.

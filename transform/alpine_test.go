@@ -1,7 +1,6 @@
 package transform
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -15,31 +14,6 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 )
 
-// readTSV calls row with the cells of every data line of a ../shared/data
-// table, skipping the header and comments.
-func readSharedTSV(t *testing.T, name string, row func([]string)) {
-	t.Helper()
-	f, err := os.Open(filepath.Join(sharedData, name))
-	if err != nil {
-		t.Skipf("reference data absent (%v): skipping", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	header := true
-	for sc.Scan() {
-		l := sc.Text()
-		if l == "" || l[0] == '#' {
-			continue
-		}
-		if header {
-			header = false
-			continue
-		}
-		row(strings.Split(l, "\t"))
-	}
-}
-
 // TestAlpineEmitsRealNames checks invariant 5 on every alpine fixture: each
 // package an apk add of want.Dockerfile names exists in Alpine main or
 // community for the target release (a name or a virtual name from
@@ -47,17 +21,17 @@ func readSharedTSV(t *testing.T, name string, row func([]string)) {
 // images' tags, current or since 2017.
 func TestAlpineEmitsRealNames(t *testing.T) {
 	pkgs := map[string]map[string]bool{} // release → names
-	readSharedTSV(t, "alpine-packages.tsv", func(c []string) {
-		if len(c) < 8 || c[1] == "testing" {
-			return
+	for _, r := range refRows(t, "alpine-packages.tsv") {
+		if r["repo"] == "testing" {
+			continue
 		}
-		names := []string{c[0]}
-		for _, p := range strings.Fields(c[5]) {
+		names := []string{r["name"]}
+		for _, p := range strings.Fields(r["provides"]) {
 			if !strings.Contains(p, ":") {
 				names = append(names, strings.SplitN(p, "=", 2)[0])
 			}
 		}
-		for _, rel := range strings.Split(c[7], ",") {
+		for _, rel := range strings.Split(r["in_releases"], ",") {
 			if pkgs[rel] == nil {
 				pkgs[rel] = map[string]bool{}
 			}
@@ -65,10 +39,12 @@ func TestAlpineEmitsRealNames(t *testing.T) {
 				pkgs[rel][n] = true
 			}
 		}
-	})
+	}
 	tags := map[string]bool{}
 	for _, f := range []string{"official-images-alpine.tsv", "official-images-alpine-history.tsv"} {
-		readSharedTSV(t, f, func(c []string) { tags[c[0]+":"+c[1]] = true })
+		for _, r := range refRows(t, f) {
+			tags[r["image"]+":"+r["tag"]] = true
+		}
 	}
 	wants, _ := filepath.Glob("../fixtures/alpine/*/want.Dockerfile")
 	if len(wants) < 40 {

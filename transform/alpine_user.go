@@ -115,6 +115,9 @@ func (r *runConv) groupName(g string, line int) string {
 	if why := r.s.groupRef(g, line); why != "" {
 		return why
 	}
+	if why := r.s.memberGID(g); why != "" {
+		return why
+	}
 	if strings.Trim(g, "0123456789") == "" && r.s.groupByID(g) == "" {
 		return fmt.Sprintf("group %s is a number that no earlier addgroup names, and BusyBox's addgroup USER GROUP takes a name", g)
 	}

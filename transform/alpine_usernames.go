@@ -1,15 +1,22 @@
 package transform
 
 import (
+	"fmt"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/docklean/docklean/parser"
+	"mvdan.cc/sh/v3/syntax"
 )
 
-// userRef is a user name the stage runs as or gives files to.
+// userRef is a user name the stage runs as or gives files to; where names
+// the script from the context that uses it ("" for the Dockerfile).
 type userRef struct {
-	name string
-	line int
+	name  string
+	line  int
+	where string
 }
 
 // packageUsers are the users that Alpine packages create when installed
@@ -51,7 +58,11 @@ func (s *alpineStage) knownUsers() {
 		if known || s.createsUser(n) {
 			continue
 		}
-		s.refuse(u.line, "line %d uses the user %s, which neither the Dockerfile nor Alpine's base image creates, and no Alpine package docklean knows does (a Debian package may create it under a name Alpine's package does not use, as debian-tor and Alpine's tor); create it in the Dockerfile or convert by hand", u.line, n)
+		at := fmt.Sprintf("line %d", u.line)
+		if u.where != "" {
+			at = u.where
+		}
+		s.refuse(u.line, "%s uses the user %s, which neither the Dockerfile nor Alpine's base image creates, and no Alpine package docklean knows does (a Debian package may create it under a name Alpine's package does not use, as debian-tor and Alpine's tor); create it in the Dockerfile or convert by hand", at, n)
 		return
 	}
 }
@@ -77,4 +88,78 @@ func (s *alpineStage) createsUser(name string) bool {
 		}
 	}
 	return false
+}
+
+// userOperand is where a command names a user: the option before it
+// ("-u" for sudo -u USER), or "" for the first operand (chown USER[:GROUP]
+// FILE, su USER, gosu USER CMD).
+var userOperand = map[string]string{
+	"chown": "", "su": "", "gosu": "", "su-exec": "", "runuser": "-u", "sudo": "-u",
+}
+
+// scriptUsers records the users a shell script from the build context
+// runs as or gives files to (chown, su, runuser -u, sudo -u, gosu,
+// su-exec), in functions and subshells too, for knownUsers; the users the
+// script creates itself (useradd, adduser) count as created.
+func (s *alpineStage) scriptUsers(text, file string, line int) {
+	f, err := syntax.NewParser().Parse(strings.NewReader(text), "")
+	if err != nil {
+		return
+	}
+	where := fmt.Sprintf("%s, copied on line %d,", file, line)
+	parser.Walk(f, func(n syntax.Node) bool {
+		c, ok := n.(*syntax.CallExpr)
+		if !ok || len(c.Args) < 2 {
+			return true
+		}
+		prog, _ := wordLit(c.Args[0])
+		prog = path.Base(prog)
+		if prog == "useradd" || prog == "adduser" {
+			if v, ok := wordLit(c.Args[len(c.Args)-1]); ok && !strings.HasPrefix(v, "-") {
+				s.acct.userNames[v] = true
+			}
+			return true
+		}
+		opt, ok := userOperand[prog]
+		if !ok {
+			return true
+		}
+		if name := scriptUser(c.Args[1:], opt, prog == "su"); name != "" && !strings.Contains(name, "/") {
+			name, _, _ = strings.Cut(name, ":")
+			name, _, _ = strings.Cut(name, ".")
+			s.acct.usedUsers = append(s.acct.usedUsers, userRef{name, line, where})
+			if name == "www-data" {
+				s.useWWW(line) // Alpine has no such user: wwwData creates it
+			}
+		}
+		return true
+	})
+}
+
+// scriptUser returns the user of a command's arguments: the word after
+// the option opt, or with opt "" the first word that is not an option
+// (su's "-" and "-c CMD" skipped). A word that is not literal gives "".
+func scriptUser(args []*syntax.Word, opt string, su bool) string {
+	for i := 0; i < len(args); i++ {
+		v, ok := wordLit(args[i])
+		if !ok {
+			return ""
+		}
+		switch {
+		case strings.HasPrefix(v, "--reference"):
+			return "" // chown --reference=FILE: no user named
+		case opt != "" && v == opt && i+1 < len(args):
+			u, _ := wordLit(args[i+1])
+			return u
+		case opt != "" && strings.HasPrefix(v, opt) && len(v) > len(opt):
+			return strings.TrimPrefix(v, opt)
+		case opt != "":
+		case su && (v == "-c" || v == "-s" || v == "--command" || v == "--shell"):
+			i++
+		case strings.HasPrefix(v, "-"):
+		default:
+			return v
+		}
+	}
+	return ""
 }

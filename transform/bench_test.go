@@ -14,7 +14,7 @@ import (
 func benchInputs(b *testing.B) [][2]string {
 	typical, large, err := benchdata.Corpus("../fixtures")
 	if err != nil {
-		b.Skipf("corpus not found: %v", err)
+		b.Fatalf("the benchmark inputs come from ../fixtures: %v", err)
 	}
 	return [][2]string{
 		{"small", benchdata.Small},
@@ -48,7 +48,7 @@ func BenchmarkLargeFiles(b *testing.B) {
 	}{{"200KB", 200_000}, {"2MB", 2_000_000}} {
 		inputs, err := benchdata.Sized("../fixtures", size.n)
 		if err != nil {
-			b.Skipf("corpus not found: %v", err)
+			b.Fatalf("the benchmark inputs come from ../fixtures: %v", err)
 		}
 		for _, shape := range []string{"stages", "runs", "chain"} {
 			src := inputs[shape]

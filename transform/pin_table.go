@@ -9,10 +9,10 @@ import (
 	"time"
 )
 
-// data/pins.tsv is generated from ../shared/data (see internal/genpins);
+// data/pins.tsv is generated from the reference data (see internal/genpins);
 // data/eol.tsv is written by hand, one cited source per row.
 //
-//go:generate go run ../internal/genpins -data ../../shared/data -out data
+//go:generate go run ../internal/genpins -out data
 
 //go:embed data/pins.tsv
 var pinsTSV string

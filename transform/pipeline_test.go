@@ -53,7 +53,7 @@ func TestFindingLinesNameTheOriginalFile(t *testing.T) {
 	src := "FROM debian:bookworm\nRUN echo a\nRUN echo b\nRUN echo c\nCOPY x /x\nRUN pip install flask\n"
 	passes, err := Select([]string{"run-merge", "cache-cleanup"}, nil)
 	if err != nil {
-		t.Skip(err)
+		t.Fatal(err)
 	}
 	res, err := Process("Dockerfile", []byte(src), passes, nil)
 	if err != nil {

@@ -103,18 +103,10 @@ func (s *slimScan) scan() {
 // when it is in the tree and neither it nor a stage of the tree it is built
 // on sets CMD or ENTRYPOINT; nil otherwise.
 func (s *slimScan) baseImage() *parser.Stage {
-	last := s.doc.Stages[len(s.doc.Stages)-1]
-	if !slices.Contains(s.tree, last) {
-		return nil
+	if last, in := finalCommand(s.doc, s.tree); in == nil {
+		return last
 	}
-	for st := last; st != nil && slices.Contains(s.tree, st); st = parentStage(s.doc, st) {
-		for _, in := range st.Instructions {
-			if in.Keyword == "cmd" || in.Keyword == "entrypoint" {
-				return nil
-			}
-		}
-	}
-	return last
+	return nil
 }
 
 func (s *slimScan) instruction(in *parser.Instruction) {

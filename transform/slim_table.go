@@ -11,7 +11,7 @@ import (
 // the full images (see internal/genslim); slim-commands.tsv and
 // slim-builds.tsv are curated by hand (see docs/slim.md).
 //
-//go:generate go run ../internal/genslim -data ../../shared/data -out data
+//go:generate go run ../internal/genslim -out data
 
 //go:embed data/slim-layers.tsv
 var slimLayersTSV string

@@ -1,13 +1,13 @@
 package transform
 
 import (
-	"bufio"
 	"errors"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/docklean/docklean/internal/refdata"
 )
 
 func TestSlimTagOf(t *testing.T) {
@@ -46,19 +46,9 @@ func TestSlimEmitsRealNames(t *testing.T) {
 		names = append(names, b.needs...)
 	}
 	names = append(names, "ca-certificates", "g++", "make", "python3", "libssl-dev", "pkgconf", "git")
-	data := filepath.Join("..", "..", "shared", "data")
-	known := map[string]bool{}
-	for _, f := range []string{"debian-bookworm-packages.txt", "debian-bookworm-virtual-packages.tsv"} {
-		fh, err := os.Open(filepath.Join(data, f))
-		if err != nil {
-			t.Skipf("shared data not found (%v); Debian names cannot be checked here", err)
-		}
-		sc := bufio.NewScanner(fh)
-		for sc.Scan() {
-			n, _, _ := strings.Cut(sc.Text(), "\t")
-			known[n] = true
-		}
-		fh.Close()
+	known, err := refdata.DebianNames("")
+	if err != nil {
+		t.Fatal(err)
 	}
 	for _, n := range names {
 		if !known[n] {

@@ -7,14 +7,18 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/docklean/docklean/internal/tsv"
 )
 
 // The tables under data/ are described in docs/tables.md. debian-alpine.tsv
 // and fedora-alpine.tsv are curated by hand; alpine-packages.txt and
-// images.tsv are generated from ../shared/data by:
+// images.tsv are generated from the reference data (internal/refdata, a
+// copy of ../shared/data) by:
 //
-//go:generate go run ../internal/gentables -data ../../shared/data -out data
+//go:generate go run ../internal/gentables -out data
 //go:generate go run ../internal/gendebian -root .. -out data
+//go:generate go run ../internal/genimplicit -root .. -out data
 
 //go:embed data/debian-alpine.tsv
 var debianAlpineTSV string
@@ -377,19 +381,7 @@ func parseMapping(file, text string) map[string][]string {
 // line on a line without cols tab-separated fields: the tables are ours, and
 // a broken one is a bug the tests catch.
 func tsvRows(file, text string, cols int, row func(line int, f []string)) {
-	header := true
-	for i, line := range strings.Split(text, "\n") {
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		if header {
-			header = false
-			continue
-		}
-		f := strings.Split(line, "\t")
-		if len(f) != cols {
-			panic(fmt.Sprintf("transform: data/%s:%d: want %d tab-separated fields: %q", file, i+1, cols, line))
-		}
-		row(i+1, f)
+	if err := tsv.Rows(text, cols, row); err != nil {
+		panic(fmt.Sprintf("transform: data/%s:%v", file, err))
 	}
 }

@@ -1,56 +1,22 @@
 package transform
 
 import (
-	"bufio"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/docklean/docklean/internal/refdata"
 )
 
-// sharedData is ../shared/data seen from this package's folder.
-const sharedData = "../../shared/data"
-
-// readShared reads a .tsv from ../shared/data as rows keyed by column name,
-// skipping # lines; it skips the test when the data is absent.
-func readShared(t *testing.T, name string) []map[string]string {
+// refRows reads a .tsv of the reference data (internal/refdata's copy of
+// ../shared/data) as rows keyed by column name.
+func refRows(t *testing.T, name string) []map[string]string {
 	t.Helper()
-	f, err := os.Open(filepath.Join(sharedData, name))
-	if os.IsNotExist(err) {
-		t.Skipf("reference data %s not found (../shared/data is absent)", name)
-	}
+	tab, err := refdata.Read("", name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	var cols []string
-	var rows []map[string]string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		cells := strings.Split(line, "\t")
-		if cols == nil {
-			cols = cells
-			continue
-		}
-		row := map[string]string{}
-		for i, c := range cols {
-			if i < len(cells) {
-				row[c] = cells[i]
-			}
-		}
-		rows = append(rows, row)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return rows
+	return tab.Rows
 }
 
 // curatedRows returns every row of a curated table: from, to, note.
@@ -68,7 +34,7 @@ func curatedRows(text string) [][3]string {
 // as a provides= virtual name. Names missing from older releases are logged.
 func TestCuratedTablesEmitRealAlpineNames(t *testing.T) {
 	in := map[string]map[string]bool{} // name -> releases
-	for _, r := range readShared(t, "alpine-packages.tsv") {
+	for _, r := range refRows(t, "alpine-packages.tsv") {
 		if r["repo"] != "main" && r["repo"] != "community" {
 			continue
 		}
@@ -116,19 +82,9 @@ func TestCuratedTablesEmitRealAlpineNames(t *testing.T) {
 // names real bookworm packages (or virtual names), except rows whose note
 // says ubuntu-only.
 func TestDebianNamesAreReal(t *testing.T) {
-	real := map[string]bool{}
-	data, err := os.ReadFile(filepath.Join(sharedData, "debian-bookworm-packages.txt"))
-	if os.IsNotExist(err) {
-		t.Skip("reference data debian-bookworm-packages.txt not found (../shared/data is absent)")
-	}
+	real, err := refdata.DebianNames("")
 	if err != nil {
 		t.Fatal(err)
-	}
-	for _, n := range strings.Fields(string(data)) {
-		real[n] = true
-	}
-	for _, r := range readShared(t, "debian-bookworm-virtual-packages.tsv") {
-		real[r["virtual_name"]] = true
 	}
 	for _, row := range curatedRows(debianAlpineTSV) {
 		if !real[row[0]] && !strings.Contains(row[2], "ubuntu-only") {
@@ -277,7 +233,7 @@ func TestAlpineImageTagIsReal(t *testing.T) {
 	alpine := map[[2]string]bool{}
 	var all [][2]string
 	for _, file := range []string{"official-images-alpine.tsv", "official-images-alpine-history.tsv"} {
-		for _, r := range readShared(t, file) {
+		for _, r := range refRows(t, file) {
 			k := [2]string{r["image"], r["tag"]}
 			all = append(all, k)
 			if r["is_alpine"] == "yes" || r["same_image_as_alpine_tag"] == "yes" {
@@ -302,39 +258,6 @@ func TestAlpineImageTagIsReal(t *testing.T) {
 	t.Logf("%d of %d tags in the data have an Alpine tag", converted, len(all))
 	if converted < 1000 {
 		t.Errorf("only %d tags convert; the image table looks broken", converted)
-	}
-}
-
-// TestGeneratedTablesUpToDate regenerates the generated tables from
-// ../shared/data and compares them with the embedded copies.
-func TestGeneratedTablesUpToDate(t *testing.T) {
-	if _, err := os.Stat(sharedData); err != nil {
-		t.Skip("../shared/data is absent; cannot check the generated tables")
-	}
-	if testing.Short() {
-		t.Skip("runs the generator with go run")
-	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command to run the generator")
-	}
-	out := t.TempDir()
-	cmd := exec.Command(goTool, "run", "../internal/gentables", "-data", sharedData, "-out", out)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("generator failed: %v\n%s", err, b)
-	}
-	for _, f := range []string{"alpine-packages.txt", "images.tsv"} {
-		want, err := os.ReadFile(filepath.Join(out, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := os.ReadFile(filepath.Join("data", f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(got) != string(want) {
-			t.Errorf("data/%s is out of date: run go generate ./transform", f)
-		}
 	}
 }
 

@@ -111,7 +111,7 @@ func staticBusybox(t *testing.T) (string, string) {
 			return p, fileHash(t, p)
 		}
 	}
-	t.Skip("no static busybox found: apt-get install busybox-static (.ci/e2e does)")
+	t.Fatal("no static busybox found: apt-get install busybox-static (.ci/e2e does)")
 	return "", ""
 }
 
@@ -323,10 +323,10 @@ var warmPackages = []string{"fmt", "html/template", "log", "net/http", "os", "so
 // locales; apt deletes downloaded packages; no package lists).
 func debianStandin(t *testing.T, d *Docker) string {
 	if _, err := exec.LookPath("debootstrap"); err != nil {
-		t.Skip("debootstrap is not installed: apt-get install debootstrap (.ci/e2e does)")
+		t.Fatal("debootstrap is not installed: apt-get install debootstrap (.ci/e2e does)")
 	}
 	if os.Geteuid() != 0 {
-		t.Skip("debootstrap needs root to make the debian:bookworm-slim stand-in")
+		t.Fatal("debootstrap needs root to make the debian:bookworm-slim stand-in")
 	}
 	mirror := debianMirror()
 	return cachedImage(t, d, "debian", []string{"bookworm", mirror}, func(tag string) {

@@ -6,7 +6,6 @@ import (
 	"iter"
 
 	"github.com/docklean/docklean/transform"
-	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 )
 
 const docsURL = "https://github.com/docklean/docklean/blob/main/docs/"
@@ -87,46 +86,6 @@ func writeArray(w io.Writer, seq iter.Seq[any]) error {
 	}
 	_, err := io.WriteString(w, end)
 	return err
-}
-
-// sarifReport builds a SARIF 2.1.0 log: one rule per pass, one result per
-// finding. Changes are warnings (the file can be improved), refusals and
-// notes are notes; files that failed are tool execution notifications.
-func sarifReport(jobs []*job) *sarif.Report {
-	run := sarif.NewRunWithInformationURI("docklean", docsURL)
-	run.Tool.Driver.WithVersion(version)
-	for _, p := range transform.All() {
-		run.AddRule(p.Name).WithName(p.Name).
-			WithShortDescription(sarif.NewMultiformatMessageString().WithText(p.Summary())).
-			WithHelpURI(docsURL + p.Name + ".md")
-	}
-	inv := sarif.NewInvocation().WithExecutionSuccessful(true)
-	for _, j := range jobs {
-		if j.err != nil {
-			inv.WithExecutionSuccessful(false)
-			inv.AddToolExecutionNotification(sarif.NewNotification().WithLevel("error").
-				WithMessage(sarif.NewTextMessage(errorText(j))))
-			continue
-		}
-		for _, f := range j.res.Findings {
-			level := "note"
-			if f.Kind == transform.Changed {
-				level = "warning"
-			}
-			run.CreateResultForRule(f.Pass).WithLevel(level).WithKind("fail").
-				WithMessage(sarif.NewTextMessage(string(f.Kind) + ": " + f.Message)).
-				AddLocation(sarif.NewLocationWithPhysicalLocation(sarif.NewPhysicalLocation().
-					WithArtifactLocation(sarif.NewSimpleArtifactLocation(diffPath(f.File))).
-					WithRegion(sarif.NewRegion().WithStartLine(max(f.Line, 1)))))
-		}
-	}
-	run.Invocations = append(run.Invocations, inv)
-	return sarif.NewReport().AddRun(run)
-}
-
-// writeSARIF writes the --format sarif document.
-func writeSARIF(w io.Writer, jobs []*job) error {
-	return encodeJSON(w, sarifReport(jobs))
 }
 
 // encodeJSON writes v as indented JSON.

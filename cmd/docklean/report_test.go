@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/docklean/docklean/parser"
 	"github.com/docklean/docklean/transform"
-	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+	"github.com/xeipuuv/gojsonschema"
 )
 
 // jsonReport is the shape of the --format json document that writeJSON
@@ -29,30 +31,49 @@ func reportJobs() []*job {
 	}
 }
 
-// TestSARIFValidates checks the report against the SARIF 2.1.0 schema and
-// reads it back the way code scanning would.
+// TestSARIFValidates checks the report against the SARIF 2.1.0 schema
+// (testdata/sarif-schema-2.1.0.json, OASIS's errata01 schema), reads it back
+// the way code scanning would, and checks it holds no placeholders.
 func TestSARIFValidates(t *testing.T) {
-	r := sarifReport(reportJobs())
-	if err := r.Validate(); err != nil {
-		t.Fatalf("SARIF report does not validate: %v", err)
-	}
 	var buf bytes.Buffer
 	if err := writeSARIF(&buf, reportJobs()); err != nil {
 		t.Fatal(err)
 	}
-	back, err := sarif.FromBytes(buf.Bytes())
+	schema, err := os.ReadFile("testdata/sarif-schema-2.1.0.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := back.Runs[0].Results
-	if len(res) != 2 || *res[0].RuleID != "alpine" || res[0].Level != "warning" || res[1].Level != "note" ||
-		*res[1].Locations[0].PhysicalLocation.Region.StartLine != 4 ||
-		*res[1].Locations[0].PhysicalLocation.ArtifactLocation.URI != "app/Dockerfile" {
+	v, err := gojsonschema.Validate(gojsonschema.NewBytesLoader(schema), gojsonschema.NewBytesLoader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !v.Valid() {
+		t.Fatalf("SARIF report does not validate: %v\n%s", v.Errors(), buf.String())
+	}
+	for _, bad := range []string{"-1", "[]", "{}", `""`} {
+		if strings.Contains(buf.String(), bad) {
+			t.Errorf("SARIF report holds the placeholder %s:\n%s", bad, buf.String())
+		}
+	}
+	var back sarifLog
+	if err := json.Unmarshal(buf.Bytes(), &back); err != nil {
+		t.Fatal(err)
+	}
+	run := back.Runs[0]
+	res := run.Results
+	if len(res) != 2 || res[0].RuleID != "alpine" || res[0].Level != "warning" || res[1].Level != "note" ||
+		res[1].Locations[0].PhysicalLocation.Region.StartLine != 4 ||
+		res[1].Locations[0].PhysicalLocation.ArtifactLocation.URI != "app/Dockerfile" {
 		t.Fatalf("results: %s", buf.String())
 	}
-	inv := back.Runs[0].Invocations[0]
-	if *inv.ExecutionSuccessful || len(inv.ToolExecutionNotifications) != 2 ||
-		*inv.ToolExecutionNotifications[0].Message.Text != "bad/Dockerfile:2: unknown instruction: RUNN" {
+	for _, r := range res {
+		if rule := run.Tool.Driver.Rules[r.RuleIndex]; rule.ID != r.RuleID || rule.HelpURI == "" {
+			t.Errorf("result for %s points at rule %+v", r.RuleID, rule)
+		}
+	}
+	inv := run.Invocations[0]
+	if inv.ExecutionSuccessful || len(inv.ToolExecutionNotifications) != 2 ||
+		inv.ToolExecutionNotifications[0].Message.Text != "bad/Dockerfile:2: unknown instruction: RUNN" {
 		t.Fatalf("invocation: %s", buf.String())
 	}
 }

@@ -71,9 +71,9 @@ func curatedNames(dir string) map[string]bool {
 }
 
 // nameMapped asks the alpine pass whether a stage installing only name
-// converts.
+// converts (with a CMD: a file with none is a base image the pass leaves).
 func nameMapped(name string, alpineOnly []*transform.Pass) bool {
-	src := []byte("FROM debian:12\nRUN apt-get update && apt-get install -y " + name + "\n")
+	src := []byte("FROM debian:12\nRUN apt-get update && apt-get install -y " + name + "\nCMD [\"sh\"]\n")
 	r, err := transform.Process("Dockerfile", src, alpineOnly, &transform.Options{})
 	return err == nil && r.Changed(src)
 }

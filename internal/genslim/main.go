@@ -14,10 +14,11 @@
 //
 // It is run by go generate in transform (see transform/slim_table.go):
 //
-//	go run ../internal/genslim -data ../../shared/data -out data
+//	go run ../internal/genslim -out data
 //
-// With -data it also checks every name against Debian bookworm's package
-// list (debian-bookworm-packages.txt). To refresh the inputs, check out
+// It checks every name against Debian bookworm's package list
+// (debian-bookworm-packages.txt of the reference data, internal/refdata),
+// and fails on a name that is not there. To refresh the inputs, check out
 // docker-library/buildpack-deps and docker-library/python side by side in
 // a folder DIR at the commits of upstream/SOURCES (or newer ones, then
 // update SOURCES), and run go generate with GENSLIM_UPSTREAM=DIR: the
@@ -25,7 +26,6 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -67,8 +67,8 @@ func run(data, out string) error {
 	return os.WriteFile(filepath.Join(out, "slim-layers.tsv"), b, 0o644)
 }
 
-// generate builds slim-layers.tsv from the inputs in dir; data, when it
-// holds debian-bookworm-packages.txt, is used to check the names.
+// generate builds slim-layers.tsv from the inputs in dir, checking the names
+// against the reference data in data ("" for the copy in internal/refdata).
 func generate(dir, data string) ([]byte, error) {
 	sources, err := os.ReadFile(filepath.Join(dir, "SOURCES"))
 	if err != nil {
@@ -81,7 +81,7 @@ func generate(dir, data string) ([]byte, error) {
 			commit[strings.TrimPrefix(f[0], "docker-library/")+"/"+f[2]] = f[1]
 		}
 	}
-	known, err := debianNames(filepath.Join(data, "debian-bookworm-packages.txt"), filepath.Join(data, "debian-bookworm-virtual-packages.tsv"))
+	known, err := refdata.DebianNames(data)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +102,7 @@ func generate(dir, data string) ([]byte, error) {
 			return nil, err
 		}
 		for _, p := range strings.Fields(string(list)) {
-			if known != nil && !known[p] {
+			if !known[p] {
 				return nil, fmt.Errorf("%s/%s: %s is not a Debian bookworm package", l.repo, l.path, p)
 			}
 			fmt.Fprintf(&b, "%s\t%s\n", l.name, p)
@@ -193,29 +193,4 @@ func installs(src []byte) [][]string {
 		})
 	}
 	return out
-}
-
-// debianNames reads Debian's package list and the virtual names (first
-// column) apt installs through their providers; nil when there is none.
-func debianNames(paths ...string) (map[string]bool, error) {
-	m := map[string]bool{}
-	for _, path := range paths {
-		f, err := os.Open(path)
-		if os.IsNotExist(err) {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			name, _, _ := strings.Cut(sc.Text(), "\t")
-			m[strings.TrimSpace(name)] = true
-		}
-		f.Close()
-		if err := sc.Err(); err != nil {
-			return nil, err
-		}
-	}
-	return m, nil
 }

@@ -8,14 +8,10 @@ import (
 )
 
 // TestReproducible checks that transform/data/slim-layers.tsv is what the
-// generator makes from the committed package lists, with the names
-// checked against Debian's package list when the shared data is there.
+// generator makes from the committed package lists, with the names checked
+// against Debian's package list (internal/refdata's copy).
 func TestReproducible(t *testing.T) {
-	data := filepath.Join("..", "..", "..", "shared", "data")
-	if _, err := os.Stat(filepath.Join(data, "debian-bookworm-packages.txt")); err != nil {
-		t.Skipf("shared data not found (%v); the names cannot be checked here", err)
-	}
-	got, err := generate(upstreamDir(), data)
+	got, err := generate(upstreamDir(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,5 +32,26 @@ func TestInstalls(t *testing.T) {
 	}
 	if n := firstInstallLen([]byte(src)); n != 2 {
 		t.Errorf("firstInstallLen = %d, want 2", n)
+	}
+}
+
+// TestUnknownName checks that a name Debian bookworm does not have is an
+// error, not a row.
+func TestUnknownName(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"SOURCES", "curl.packages", "scm.packages", "full.packages", "python.packages"} {
+		b, err := os.ReadFile(filepath.Join(upstreamDir(), f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f == "scm.packages" {
+			b = append(b, "git-but-not-quite\n"...)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := generate(dir, ""); err == nil || !strings.Contains(err.Error(), "git-but-not-quite is not a Debian bookworm package") {
+		t.Errorf("generate = %v, want an error naming git-but-not-quite", err)
 	}
 }

@@ -1,5 +1,6 @@
 // Command gentables generates the embedded data tables of package transform
-// from the reference data in ../shared/data (see its README.md):
+// from the reference data (internal/refdata: a copy of ../shared/data, see
+// its README.md):
 //
 //   - alpine-packages.txt: every package name (and virtual name from
 //     provides=) in Alpine main or community, grouped by the set of releases
@@ -10,7 +11,9 @@
 //
 // It is run by go generate in transform (see transform/tables.go):
 //
-//	go run ../internal/gentables -data ../../shared/data -out data
+//	go run ../internal/gentables -out data
+//
+// (-data ../../shared/data reads the reference data itself instead of the copy.)
 //
 // The output is a pure function of the input files.
 package main
@@ -30,16 +33,16 @@ import (
 func main() { refdata.Main("gentables", run) }
 
 // run writes alpine-packages.txt and images.tsv to out from the reference
-// data in data.
+// data in data ("" for the copy in internal/refdata).
 func run(data, out string) error {
-	pkgs, err := alpinePackages(filepath.Join(data, "alpine-packages.tsv"))
+	pkgs, err := alpinePackages(data)
 	if err != nil {
 		return err
 	}
 	if err := os.WriteFile(filepath.Join(out, "alpine-packages.txt"), pkgs, 0o644); err != nil {
 		return err
 	}
-	imgs, err := images(filepath.Join(data, "official-images-alpine.tsv"), filepath.Join(data, "official-images-alpine-history.tsv"))
+	imgs, err := images(data)
 	if err != nil {
 		return err
 	}
@@ -49,8 +52,8 @@ func run(data, out string) error {
 // alpinePackages lists the names in main or community at some release,
 // grouped under "[release ...]" lines by the releases they are in. A
 // virtual name counts in every release one of its providers is in.
-func alpinePackages(path string) ([]byte, error) {
-	t, err := refdata.Read(path)
+func alpinePackages(data string) ([]byte, error) {
+	t, err := refdata.Read(data, "alpine-packages.tsv")
 	if err != nil {
 		return nil, err
 	}
@@ -109,18 +112,18 @@ type image struct {
 // images merges the current tags of every official image with the tags seen
 // since 2019 of images that ever had Alpine tags. For a tag in both, the
 // current file's columns win and last_seen is the source date.
-func images(currentPath, historyPath string) ([]byte, error) {
-	cur, err := refdata.Read(currentPath)
+func images(data string) ([]byte, error) {
+	cur, err := refdata.Read(data, "official-images-alpine.tsv")
 	if err != nil {
 		return nil, err
 	}
-	hist, err := refdata.Read(historyPath)
+	hist, err := refdata.Read(data, "official-images-alpine-history.tsv")
 	if err != nil {
 		return nil, err
 	}
 	head := sourceMonth(cur.Source)
 	if head == "" {
-		return nil, fmt.Errorf("%s: no date in the source line", currentPath)
+		return nil, fmt.Errorf("official-images-alpine.tsv: no date in the source line")
 	}
 	rows := map[[2]string]*image{}
 	for _, r := range hist.Rows {

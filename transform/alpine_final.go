@@ -1,0 +1,68 @@
+package transform
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/docklean/docklean/parser"
+)
+
+// finalCommand looks at the image docker build makes, the file's last
+// stage, when it is in tree: it returns that stage and the ENTRYPOINT (or,
+// with none, the CMD) it runs, set by it or by a stage of the tree it is
+// built on (the nearest wins); nil, nil when the last stage is not in tree,
+// and a nil instruction when nothing in the tree sets one. Stages whose
+// files are only copied out (COPY --from) are not the image users run.
+func finalCommand(doc *parser.Document, tree []*parser.Stage) (*parser.Stage, *parser.Instruction) {
+	last := doc.Stages[len(doc.Stages)-1]
+	if !slices.Contains(tree, last) {
+		return nil, nil
+	}
+	var cmd *parser.Instruction
+	for st := last; st != nil && slices.Contains(tree, st); st = parentStage(doc, st) {
+		for i := len(st.Instructions) - 1; i >= 0; i-- {
+			switch in := st.Instructions[i]; in.Keyword {
+			case "entrypoint":
+				return last, in
+			case "cmd":
+				if cmd == nil {
+					cmd = in
+				}
+			}
+		}
+	}
+	return last, cmd
+}
+
+// toolchain matches the compilers and linkers, whose product is programs linked
+// against the C library of the image they run in: on Alpine that is musl,
+// and what the image builds no longer runs on the glibc systems its users
+// build for. make, cmake and ninja are not in it: as a CMD they run the
+// user's recipes (make test), and a compiler those run is one the stage
+// installs, which the other checks see.
+var toolchain = regexp.MustCompile(`^(cc|c\+\+|gcc|g\+\+|clang|clang\+\+|ld|ld\.bfd|ld\.gold|as)(-[0-9.]+)?$`)
+
+// finalImageRefusal is why a tree must not move to Alpine because of what
+// its final image is: a compiler image, or, on a distribution base (distro:
+// Debian, Ubuntu, the Fedora family), a base or tool image with no command
+// of its own, whose users run commands docklean cannot read (the slim pass
+// refuses the same for the images it moves, see slimScan.baseImage); ""
+// otherwise. An official image's own CMD (nginx, postgres) is what such an
+// image runs, so it is not taken for a base image.
+func finalImageRefusal(doc *parser.Document, tree []*parser.Stage, distro bool) string {
+	last, in := finalCommand(doc, tree)
+	switch {
+	case last == nil || in == nil && !distro:
+		return ""
+	case in == nil:
+		return stageName(last) + " is the image the file builds and has no CMD or ENTRYPOINT of its own: it is a base or tool image whose users run commands docklean cannot read (and may install packages with apt-get), so it stays on its distribution"
+	}
+	prog := path.Base(strings.Fields(strings.Join(in.Args, " ") + " x")[0])
+	if toolchain.MatchString(prog) {
+		return fmt.Sprintf("%s on line %d runs %s, a compiler or linker: on Alpine what it builds links musl instead of glibc and does not run where the image's users run it, so it stays on its distribution", upper(in.Keyword), in.StartLine, prog)
+	}
+	return ""
+}
