@@ -24,8 +24,10 @@ tools the stage uses from it (see slim) added, and so does the full tag of
 python, ruby, perl or rust moved to its -alpine tag; official images with an Alpine variant keep
 their version (python:3.12-slim → python:3.12-alpine, node:20 →
 node:20-alpine), and only tags that exist are emitted. --platform, AS names,
-registry prefixes and ARG-selected bases (the ARG default is rewritten) are
-kept. "apt-get install -y --no-install-recommends a b" becomes "apk add
+registry prefixes and ARGs in the tag or registry are kept
+(python:${V}-slim → python:${V}-alpine); a FROM that takes the image itself
+from an ARG (FROM ${BASE_IMAGE}) is refused, since the build may pass any
+base. "apt-get install -y --no-install-recommends a b" becomes "apk add
 --no-cache a' b'" with names from the curated Debian→Alpine table, in place:
 packages stay on their lines, comments stay; apt-get update/clean, rm -rf
 /var/lib/apt/lists/* and DEBIAN_FRONTEND go; upgrade becomes apk upgrade;
@@ -51,7 +53,8 @@ is added, or the stage refused (see docs/alpine.md). Refuses, leaving the
 stage as it was: a package with no Alpine equivalent;
 dpkg, apt-key, apt-mark, PPAs, /etc/apt edits, .deb/.rpm files, debconf,
 update-alternatives, locale-gen, vendor repository scripts, setup scripts
-piped to a shell (curl URL | sh, bash -c "$(curl URL)"), glibc-only
+piped to a shell or an interpreter (curl URL | sh, curl URL | python3,
+bash -c "$(curl URL)"), glibc-only
 downloads; package lists it cannot resolve; a digest-pinned base; an image
 with no Alpine variant of that version; a Windows file (# escape=` + "`" + `);
 a builder whose musl-built files a stage left on glibc copies; a CMD or
@@ -74,11 +77,12 @@ git; it is refused when the context has no Go sources or a cgo module has no
 musl build. Also refused: prebuilt glibc downloads (linux-amd64, x64, .deb,
 AppImage, also from ARG/ENV values), glibc ELF files copied from the
 context, files copied out of a stage left on glibc, software that does not
-build on musl, and pip packages with no musllinux wheel. What Debian's
-dependencies bring besides commands (fonts, Mesa's DRI drivers, nmap's NSE
-scripts, the archive keyring) gets the Alpine packages that give it
-(data/debian-implicit.tsv). The file's final image is refused when it has
-no CMD or ENTRYPOINT of its own on a distribution base (a base or tool
+build on musl, and pip packages with no musllinux wheel, with extras, or
+not in the wheel table (pure or compiled is not knowable offline). What
+Debian's dependencies bring besides commands (fonts, Mesa's DRI drivers,
+nmap's NSE scripts, the archive keyring) gets the Alpine packages that give
+it (data/debian-implicit.tsv). The file's final image is refused when it
+has no CMD or ENTRYPOINT of its own on a distribution base (a base or tool
 image) or runs a compiler. See docs/alpine.md.`
 
 // runAlpine plans the conversion of each tree of stages that share a base
@@ -335,6 +339,9 @@ type alpineStage struct {
 	pipNoted bool
 	// sysPip is the line of the first pip install into Alpine's own python.
 	sysPip int
+	// unlisted is the first pip requirement the wheel table does not list
+	// (alpine_wheels.go): it refuses the stage when nothing else does.
+	unlisted *alpineMsg
 }
 
 // alpineNeed is a package a stage needs from offset off on (len(src) for
@@ -444,6 +451,9 @@ func (s *alpineStage) convert() {
 		}
 	}
 	s.goFinish()
+	if s.unlisted != nil {
+		s.refuse(s.unlisted.line, "%s", s.unlisted.msg)
+	}
 	s.account()
 	s.knownUsers()
 	s.accountCommands()
@@ -576,14 +586,21 @@ func copiesDebianPath(copies map[*parser.Stage]debianCopy, tree []*parser.Stage)
 var cargoCmd = regexp.MustCompile(`(^|[\s;&|("'/])cargo[\s"']`)
 
 var (
-	nativeFiles   = regexp.MustCompile(`node_modules|venv|site-packages|dist-packages|\.so\b|(^|/)(s?bin|lib|lib64|libexec)(/|$)|/usr/local|/opt/`)
-	portableFiles = regexp.MustCompile(`\.(jar|war|ear|js|mjs|css|html?|json|ya?ml|toml|txt|md|conf|svg|png|ico|map)$|(^|/)(dist|build|public|static|out|target|www|html)(/|$)`)
+	nativeFiles = regexp.MustCompile(`node_modules|venv|site-packages|dist-packages|\.so\b|(^|/)(s?bin|lib|lib64|libexec)(/|$)|/usr/local|/opt/`)
+	// portableFiles must match the last element of a source: a file of
+	// web assets or data, or a folder of built assets. A file inside such
+	// a folder without such an extension (dist/registry-cli, PyInstaller's
+	// --onefile program) is not portable.
+	portableFiles = regexp.MustCompile(`\.(jar|war|ear|js|mjs|css|html?|json|ya?ml|toml|txt|md|conf|svg|png|ico|map)$|(^|/)(dist|build|public|static|out|target|www|html)/?$`)
+	// programDirs are destinations that hold programs.
+	programDirs = regexp.MustCompile(`(^|/)s?bin(/|$)`)
 )
 
 // portable reports whether a COPY's sources (all but the last argument)
 // look like files that do not depend on the C library: web assets, jars.
+// A copy into a bin folder never is.
 func portable(args []string) bool {
-	if len(args) < 2 {
+	if len(args) < 2 || programDirs.MatchString(args[len(args)-1]) {
 		return false
 	}
 	for _, a := range args[:len(args)-1] {

@@ -2,6 +2,7 @@ package transform
 
 import (
 	"fmt"
+	"path"
 	"regexp"
 	"strings"
 
@@ -279,34 +280,35 @@ func alpineOfPinned(o *Options, r alpineRef) (tag string, ok bool, via string) {
 	return tag, true, fmt.Sprintf("%s:%s has no Alpine variant docklean knows; %s:%s, the same image in the official images of %s, has: %s", r.name, from, r.name, pinned, loadPins().date, tag)
 }
 
-// viaArgs rewrites a FROM that names its image through ARGs: the ARG default
-// when one ARG is the whole reference, else the FROM text around the ARGs
-// when their values survive in the new reference.
+// imageArg returns the ARG that names the image (not only its tag or
+// registry) in a FROM reference raw that expands to ref, or "": when the
+// repository's name is not in the FROM's own text, an ARG chooses the
+// image, and with it the distribution (FROM ${BASE_IMAGE}, FROM
+// ${IMAGE}:${TAG}). Such an ARG is there to be overridden: cypress's
+// factory, phusion's baseimage and the vscode-dev-containers regression
+// tests pass Debian and Ubuntu bases through it.
+func imageArg(doc *parser.Document, raw, ref string) string {
+	name := path.Base(parseAlpineRef(ref).name)
+	if strings.Contains(argRef.ReplaceAllString(raw, "\x00"), name) {
+		return ""
+	}
+	ms := argRef.FindAllStringSubmatch(raw, -1)
+	for _, m := range ms {
+		if v, _ := expandBase(doc, m[0]); strings.Contains(v, name) {
+			return m[1] + m[3]
+		}
+	}
+	return ms[0][1] + ms[0][3] // the name is split over ARGs
+}
+
+// viaArgs rewrites a FROM that names its image through ARGs: the FROM text
+// around the ARGs, when their values survive in the new reference. A FROM
+// whose ARG names the image itself is refused (see imageArg).
 func (b alpineBase) viaArgs(doc *parser.Document, st *parser.Stage, ref, newRef, why string) alpineBase {
 	line := st.From.StartLine
 	raw := st.Base
-	args := metaArgs(doc)
-	if m := argRef.FindStringSubmatch(raw); m != nil && m[0] == raw {
-		name := m[1] + m[3]
-		a := args[name]
-		for _, o := range doc.Stages {
-			if o != st && argRef.MatchString(o.Base) && strings.Contains(o.Base, name) {
-				return alpineBase{kind: baseRefuse, line: line, reason: fmt.Sprintf("ARG %s also selects the base of line %d; convert both by hand", name, o.From.StartLine)}
-			}
-		}
-		text := doc.Text(a.in)
-		i := strings.Index(text, name+"="+a.raw)
-		if i < 0 {
-			return alpineBase{kind: baseRefuse, line: line, reason: fmt.Sprintf("docklean could not find the default of ARG %s", name)}
-		}
-		start := a.in.Start + i + len(name) + 1
-		q := ""
-		if a.raw != a.value {
-			q = a.raw[:1]
-		}
-		b.edits = append(b.edits, Edit{start, start + len(a.raw), q + newRef + q})
-		b.changes = append(b.changes, alpineMsg{a.in.StartLine, fmt.Sprintf("ARG %s default %s → %s, the base of line %d (%s)", name, ref, newRef, line, why)})
-		return b
+	if name := imageArg(doc, raw, ref); name != "" {
+		return alpineBase{kind: baseRefuse, line: line, reason: fmt.Sprintf("FROM %s takes the image itself from ARG %s, which is there to be overridden (--build-arg, compose, CI) with another image, Debian's or not; docklean could rewrite only its default, and the stage must keep working on whatever base the build passes; convert by hand", raw, name)}
 	}
 	// Keep every ARG in place: find each value, in order, in the new reference.
 	var out strings.Builder

@@ -120,8 +120,10 @@ var staticReleaseRes = func() []*regexp.Regexp {
 
 var (
 	urlText = regexp.MustCompile(`https?://[^\s"'|;&)<>]+`)
-	// linuxBinary finds a prebuilt Linux program or package in a URL path.
-	linuxBinary = regexp.MustCompile(`(?i)linux[-_./]?(amd64|x86[-_]64|x64|64|arm64|aarch64)\b|(amd64|x86[-_]64|x64|aarch64|arm64)[-_.](unknown[-_.])?linux|[-_]amd64\.deb$|\.appimage$|[-_.]linux([-_][a-z0-9]+)?\.(tar\.(gz|xz|bz2)|tgz|zip)$|linux2\.6`)
+	// linuxBinary finds a prebuilt Linux program or package in a URL path:
+	// an architecture next to linux, a linux tarball, linux2.6 (DeleGate's
+	// builds for Linux 2.6, glibc), or an archive in a bin/linux/ folder.
+	linuxBinary = regexp.MustCompile(`(?i)linux[-_./]?(amd64|x86[-_]64|x64|64|arm64|aarch64)\b|(amd64|x86[-_]64|x64|aarch64|arm64)[-_.](unknown[-_.])?linux|[-_]amd64\.deb$|\.appimage$|[-_.]linux([-_][a-z0-9]+)?\.(tar\.(gz|xz|bz2)|tgz|zip)$|linux2\.[46]|/bin/linux/.*\.(tar\.(gz|xz|bz2)|tgz|zip)$`)
 	// notGlibc are URL words that say the build is not a glibc one.
 	notGlibc = regexp.MustCompile(`(?i)musl|static|alpine|darwin|macos|windows|\.(sha256|sha512|asc|sig|sha256sum|md5)$|checksums?`)
 	shAssign = regexp.MustCompile(`(?:^|[\s;&|(])(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s;&|)]*)`)

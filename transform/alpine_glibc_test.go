@@ -22,6 +22,9 @@ func TestGlibcDownloadURL(t *testing.T) {
 		"https://go.dev/dl/go1.23.3.linux-amd64.tar.gz":                                                                  false,
 		"https://github.com/x/y/releases/download/v1/y-linux-amd64.tar.gz.sha256":                                        false,
 		"https://github.com/x/y/archive/refs/tags/v1.2.3.tar.gz":                                                         false,
+		"http://delegate.hpcc.jp/anonftp/DeleGate/bin/linux/latest/linux2.6-dg9_9_13.tar.gz":                             true,
+		"https://example.org/tool/bin/linux/latest/tool-2.1.tar.gz":                                                      true,
+		"https://example.org/tool/src/linux/tool-2.1.tar.gz":                                                             false, // a source folder
 		"https://linux-amd64.example.com/pkg/tool.tar.gz":                                                                false, // a host name says nothing
 	}
 	for u, want := range cases {
@@ -47,13 +50,18 @@ func TestWheelVerdict(t *testing.T) {
 		"cryptography":                false,
 		"cryptography==3.4.8":         true, // since unknown: a pinned version is refused
 		"grpcio==1.60.1":              true,
-		"flask==3.0.3":                false,
-		"uvicorn[standard]":           false,
+		"flask==3.0.3":                true, // not in the table: unknown
+		"uvicorn[standard]":           true,
+		"dvr-scan[opencv]":            true,
+		"numpy[dev]":                  true, // extras pull unknown packages
+		"pip":                         false,
+		"setuptools>=70":              false,
 		"psycopg2_binary==2.9.10 ; python_version >= '3.8'": false,
 	}
 	for req, want := range cases {
-		if got := wheelVerdict(req) != ""; got != want {
-			t.Errorf("wheelVerdict(%q) = %q, want refusal=%v", req, wheelVerdict(req), want)
+		why, _ := wheelVerdict(req)
+		if got := why != ""; got != want {
+			t.Errorf("wheelVerdict(%q) = %q, want refusal=%v", req, why, want)
 		}
 	}
 }

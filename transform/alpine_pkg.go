@@ -493,11 +493,13 @@ var (
 		{urlAround + `(rpm\.nodesource\.com|script\.rpm\.sh|packages\.microsoft\.com/(config/)?(rhel|centos|fedora)|download\.docker\.com/linux/(centos|fedora|rhel))` + urlAround, "it runs a vendor's RPM repository setup (%s),"},
 	}
 	multiarch = regexp.MustCompile(`/usr/lib/(x86_64|aarch64|i386|arm)-linux-gnu\S*`)
-	// pipedScript finds a script downloaded by curl or wget and run by a
-	// shell: "curl URL | sh", "wget -qO- URL | sudo -E bash -",
-	// "bash -c "$(curl URL)"", "bash <(curl URL)". The URL is group 1 or 2.
-	pipedScript = regexp.MustCompile(`\b(?:curl|wget)\b[^|;&]*?(https?://[^\s"'|;&)]+)[^|;&]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+(?:\S+=\S*\s+)*)?(?:/usr)?(?:/bin/)?(?:ba|da|z|k|a)?sh\b` +
-		"|\\b(?:ba|da|z|k|a)?sh\\s+(?:-\\S+\\s+)*[\"']?(?:\\$\\(|<\\(|`)\\s*(?:curl|wget)\\b[^)`]*?(https?://[^\\s\"'|;&)`]+)")
+	// pipedScript finds code downloaded by curl or wget and run by a
+	// shell or an interpreter: "curl URL | sh", "wget -qO- URL | sudo -E
+	// bash -", "curl URL | python3", "bash -c "$(curl URL)"", "bash <(curl
+	// URL)", "python3 <(curl URL)". The URL is group 1 or 3, the program
+	// group 2 or 4.
+	pipedScript = regexp.MustCompile(`\b(?:curl|wget)\b[^|;&]*?(https?://[^\s"'|;&)]+)[^|;&]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+(?:\S+=\S*\s+)*)?(?:/usr)?(?:/local)?(?:/bin/)?((?:ba|da|z|k|a)?sh|python[0-9.]*|perl|ruby|node|php)\b` +
+		"|\\b((?:ba|da|z|k|a)?sh|python[0-9.]*|perl|ruby|node|php)\\s+(?:-\\S+\\s+)*[\"']?(?:\\$\\(|<\\(|`)\\s*(?:curl|wget)\\b[^)`]*?(https?://[^\\s\"'|;&)`]+)")
 	// condaCmd finds conda, mamba or micromamba (by name or path, quoted or
 	// as an exec-form word) with a subcommand that installs or runs
 	// packages, only options between them.
@@ -513,6 +515,29 @@ var (
 		return m
 	})
 )
+
+// stdinData follows an interpreter whose code is given by an option, so
+// what is piped in is data: "curl URL | python3 -c 'import json…'",
+// "| perl -ne …", "| python3 -m json.tool".
+var stdinData = regexp.MustCompile(`^\s+-(c|m|[A-Za-z]*e)\b`)
+
+// pipedCode returns the submatches of the first pipedScript match in text
+// that runs downloaded code, or nil.
+func pipedCode(text string) []string {
+	for _, l := range pipedScript.FindAllStringSubmatchIndex(text, -1) {
+		if l[4] >= 0 && !strings.HasSuffix(text[l[4]:l[5]], "sh") && stdinData.MatchString(text[l[1]:]) {
+			continue
+		}
+		m := make([]string, len(l)/2)
+		for i := range m {
+			if l[2*i] >= 0 {
+				m[i] = text[l[2*i]:l[2*i+1]]
+			}
+		}
+		return m
+	}
+	return nil
+}
 
 // marker says why text (a RUN's shell text, a COPY argument) ties the stage
 // to its distribution, or "".
@@ -548,8 +573,11 @@ func (s *alpineStage) marker(text string) string {
 	// Both of pipedScript's alternatives need curl or wget; without them,
 	// skip its slow scan.
 	if containsAny(text, []string{"curl", "wget"}) {
-		if m := pipedScript.FindStringSubmatch(text); m != nil {
-			return fmt.Sprintf("it runs a script downloaded from %s in a shell; such setup scripts detect the distribution and install with apt or yum, or download glibc builds, so docklean cannot tell what it would do on Alpine", m[1]+m[2])
+		if m := pipedCode(text); m != nil {
+			if prog := m[2] + m[3]; !strings.HasSuffix(prog, "sh") {
+				return fmt.Sprintf("it runs code downloaded from %s with %s, which docklean has not read: such installers (get-pip.py and the like) install packages, write into the system python (externally managed on Alpine) or download glibc builds, so docklean cannot tell what it would do on Alpine", m[1]+m[4], prog)
+			}
+			return fmt.Sprintf("it runs a script downloaded from %s in a shell; such setup scripts detect the distribution and install with apt or yum, or download glibc builds, so docklean cannot tell what it would do on Alpine", m[1]+m[4])
 		}
 	}
 	if f := glibcDownload.FindString(text); f != "" {

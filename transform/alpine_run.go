@@ -27,6 +27,22 @@ type pkgVar struct {
 	rewritten  bool
 }
 
+// legacyEnvValue is the offset in text of the value of ENV NAME value
+// (the legacy form without =), or -1: its URL or package list counts as
+// much as NAME=value's (delegated's ENV DG_URL http://… was missed).
+func legacyEnvValue(text, name, raw string) int {
+	k := strings.Index(text, name)
+	if k < 0 {
+		return -1
+	}
+	after := k + len(name)
+	v := strings.Index(text[after:], raw)
+	if v < 0 || strings.TrimSpace(text[after:after+v]) != "" {
+		return -1
+	}
+	return after + v
+}
+
 // envArg drops Debian-only variables and records defaults that may hold
 // package lists.
 func (s *alpineStage) envArg(in *parser.Instruction) {
@@ -49,14 +65,21 @@ func (s *alpineStage) envArg(in *parser.Instruction) {
 			drop = append(drop, keyIndex(text, p.k))
 			continue
 		}
-		i := strings.Index(text, p.k+"="+p.raw)
-		if i < 0 || p.raw == "" {
+		if p.raw == "" {
 			continue
 		}
-		start := in.Start + i + len(p.k) + 1
-		v := &pkgVar{value: unquote(p.raw), start: start, end: start + len(p.raw), line: in.StartLine, env: in.Keyword == "env", bare: true}
-		if v.value != p.raw {
-			v.start, v.end, v.bare = start+1, v.end-1, false
+		var v *pkgVar
+		if i := strings.Index(text, p.k+"="+p.raw); i >= 0 {
+			start := in.Start + i + len(p.k) + 1
+			v = &pkgVar{value: unquote(p.raw), start: start, end: start + len(p.raw), line: in.StartLine, env: in.Keyword == "env", bare: true}
+			if v.value != p.raw {
+				v.start, v.end, v.bare = start+1, v.end-1, false
+			}
+		} else if i := legacyEnvValue(text, p.k, p.raw); in.Keyword == "env" && len(kvs) == 1 && i >= 0 && !strings.ContainsAny(p.raw, "\"'") {
+			// the rest of the line is the value: written as it is, spaces and all
+			v = &pkgVar{value: p.raw, start: in.Start + i, end: in.Start + i + len(p.raw), line: in.StartLine, env: true}
+		} else {
+			continue
 		}
 		s.vars[p.k] = v
 	}

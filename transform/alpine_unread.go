@@ -114,8 +114,12 @@ func (s *alpineStage) accountCopy(in *parser.Instruction, copied map[string]copi
 		p := path.Clean(strings.TrimPrefix(src, "/"))
 		if p == "." {
 			// the whole context: a file run by a relative path (./build.sh)
-			// is read from it, when the copy went to the working folder
-			if !path.IsAbs(dst) {
+			// is read from it, when the copy went to the working folder,
+			// and a file run by a path in the folder it went to
+			// (ADD . /container, RUN /container/install.sh)
+			if path.IsAbs(dst) {
+				copied[strings.TrimSuffix(dst, "/")+"/"] = copiedFile{src: ".", line: in.StartLine}
+			} else {
 				copied["./"] = copiedFile{src: ".", line: in.StartLine}
 			}
 			continue
@@ -129,8 +133,10 @@ func (s *alpineStage) accountCopy(in *parser.Instruction, copied map[string]copi
 			matches = []string{p}
 		}
 		for _, m := range matches {
-			if st, err := fs.Stat(ctx, m); err == nil && st.IsDir() && path.IsAbs(target) && len(matches) == 1 {
-				copied[strings.TrimSuffix(target, "/")+"/"] = copiedFile{src: m, line: in.StartLine}
+			if st, err := fs.Stat(ctx, m); err == nil && st.IsDir() && path.IsAbs(dst) && len(matches) == 1 {
+				// a folder's contents go into the destination itself
+				// (COPY scripts/ /opt/scripts/ puts run.sh at /opt/scripts/run.sh)
+				copied[strings.TrimSuffix(dst, "/")+"/"] = copiedFile{src: m, line: in.StartLine}
 			}
 			if st, err := fs.Stat(ctx, m); err == nil && !st.IsDir() {
 				t := target
@@ -220,9 +226,9 @@ func (s *alpineStage) accountRun(in *parser.Instruction, copied map[string]copie
 		case cloned != "" && (strings.HasPrefix(f, strings.TrimSuffix(cloned, "/")+"/") || strings.HasPrefix(f, "./") || !strings.HasPrefix(f, "/") && strings.Contains(f, "/")):
 			s.refuse(line, "the RUN runs %s from a repository cloned while building (%s), which docklean cannot read; convert by hand", f, cloned)
 		case copied[name].url != "":
-			s.accountScript(line, f, copied)
+			s.accountScript(line, f, copied, 0)
 		case shell && (strings.Contains(f, "/") || strings.HasSuffix(f, ".sh") || shellProgs[path.Base(args[0])]):
-			s.accountScript(line, f, copied)
+			s.accountScript(line, f, copied, 0)
 		}
 		return s.refusal == nil
 	})
@@ -236,13 +242,18 @@ func (s *alpineStage) accountExec(in *parser.Instruction, copied map[string]copi
 	}
 	f, shell := ranFile(args)
 	if f != "" && (copied[path.Base(f)].url != "" || shell && (strings.Contains(f, "/") || strings.HasSuffix(f, ".sh") || shellProgs[path.Base(args[0])])) {
-		s.accountScript(in.StartLine, f, copied)
+		s.accountScript(in.StartLine, f, copied, 0)
 	}
 }
 
+// maxScriptDepth bounds how deep scripts that run scripts are followed.
+const maxScriptDepth = 4
+
 // accountScript reads the script f that a command on line runs, when a
-// COPY or ADD of the stage put it in the image.
-func (s *alpineStage) accountScript(line int, f string, copied map[string]copiedFile) {
+// COPY or ADD of the stage put it in the image, and the scripts it runs in
+// turn (depth counts the scripts between; a script run by a script is read
+// only when the context has it: else the image or the build made it).
+func (s *alpineStage) accountScript(line int, f string, copied map[string]copiedFile, depth int) {
 	c, ok := copied[path.Base(f)]
 	if !ok {
 		// a file inside a folder the stage copied
@@ -251,6 +262,12 @@ func (s *alpineStage) accountScript(line int, f string, copied map[string]copied
 				c, ok = d, true
 				if d.src != "" {
 					c.src = path.Join(d.src, strings.TrimPrefix(f, dir))
+				}
+				if d.src != "" && !inContext(s.u.Opts.Context, c.src) {
+					// not among the files copied there: the image or the
+					// build made it (go build -o /app/main, ADD rootfs/ /
+					// and a package's /usr/sbin/named)
+					ok = false
 				}
 				break
 			}
@@ -261,12 +278,12 @@ func (s *alpineStage) accountScript(line int, f string, copied map[string]copied
 		// to: read when the context has it (else the build made it, as
 		// go build -o main does; without a context docklean cannot tell,
 		// and lets it be)
-		if _, err := fs.Stat(s.u.Opts.Context, path.Clean(f)); err == nil {
+		if inContext(s.u.Opts.Context, path.Clean(f)) {
 			c, ok = d, true
 			c.src = path.Clean(f)
 		}
 	}
-	if !ok {
+	if !ok || depth > 0 && (c.src == "" || !inContext(s.u.Opts.Context, c.src)) {
 		return
 	}
 	switch {
@@ -282,31 +299,45 @@ func (s *alpineStage) accountScript(line int, f string, copied map[string]copied
 		s.refuse(line, "it runs %s, copied on line %d, which docklean cannot read: %v", f, c.line, err)
 		return
 	}
-	if why := s.scriptBlocker(b); why != "" {
+	why, runs := s.scriptBlocker(b)
+	if why != "" {
 		s.refuse(line, "it runs %s (copied from %s on line %d), which %s; convert the script by hand", f, c.src, c.line, why)
+		return
 	}
+	for _, r := range runs {
+		if depth+1 >= maxScriptDepth || s.refusal != nil {
+			return
+		}
+		s.accountScript(line, r, copied, depth+1)
+	}
+}
+
+// inContext reports whether the build context has the file p.
+func inContext(ctx fs.FS, p string) bool {
+	_, err := fs.Stat(ctx, p)
+	return err == nil
 }
 
 // elfMagic starts an ELF executable.
 var elfMagic = []byte("\x7fELF")
 
-// scriptBlocker says why a script the stage runs ties it to Debian, or "".
-func (s *alpineStage) scriptBlocker(b []byte) string {
+// scriptBlocker says why a script the stage runs ties it to Debian, or "",
+// and which scripts it runs in turn (written out: /opt/x.sh, sh y.sh).
+func (s *alpineStage) scriptBlocker(b []byte) (why string, runs []string) {
 	if bytes.HasPrefix(b, elfMagic) {
-		return "" // a program, not a script: the ELF checks decide
+		return "", nil // a program, not a script: the ELF checks decide
 	}
 	first := string(firstLine(b))
 	if strings.HasPrefix(first, "#!") && !shellShebang.MatchString(first) {
-		return "" // python, node… code: the application's own, not read
+		return "", nil // python, node… code: the application's own, not read
 	}
 	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(bytes.NewReader(b), "")
 	if err != nil {
-		return "is not shell docklean can parse (" + err.Error() + ")"
+		return "is not shell docklean can parse (" + err.Error() + ")", nil
 	}
 	if m := s.marker(string(b)); m != "" {
-		return strings.TrimSuffix(strings.TrimPrefix(m, "it "), ",")
+		return strings.TrimSuffix(strings.TrimPrefix(m, "it "), ","), nil
 	}
-	why := ""
 	parser.Walk(f, func(n syntax.Node) bool {
 		c, ok := n.(*syntax.CallExpr)
 		if !ok || len(c.Args) == 0 || why != "" {
@@ -316,9 +347,17 @@ func (s *alpineStage) scriptBlocker(b []byte) string {
 		if !ok {
 			return true
 		}
+		var args []string
+		for _, w := range c.Args {
+			v, _ := wordLit(w)
+			args = append(args, v)
+		}
+		if r, shell := ranFile(args); shell && r != "" && (strings.Contains(r, "/") || strings.HasSuffix(r, ".sh")) {
+			runs = append(runs, r)
+		}
 		base := path.Base(name)
 		switch {
-		case isPackageManager(name) || base == "apt" || base == "apt-get":
+		case isPackageManager(name) || base == "apt" || base == "apt-get" || base == "rpm":
 			why = "runs " + base + ", which Alpine does not have"
 		case debianOnly(base, s.family) != "":
 			why = "runs " + debianOnly(base, s.family)
@@ -327,7 +366,7 @@ func (s *alpineStage) scriptBlocker(b []byte) string {
 		}
 		return why == ""
 	})
-	return why
+	return why, runs
 }
 
 // downloads returns the files a curl or wget command saves, by base name,

@@ -18,8 +18,12 @@ import (
 // from source for a long time, or fails. The pass reads the packages a
 // stage's pip installs (its command line, requirements files, the
 // pyproject.toml of pip install .) and refuses the stage when one has no
-// musl wheel, or is a compiled package whose musl wheels docklean does not
-// know (data/python-musl-wheels.tsv).
+// musl wheel, is a compiled package whose musl wheels docklean does not
+// know, asks for extras (their packages are not in the table), or is not
+// in data/python-musl-wheels.tsv at all: whether a package or one of its
+// dependencies is compiled is not knowable offline (issue 18 §4, nothing
+// unread). A python stage alpine refuses is left to the slim pass, which
+// keeps glibc.
 
 //go:embed data/python-musl-wheels.tsv
 var muslWheelsTSV string
@@ -33,9 +37,9 @@ var muslWheels = sync.OnceValue(func() map[string]muslWheel {
 	m := map[string]muslWheel{}
 	tsvRows("python-musl-wheels.tsv", muslWheelsTSV, 5, func(line int, f []string) {
 		switch f[1] {
-		case "yes", "no", "unknown":
+		case "yes", "no", "unknown", "pure":
 		default:
-			panic(fmt.Sprintf("transform: data/python-musl-wheels.tsv:%d: musl is %q, want yes, no or unknown", line, f[1]))
+			panic(fmt.Sprintf("transform: data/python-musl-wheels.tsv:%d: musl is %q, want yes, no, unknown or pure", line, f[1]))
 		}
 		if f[0] != normalizePyName(f[0]) {
 			panic(fmt.Sprintf("transform: data/python-musl-wheels.tsv:%d: %q is not a normalized name", line, f[0]))
@@ -54,23 +58,31 @@ func normalizePyName(n string) string { return pySep.ReplaceAllString(strings.To
 var pyReq = regexp.MustCompile(`^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*([^;]*)`)
 
 // wheelVerdict says why the requirement req cannot be installed from a musl
-// wheel, or "".
-func wheelVerdict(req string) string {
+// wheel, or ""; unlisted is set when the reason is that the table does not
+// list the package (with or without extras).
+func wheelVerdict(req string) (why string, unlisted bool) {
 	m := pyReq.FindStringSubmatch(strings.TrimSpace(req))
 	if m == nil {
-		return ""
+		return "", false
 	}
 	name := normalizePyName(m[1])
 	w, ok := muslWheels()[name]
+	if !ok && m[2] != "" {
+		return fmt.Sprintf("%s%s: neither %s nor the packages its extras pull are in docklean's table of Python packages (transform/data/python-musl-wheels.tsv), so docklean cannot tell whether each has a musllinux wheel", m[1], m[2], name), true
+	}
 	if !ok {
-		return ""
+		return fmt.Sprintf("%s is not in docklean's table of Python packages (transform/data/python-musl-wheels.tsv), so docklean cannot tell whether it or one of its dependencies is compiled code with no musllinux wheel", name), true
 	}
 	spec := strings.TrimSpace(m[3])
-	switch w.musl {
-	case "no":
-		return fmt.Sprintf("%s has no musllinux wheel (%s), so pip on Alpine compiles it from source or fails", name, w.source)
-	case "unknown":
-		return fmt.Sprintf("%s is a compiled package, and docklean does not know whether it has a musllinux wheel (%s)", name, w.source)
+	switch {
+	case w.musl == "no":
+		return fmt.Sprintf("%s has no musllinux wheel (%s), so pip on Alpine compiles it from source or fails", name, w.source), false
+	case w.musl == "unknown":
+		return fmt.Sprintf("%s is a compiled package, and docklean does not know whether it has a musllinux wheel (%s)", name, w.source), false
+	case m[2] != "":
+		return fmt.Sprintf("%s%s: the extras pull packages docklean does not know (dvr-scan[opencv] pulls opencv-python), so it cannot tell whether each has a musllinux wheel", name, m[2]), false
+	case w.musl == "pure":
+		return "", false
 	}
 	// yes: from w.since on; a spec that allows only older versions is
 	// refused, and any upper bound when since is not known.
@@ -81,11 +93,34 @@ func wheelVerdict(req string) string {
 		switch op {
 		case "==", "===", "<", "<=", "~=":
 			if w.since == "-" || versionLess(v, w.since) || op == "<" && !versionLess(w.since, v) {
-				return fmt.Sprintf("%s%s may have no musllinux wheel: docklean knows of musllinux wheels %s (%s)", name, spec, sinceText(w.since), w.source)
+				return fmt.Sprintf("%s%s may have no musllinux wheel: docklean knows of musllinux wheels %s (%s)", name, spec, sinceText(w.since), w.source), false
 			}
 		}
 	}
-	return ""
+	return "", false
+}
+
+// checkWheel refuses the stage when the requirement req, installed by the
+// RUN on line (from the file where, if any), may have no musl wheel, and
+// reports whether it did. A package the table does not list is kept for
+// the end of the stage (see finishWheels), so that a known reason (torch
+// has no musllinux wheel) is the one reported.
+func (s *alpineStage) checkWheel(line int, req, where string) bool {
+	why, unlisted := wheelVerdict(req)
+	if why == "" {
+		return false
+	}
+	if where != "" {
+		why += " (" + where + ")"
+	}
+	if unlisted {
+		if s.unlisted == nil {
+			s.unlisted = &alpineMsg{line, why + "; keep the stage on Debian, or add the package to the table with its source"}
+		}
+		return false
+	}
+	s.refuse(line, "%s; keep the stage on Debian", why)
+	return true
 }
 
 func sinceText(since string) string {
@@ -212,9 +247,7 @@ func (s *alpineStage) pipArgs(in *parser.Instruction, args []string) {
 		case strings.Contains(a, "$"):
 			s.refuse(in.StartLine, "pip installs %s, which docklean cannot expand, so it cannot tell whether the package has a musllinux wheel; write the package names out", a)
 		default:
-			if why := wheelVerdict(a); why != "" {
-				s.refuse(in.StartLine, "%s; keep the stage on Debian", why)
-			}
+			s.checkWheel(in.StartLine, a, "")
 		}
 	}
 }
@@ -299,9 +332,7 @@ func (s *alpineStage) requirementsFile(in *parser.Instruction, p string, depth i
 			}
 		case strings.HasPrefix(line, "-"):
 		default:
-			if why := wheelVerdict(line); why != "" {
-				s.refuse(in.StartLine, "%s (%s); keep the stage on Debian", why, c)
-			}
+			s.checkWheel(in.StartLine, line, c)
 		}
 		if s.refusal != nil {
 			return
@@ -361,13 +392,14 @@ func (s *alpineStage) localProject(in *parser.Instruction, dir string) {
 		case "tool.poetry.dependencies", "tool.poetry.group.main.dependencies":
 			for _, line := range strings.Split(body, "\n") {
 				if k, _, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(strings.TrimSpace(line), "#") {
-					reqs = append(reqs, strings.Trim(strings.TrimSpace(k), `"'`))
+					if k = strings.Trim(strings.TrimSpace(k), `"'`); k != "python" { // the interpreter's version
+						reqs = append(reqs, k)
+					}
 				}
 			}
 		}
 		for _, r := range reqs {
-			if why := wheelVerdict(r); why != "" {
-				s.refuse(in.StartLine, "%s (%s); keep the stage on Debian", why, c)
+			if s.checkWheel(in.StartLine, r, c) {
 				return
 			}
 		}
@@ -397,8 +429,7 @@ func (s *alpineStage) pipfile(in *parser.Instruction) {
 		}
 		for _, line := range strings.Split(text[l[1]:end], "\n") {
 			if k, _, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(strings.TrimSpace(line), "#") {
-				if why := wheelVerdict(strings.Trim(strings.TrimSpace(k), `"'`)); why != "" {
-					s.refuse(in.StartLine, "%s (%s); keep the stage on Debian", why, c)
+				if s.checkWheel(in.StartLine, strings.Trim(strings.TrimSpace(k), `"'`), c) {
 					return
 				}
 			}
