@@ -437,7 +437,6 @@ func (s *alpineStage) convert() {
 				s.refuse(in.StartLine, "%s runs %s, but pip (line %d) installs scripts into /usr/bin on Alpine, not /usr/local/bin; call the program by name or install into a virtual environment", upper(in.Keyword), prog, s.sysPip)
 			}
 		case "copy", "add":
-			s.copiedBash(in)
 			s.copiedCode(in)
 			if in.Keyword == "add" {
 				s.glibcDownload(in)

@@ -333,7 +333,11 @@ func (r *runConv) mapPkg(word string, line int, sx *pmSyntax, seen map[string]bo
 	}
 	alp, ok := sx.toAlpine(name, s.release)
 	if !ok {
-		s.refuse(line, "package %s has no Alpine equivalent in %s", name, s.release)
+		if why := refusedWhy(s.family == famFedora, name); why != "" {
+			s.refuse(line, "package %s has no Alpine equivalent in %s: %s", name, s.release, why)
+		} else {
+			s.refuse(line, "package %s has no Alpine equivalent in %s", name, s.release)
+		}
 		return nil, false
 	}
 	s.debs[name] = true

@@ -40,7 +40,7 @@ var imagesTSV string
 // on Alpine (drop it). pkg is a bare name: strip version pins (=1.2) and
 // architecture qualifiers (:amd64) first.
 func debianToAlpine(pkg, release string) (alpine []string, ok bool) {
-	return mapPackage(debianTable(), pkg, release)
+	return mapPackage(debianTable().names, pkg, release)
 }
 
 // fedoraToAlpine is debianToAlpine for yum/dnf/microdnf package names
@@ -50,7 +50,17 @@ func fedoraToAlpine(pkg, release string) ([]string, bool) {
 	if strings.HasPrefix(pkg, "@") {
 		return nil, false
 	}
-	return mapPackage(fedoraTable(), pkg, release)
+	return mapPackage(fedoraTable().names, pkg, release)
+}
+
+// refusedWhy is the table's reason for a package it maps to "-" (Alpine
+// has no such package, or one of that name is other software), "" when
+// the table does not refuse pkg.
+func refusedWhy(fedora bool, pkg string) string {
+	if fedora {
+		return fedoraTable().refused[pkg]
+	}
+	return debianTable().refused[pkg]
 }
 
 func mapPackage(table map[string][]string, pkg, release string) ([]string, bool) {
@@ -204,8 +214,8 @@ type imageTags struct {
 // what its passes ask for: a whole-table load of alpine-packages.txt and
 // images.tsv costs some 30 ms, more than the rest of a one-file run.
 var (
-	debianTable = sync.OnceValue(func() map[string][]string { return parseMapping("debian-alpine.tsv", debianAlpineTSV) })
-	fedoraTable = sync.OnceValue(func() map[string][]string { return parseMapping("fedora-alpine.tsv", fedoraAlpineTSV) })
+	debianTable = sync.OnceValue(func() *packageMap { return parseMapping("debian-alpine.tsv", debianAlpineTSV) })
+	fedoraTable = sync.OnceValue(func() *packageMap { return parseMapping("fedora-alpine.tsv", fedoraAlpineTSV) })
 	alpineTable = sync.OnceValue(func() *alpinePackages { return parseAlpinePackages(alpinePackagesTxt) })
 	imageIndex  = sync.OnceValue(func() map[string]string { return sections("images.tsv", imagesTSV) })
 	imageCache  sync.Map // image -> *imageTags, parsed on first use
@@ -354,11 +364,18 @@ func parseImageTags(body string) *imageTags {
 	return img
 }
 
+// packageMap is a curated Debian or Fedora → Alpine table.
+type packageMap struct {
+	names   map[string][]string // nil for "-", empty for "drop it"
+	refused map[string]string   // the note of each "-" row
+}
+
 // parseMapping reads a curated table: a header line, then lines
 // "from<TAB>to<TAB>note" where to is space-separated names, "-" for no
 // equivalent, or empty for "drop it". Lines starting with # are comments.
-func parseMapping(file, text string) map[string][]string {
+func parseMapping(file, text string) *packageMap {
 	m := map[string][]string{}
+	refused := map[string]string{}
 	tsvRows(file, text, 3, func(line int, f []string) {
 		if f[0] == "" || (f[1] == "-" || f[1] == "") && strings.TrimSpace(f[2]) == "" {
 			panic(fmt.Sprintf("transform: data/%s:%d: want from<TAB>to<TAB>note (a note is required for - and drops): %q", file, line, strings.Join(f, "\t")))
@@ -369,11 +386,12 @@ func parseMapping(file, text string) map[string][]string {
 		switch f[1] {
 		case "-":
 			m[f[0]] = nil
+			refused[f[0]] = strings.TrimSpace(f[2])
 		default:
 			m[f[0]] = append([]string{}, strings.Fields(f[1])...)
 		}
 	})
-	return m
+	return &packageMap{names: m, refused: refused}
 }
 
 // tsvRows calls row for each data line of an embedded table (comment lines
