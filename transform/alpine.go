@@ -483,6 +483,9 @@ func (s *alpineStage) placeNeeds() {
 		}
 		for _, p := range pkgs {
 			s.has[p] = true
+			if arches := partialArches(p); arches != "" {
+				s.refuse(s.doc.LineOf(n.off), "%s would be added (%s), but Alpine builds it only for %s (aports, arch=): the original installs on amd64 and arm64 alike", p, n.why, archList(arches))
+			}
 		}
 		n.pkg = strings.Join(pkgs, " ")
 		var host *apkAdd

@@ -340,6 +340,12 @@ func (r *runConv) mapPkg(word string, line int, sx *pmSyntax, seen map[string]bo
 		}
 		return nil, false
 	}
+	for _, a := range alp {
+		if arches := partialArches(a); arches != "" {
+			s.refuse(line, "package %s → %s, which Alpine builds only for %s (aports, arch=): the original installs on amd64 and arm64 alike", name, a, archList(arches))
+			return nil, false
+		}
+	}
 	s.debs[name] = true
 	if name != word {
 		distro := map[string]string{famDebian: "Debian", famFedora: "Fedora"}[s.family]
@@ -593,4 +599,12 @@ func (s *alpineStage) marker(text string) string {
 		}
 	}
 	return ""
+}
+
+// archList is an arch= value for a finding: "none" means no architecture.
+func archList(arches string) string {
+	if arches == "none" {
+		return "no architecture (the package is disabled)"
+	}
+	return strings.ReplaceAll(arches, ",", ", ")
 }

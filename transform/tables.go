@@ -12,8 +12,8 @@ import (
 )
 
 // The tables under data/ are described in docs/tables.md. debian-alpine.tsv
-// and fedora-alpine.tsv are curated by hand; alpine-packages.txt and
-// images.tsv are generated from the reference data (internal/refdata, a
+// and fedora-alpine.tsv are curated by hand; alpine-packages.txt,
+// alpine-arches.tsv and images.tsv are generated from the reference data (internal/refdata, a
 // copy of ../shared/data) by:
 //
 //go:generate go run ../internal/gentables -out data
@@ -28,6 +28,9 @@ var fedoraAlpineTSV string
 
 //go:embed data/alpine-packages.txt
 var alpinePackagesTxt string
+
+//go:embed data/alpine-arches.tsv
+var alpineArchesTSV string
 
 //go:embed data/images.tsv
 var imagesTSV string
@@ -52,6 +55,10 @@ func fedoraToAlpine(pkg, release string) ([]string, bool) {
 	}
 	return mapPackage(fedoraTable().names, pkg, release)
 }
+
+// partialArches returns the architectures Alpine builds package pkg for
+// when they are not both x86_64 and aarch64, "" when they are.
+func partialArches(pkg string) string { return archTable()[pkg] }
 
 // refusedWhy is the table's reason for a package it maps to "-" (Alpine
 // has no such package, or one of that name is other software), "" when
@@ -217,8 +224,13 @@ var (
 	debianTable = sync.OnceValue(func() *packageMap { return parseMapping("debian-alpine.tsv", debianAlpineTSV) })
 	fedoraTable = sync.OnceValue(func() *packageMap { return parseMapping("fedora-alpine.tsv", fedoraAlpineTSV) })
 	alpineTable = sync.OnceValue(func() *alpinePackages { return parseAlpinePackages(alpinePackagesTxt) })
-	imageIndex  = sync.OnceValue(func() map[string]string { return sections("images.tsv", imagesTSV) })
-	imageCache  sync.Map // image -> *imageTags, parsed on first use
+	archTable   = sync.OnceValue(func() map[string]string {
+		m := map[string]string{}
+		tsvRows("alpine-arches.tsv", alpineArchesTSV, 2, func(_ int, f []string) { m[f[0]] = f[1] })
+		return m
+	})
+	imageIndex = sync.OnceValue(func() map[string]string { return sections("images.tsv", imagesTSV) })
+	imageCache sync.Map // image -> *imageTags, parsed on first use
 )
 
 // alpinePackages is data/alpine-packages.txt: groups of names, each name
