@@ -100,8 +100,10 @@ type wheelBlame struct {
 // a greatest fixed point: every package starts accounted for, and a
 // worklist removes the ones with a row or a dependency that is not, so a
 // cycle of requirements ends and each row is visited once.
-var wheelsUnaccounted = sync.OnceValue(func() map[string]wheelBlame {
-	table := muslWheels()
+var wheelsUnaccounted = sync.OnceValue(func() map[string]wheelBlame { return unaccounted(muslWheels()) })
+
+// unaccounted is wheelsUnaccounted for the table given.
+func unaccounted(table map[string]muslWheel) map[string]wheelBlame {
 	bad := map[string]wheelBlame{}
 	users := map[string][]string{} // dependency → the rows that require it
 	var work []string
@@ -135,13 +137,12 @@ var wheelsUnaccounted = sync.OnceValue(func() map[string]wheelBlame {
 		}
 	}
 	return bad
-})
+}
 
 // wheelChain is why name is not accounted for: "flask requires werkzeug,
 // which requires markupsafe, which has no musllinux wheel (...)". The
 // blame pointers lead to packages removed earlier, so the chain ends.
-func wheelChain(name string) string {
-	bad := wheelsUnaccounted()
+func wheelChain(name string, bad map[string]wheelBlame) string {
 	var b strings.Builder
 	b.WriteString(name)
 	for b2 := bad[name]; b2.dep != ""; b2 = bad[b2.dep] {
@@ -204,7 +205,7 @@ func wheelVerdict(req string, debs map[string]bool) (why string, unlisted bool) 
 	}
 	spec := strings.TrimSpace(m[3])
 	if b, bad := wheelsUnaccounted()[name]; bad {
-		why := wheelChain(name)
+		why := wheelChain(name, wheelsUnaccounted())
 		if b.unlisted {
 			why += ", so docklean cannot tell whether each package pip installs has a musllinux wheel"
 		}
@@ -231,6 +232,9 @@ func wheelVerdict(req string, debs map[string]bool) (why string, unlisted bool) 
 		v := strings.TrimSpace(strings.TrimLeft(c, "=<>!~"))
 		switch op {
 		case "==", "===", "<", "<=", "~=":
+			if w.musl == wheelPure && (versionLess(v, w.since) || op == "<" && !versionLess(w.since, v)) {
+				return fmt.Sprintf("%s%s may require packages docklean's table does not list: it knows what %s requires from %s on (%s)", name, spec, name, w.since, w.source), true
+			}
 			if w.since == "-" || versionLess(v, w.since) || op == "<" && !versionLess(w.since, v) {
 				return fmt.Sprintf("%s%s may have no musllinux wheel: docklean knows of musllinux wheels %s (%s)", name, spec, sinceText(w.since), w.source), false
 			}
