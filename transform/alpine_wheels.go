@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -113,7 +114,8 @@ func unaccounted(table map[string]muslWheel) map[string]wheelBlame {
 			work = append(work, name)
 		}
 	}
-	for name, w := range table {
+	for _, name := range slices.Sorted(maps.Keys(table)) { // the same chain in every run
+		w := table[name]
 		switch {
 		case w.musl == wheelNo:
 			fail(name, wheelBlame{why: "has no musllinux wheel (" + w.source + "), so pip on Alpine compiles it from source or fails"})

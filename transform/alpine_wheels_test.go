@@ -42,6 +42,14 @@ func TestUnaccountedRequires(t *testing.T) {
 	if got := wheelChain("c", bad); !strings.Contains(got, "torch, which has no musllinux wheel") {
 		t.Errorf("wheelChain(c) = %q, want it to end at torch", got)
 	}
+	// two bad dependencies: the chain reported is the same in every run
+	table["two"] = pure("driver", "user")
+	first := wheelChain("two", unaccounted(table))
+	for i := 0; i < 20; i++ {
+		if got := wheelChain("two", unaccounted(table)); got != first {
+			t.Fatalf("wheelChain(two) = %q, then %q", first, got)
+		}
+	}
 }
 
 func TestWheelVerdictRequiresAndBuilds(t *testing.T) {
