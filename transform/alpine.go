@@ -457,6 +457,7 @@ func (s *alpineStage) convert() {
 	s.knownUsers()
 	s.accountCommands()
 	s.accountPaths()
+	s.accountDataPaths()
 	s.placeNeeds()
 	s.wwwData()
 	for _, in := range runs {
