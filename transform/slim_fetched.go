@@ -2,6 +2,7 @@ package transform
 
 import (
 	"path"
+	"regexp"
 	"strings"
 
 	"github.com/docklean/docklean/parser"
@@ -26,36 +27,54 @@ var fetchers = map[string]string{"curl": "", "wget": "", "git": "clone", "hg": "
 type fetchedPath struct {
 	path string // absolute
 	line int
+	url  string // the URL of a single file fetched to path, "" for a folder or an extracted archive
 }
 
 // scriptRunners run the file named by their first argument that is not an
 // option (python3 get-pip.py, java -jar tool.jar).
 var scriptRunners = map[string]bool{"python": true, "python2": true, "python3": true, "perl": true, "ruby": true, "node": true, "php": true, "java": true}
 
+// shortFlags is a cluster of short options (-fsSLo).
+var shortFlags = regexp.MustCompile(`^-[A-Za-z]{2,}$`)
+
 // isFetchURL reports whether a word is a URL a download command fetches.
 func isFetchURL(w string) bool {
 	return strings.Contains(w, "://") || strings.HasPrefix(w, "git@")
 }
 
-// recordFetches notes where a RUN puts what it downloads: the files curl
-// and wget write, the folders git clone fills, and, after a download, where
-// tar and unzip extract and where mv, cp, install and ln put files; the
-// working folder follows cd. A download piped into a shell or interpreter
-// (curl … | sh) runs a script docklean cannot read, and refuses.
+// recordFetches notes where a RUN of the tree puts what it downloads (see
+// runFetches); a download piped into a shell or interpreter refuses.
 func (s *slimScan) recordFetches(in *parser.Instruction) {
-	if in.Shell == nil || in.Shell.File == nil || len(s.base.layers) == 0 {
+	if len(s.base.layers) == 0 {
 		return
 	}
-	wd, fetched := s.wd, false
-	add := func(p string) {
+	paths, piped := runFetches(in, s.wd)
+	s.fetched = append(s.fetched, paths...)
+	if piped != "" {
+		s.refuse(in.StartLine, "line %d pipes a download into %s: it runs a script fetched while building, which docklean cannot read, and which may run tools that %s has and %s lacks (git, ps, ssh, unzip, bzip2, xz …)", in.StartLine, piped, s.base.ref, s.slimName())
+	}
+}
+
+// runFetches returns where a shell-form RUN (working folder wd) puts what
+// it downloads: the files curl and wget write, the folders git clone
+// fills, and, after a download, where tar and unzip extract and where mv,
+// cp, install and ln put files; the working folder follows cd. piped names
+// the shell or interpreter a download is piped into (curl … | sh), "" if
+// none: it runs a script nobody can read before the build.
+func runFetches(in *parser.Instruction, wd string) (paths []fetchedPath, piped string) {
+	if in.Shell == nil || in.Shell.File == nil {
+		return nil, ""
+	}
+	fetched := false
+	add := func(p, url string) {
 		if wd != "" && p != "" && !strings.Contains(p, "$") {
-			s.fetched = append(s.fetched, fetchedPath{path: absPath(wd, p), line: in.StartLine})
+			paths = append(paths, fetchedPath{path: absPath(wd, p), line: in.StartLine, url: url})
 		}
 	}
 	parser.Walk(in.Shell.File, func(n syntax.Node) bool {
-		if b, ok := n.(*syntax.BinaryCmd); ok && b.Op == syntax.Pipe && s.refusal == nil {
-			if l, r := stmtArgs(b.X), stmtArgs(b.Y); isFetch(l) && len(r) > 0 && (isShellName(path.Base(r[0])) || scriptRunners[path.Base(r[0])]) && len(fileArgs(r)) == 0 {
-				s.refuse(in.StartLine, "line %d pipes a download into %s: it runs a script fetched while building, which docklean cannot read, and which may run tools that %s has and %s lacks (git, ps, ssh, unzip, bzip2, xz …)", in.StartLine, r[0], s.base.ref, s.slimName())
+		if b, ok := n.(*syntax.BinaryCmd); ok && b.Op == syntax.Pipe && piped == "" {
+			if l, r := stmtArgs(b.X), stmtArgs(b.Y); isFetch(l) && len(r) > 0 && (isShellName(path.Base(r[0])) || scriptRunners[path.Base(r[0])]) && readsStdin(r) {
+				piped = r[0]
 			}
 			return true
 		}
@@ -76,7 +95,7 @@ func (s *slimScan) recordFetches(in *parser.Instruction) {
 			}
 		case isFetch(args):
 			fetched = true
-			s.recordFetch(name, args, add)
+			recordFetch(name, args, add)
 		case !fetched:
 		case name == "tar" || name == "unzip":
 			dir := "."
@@ -85,20 +104,28 @@ func (s *slimScan) recordFetches(in *parser.Instruction) {
 					dir = args[i+2]
 				}
 			}
-			add(dir)
+			add(dir, "")
 		case name == "mv" || name == "cp" || name == "install" || name == "ln":
-			add(args[len(args)-1])
+			add(args[len(args)-1], "")
 		}
 		return true
 	})
+	return paths, piped
 }
 
 // recordFetch adds the file or folder one download command writes.
-func (s *slimScan) recordFetch(name string, args []string, add func(string)) {
-	var url, out string
+func recordFetch(name string, args []string, add func(p, url string)) {
+	var url, out, single string
 	dir := "."
+	remote := false
 	for i := 1; i < len(args); i++ {
-		switch a := args[i]; {
+		a := args[i]
+		if short := shortFlags.MatchString(a); short && (name == "curl" || name == "wget") {
+			// a cluster of short options: -fsSLo FILE, -qO FILE
+			remote = remote || name == "curl" && strings.Contains(a[:len(a)-1], "O")
+			a = "-" + a[len(a)-1:]
+		}
+		switch {
 		case (a == "-o" || a == "--output" || name == "wget" && a == "-O" || a == "--output-document" || name == "wget" && a == "-P") && i+1 < len(args):
 			if a == "-P" {
 				dir = args[i+1]
@@ -106,31 +133,24 @@ func (s *slimScan) recordFetch(name string, args []string, add func(string)) {
 				out = args[i+1]
 			}
 			i++
+		case a == "-O" || a == "--remote-name":
+			remote = true
 		case isFetchURL(a):
 			url = a
 		case name != "curl" && name != "wget" && url != "" && !strings.HasPrefix(a, "-"):
 			out = a // git clone URL DIR
 		}
 	}
+	if name == "curl" || name == "wget" {
+		single = url
+	}
 	switch {
 	case out == "-":
 	case out != "":
-		add(path.Join(dir, out))
-	case url != "" && (name != "curl" || hasFlag(args, "-O", "--remote-name")):
-		add(path.Join(dir, strings.TrimSuffix(path.Base(strings.SplitN(url, "?", 2)[0]), ".git")))
+		add(path.Join(dir, out), single)
+	case url != "" && (name != "curl" || remote):
+		add(path.Join(dir, strings.TrimSuffix(path.Base(strings.SplitN(url, "?", 2)[0]), ".git")), single)
 	}
-}
-
-// hasFlag reports whether args has one of flags.
-func hasFlag(args []string, flags ...string) bool {
-	for _, a := range args {
-		for _, f := range flags {
-			if a == f {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // isFetch reports whether a command downloads: curl or wget of a URL, git
@@ -173,6 +193,20 @@ func literalArgs(words []*syntax.Word) []string {
 	return args
 }
 
+// readsStdin reports whether an interpreter runs the program on its
+// standard input: no file, no -c/-e text, or -s or - given.
+func readsStdin(args []string) bool {
+	for _, a := range args[1:] {
+		switch {
+		case a == "-s" || a == "-":
+			return true
+		case a == "-c" || a == "-e" || a == "-m" || a == "-jar" || !strings.HasPrefix(a, "-"):
+			return false
+		}
+	}
+	return true
+}
+
 // fileArgs returns the arguments of an interpreter from the file it runs
 // on, or nil when it runs text (-c, -e, -m) or its standard input.
 func fileArgs(args []string) []string {
@@ -190,14 +224,33 @@ func fileArgs(args []string) []string {
 	return nil
 }
 
-// fetchedAt returns the download that put builder path abs in place, or
-// nil; exact asks for a download of that very file. Of a download
-// extracted into / (a root file system overlay), only the files at the top
-// (/init) count: the system's own folders are there.
-func (s *slimScan) fetchedAt(abs string, exact bool) *fetchedPath {
-	for i := len(s.fetched) - 1; i >= 0; i-- {
-		f := &s.fetched[i]
+// fetchedAt returns the download of fetched that put builder path abs in
+// place, or nil; exact asks for a download of that very file. Of a
+// download extracted into / (a root file system overlay), only the files
+// at the top (/init) count: the system's own folders are there.
+func fetchedAt(fetched []fetchedPath, abs string, exact bool) *fetchedPath {
+	for i := len(fetched) - 1; i >= 0; i-- {
+		f := &fetched[i]
 		if abs == f.path || !exact && (f.path != "/" && strings.HasPrefix(abs, f.path+"/") || f.path == "/" && path.Dir(abs) == "/") {
+			return f
+		}
+	}
+	return nil
+}
+
+// fetchedProgram returns the download that put the program p in place (a
+// path, relative to wd, or a name looked up in the PATH folders among the
+// files downloaded by name: a folder extracted into /usr/local/bin does not
+// shadow /bin/tar), or nil.
+func fetchedProgram(fetched []fetchedPath, wd, p string) *fetchedPath {
+	if strings.Contains(p, "$") || p == "" {
+		return nil
+	}
+	if strings.Contains(p, "/") {
+		return fetchedAt(fetched, absPath(wd, p), false)
+	}
+	for _, d := range pathDirs {
+		if f := fetchedAt(fetched, path.Join(d, p), true); f != nil {
 			return f
 		}
 	}
@@ -207,23 +260,12 @@ func (s *slimScan) fetchedAt(abs string, exact bool) *fetchedPath {
 // refuseFetched refuses when the program p (a path, or a name looked up in
 // the PATH folders) is a file a download of the tree put in place.
 func (s *slimScan) refuseFetched(p string) bool {
-	if len(s.base.layers) == 0 || strings.Contains(p, "$") || len(s.fetched) == 0 {
+	if len(s.base.layers) == 0 {
 		return false
 	}
-	cands := []string{absPath(s.wd, p)}
-	if !strings.Contains(p, "/") {
-		cands = cands[:0]
-		for _, d := range pathDirs {
-			cands = append(cands, path.Join(d, p))
-		}
-	}
-	for _, c := range cands {
-		// a name is looked up among the files downloaded by name only: a
-		// folder extracted into /usr/local/bin does not shadow /bin/tar
-		if f := s.fetchedAt(c, !strings.Contains(p, "/")); f != nil {
-			s.refuse(s.in.StartLine, "line %d runs %s, which the download on line %d put in place: docklean cannot read it, and it may run tools that %s has and %s lacks (git, ps, ssh, unzip, bzip2, xz …)", s.in.StartLine, p, f.line, s.base.ref, s.slimName())
-			return true
-		}
+	if f := fetchedProgram(s.fetched, s.wd, p); f != nil {
+		s.refuse(s.in.StartLine, "line %d runs %s, which the download on line %d put in place: docklean cannot read it, and it may run tools that %s has and %s lacks (git, ps, ssh, unzip, bzip2, xz …)", s.in.StartLine, p, f.line, s.base.ref, s.slimName())
+		return true
 	}
 	return false
 }
@@ -243,6 +285,6 @@ func (s *slimScan) recordADD(in *parser.Instruction, abs string) {
 		if strings.HasSuffix(in.Args[len(in.Args)-1], "/") || len(srcs) > 1 {
 			p = path.Join(abs, path.Base(strings.SplitN(src, "?", 2)[0]))
 		}
-		s.fetched = append(s.fetched, fetchedPath{path: p, line: in.StartLine})
+		s.fetched = append(s.fetched, fetchedPath{path: p, line: in.StartLine, url: src})
 	}
 }
