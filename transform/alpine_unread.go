@@ -70,9 +70,10 @@ func (s *alpineStage) account() {
 		case "copy", "add":
 			s.accountCopy(in, copied)
 		case "run":
-			paths, _ := runFetches(in, wd) // a download piped into a shell: see pipedScript
+			// a download piped into a shell: see pipedScript; a fetched
+			// file run in the same RUN: see accountRun
 			s.accountRun(in, copied)
-			fetched = append(fetched, paths...)
+			fetched = append(fetched, runFetches(in, wd).paths...)
 		case "cmd", "entrypoint":
 			s.accountFetched(in, fetched, wd)
 			s.accountExec(in, copied)

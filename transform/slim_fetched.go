@@ -34,8 +34,12 @@ type fetchedPath struct {
 // option (python3 get-pip.py, java -jar tool.jar).
 var scriptRunners = map[string]bool{"python": true, "python2": true, "python3": true, "perl": true, "ruby": true, "node": true, "php": true, "java": true}
 
-// shortFlags is a cluster of short options (-fsSLo).
-var shortFlags = regexp.MustCompile(`^-[A-Za-z]{2,}$`)
+// shortFlags is a cluster of short options (-fsSLo); attachedOut one that
+// ends in curl's -o or wget's -O with the value written onto it (-qO-).
+var (
+	shortFlags  = regexp.MustCompile(`^-[A-Za-z]{2,}$`)
+	attachedOut = regexp.MustCompile(`^-[A-Za-z]*?([oO])([^A-Za-z].*)$`)
+)
 
 // isFetchURL reports whether a word is a URL a download command fetches.
 func isFetchURL(w string) bool {
@@ -48,11 +52,21 @@ func (s *slimScan) recordFetches(in *parser.Instruction) {
 	if len(s.base.layers) == 0 {
 		return
 	}
-	paths, piped := runFetches(in, s.wd)
-	s.fetched = append(s.fetched, paths...)
-	if piped != "" {
-		s.refuse(in.StartLine, "line %d pipes a download into %s: it runs a script fetched while building, which docklean cannot read, and which may run tools that %s has and %s lacks (git, ps, ssh, unzip, bzip2, xz …)", in.StartLine, piped, s.base.ref, s.slimName())
+	r := runFetches(in, s.wd)
+	s.fetched = append(s.fetched, r.paths...)
+	switch {
+	case r.piped != "":
+		s.refuse(in.StartLine, "line %d pipes a download into %s: it runs a script fetched while building, which docklean cannot read, and which may run tools that %s has and %s lacks (git, ps, ssh, unzip, bzip2, xz …)", in.StartLine, r.piped, s.base.ref, s.slimName())
+	case r.ran != "":
+		s.refuse(in.StartLine, "line %d runs %s, which the download before it put in place: docklean cannot read it, and it may run tools that %s has and %s lacks (git, ps, ssh, unzip, bzip2, xz …)", in.StartLine, r.ran, s.base.ref, s.slimName())
 	}
+}
+
+// runFetch is what runFetches finds in a RUN.
+type runFetch struct {
+	paths []fetchedPath
+	piped string // the shell or interpreter a download is piped into
+	ran   string // a relative path the RUN runs from what it downloaded (cd src && ./install.sh)
 }
 
 // runFetches returns where a shell-form RUN (working folder wd) puts what
@@ -60,21 +74,23 @@ func (s *slimScan) recordFetches(in *parser.Instruction) {
 // fills, and, after a download, where tar and unzip extract and where mv,
 // cp, install and ln put files; the working folder follows cd. piped names
 // the shell or interpreter a download is piped into (curl … | sh), "" if
-// none: it runs a script nobody can read before the build.
-func runFetches(in *parser.Instruction, wd string) (paths []fetchedPath, piped string) {
+// none: it runs a script nobody can read before the build. ran is a
+// relative path the RUN then runs from what it downloaded, the working
+// folder followed through cd (paths outside are checked by the caller).
+func runFetches(in *parser.Instruction, wd string) (r runFetch) {
 	if in.Shell == nil || in.Shell.File == nil {
-		return nil, ""
+		return r
 	}
 	fetched := false
 	add := func(p, url string) {
 		if wd != "" && p != "" && !strings.Contains(p, "$") {
-			paths = append(paths, fetchedPath{path: absPath(wd, p), line: in.StartLine, url: url})
+			r.paths = append(r.paths, fetchedPath{path: absPath(wd, p), line: in.StartLine, url: url})
 		}
 	}
 	parser.Walk(in.Shell.File, func(n syntax.Node) bool {
-		if b, ok := n.(*syntax.BinaryCmd); ok && b.Op == syntax.Pipe && piped == "" {
-			if l, r := stmtArgs(b.X), stmtArgs(b.Y); isFetch(l) && len(r) > 0 && (isShellName(path.Base(r[0])) || scriptRunners[path.Base(r[0])]) && readsStdin(r) {
-				piped = r[0]
+		if b, ok := n.(*syntax.BinaryCmd); ok && b.Op == syntax.Pipe && r.piped == "" {
+			if left, right := stmtArgs(b.X), stmtArgs(b.Y); isFetch(left) && len(right) > 0 && (isShellName(path.Base(right[0])) || scriptRunners[path.Base(right[0])]) && readsStdin(right) {
+				r.piped = right[0]
 			}
 			return true
 		}
@@ -85,6 +101,13 @@ func runFetches(in *parser.Instruction, wd string) (paths []fetchedPath, piped s
 		args := literalArgs(unwrap(c.Args))
 		if len(args) == 0 {
 			return true
+		}
+		prog := args[0]
+		if fa := fileArgs(args); (isShellName(path.Base(prog)) || scriptRunners[path.Base(prog)]) && len(fa) > 0 {
+			prog = fa[0]
+		}
+		if fetched && wd != "" && r.ran == "" && strings.Contains(prog, "/") && !path.IsAbs(prog) && fetchedAt(r.paths, absPath(wd, prog), false) != nil {
+			r.ran = prog
 		}
 		switch name := path.Base(args[0]); {
 		case name == "cd":
@@ -110,7 +133,7 @@ func runFetches(in *parser.Instruction, wd string) (paths []fetchedPath, piped s
 		}
 		return true
 	})
-	return paths, piped
+	return r
 }
 
 // recordFetch adds the file or folder one download command writes.
@@ -120,6 +143,10 @@ func recordFetch(name string, args []string, add func(p, url string)) {
 	remote := false
 	for i := 1; i < len(args); i++ {
 		a := args[i]
+		if m := attachedOut.FindStringSubmatch(a); m != nil && (name == "curl" && m[1] == "o" || name == "wget" && m[1] == "O") {
+			out = m[2] // -qO- or -so/tmp/x: the value written onto the option
+			continue
+		}
 		if short := shortFlags.MatchString(a); short && (name == "curl" || name == "wget") {
 			// a cluster of short options: -fsSLo FILE, -qO FILE
 			remote = remote || name == "curl" && strings.Contains(a[:len(a)-1], "O")
