@@ -3,6 +3,7 @@ package transform
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -27,6 +28,8 @@ type goSources struct {
 	mains   map[string]bool   // folders holding a package main
 	embeds  []string          // context paths embedded with //go:embed
 	reads   []string          // path literals the program opens at run time, as written
+	readAt  map[string]string // reads -> where the program opens it first ("main.go:12")
+	fset    *token.FileSet    // positions of the files read, for readAt
 	cgo     []string          // why the program needs cgo
 	tz      bool              // time.LoadLocation is called
 	tzEmbed bool              // time/tzdata is linked in
@@ -76,9 +79,9 @@ var readMethods = map[string]int{
 // skipping vendor/, testdata/, node_modules/, hidden folders and files over
 // maxGoFileSize, and stopping after maxGoFiles files.
 func readGoSources(fsys fs.FS) *goSources {
-	s := &goSources{modules: map[string]string{}, mains: map[string]bool{}}
-	n := 0
 	fset := token.NewFileSet()
+	s := &goSources{modules: map[string]string{}, mains: map[string]bool{}, readAt: map[string]string{}, fset: fset}
+	n := 0
 	_ = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return nil
@@ -244,7 +247,7 @@ func (s *goSources) readFile(dir string, f *ast.File) {
 			}
 			idx, known = readFuncs[full]
 			if strings.HasPrefix(full, "github.com/joho/godotenv.") && len(call.Args) == 0 {
-				s.reads = appendNew(s.reads, ".env") // godotenv.Load() reads .env
+				s.addRead(".env", call) // godotenv.Load() reads .env
 			}
 		} else {
 			idx, known = readMethods[sel.Sel.Name]
@@ -262,11 +265,21 @@ func (s *goSources) readFile(dir string, f *ast.File) {
 				continue
 			}
 			if lit, ok := stringLit(call, i); ok && lit != "" {
-				s.reads = appendNew(s.reads, lit)
+				s.addRead(lit, call)
 			}
 		}
 		return true
 	})
+}
+
+// addRead records a path literal the program opens at run time, and where
+// it opens it first.
+func (s *goSources) addRead(lit string, at ast.Node) {
+	s.reads = appendNew(s.reads, lit)
+	if _, ok := s.readAt[lit]; !ok && s.fset != nil && s.readAt != nil {
+		pos := s.fset.Position(at.Pos())
+		s.readAt[lit] = fmt.Sprintf("%s:%d", pos.Filename, pos.Line)
+	}
 }
 
 // sqliteDrivers are Go SQLite drivers: a program using one creates its
