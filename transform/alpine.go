@@ -94,6 +94,7 @@ func runAlpine(u *Unit) {
 	}
 	doc := u.Doc
 	defer idCounts.Delete(doc)
+	defer userCreators.Delete(doc)
 	if doc.Escape == '`' {
 		line := 1
 		for _, d := range doc.Directives {
