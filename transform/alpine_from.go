@@ -248,7 +248,7 @@ func baseOf(doc *parser.Document, st *parser.Stage, o *Options) alpineBase {
 		if !ok {
 			return alpineBase{kind: baseRefuse, line: line, reason: "docklean could not find the image in the FROM line"}
 		}
-		b.edits = append(b.edits, Edit{s, e, newRef})
+		b.edits = append(b.edits, Edit{Start: s, End: e, Text: newRef})
 		b.changes = append(b.changes, alpineMsg{line, fmt.Sprintf("base %s → %s (%s)", ref, newRef, why)})
 		return b
 	}
@@ -330,7 +330,7 @@ func (b alpineBase) viaArgs(doc *parser.Document, st *parser.Stage, ref, newRef,
 	if !ok {
 		return alpineBase{kind: baseRefuse, line: line, reason: "docklean could not find the image in the FROM line"}
 	}
-	b.edits = append(b.edits, Edit{s, e, out.String()})
+	b.edits = append(b.edits, Edit{Start: s, End: e, Text: out.String()})
 	b.changes = append(b.changes, alpineMsg{line, fmt.Sprintf("base %s → %s, written %s (%s; other ARG values must have an Alpine tag too)", ref, newRef, out.String(), why)})
 	return b
 }

@@ -70,6 +70,6 @@ func (r *runConv) pip(c *syntax.CallExpr) {
 	if s.sysPip == 0 {
 		s.sysPip = r.line(c)
 	}
-	r.edits = append(r.edits, Edit{end, end, " --break-system-packages"})
+	r.edits = append(r.edits, Edit{Start: end, End: end, Text: " --break-system-packages"})
 	s.changed(r.line(c), "pip install gets --break-system-packages: Alpine's python is externally managed (PEP 668), so a system-wide pip install fails without it")
 }

@@ -126,7 +126,7 @@ func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 			s.refuse(line, "%s %s of single packages has no apk equivalent", prog, sub)
 			return
 		}
-		r.edits = append(r.edits, Edit{first, lastEnd, "apk upgrade --no-cache"})
+		r.edits = append(r.edits, Edit{Start: first, End: lastEnd, Text: "apk upgrade --no-cache"})
 		s.changed(line, "%s %s → apk upgrade --no-cache", prog, sub)
 		return
 	default:
@@ -141,7 +141,7 @@ func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 				if n := len(slices.DeleteFunc(slices.Clone(r.s.adds), func(b *apkAdd) bool { return b.virtual == "" })); n > 1 {
 					a.virtual = fmt.Sprintf(".build-deps-%d", n)
 				}
-				r.edits = append(r.edits, Edit{first, lastEnd, "apk del " + a.virtual})
+				r.edits = append(r.edits, Edit{Start: first, End: lastEnd, Text: "apk del " + a.virtual})
 				s.changed(line, "%s %s → apk del %s (the packages installed as %s on line %d)", prog, sub, a.virtual, a.virtual, a.line)
 				return
 			}
@@ -173,7 +173,7 @@ func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 			dels = append(dels, o.idx)
 		} else if o.text != "" {
 			s, e := r.span(c.Args[o.idx])
-			r.edits = append(r.edits, Edit{s, e, o.text})
+			r.edits = append(r.edits, Edit{Start: s, End: e, Text: o.text})
 		}
 	}
 	dels = append(dels, late...)
@@ -184,7 +184,7 @@ func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 		_, headEnd = r.span(c.Args[firstPkg-1])
 	}
 	if action == "del" {
-		r.edits = append(r.edits, Edit{first, headEnd, verb})
+		r.edits = append(r.edits, Edit{Start: first, End: headEnd, Text: verb})
 		s.changed(line, "%s %s → %s", prog, sub, verb)
 		return
 	}
@@ -210,7 +210,7 @@ func (r *runConv) dropAssigns(c *syntax.CallExpr) {
 		for end < len(r.s.doc.Src) && (r.s.doc.Src[end] == ' ' || r.s.doc.Src[end] == '\t') {
 			end++
 		}
-		r.edits = append(r.edits, Edit{start, end, ""})
+		r.edits = append(r.edits, Edit{Start: start, End: end, Text: ""})
 		r.s.changed(r.line(a), "%s= prefix removed (apk never prompts)", a.Name.Value)
 	}
 }
@@ -298,7 +298,7 @@ func (r *runConv) translate(c *syntax.CallExpr, idx []int, sx *pmSyntax) ([]pkgO
 					if v.bare && len(names) > 1 {
 						text = `"` + text + `"`
 					}
-					r.edits = append(r.edits, Edit{v.start, v.end, text})
+					r.edits = append(r.edits, Edit{Start: v.start, End: v.end, Text: text})
 					s.changed(v.line, "$%s holds the packages of line %d: %s → %s", m[1], line, v.value, strings.Join(names, " "))
 				}
 			}
@@ -403,7 +403,7 @@ func (a *apkAdd) emit(r *runConv) {
 		text += " --virtual " + a.virtual
 		r.s.changed(a.line, "packages installed as %s so that apk del removes them together", a.virtual)
 	}
-	r.edits = append(r.edits, Edit{a.start, a.headEnd, text})
+	r.edits = append(r.edits, Edit{Start: a.start, End: a.headEnd, Text: text})
 }
 
 // pmPaths are the caches and state of apt, dpkg, yum and dnf.

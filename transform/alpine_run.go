@@ -130,12 +130,12 @@ func (s *alpineStage) envArg(in *parser.Instruction) {
 				k++
 			}
 			if k < in.End && s.doc.Src[k] != '#' { // not across a comment line, which would join this one
-				e = Edit{in.Start + i, k, ""}
+				e = Edit{Start: in.Start + i, End: k, Text: ""}
 			}
 		}
 		// adjacent pairs: one deletion covers them all
 		for n := len(edits); n > 0 && e.Start <= edits[n-1].End; n-- {
-			e = Edit{min(e.Start, edits[n-1].Start), max(e.End, edits[n-1].End), ""}
+			e = Edit{Start: min(e.Start, edits[n-1].Start), End: max(e.End, edits[n-1].End), Text: ""}
 			edits = edits[:n-1]
 		}
 		edits = append(edits, e)

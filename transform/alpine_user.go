@@ -190,7 +190,7 @@ func (r *runConv) user(st *syntax.Stmt, c *syntax.CallExpr, prog string) {
 	}
 	start, _ := r.span(c.Args[0])
 	_, end := r.span(c.Args[len(c.Args)-1])
-	r.edits = append(r.edits, Edit{start, end, text})
+	r.edits = append(r.edits, Edit{Start: start, End: end, Text: text})
 	s.changed(line, "%s → %s (%s)", prog, text, why)
 }
 

@@ -115,7 +115,7 @@ func (c *cleaner) refuse(line int, format string, args ...any) {
 }
 
 func (c *cleaner) add(off int, text, msg string) {
-	c.edits = append(c.edits, Edit{off, off, text})
+	c.edits = append(c.edits, Edit{Start: off, End: off, Text: text})
 	c.changes = append(c.changes, Finding{Line: c.doc.LineOf(off), Message: msg})
 }
 

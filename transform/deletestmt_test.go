@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/docklean/docklean/internal/edit"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -39,7 +40,7 @@ func TestDeleteStmt(t *testing.T) {
 		edits, ok := deleteCmds(doc, sh, del...)
 		got := ""
 		if ok {
-			out, err := applyEdits([]byte(src), edits)
+			out, err := edit.Apply([]byte(src), edits)
 			if err != nil {
 				t.Fatalf("%q: %v", c.run, err)
 			}

@@ -25,12 +25,12 @@ func (g *goStage) edits(p *goPlan) ([]Edit, error) {
 			}
 		}
 		end := from.End - (len(doc.Text(from)) - len(strings.TrimRight(doc.Text(from), " \t")))
-		edits = append(edits, Edit{end, end, " AS " + name})
+		edits = append(edits, Edit{Start: end, End: end, Text: " AS " + name})
 	}
 	bin := p.bin
 	if !p.cgo && bin.cgo == "" && g.cgoEnv != "0" {
 		at, _ := bin.in.Shell.Span(bin.call)
-		edits = append(edits, Edit{at, at, "CGO_ENABLED=0 "})
+		edits = append(edits, Edit{Start: at, End: at, Text: "CGO_ENABLED=0 "})
 		g.u.Changed(bin.in.StartLine, "CGO_ENABLED=0 on the go %s so that the binary is static", map[bool]string{true: "install", false: "build"}[bin.install])
 	}
 	edits = append(edits, p.restruct...)
@@ -89,7 +89,7 @@ func (g *goStage) edits(p *goPlan) ([]Edit, error) {
 			for e+1 <= lines && del[e+1] {
 				e++
 			}
-			edits = append(edits, Edit{doc.LineStart(l), doc.LineEnd(e), ""})
+			edits = append(edits, Edit{Start: doc.LineStart(l), End: doc.LineEnd(e), Text: ""})
 		}
 	}
 	rt, err := g.runtimeStage(p, name, blocks)
@@ -111,7 +111,7 @@ func (g *goStage) edits(p *goPlan) ([]Edit, error) {
 	if !strings.HasSuffix(string(doc.Src), "\n") && strings.HasSuffix(text, eol) {
 		text = strings.TrimSuffix(text, eol)
 	}
-	edits = append(edits, Edit{len(doc.Src), len(doc.Src), text})
+	edits = append(edits, Edit{Start: len(doc.Src), End: len(doc.Src), Text: text})
 	what := p.binDest
 	if len(p.files) > 0 {
 		what += fmt.Sprintf(" and %d runtime file(s)", len(p.files))
@@ -331,7 +331,7 @@ func (g *goStage) restructure() ([]Edit, string) {
 	if strings.ContainsAny(stmtText, "\r\n") {
 		return nil, ""
 	}
-	del := []Edit{{doc.LineStart(run.StartLine), doc.LineEnd(run.EndLine), ""}}
+	del := []Edit{{Start: doc.LineStart(run.StartLine), End: doc.LineEnd(run.EndLine), Text: ""}}
 	if len(sh.File.Stmts) != 1 || sh.File.Stmts[0] != s {
 		if del, ok = deleteCmds(doc, sh, s); !ok {
 			return nil, ""
@@ -345,5 +345,5 @@ func (g *goStage) restructure() ([]Edit, string) {
 	copyLine := strings.Join(append(append([]string{"COPY"}, w.Flags...), files, dest), " ")
 	runLine := strings.Join(append(append([]string{"RUN"}, run.Flags...), stmtText), " ")
 	at := doc.LineStart(w.StartLine)
-	return append([]Edit{{at, at, ind + copyLine + doc.EOL + ind + runLine + doc.EOL}}, del...), files
+	return append([]Edit{{Start: at, End: at, Text: ind + copyLine + doc.EOL + ind + runLine + doc.EOL}}, del...), files
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/docklean/docklean/internal/edit"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -257,15 +258,15 @@ func mergeEdits(doc *parser.Document, g []*mergeRun, style joinStyle) []Edit {
 		}
 		if i == 0 {
 			if open != "" {
-				edits = append(edits, Edit{s, s, open})
+				edits = append(edits, Edit{Start: s, End: s, Text: open})
 			}
 		} else {
-			edits = append(edits, Edit{prevEnd, s, prevClose + style.join(doc, r.in, open)})
+			edits = append(edits, Edit{Start: prevEnd, End: s, Text: prevClose + style.join(doc, r.in, open)})
 		}
 		prevEnd, prevClose = e, closing
 	}
 	if prevClose != "" {
-		edits = append(edits, Edit{prevEnd, prevEnd, prevClose})
+		edits = append(edits, Edit{Start: prevEnd, End: prevEnd, Text: prevClose})
 	}
 	return edits
 }
@@ -290,9 +291,9 @@ func mergedParses(doc *parser.Document, g []*mergeRun, edits []Edit) bool {
 	start, end := g[0].in.Start, g[len(g)-1].in.End
 	local := make([]Edit, len(edits))
 	for i, e := range edits {
-		local[i] = Edit{e.Start - start, e.End - start, e.Text}
+		local[i] = Edit{Start: e.Start - start, End: e.End - start, Text: e.Text}
 	}
-	run, err := applyEdits(doc.Src[start:end], local)
+	run, err := edit.Apply(doc.Src[start:end], local)
 	if err != nil {
 		return false
 	}

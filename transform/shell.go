@@ -180,15 +180,15 @@ func deleteStmts(doc *parser.Document, sh *parser.Shell, leaves []*syntax.Stmt, 
 		if j+1 < len(leaves) {
 			next, _ := sh.Span(leaves[j+1])
 			if !commentLine.Match(doc.Src[start:next]) {
-				out = append(out, Edit{start, next, ""})
+				out = append(out, Edit{Start: start, End: next, Text: ""})
 			} else {
 				// keep the comment lines: drop the commands and their operator
 				e := skipBlanks(doc, end)
 				opStart, opEnd := operatorAfter(doc, end, next)
 				if opStart == e {
-					out = append(out, Edit{start, skipBlanks(doc, opEnd), ""})
+					out = append(out, Edit{Start: start, End: skipBlanks(doc, opEnd), Text: ""})
 				} else {
-					out = append(out, Edit{start, e, ""}, Edit{opStart, skipBlanks(doc, opEnd), ""})
+					out = append(out, Edit{Start: start, End: e, Text: ""}, Edit{Start: opStart, End: skipBlanks(doc, opEnd), Text: ""})
 				}
 			}
 		} else {
@@ -205,7 +205,7 @@ func deleteStmts(doc *parser.Document, sh *parser.Shell, leaves []*syntax.Stmt, 
 				prev, _ = sh.Range(int(sc.Offset()), int(sc.Offset())+1) // keep "a" of "a; b", not "a;"
 			}
 			if !commentLine.Match(doc.Src[prev:end]) {
-				out = append(out, Edit{prev, end, ""})
+				out = append(out, Edit{Start: prev, End: end, Text: ""})
 			} else {
 				// end the RUN after prev; the comment lines stay after it
 				opStart, _ := operatorAfter(doc, prev, start)
@@ -226,8 +226,8 @@ func deleteStmts(doc *parser.Document, sh *parser.Shell, leaves []*syntax.Stmt, 
 				if k := strings.Index(rest, "#"); k > 0 && (rest[k-1] == ' ' || rest[k-1] == '\t') {
 					rest = strings.TrimRight(rest[:k], " \t")
 				}
-				out = append(out, Edit{prev, prev + len(rest), ""})
-				out = append(out, Edit{ls, doc.LineEnd(el), ""})
+				out = append(out, Edit{Start: prev, End: prev + len(rest), Text: ""})
+				out = append(out, Edit{Start: ls, End: doc.LineEnd(el), Text: ""})
 			}
 		}
 		i = j

@@ -112,7 +112,7 @@ func slimBaseOf(doc *parser.Document, st *parser.Stage) slimBase {
 		if !ok {
 			return slimBase{kind: baseRefuse, line: line, reason: "docklean could not find the image in the FROM line"}
 		}
-		b.edits = append(b.edits, Edit{s, e, b.newRef})
+		b.edits = append(b.edits, Edit{Start: s, End: e, Text: b.newRef})
 		b.changes = append(b.changes, alpineMsg{line, fmt.Sprintf("base %s → %s (%s)", ref, b.newRef, why)})
 		return b
 	}

@@ -11,10 +11,10 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
+	"github.com/docklean/docklean/internal/edit"
 	"github.com/docklean/docklean/parser"
 )
 
@@ -61,10 +61,7 @@ func (f Finding) String() string {
 }
 
 // Edit replaces the bytes [Start, End) of the source with Text.
-type Edit struct {
-	Start, End int
-	Text       string
-}
+type Edit = edit.Edit
 
 // Options are the knobs passes read. The zero value is usable.
 type Options struct {
@@ -149,7 +146,7 @@ type Unit struct {
 
 // Replace records an edit replacing [start, end) with text.
 func (u *Unit) Replace(start, end int, text string) {
-	u.edits = append(u.edits, Edit{start, end, text})
+	u.edits = append(u.edits, Edit{Start: start, End: end, Text: text})
 }
 
 // Apply records a batch of edits, typically the edits of one stage that were
@@ -176,36 +173,4 @@ func (u *Unit) report(k Kind, line int, format string, args ...any) {
 		Pass: u.pass.Name, File: u.File, Line: line, Kind: k,
 		Message: fmt.Sprintf(format, args...),
 	})
-}
-
-// sortEdits returns a copy of edits sorted by Start, insertions at the same
-// offset in the order they were recorded.
-func sortEdits(edits []Edit) []Edit {
-	sorted := make([]Edit, len(edits))
-	copy(sorted, edits)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Start < sorted[j].Start })
-	return sorted
-}
-
-// applyEdits returns src with edits applied. Edits must not overlap;
-// insertions at the same offset keep the order they were recorded in.
-func applyEdits(src []byte, edits []Edit) ([]byte, error) {
-	sorted := sortEdits(edits)
-	var b strings.Builder
-	b.Grow(len(src))
-	pos := 0
-	for i, e := range sorted {
-		if e.Start < pos || e.End < e.Start || e.End > len(src) {
-			prev := Edit{}
-			if i > 0 {
-				prev = sorted[i-1]
-			}
-			return nil, fmt.Errorf("internal error: edit [%d,%d) overlaps edit [%d,%d) or is out of range", e.Start, e.End, prev.Start, prev.End)
-		}
-		b.Write(src[pos:e.Start])
-		b.WriteString(e.Text)
-		pos = e.End
-	}
-	b.Write(src[pos:])
-	return []byte(b.String()), nil
 }
