@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -146,7 +147,7 @@ func (s *alpineStage) madePaths() map[string]bool {
 				parser.Walk(in.Shell.File, func(n syntax.Node) bool {
 					if c, ok := n.(*syntax.CallExpr); ok {
 						for _, a := range c.Args[min(1, len(c.Args)):] {
-							if v, ok := wordLit(a); ok && strings.HasPrefix(v, "/") {
+							if v, ok := shellx.WordLit(a); ok && strings.HasPrefix(v, "/") {
 								made[path.Clean(v)] = true
 							}
 						}

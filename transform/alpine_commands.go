@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -196,20 +197,20 @@ func (s *alpineStage) commandUses() []cmdUse {
 				}
 				args := c.Args
 				for len(args) > 1 {
-					w, ok := wordLit(args[0])
+					w, ok := shellx.WordLit(args[0])
 					if !ok || !wrappers[path.Base(w)] {
 						break
 					}
 					args = args[1:]
 					for len(args) > 1 {
-						if v, ok := wordLit(args[0]); ok && (strings.HasPrefix(v, "-") || strings.Contains(v, "=")) {
+						if v, ok := shellx.WordLit(args[0]); ok && (strings.HasPrefix(v, "-") || strings.Contains(v, "=")) {
 							args = args[1:]
 							continue
 						}
 						break
 					}
 				}
-				w, ok := wordLit(args[0])
+				w, ok := shellx.WordLit(args[0])
 				if !ok || w == "" {
 					return true
 				}
@@ -222,7 +223,7 @@ func (s *alpineStage) commandUses() []cmdUse {
 				case "git":
 					// git runs ssh for git@host: and ssh:// URLs
 					for _, a := range args[1:] {
-						if v, ok := wordLit(a); ok && (strings.HasPrefix(v, "git@") || strings.HasPrefix(v, "ssh://")) {
+						if v, ok := shellx.WordLit(a); ok && (strings.HasPrefix(v, "git@") || strings.HasPrefix(v, "ssh://")) {
 							uses = append(uses, cmdUse{word: "ssh", line: use.line, off: start, kind: kind, via: "git (for " + v + ")"})
 							break
 						}
@@ -300,20 +301,20 @@ func textUses(text string, line, off int, kind string) []cmdUse {
 		}
 		args := c.Args
 		for len(args) > 1 {
-			if w, ok := wordLit(args[0]); ok && (wrappers[path.Base(w)] || strings.HasPrefix(w, "-") && len(args) < len(c.Args)) {
+			if w, ok := shellx.WordLit(args[0]); ok && (wrappers[path.Base(w)] || strings.HasPrefix(w, "-") && len(args) < len(c.Args)) {
 				args = args[1:]
 				continue
 			}
 			break
 		}
-		w, ok := wordLit(args[0])
+		w, ok := shellx.WordLit(args[0])
 		if !ok || w == "" {
 			return true
 		}
 		uses = append(uses, cmdUse{word: w, line: line, off: off, kind: kind})
 		if path.Base(w) == "git" {
 			for _, a := range args[1:] {
-				if v, ok := wordLit(a); ok && (strings.HasPrefix(v, "git@") || strings.HasPrefix(v, "ssh://")) {
+				if v, ok := shellx.WordLit(a); ok && (strings.HasPrefix(v, "git@") || strings.HasPrefix(v, "ssh://")) {
 					uses = append(uses, cmdUse{word: "ssh", line: line, off: off, kind: kind, via: "git (for " + v + ")"})
 					break
 				}
@@ -358,7 +359,7 @@ func lnUses(doc *parser.Document, sh *parser.Shell, args []*syntax.Word, kind st
 	force := false
 	var ops []*syntax.Word
 	for _, a := range args[1:] {
-		v, ok := wordLit(a)
+		v, ok := shellx.WordLit(a)
 		if !ok {
 			return nil
 		}
@@ -373,7 +374,7 @@ func lnUses(doc *parser.Document, sh *parser.Shell, args []*syntax.Word, kind st
 	}
 	var out []cmdUse
 	for i, a := range ops {
-		v, _ := wordLit(a)
+		v, _ := shellx.WordLit(a)
 		if !binDirs[path.Dir(v)+"/"] {
 			continue
 		}
@@ -545,7 +546,7 @@ func (s *alpineStage) alpineAdd(name string, debs []string) (string, string) {
 // APT::Install-Recommends=false).
 func (s *alpineStage) noteRecommends(c *syntax.CallExpr, debs []string) {
 	for _, a := range c.Args {
-		if v, _ := wordLit(a); v == "--no-install-recommends" || strings.Contains(v, "Install-Recommends") {
+		if v, _ := shellx.WordLit(a); v == "--no-install-recommends" || strings.Contains(v, "Install-Recommends") {
 			return
 		}
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 // Removing words and lines from a RUN while keeping its layout (commands
-// go through deleteStmts in shell.go).
+// go through shellx.DeleteStmts).
 
 // deleteSpan removes the word at [start, end) from its line: the whole line
 // when the word is alone on it (before a continuation), else the word and

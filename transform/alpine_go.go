@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -93,7 +94,7 @@ func (s *alpineStage) goRun(in *parser.Instruction) {
 			if n.Variant.Value == "export" {
 				for _, a := range n.Args {
 					if a.Name != nil && a.Value != nil {
-						v, _ := wordLit(a.Value)
+						v, _ := shellx.WordLit(a.Value)
 						exported[a.Name.Value] = v
 					}
 				}
@@ -124,14 +125,14 @@ func (s *alpineStage) goVar(local map[string]string, name string) string {
 // goCall reads one command of a golang stage's RUN.
 func (s *alpineStage) goCall(in *parser.Instruction, c *syntax.CallExpr, exported map[string]string) {
 	g := s.gob
-	args, _ := callArgs(c)
+	args, _ := shellx.CallArgs(c)
 	local := map[string]string{}
 	for k, v := range exported {
 		local[k] = v
 	}
 	for _, a := range c.Assigns {
 		if a.Value != nil {
-			v, _ := wordLit(a.Value)
+			v, _ := shellx.WordLit(a.Value)
 			local[a.Name.Value] = v
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -238,7 +239,7 @@ func (s *alpineStage) setsGID(g string) bool {
 // ownership checks the user and group of chown/chgrp in a RUN.
 func (r *runConv) ownership(c *syntax.CallExpr, prog string) {
 	for _, w := range c.Args[1:] {
-		v, ok := wordLit(w)
+		v, ok := shellx.WordLit(w)
 		if !ok {
 			continue
 		}

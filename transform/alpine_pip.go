@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/docklean/docklean/internal/shellx"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -18,7 +19,7 @@ import (
 // them in /usr/local/bin: convert refuses a CMD that runs one from there.
 func (r *runConv) pip(c *syntax.CallExpr) {
 	s := r.s
-	args, _ := callArgs(c)
+	args, _ := shellx.CallArgs(c)
 	if len(args) < 2 {
 		return
 	}

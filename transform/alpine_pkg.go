@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/docklean/docklean/internal/shellx"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -56,20 +57,20 @@ type apkAdd struct {
 	virtual string
 	debs    []string // the source package words, to match a later purge
 	line    int
-	brk     string // what continues its RUN on a new line (see lineBreak)
+	brk     string // what continues its RUN on a new line (see shellx.LineBreak)
 	cond    bool   // it runs only under a condition (if, ||, a loop, a subshell)
 }
 
 // pkgCmd translates an apt-get/apt/yum/dnf/microdnf command.
 func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 	s := r.s
-	prog, _ := wordLit(c.Args[0])
+	prog, _ := shellx.WordLit(c.Args[0])
 	prog = path.Base(prog)
 	sub, firstPkg := "", -1
 	var pkgs, late []int
 	for i := 1; i < len(c.Args); i++ {
 		r.done[c.Args[i]] = true
-		w, lit := wordLit(c.Args[i])
+		w, lit := shellx.WordLit(c.Args[i])
 		switch {
 		case lit && strings.HasPrefix(w, "-"):
 			if !sx.okOpt.MatchString(w) {
@@ -82,7 +83,7 @@ func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 			if sx.argOpts[w] && i+1 < len(c.Args) {
 				i++
 				r.done[c.Args[i]] = true
-				if v, _ := wordLit(c.Args[i]); w == "-t" && sx == aptSyntax || w == "--target-release" {
+				if v, _ := shellx.WordLit(c.Args[i]); w == "-t" && sx == aptSyntax || w == "--target-release" {
 					s.changed(r.line(c.Args[i]), "%s %s dropped: Alpine installs from its release's repositories", w, v)
 				}
 				if firstPkg >= 0 {
@@ -190,7 +191,7 @@ func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 	}
 	_, last := r.span(c.Args[lastKept])
 	a := &apkAdd{start: first, headEnd: headEnd, last: last, debs: debs, line: line,
-		brk: lineBreak(s.doc, r.in), cond: !r.topLevel(st)}
+		brk: shellx.LineBreak(s.doc, r.in), cond: !r.topLevel(st)}
 	r.adds = append(r.adds, a)
 	s.adds = append(s.adds, a)
 	for _, n := range outNames(outs) {
@@ -220,7 +221,7 @@ func (r *runConv) dropAssigns(c *syntax.CallExpr) {
 func (r *runConv) pkgWords(c *syntax.CallExpr, idx []int) []string {
 	var out []string
 	for _, i := range idx {
-		if v, ok := wordLit(c.Args[i]); ok {
+		if v, ok := shellx.WordLit(c.Args[i]); ok {
 			out = append(out, v)
 		} else {
 			s, e := r.span(c.Args[i])
@@ -258,7 +259,7 @@ func (r *runConv) translate(c *syntax.CallExpr, idx []int, sx *pmSyntax) ([]pkgO
 	for _, i := range idx {
 		w := c.Args[i]
 		line := r.line(w)
-		lit, ok := wordLit(w)
+		lit, ok := shellx.WordLit(w)
 		if l, isLit := w.Parts[0].(*syntax.Lit); !ok && isLit && strings.Contains(l.Value, "=") {
 			lit, ok = r.raw(w), true // curl=${CURL_VERSION}: the pin goes anyway
 		}
@@ -415,7 +416,7 @@ func (r *runConv) rm(st *syntax.Stmt, c *syntax.CallExpr) {
 	var pm []int
 	others := 0
 	for i := 1; i < len(c.Args); i++ {
-		v, ok := wordLit(c.Args[i])
+		v, ok := shellx.WordLit(c.Args[i])
 		switch {
 		case ok && strings.HasPrefix(v, "-"):
 		case ok && slices.ContainsFunc(pmPaths, func(p string) bool {
@@ -431,7 +432,7 @@ func (r *runConv) rm(st *syntax.Stmt, c *syntax.CallExpr) {
 	}
 	var paths []string
 	for _, i := range pm {
-		v, _ := wordLit(c.Args[i])
+		v, _ := shellx.WordLit(c.Args[i])
 		paths = append(paths, v)
 	}
 	why := fmt.Sprintf("rm of %s removed (Alpine has no such cache; apk add --no-cache leaves none)", strings.Join(paths, " "))

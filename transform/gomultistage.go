@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -434,7 +435,7 @@ func commandPrograms(args []string, json bool) ([]string, bool, error) {
 		if !ok || len(c.Args) == 0 {
 			return true
 		}
-		a, _ := callArgs(c)
+		a, _ := shellx.CallArgs(c)
 		if len(a) > 1 && a[0] == "exec" {
 			a = a[1:]
 		}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -318,12 +319,12 @@ func (g *goStage) restructure() ([]Edit, string) {
 		return nil, ""
 	}
 	sh := run.Shell
-	s := firstStmt(sh.File.Stmts[0])
+	s := shellx.FirstStmt(sh.File.Stmts[0])
 	call, ok := s.Cmd.(*syntax.CallExpr)
 	if !ok || len(s.Redirs) > 0 {
 		return nil, ""
 	}
-	if a, ok := callArgs(call); !ok || len(a) < 3 || a[0] != "go" || a[1] != "mod" || a[2] != "download" {
+	if a, ok := shellx.CallArgs(call); !ok || len(a) < 3 || a[0] != "go" || a[1] != "mod" || a[2] != "download" {
 		return nil, ""
 	}
 	a, b := sh.Span(s)
@@ -333,7 +334,7 @@ func (g *goStage) restructure() ([]Edit, string) {
 	}
 	del := []Edit{{Start: doc.LineStart(run.StartLine), End: doc.LineEnd(run.EndLine), Text: ""}}
 	if len(sh.File.Stmts) != 1 || sh.File.Stmts[0] != s {
-		if del, ok = deleteCmds(doc, sh, s); !ok {
+		if del, ok = shellx.DeleteCmds(doc, sh, s); !ok {
 			return nil, ""
 		}
 	}

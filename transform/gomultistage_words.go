@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -83,7 +84,7 @@ func (g *goStage) shWord(w *syntax.Word, env map[string]string) (expansion, bool
 			case *syntax.Lit:
 				v := p.Value
 				if strings.Contains(v, `\`) {
-					v = unescapeLit(v)
+					v = shellx.UnescapeLit(v)
 				}
 				e.value += v
 				e.text += v
