@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/docklean/docklean/internal/alpinepkg"
 	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
@@ -498,7 +499,7 @@ func (s *alpineStage) alpineProvider(name string, debs []string) (string, string
 		return "", ""
 	}
 	for _, d := range debs {
-		alps, _ := debianToAlpine(d, s.release)
+		alps, _ := alpinepkg.FromDebian(d, s.release)
 		for _, a := range alps {
 			if s.has[a] && !t.complete[a] {
 				return a, ""
@@ -514,19 +515,19 @@ func (s *alpineStage) alpineAdd(name string, debs []string) (string, string) {
 	t := cmdTablesOnce()
 	var cands []string
 	for _, r := range t.alp[name] {
-		if alpinePackageExists(r.pkg, s.release) && !slices.Contains(cands, r.pkg) {
+		if alpinepkg.Exists(r.pkg, s.release) && !slices.Contains(cands, r.pkg) {
 			cands = append(cands, r.pkg)
 		}
 	}
 	if len(cands) == 0 {
 		for _, d := range debs {
-			alps, ok := debianToAlpine(d, s.release)
+			alps, ok := alpinepkg.FromDebian(d, s.release)
 			if ok && len(alps) == 1 && !t.complete[alps[0]] && !slices.Contains(cands, alps[0]) {
 				cands = append(cands, alps[0])
 			}
 		}
 	}
-	if len(cands) == 0 && slices.ContainsFunc(debs, func(d string) bool { return t.deb[d] != nil && t.deb[d].base }) && alpinePackageExists(name, s.release) && !t.complete[name] {
+	if len(cands) == 0 && slices.ContainsFunc(debs, func(d string) bool { return t.deb[d] != nil && t.deb[d].base }) && alpinepkg.Exists(name, s.release) && !t.complete[name] {
 		// a program of every Debian image (perl from perl-base): Alpine's
 		// package of that name
 		cands = append(cands, name)

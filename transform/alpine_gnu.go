@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/docklean/docklean/internal/alpinepkg"
 	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
@@ -199,7 +200,7 @@ func (s *alpineStage) gnuArgs(args []gnuArg, line, off int, where string) {
 			cmd := name + " " + word
 			pkg, ok := gnuPackages[name]
 			cmd += where
-			if !ok || !alpinePackageExists(pkg, s.release) {
+			if !ok || !alpinepkg.Exists(pkg, s.release) {
 				s.refuse(line, "%s: BusyBox's %s (Alpine's %s) has no %s, and docklean knows no Alpine package with the full %s; convert by hand", cmd, name, name, opt, name)
 				return
 			}

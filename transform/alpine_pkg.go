@@ -8,7 +8,9 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/docklean/docklean/internal/alpinepkg"
 	"github.com/docklean/docklean/internal/shellx"
+	"github.com/docklean/docklean/transform/data"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -32,8 +34,8 @@ var aptSyntax = &pmSyntax{
 		"install": "add", "remove": "del", "purge": "del",
 		"upgrade": "upgrade", "dist-upgrade": "upgrade", "full-upgrade": "upgrade",
 	},
-	toAlpine: debianToAlpine,
-	table:    debianAlpineTSV,
+	toAlpine: alpinepkg.FromDebian,
+	table:    data.DebianAlpine,
 }
 
 var yumSyntax = &pmSyntax{
@@ -45,8 +47,8 @@ var yumSyntax = &pmSyntax{
 		"autoremove": "apk removes unneeded dependencies with apk del",
 		"install":    "add", "remove": "del", "erase": "del", "update": "upgrade", "upgrade": "upgrade",
 	},
-	toAlpine: fedoraToAlpine,
-	table:    fedoraAlpineTSV,
+	toAlpine: alpinepkg.FromFedora,
+	table:    data.FedoraAlpine,
 }
 
 // apkAdd is an apk add this pass writes: a RUN's install command.

@@ -3,12 +3,12 @@ package transform
 import (
 	_ "embed"
 	"fmt"
-	"iter"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/docklean/docklean/internal/tsv"
+	"github.com/docklean/docklean/transform/data"
 )
 
 // The tables under data/ are described in docs/tables.md. debian-alpine.tsv
@@ -19,74 +19,6 @@ import (
 //go:generate go run ../internal/gentables -out data
 //go:generate go run ../internal/gendebian -root .. -out data
 //go:generate go run ../internal/genimplicit -root .. -out data
-
-//go:embed data/debian-alpine.tsv
-var debianAlpineTSV string
-
-//go:embed data/fedora-alpine.tsv
-var fedoraAlpineTSV string
-
-//go:embed data/alpine-packages.txt
-var alpinePackagesTxt string
-
-//go:embed data/images.tsv
-var imagesTSV string
-
-// debianToAlpine returns the Alpine packages that replace the Debian or
-// Ubuntu package pkg in Alpine release (e.g. "3.24"). ok is false when
-// Alpine has no known equivalent: the table says "-", or pkg has no entry
-// and no Alpine package of that exact name exists, or a mapped name is not
-// in that release. ok with an empty slice means the package is not needed
-// on Alpine (drop it). pkg is a bare name: strip version pins (=1.2) and
-// architecture qualifiers (:amd64) first.
-func debianToAlpine(pkg, release string) (alpine []string, ok bool) {
-	return mapPackage(debianTable(), pkg, release)
-}
-
-// fedoraToAlpine is debianToAlpine for yum/dnf/microdnf package names
-// (Fedora, RHEL, CentOS, Rocky, Alma, UBI). Group installs (@group) and
-// names the table marks "-" are not ok.
-func fedoraToAlpine(pkg, release string) ([]string, bool) {
-	if strings.HasPrefix(pkg, "@") {
-		return nil, false
-	}
-	return mapPackage(fedoraTable(), pkg, release)
-}
-
-func mapPackage(table map[string][]string, pkg, release string) ([]string, bool) {
-	names, found := table[pkg]
-	if !found {
-		if alpinePackageExists(pkg, release) {
-			return []string{pkg}, true
-		}
-		return nil, false
-	}
-	if names == nil {
-		return nil, false
-	}
-	for _, n := range names {
-		if !alpinePackageExists(n, release) {
-			return nil, false
-		}
-	}
-	return slices.Clone(names), true
-}
-
-// alpinePackageExists reports whether name is a package, or a virtual name
-// from a package's provides=, in Alpine's main or community repository in
-// release (e.g. "3.24"). testing does not count; so:, pc: and cmd: names
-// are not known.
-func alpinePackageExists(name, release string) bool {
-	t := alpineTable()
-	i := slices.Index(t.releases, release)
-	return i >= 0 && t.mask(name)&(1<<i) != 0
-}
-
-// alpineReleases returns the Alpine releases the package data knows, oldest
-// first; --alpine-version must be one of them.
-func alpineReleases() []string {
-	return slices.Clone(alpineTable().releases)
-}
 
 // alpineImageTag returns the Alpine variant of the official image
 // image:tag (image without a docker.io/library/ prefix, tag "" meaning
@@ -204,118 +136,14 @@ type imageTags struct {
 // what its passes ask for: a whole-table load of alpine-packages.txt and
 // images.tsv costs some 30 ms, more than the rest of a one-file run.
 var (
-	debianTable = sync.OnceValue(func() map[string][]string { return parseMapping("debian-alpine.tsv", debianAlpineTSV) })
-	fedoraTable = sync.OnceValue(func() map[string][]string { return parseMapping("fedora-alpine.tsv", fedoraAlpineTSV) })
-	alpineTable = sync.OnceValue(func() *alpinePackages { return parseAlpinePackages(alpinePackagesTxt) })
-	imageIndex  = sync.OnceValue(func() map[string]string { return sections("images.tsv", imagesTSV) })
-	imageCache  sync.Map // image -> *imageTags, parsed on first use
+	imageIndex = sync.OnceValue(func() map[string]string { return sections("images.tsv", data.Images) })
+	imageCache sync.Map // image -> *imageTags, parsed on first use
 )
 
-// alpinePackages is data/alpine-packages.txt: groups of names, each name
-// in exactly the releases of its group.
-type alpinePackages struct {
-	releases []string // oldest first
-	groups   []alpineGroup
-}
-
-type alpineGroup struct {
-	mask  uint8  // bit i: in releases[i]
-	names string // one name a line, sorted, as the generator writes them
-}
-
-func parseAlpinePackages(text string) *alpinePackages {
-	t := &alpinePackages{}
-	for header, body := range sectionSeq(text) {
-		g := alpineGroup{names: body}
-		for _, r := range strings.Fields(header) {
-			i := slices.Index(t.releases, r)
-			if i < 0 {
-				i = len(t.releases)
-				t.releases = append(t.releases, r)
-			}
-			g.mask |= 1 << i
-		}
-		t.groups = append(t.groups, g)
-	}
-	if len(t.releases) > 8 || !slices.IsSorted(t.releases) {
-		panic("transform: data/alpine-packages.txt: want at most 8 releases, oldest first")
-	}
-	return t
-}
-
-// mask returns the releases name is in, bit i for releases[i].
-func (t *alpinePackages) mask(name string) uint8 {
-	var m uint8
-	for _, g := range t.groups {
-		if hasLine(g.names, name) {
-			m |= g.mask
-		}
-	}
-	return m
-}
-
-// hasLine reports whether the sorted lines of text include line: a binary
-// search over the text itself, so the table needs no loading.
-func hasLine(text, line string) bool {
-	lo, hi := 0, len(text) // text[lo:hi] is whole lines
-	for lo < hi {
-		mid := lo + (hi-lo)/2
-		start := lo + strings.LastIndexByte(text[lo:mid], '\n') + 1
-		end := hi
-		if i := strings.IndexByte(text[start:hi], '\n'); i >= 0 {
-			end = start + i
-		}
-		switch l := text[start:end]; {
-		case l == line:
-			return true
-		case l < line:
-			lo = end + 1
-		default:
-			hi = start
-		}
-	}
-	return false
-}
-
-// sectionSeq yields each "[header]" line of text (brackets removed) with
-// the lines after it, up to the next header.
-func sectionSeq(text string) iter.Seq2[string, string] {
-	return func(yield func(string, string) bool) {
-		for off := nextHeader(text, 0); off >= 0; {
-			header, body, _ := strings.Cut(text[off:], "\n")
-			next := nextHeader(text, off+len(header))
-			if next >= 0 {
-				body = body[:next-off-len(header)-1]
-			}
-			if !yield(strings.Trim(header, "[]"), body) {
-				return
-			}
-			off = next
-		}
-	}
-}
-
-// nextHeader returns the offset of the first '[' at or after off that
-// starts a line, or -1. It looks for '[' alone: IndexByte skips the other
-// lines much faster than a search for "\n[".
-func nextHeader(text string, off int) int {
-	for {
-		j := strings.IndexByte(text[off:], '[')
-		if j < 0 {
-			return -1
-		}
-		off += j
-		if off == 0 || text[off-1] == '\n' {
-			return off
-		}
-		off++
-	}
-}
-
-// sections maps the headers of text to their sections (see sectionSeq).
+// sections maps the headers of text to their sections (see tsv.Sections).
 func sections(file, text string) map[string]string {
 	m := map[string]string{}
-	for name, body := range sectionSeq(text) {
+	for name, body := range tsv.Sections(text) {
 		if _, dup := m[name]; dup {
 			panic("transform: data/" + file + ": duplicate section [" + name + "]")
 		}
@@ -352,28 +180,6 @@ func parseImageTags(body string) *imageTags {
 		img.hasAlpine = img.hasAlpine || f[1] != ""
 	}
 	return img
-}
-
-// parseMapping reads a curated table: a header line, then lines
-// "from<TAB>to<TAB>note" where to is space-separated names, "-" for no
-// equivalent, or empty for "drop it". Lines starting with # are comments.
-func parseMapping(file, text string) map[string][]string {
-	m := map[string][]string{}
-	tsvRows(file, text, 3, func(line int, f []string) {
-		if f[0] == "" || (f[1] == "-" || f[1] == "") && strings.TrimSpace(f[2]) == "" {
-			panic(fmt.Sprintf("transform: data/%s:%d: want from<TAB>to<TAB>note (a note is required for - and drops): %q", file, line, strings.Join(f, "\t")))
-		}
-		if _, dup := m[f[0]]; dup {
-			panic(fmt.Sprintf("transform: data/%s:%d: duplicate entry %s", file, line, f[0]))
-		}
-		switch f[1] {
-		case "-":
-			m[f[0]] = nil
-		default:
-			m[f[0]] = append([]string{}, strings.Fields(f[1])...)
-		}
-	})
-	return m
 }
 
 // tsvRows calls row for each data line of an embedded table (comment lines

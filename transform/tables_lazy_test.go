@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/docklean/docklean/transform/data"
 )
 
 func TestSections(t *testing.T) {
@@ -29,7 +31,7 @@ func TestImageTablesParse(t *testing.T) {
 		lines += len(imageTagsOf(n).tags)
 	}
 	want := 0
-	for line := range strings.SplitSeq(imagesTSV, "\n") {
+	for line := range strings.SplitSeq(data.Images, "\n") {
 		if line != "" && line[0] != '#' && line[0] != '[' {
 			want++
 		}
@@ -39,45 +41,5 @@ func TestImageTablesParse(t *testing.T) {
 	}
 	if imageTagsOf("no-such-image") != nil {
 		t.Error("an unknown image has tags")
-	}
-}
-
-// TestAlpinePackageLookup compares the binary search over the sorted
-// groups with a plain reading of data/alpine-packages.txt.
-func TestAlpinePackageLookup(t *testing.T) {
-	want := map[string]uint8{}
-	var mask uint8
-	var releases []string
-	for line := range strings.SplitSeq(alpinePackagesTxt, "\n") {
-		switch {
-		case line == "" || line[0] == '#':
-		case line[0] == '[':
-			mask = 0
-			for _, r := range strings.Fields(strings.Trim(line, "[]")) {
-				if !slices.Contains(releases, r) {
-					releases = append(releases, r)
-				}
-				mask |= 1 << slices.Index(releases, r)
-			}
-		default:
-			want[line] |= mask
-		}
-	}
-	tab := alpineTable()
-	if !slices.Equal(tab.releases, releases) {
-		t.Fatalf("releases %q, want %q", tab.releases, releases)
-	}
-	for name := range want {
-		// the name, and near names that sort next to it
-		for _, n := range []string{name, name[:len(name)-1], name + "-", name + "~"} {
-			if got := tab.mask(n); got != want[n] {
-				t.Errorf("mask(%q) = %b, want %b", n, got, want[n])
-			}
-		}
-	}
-	for _, name := range []string{"", "no-such-package", "zzzz"} {
-		if got := tab.mask(name); got != 0 {
-			t.Errorf("mask(%q) = %b, want 0", name, got)
-		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/docklean/docklean/internal/alpinepkg"
 	"github.com/docklean/docklean/internal/refdata"
 )
 
@@ -17,166 +18,6 @@ func refRows(t *testing.T, name string) []map[string]string {
 		t.Fatal(err)
 	}
 	return tab.Rows
-}
-
-// curatedRows returns every row of a curated table: from, to, note.
-func curatedRows(text string) [][3]string {
-	var rows [][3]string
-	tsvRows("curated table", text, 3, func(_ int, f []string) {
-		rows = append(rows, [3]string{f[0], f[1], f[2]})
-	})
-	return rows
-}
-
-// TestCuratedTablesEmitRealAlpineNames checks invariant 5 for the curated
-// tables against the raw Alpine data (not the generated copy): every name
-// they can emit is in main or community in the default release, by name or
-// as a provides= virtual name. Names missing from older releases are logged.
-func TestCuratedTablesEmitRealAlpineNames(t *testing.T) {
-	in := map[string]map[string]bool{} // name -> releases
-	for _, r := range refRows(t, "alpine-packages.tsv") {
-		if r["repo"] != "main" && r["repo"] != "community" {
-			continue
-		}
-		names := []string{r["name"]}
-		for _, p := range strings.Fields(r["provides"]) {
-			if !strings.Contains(p, ":") {
-				n, _, _ := strings.Cut(p, "=")
-				names = append(names, n)
-			}
-		}
-		for _, n := range names {
-			if in[n] == nil {
-				in[n] = map[string]bool{}
-			}
-			for rel := range strings.SplitSeq(r["in_releases"], ",") {
-				in[n][rel] = true
-			}
-		}
-	}
-	for file, text := range map[string]string{"debian-alpine.tsv": debianAlpineTSV, "fedora-alpine.tsv": fedoraAlpineTSV} {
-		rows := curatedRows(text)
-		if len(rows) < 100 {
-			t.Errorf("%s: %d rows, want at least 100", file, len(rows))
-		}
-		for _, row := range rows {
-			if row[1] == "-" {
-				continue
-			}
-			for _, n := range strings.Fields(row[1]) {
-				if !in[n][DefaultAlpine] {
-					t.Errorf("%s: %s -> %s: not in Alpine %s main/community", file, row[0], n, DefaultAlpine)
-					continue
-				}
-				for _, rel := range alpineReleases() {
-					if !in[n][rel] {
-						t.Logf("%s: %s -> %s: not in Alpine %s (the mapping refuses there)", file, row[0], n, rel)
-					}
-				}
-			}
-		}
-	}
-}
-
-// TestDebianNamesAreReal checks that the Debian side of debian-alpine.tsv
-// names real bookworm packages (or virtual names), except rows whose note
-// says ubuntu-only.
-func TestDebianNamesAreReal(t *testing.T) {
-	real, err := refdata.DebianNames("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, row := range curatedRows(debianAlpineTSV) {
-		if !real[row[0]] && !strings.Contains(row[2], "ubuntu-only") {
-			t.Errorf("debian-alpine.tsv: %s is not a Debian bookworm package; mark Ubuntu-only names with ubuntu-only in the note", row[0])
-		}
-	}
-}
-
-func TestDebianToAlpine(t *testing.T) {
-	for _, c := range []struct {
-		pkg, release string
-		want         []string // nil: not ok
-	}{
-		{"build-essential", "3.24", []string{"build-base"}},
-		{"libssl-dev", "3.21", []string{"openssl-dev"}},
-		{"python3-venv", "3.24", []string{"python3"}},
-		{"ruby-full", "3.24", []string{"ruby", "ruby-dev"}},
-		{"apt-transport-https", "3.24", []string{}}, // dropped
-		{"software-properties-common", "3.24", nil}, // "-"
-		{"docker", "3.24", nil},                     // same name, different program
-		{"ripgrep", "3.24", []string{"ripgrep"}},    // no row, same name in Alpine
-		{"libfoo-does-not-exist1", "3.24", nil},     // no row, not in Alpine
-		{"python3-flask", "3.24", nil},              // no row; Alpine calls it py3-flask
-		{"gosu", "3.21", nil},                       // mapped name not in that release
-		{"gosu", "3.22", []string{"gosu"}},
-		{"curl", "2.0", nil}, // unknown release
-	} {
-		got, ok := debianToAlpine(c.pkg, c.release)
-		if ok != (c.want != nil) || !slices.Equal(got, c.want) {
-			t.Errorf("debianToAlpine(%q, %q) = %q, %v; want %q, %v", c.pkg, c.release, got, ok, c.want, c.want != nil)
-		}
-	}
-	// The result is the caller's to keep.
-	got, _ := debianToAlpine("ruby-full", "3.24")
-	got[0] = "changed"
-	if again, _ := debianToAlpine("ruby-full", "3.24"); again[0] != "ruby" {
-		t.Error("debianToAlpine returned the table's own slice")
-	}
-}
-
-func TestFedoraToAlpine(t *testing.T) {
-	for _, c := range []struct {
-		pkg  string
-		want []string
-	}{
-		{"gcc-c++", []string{"g++", "musl-dev"}},
-		{"openssl-devel", []string{"openssl-dev"}},
-		{"shadow-utils", []string{"shadow"}},
-		{"openssl-libs", []string{"libssl3", "libcrypto3"}},
-		{"epel-release", []string{}},
-		{"@development-tools", nil},
-		{"yum-utils", nil},
-		{"glibc", nil},
-		{"ripgrep", []string{"ripgrep"}},
-		{"python3-flask", nil},
-	} {
-		got, ok := fedoraToAlpine(c.pkg, DefaultAlpine)
-		if ok != (c.want != nil) || !slices.Equal(got, c.want) {
-			t.Errorf("fedoraToAlpine(%q) = %q, %v; want %q, %v", c.pkg, got, ok, c.want, c.want != nil)
-		}
-	}
-}
-
-func TestAlpinePackageExists(t *testing.T) {
-	for _, c := range []struct {
-		name, release string
-		want          bool
-	}{
-		{"curl", "3.24", true},
-		{"procps", "3.24", true},         // provides= of procps-ng
-		{"openssh-client", "3.21", true}, // provides= of openssh-client-default
-		{"gperftools", "3.24", false},    // testing only
-		{"gosu", "3.21", false},          // community from 3.22
-		{"gosu", "3.24", true},
-		{"cmd:curl", "3.24", false},
-		{"curl", "3.99", false},
-		{"", "3.24", false},
-	} {
-		if got := alpinePackageExists(c.name, c.release); got != c.want {
-			t.Errorf("alpinePackageExists(%q, %q) = %v, want %v", c.name, c.release, got, c.want)
-		}
-	}
-}
-
-func TestAlpineReleases(t *testing.T) {
-	got := alpineReleases()
-	if want := []string{"3.21", "3.22", "3.23", "3.24"}; !slices.Equal(got, want) {
-		t.Errorf("alpineReleases() = %q, want %q", got, want)
-	}
-	if !slices.Contains(got, DefaultAlpine) {
-		t.Errorf("DefaultAlpine %s is not among the releases the data knows", DefaultAlpine)
-	}
 }
 
 func TestAlpineImageTag(t *testing.T) {
@@ -261,24 +102,9 @@ func TestAlpineImageTagIsReal(t *testing.T) {
 	}
 }
 
-func TestParseMappingRejectsBadRows(t *testing.T) {
-	for _, text := range []string{
-		"debian\talpine\tnote\ncurl\tcurl\n",                 // two columns
-		"debian\talpine\tnote\nfoo\t-\t\n",                   // "-" without a note
-		"debian\talpine\tnote\nfoo\t\t\n",                    // drop without a note
-		"debian\talpine\tnote\ncurl\tcurl\t\ncurl\tcurl\t\n", // duplicate
-	} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("parseMapping(%q) did not panic", text)
-				}
-			}()
-			parseMapping("test.tsv", text)
-		}()
-	}
-	m := parseMapping("test.tsv", "# c\ndebian\talpine\tnote\na\tb c\t\nd\t-\twhy\ne\t\twhy\n")
-	if !slices.Equal(m["a"], []string{"b", "c"}) || m["d"] != nil || m["e"] == nil || len(m["e"]) != 0 {
-		t.Errorf("parseMapping = %q", m)
+// TestDefaultAlpineIsKnown checks that the package data knows DefaultAlpine.
+func TestDefaultAlpineIsKnown(t *testing.T) {
+	if !slices.Contains(alpinepkg.Releases(), DefaultAlpine) {
+		t.Errorf("DefaultAlpine %s is not among the releases the data knows", DefaultAlpine)
 	}
 }

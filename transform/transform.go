@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/docklean/docklean/internal/alpinepkg"
 	"github.com/docklean/docklean/internal/edit"
 	"github.com/docklean/docklean/parser"
 )
@@ -105,8 +106,8 @@ func (o *Options) Alpine() string {
 // Validate checks the options a user sets: an Alpine release the project's
 // data knows, a Go runtime go-multistage supports, a pin precision.
 func (o *Options) Validate() error {
-	if o.AlpineVersion != "" && !slices.Contains(alpineReleases(), o.AlpineVersion) {
-		return fmt.Errorf("alpine version %q: docklean knows %s", o.AlpineVersion, strings.Join(alpineReleases(), ", "))
+	if o.AlpineVersion != "" && !slices.Contains(alpinepkg.Releases(), o.AlpineVersion) {
+		return fmt.Errorf("alpine version %q: docklean knows %s", o.AlpineVersion, strings.Join(alpinepkg.Releases(), ", "))
 	}
 	switch o.GoRuntime {
 	case "", "scratch", "distroless", "alpine":
