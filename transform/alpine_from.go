@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/docklean/docklean/internal/images"
 	"github.com/docklean/docklean/parser"
 )
 
@@ -204,7 +205,7 @@ func baseOf(doc *parser.Document, st *parser.Stage, o *Options) alpineBase {
 	case r.official && r.name == "busybox":
 		return alpineBase{kind: baseSkip}
 	case r.official:
-		tag, ok, reason := alpineImageTag(r.name, r.tag)
+		tag, ok, reason := images.AlpineVariant(r.name, r.tag)
 		if !ok && reason != "already Alpine" && !strings.Contains(st.Base, "$") {
 			tag, ok, via = alpineOfPinned(o, r)
 		}
@@ -270,7 +271,7 @@ func alpineOfPinned(o *Options, r alpineRef) (tag string, ok bool, via string) {
 	if pinned == r.tag || pinned == "" {
 		return "", false, ""
 	}
-	tag, ok, _ = alpineImageTag(r.name, pinned)
+	tag, ok, _ = images.AlpineVariant(r.name, pinned)
 	if !ok {
 		return "", false, ""
 	}

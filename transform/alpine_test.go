@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/docklean/docklean/internal/images"
 	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
@@ -81,7 +82,7 @@ func TestAlpineEmitsRealNames(t *testing.T) {
 				continue
 			}
 			r := parseAlpineRef(ref)
-			if !r.official || !alpineTag(r.tag) && r.name != "alpine" {
+			if !r.official || !images.IsAlpine(r.tag) && r.name != "alpine" {
 				continue
 			}
 			nTags++

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/docklean/docklean/internal/images"
 	"github.com/docklean/docklean/parser"
 )
 
@@ -222,8 +223,8 @@ func knownRelease(image, tag string) bool {
 // imageCurrent reports whether image:tag is among the official images'
 // current tags.
 func imageCurrent(image, tag string) bool {
-	tags := imageTagsOf(image)
-	return tags != nil && tags.tags[tag].current
+	tags := images.Lookup(image)
+	return tags != nil && tags.Tags[tag].Current
 }
 
 // addDigest resolves ref's digest when Options.Digests asks for it.

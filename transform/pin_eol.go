@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/docklean/docklean/internal/images"
 )
 
 // checkEOL reports ref when its release, or the distribution release its
@@ -113,7 +115,7 @@ var upgrades sync.Map
 func findUpgradeTag(image, tag string, today time.Time) (string, bool) {
 	p := eolProducts[image]
 	cur, _ := imageCycle(image, tag)
-	tags := imageTagsOf(image)
+	tags := images.Lookup(image)
 	if tags == nil {
 		return "", false
 	}
@@ -121,7 +123,7 @@ func findUpgradeTag(image, tag string, today time.Time) (string, bool) {
 	best, bestCycle := "", ""
 	consider := func(cand, cycle string) {
 		c, known := cycleOf(p.product, cycle)
-		if known && c.ended(today) || !lessVersion(cur.cycle, cycle) || !tags.tags[cand].current {
+		if known && c.ended(today) || !lessVersion(cur.cycle, cycle) || !tags.Tags[cand].Current {
 			return
 		}
 		if b, ok := variantBase(image, cand); ok && b.ended(today) {
@@ -144,7 +146,7 @@ func findUpgradeTag(image, tag string, today time.Time) (string, bool) {
 		}
 		return best, best != ""
 	}
-	for cand := range tags.tags {
+	for cand := range tags.Tags {
 		v, vr := splitTag(cand)
 		if v != "" && vr == variant && depth(v) == depth(version) && depth(v) >= p.depth {
 			consider(cand, truncVersion(v, p.depth))
