@@ -302,7 +302,7 @@ func (g *goStage) restructure() ([]Edit, string) {
 	}
 	files := "go.mod"
 	for _, f := range []string{"go.mod", "go.sum"} {
-		if _, err := fs.Stat(g.ctx, f); err != nil || g.ignore.ignored(f) {
+		if _, err := fs.Stat(g.ctx, f); err != nil || g.ignore.Ignored(f) {
 			if f == "go.mod" {
 				return nil, ""
 			}

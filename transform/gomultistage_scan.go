@@ -434,7 +434,7 @@ func isVersionElem(s string) bool {
 func (g *goStage) dirExecName(dir, arg string) string {
 	if ctxDir, ok := g.toContext(dir); ok && g.src != nil {
 		for d := ctxDir; ; d = path.Dir(d) {
-			if mod, ok := g.src.modules[d]; ok {
+			if mod, ok := g.src.Modules[d]; ok {
 				rel := strings.TrimPrefix(strings.TrimPrefix(ctxDir, d), "/")
 				return execName(path.Join(mod, rel))
 			}

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/docklean/docklean/internal/gosrc"
 	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
@@ -138,7 +139,7 @@ func (g *goStage) argNames(text string) []string {
 	for _, m := range dfVarRe.FindAllStringSubmatch(text, -1) {
 		name := m[1] + m[2]
 		if v, ok := g.vars[name]; ok && v.arg != nil {
-			names = appendNew(names, name)
+			names = gosrc.AppendNew(names, name)
 		}
 	}
 	return names

@@ -16,6 +16,7 @@ import (
 
 	"github.com/docklean/docklean/internal/alpinepkg"
 	"github.com/docklean/docklean/internal/edit"
+	"github.com/docklean/docklean/internal/gosrc"
 	"github.com/docklean/docklean/parser"
 )
 
@@ -141,7 +142,7 @@ type Unit struct {
 	edits    []Edit
 	findings []Finding
 	ign      *ignores                // Doc's ignore comments, read once (see Unit.ignores)
-	goSrc    *goSources              // the context's Go sources, read once (see Unit.goSources)
+	goSrc    *gosrc.Sources          // the context's Go sources, read once (see Unit.goSources)
 	ctxCode  map[string]*contextCode // what COPY sources hold, read once per source list (alpine_glibc.go)
 }
 
