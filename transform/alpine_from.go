@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/docklean/docklean/internal/images"
+	"github.com/docklean/docklean/internal/pins"
 	"github.com/docklean/docklean/parser"
 )
 
@@ -267,7 +268,7 @@ func alpineOfPinned(o *Options, r alpineRef) (tag string, ok bool, via string) {
 	if from == "" {
 		from = "latest"
 	}
-	pinned := pinnedTag(o, r.name, r.tag)
+	pinned := pins.Pinned(r.name, r.tag, o.Pin, o.UpgradeEOL, o.today())
 	if pinned == r.tag || pinned == "" {
 		return "", false, ""
 	}
@@ -275,10 +276,10 @@ func alpineOfPinned(o *Options, r alpineRef) (tag string, ok bool, via string) {
 	if !ok {
 		return "", false, ""
 	}
-	if p, _ := pinTag(r.name, r.tag, o.Pin); p != pinned {
+	if p, _ := pins.Tag(r.name, r.tag, o.Pin); p != pinned {
 		return tag, true, fmt.Sprintf("%s:%s has no Alpine variant docklean knows; --upgrade-eol moves it to %s:%s, which has: %s", r.name, from, r.name, pinned, tag)
 	}
-	return tag, true, fmt.Sprintf("%s:%s has no Alpine variant docklean knows; %s:%s, the same image in the official images of %s, has: %s", r.name, from, r.name, pinned, loadPins().date, tag)
+	return tag, true, fmt.Sprintf("%s:%s has no Alpine variant docklean knows; %s:%s, the same image in the official images of %s, has: %s", r.name, from, r.name, pinned, pins.Date(), tag)
 }
 
 // imageArg returns the ARG that names the image (not only its tag or
