@@ -62,7 +62,6 @@ type Stage struct {
 
 // Instruction is one Dockerfile instruction with its position in the file.
 type Instruction struct {
-	Node      *bkparser.Node
 	Keyword   string   // lower case: "run", "from", ...
 	Flags     []string // builder flags such as "--mount=type=cache,target=/x"
 	Args      []string // buildkit's arguments
@@ -137,7 +136,6 @@ func parse(src []byte, trees map[string]*Shell) (*Document, error) {
 	}
 	for _, n := range res.AST.Children {
 		in := &Instruction{
-			Node:      n,
 			Keyword:   strings.ToLower(n.Value),
 			Flags:     n.Flags,
 			JSON:      n.Attributes["json"],
@@ -155,7 +153,7 @@ func parse(src []byte, trees map[string]*Shell) (*Document, error) {
 		}
 		d.Instructions = append(d.Instructions, in)
 	}
-	if err := d.buildStages(); err != nil {
+	if err := d.buildStages(res.AST.Children); err != nil {
 		return nil, err
 	}
 	// A non-nil linter: with nil, buildkit panics on a "# check=" comment
@@ -264,9 +262,13 @@ func (d *Document) readDirectives() error {
 	return nil
 }
 
-func (d *Document) buildStages() error {
+// buildStages groups the instructions into stages; nodes are buildkit's
+// nodes of the instructions, for the keyword as written in an error.
+// Documents keep no buildkit node: its copies of every instruction's text
+// (some 20 bytes of heap per byte of the file) would stay alive with them.
+func (d *Document) buildStages(nodes []*bkparser.Node) error {
 	var cur *Stage
-	for _, in := range d.Instructions {
+	for i, in := range d.Instructions {
 		if in.Keyword == "from" {
 			if len(in.Args) == 0 {
 				return &Error{Line: in.StartLine, Msg: "FROM requires an image"}
@@ -284,7 +286,7 @@ func (d *Document) buildStages() error {
 		}
 		if cur == nil {
 			if in.Keyword != "arg" {
-				return &Error{Line: in.StartLine, Msg: fmt.Sprintf("%s before the first FROM: not a Dockerfile, or missing FROM", in.Node.Value)}
+				return &Error{Line: in.StartLine, Msg: fmt.Sprintf("%s before the first FROM: not a Dockerfile, or missing FROM", nodes[i].Value)}
 			}
 			d.MetaArgs = append(d.MetaArgs, in)
 			continue

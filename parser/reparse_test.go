@@ -59,3 +59,33 @@ func syntaxString(f *syntax.File) string {
 	})
 	return string(b)
 }
+
+// TestOffsetMap checks the run-length map of shell text offsets against a
+// map with one offset per byte, for every slice of a text made of runs
+// that touch, are apart, and are empty.
+func TestOffsetMap(t *testing.T) {
+	var m offsetMap
+	var want []int
+	for _, r := range [][2]int{{5, 3}, {8, 2}, {20, 0}, {20, 4}, {30, 1}, {2, 3}} {
+		m.add(r[0], r[1])
+		for i := range r[1] {
+			want = append(want, r[0]+i)
+		}
+	}
+	if m.n != len(want) || len(m.runs) != 4 {
+		t.Fatalf("n = %d, %d runs; want %d bytes in 4 runs (5-9 is one): %v", m.n, len(m.runs), len(want), m.runs)
+	}
+	for i := range want {
+		for j := i; j <= len(want); j++ {
+			s := m.slice(i, j)
+			if s.n != j-i {
+				t.Fatalf("slice(%d, %d).n = %d", i, j, s.n)
+			}
+			for k := range j - i {
+				if got := s.at(k); got != want[i+k] {
+					t.Fatalf("slice(%d, %d).at(%d) = %d, want %d", i, j, k, got, want[i+k])
+				}
+			}
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"path"
 	"regexp"
+	"sort"
 	"strings"
 	"unicode"
 
@@ -27,7 +28,53 @@ type Shell struct {
 	// with no shell named), nil otherwise.
 	Shebang []string
 
-	offsets []int32 // offsets[i] is the file offset of Text[i] (files are far below 2 GiB)
+	offsets offsetMap // the file offset of each byte of Text
+}
+
+// offsetMap maps offsets in a shell text to file offsets. The text is made
+// of runs of consecutive bytes of the file (a RUN's lines without their
+// continuation tokens), so it keeps where each run starts: an offset per
+// byte took 4 bytes of heap per byte of every RUN. Offsets are int32: files
+// are far below 2 GiB.
+type offsetMap struct {
+	n    int         // the length of the mapped text
+	runs []offsetRun // ascending by text; runs[0].text is 0
+}
+
+// offsetRun is a run of text bytes that sit one after the other in the file.
+type offsetRun struct{ text, file int32 }
+
+// add maps the next n bytes of the text to the file bytes from file on.
+func (m *offsetMap) add(file, n int) {
+	if n <= 0 {
+		return
+	}
+	if k := len(m.runs); k == 0 || int(m.runs[k-1].file)+m.n-int(m.runs[k-1].text) != file {
+		m.runs = append(m.runs, offsetRun{int32(m.n), int32(file)})
+	}
+	m.n += n
+}
+
+// at returns the file offset of text byte i, 0 <= i < m.n.
+func (m *offsetMap) at(i int) int {
+	k := sort.Search(len(m.runs), func(k int) bool { return int(m.runs[k].text) > i }) - 1
+	return int(m.runs[k].file) + i - int(m.runs[k].text)
+}
+
+// slice returns the map of text bytes i to j.
+func (m *offsetMap) slice(i, j int) offsetMap {
+	var out offsetMap
+	for k, r := range m.runs {
+		end := m.n
+		if k+1 < len(m.runs) {
+			end = int(m.runs[k+1].text)
+		}
+		lo, hi := max(int(r.text), i), min(end, j)
+		if lo < hi {
+			out.add(int(r.file)+lo-int(r.text), hi-lo)
+		}
+	}
+	return out
 }
 
 // newShell rebuilds the logical line of a RUN the way buildkit does (leading
@@ -40,7 +87,7 @@ func (d *Document) newShell(in *Instruction, trees map[string]*Shell) *Shell {
 		size += len(d.lineBytes(ln - 1))
 	}
 	logical := make([]byte, 0, size)
-	offs := make([]int32, 0, size)
+	var offs offsetMap
 	for ln := in.StartLine; ln <= in.EndLine; ln++ {
 		start := d.lineStarts[ln-1]
 		l := d.lineBytes(ln - 1)
@@ -60,9 +107,7 @@ func (d *Document) newShell(in *Instruction, trees map[string]*Shell) *Shell {
 		}
 		l = trimContinuation(l, d.Escape)
 		logical = append(logical, l...)
-		for i := range l {
-			offs = append(offs, int32(start+i))
-		}
+		offs.add(start, len(l))
 	}
 	// buildkit's args: the text after keyword and flags, trimmed.
 	shellText := strings.TrimSpace(in.Args[0])
@@ -73,9 +118,9 @@ func (d *Document) newShell(in *Instruction, trees map[string]*Shell) *Shell {
 		return &Shell{Text: shellText, Err: errUnmapped}
 	}
 	if strings.IndexFunc(shellText, oddSpace) >= 0 {
-		return &Shell{Text: shellText, Err: errOddSpace, offsets: offs[begin:trimmedEnd]}
+		return &Shell{Text: shellText, Err: errOddSpace, offsets: offs.slice(begin, trimmedEnd)}
 	}
-	return newParsedShell(shellText, offs[begin:trimmedEnd], trees)
+	return newParsedShell(shellText, offs.slice(begin, trimmedEnd), trees)
 }
 
 // oddSpace reports whether r is white space to Go's strings.TrimSpace, which
@@ -86,7 +131,7 @@ func oddSpace(r rune) bool { return unicode.IsSpace(r) && r != ' ' && r != '\t' 
 
 // newParsedShell returns the Shell of text, whose bytes sit at offsets in
 // the file, with its syntax tree taken from trees or parsed.
-func newParsedShell(text string, offsets []int32, trees map[string]*Shell) *Shell {
+func newParsedShell(text string, offsets offsetMap, trees map[string]*Shell) *Shell {
 	s := &Shell{Text: text, offsets: offsets}
 	if t, ok := trees[text]; ok {
 		s.File, s.Err, s.Comment = t.File, t.Err, t.Comment
@@ -162,10 +207,8 @@ func (d *Document) newHeredocShell(in *Instruction, trees map[string]*Shell) *Sh
 	if strings.Contains(body, "\r") {
 		return &Shell{Text: body, Err: errCRLF}
 	}
-	offs := make([]int32, len(body))
-	for i := range offs {
-		offs[i] = int32(start + i)
-	}
+	var offs offsetMap
+	offs.add(start, len(body))
 	s := newParsedShell(body, offs, trees)
 	if s.File != nil && hasHeredoc(s.File) {
 		return nil
@@ -236,10 +279,10 @@ func trimContinuation(l []byte, esc byte) []byte {
 // Offset maps an offset in Text to a file offset. Offset(len(Text)) is the
 // offset just past the last byte of the shell text.
 func (s *Shell) Offset(i int) int {
-	if i >= len(s.offsets) {
-		return int(s.offsets[len(s.offsets)-1]) + 1
+	if i >= s.offsets.n {
+		return s.offsets.at(s.offsets.n-1) + 1
 	}
-	return int(s.offsets[i])
+	return s.offsets.at(i)
 }
 
 // Span returns the file byte range [start, end) of a syntax node. The range
@@ -259,4 +302,4 @@ func (s *Shell) Range(i, j int) (start, end int) {
 }
 
 // Mapped reports whether the shell text could be mapped to the file.
-func (s *Shell) Mapped() bool { return len(s.offsets) == len(s.Text) && len(s.Text) > 0 }
+func (s *Shell) Mapped() bool { return s.offsets.n == len(s.Text) && len(s.Text) > 0 }

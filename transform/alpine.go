@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/docklean/docklean/internal/alpinepkg"
 	"github.com/docklean/docklean/parser"
 )
 
@@ -94,6 +95,7 @@ func runAlpine(u *Unit) {
 	}
 	doc := u.Doc
 	defer idCounts.Delete(doc)
+	defer userCreators.Delete(doc)
 	if doc.Escape == '`' {
 		line := 1
 		for _, d := range doc.Directives {
@@ -437,7 +439,6 @@ func (s *alpineStage) convert() {
 				s.refuse(in.StartLine, "%s runs %s, but pip (line %d) installs scripts into /usr/bin on Alpine, not /usr/local/bin; call the program by name or install into a virtual environment", upper(in.Keyword), prog, s.sysPip)
 			}
 		case "copy", "add":
-			s.copiedBash(in)
 			s.copiedCode(in)
 			if in.Keyword == "add" {
 				s.glibcDownload(in)
@@ -458,6 +459,7 @@ func (s *alpineStage) convert() {
 	s.knownUsers()
 	s.accountCommands()
 	s.accountPaths()
+	s.accountDataPaths()
 	s.placeNeeds()
 	s.wwwData()
 	for _, in := range runs {
@@ -484,6 +486,9 @@ func (s *alpineStage) placeNeeds() {
 		}
 		for _, p := range pkgs {
 			s.has[p] = true
+			if arches := alpinepkg.PartialArches(p); arches != "" {
+				s.refuse(s.doc.LineOf(n.off), "%s would be added (%s), but Alpine builds it only for %s (aports, arch=): the original installs on amd64 and arm64 alike", p, n.why, archList(arches))
+			}
 		}
 		n.pkg = strings.Join(pkgs, " ")
 		var host *apkAdd

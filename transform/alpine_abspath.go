@@ -203,3 +203,151 @@ func (s *alpineStage) inCopiedFolder(dir, p string) bool {
 	}
 	return false
 }
+
+// packageDataDirs are the folders where a distribution's packages keep
+// their configuration and data: the same program's files may sit elsewhere
+// on Alpine (CentOS's bind: /etc/named.conf and /var/named; Alpine's:
+// /etc/bind and /var/bind). Folders of Alpine's base image that hold no
+// package's files are not in it (see baseDataDirs).
+var packageDataDirs = []string{"/etc/", "/var/"}
+
+// baseDataDirs are folders of Alpine's base image (the minirootfs) that
+// logs, runtime and temporary files go to, the same on every distribution.
+var baseDataDirs = []string{"/var/log", "/var/run", "/var/tmp", "/var/cache", "/var/lock", "/var/spool", "/var/mail", "/var/empty", "/etc/passwd", "/etc/group", "/etc/shadow", "/etc/hosts", "/etc/hostname", "/etc/resolv.conf", "/etc/localtime", "/etc/timezone", "/etc/profile", "/etc/shells", "/etc/services", "/etc/protocols", "/etc/os-release", "/etc/ssl/certs", "/etc/crontabs", "/etc/motd", "/etc/fstab", "/etc/environment"}
+
+// accountDataPaths checks the shell scripts a converted distribution stage
+// copies from the build context: a path under /etc or /var they use (move,
+// read, enter, change) that is not in Alpine's base layout, that neither
+// the Dockerfile nor the script makes, is a package's file on the
+// original distribution, which docklean cannot place on Alpine: the stage
+// is refused (review 5: CentOS bind's entrypoint moves /etc/named.* and
+// enters /var/named, which Alpine's bind keeps in /etc/bind and
+// /var/bind). Official images keep their layout on their Alpine variants
+// and are not checked.
+func (s *alpineStage) accountDataPaths() {
+	ctx := s.u.Opts.Context
+	if s.refusal != nil || s.image != "" || ctx == nil {
+		return
+	}
+	var made map[string]bool
+	for _, in := range s.st.Instructions {
+		if in.Keyword != "copy" && in.Keyword != "add" || len(in.Args) < 2 || len(in.Heredocs) > 0 || slices.ContainsFunc(in.Flags, func(f string) bool { return strings.HasPrefix(f, "--from=") }) {
+			continue
+		}
+		for _, src := range in.Args[:len(in.Args)-1] {
+			matches, _ := fs.Glob(ctx, path.Clean(strings.TrimPrefix(src, "/")))
+			for _, m := range matches {
+				file, p := scriptsDataPath(ctx, m)
+				if p == "" {
+					continue
+				}
+				if made == nil {
+					made = s.madePaths()
+				}
+				if s.madeHere(made, strings.TrimRight(p, "*")) {
+					continue
+				}
+				s.refuse(in.StartLine, "%s, copied on line %d, uses %s, where the original distribution's packages keep their files; docklean cannot check that Alpine's packages keep them there (Alpine's bind uses /etc/bind and /var/bind, not /etc/named* and /var/named); convert by hand", file, in.StartLine, p)
+				return
+			}
+		}
+	}
+}
+
+// scriptsDataPath looks at the shell scripts at or below root in ctx (a
+// copied file or folder, at most maxScanFiles files): the first script
+// that uses a package's data path (scriptDataPath), and that path.
+func scriptsDataPath(ctx fs.FS, root string) (file, used string) {
+	n := 0
+	_ = fs.WalkDir(ctx, root, func(p string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return nil
+		case d.IsDir() && d.Name() == ".git":
+			return fs.SkipDir
+		case d.IsDir() || !d.Type().IsRegular():
+			return nil
+		}
+		if n++; n > maxScanFiles {
+			return fs.SkipAll
+		}
+		b, err := fs.ReadFile(ctx, p)
+		if err != nil || len(b) >= 1<<20 || !scriptShebang.Match(b) {
+			return nil
+		}
+		if u := scriptDataPath(string(b)); u != "" {
+			file, used = p, u
+			return fs.SkipAll
+		}
+		return nil
+	})
+	return file, used
+}
+
+// scriptDataPath returns the first path under packageDataDirs that the
+// shell script text uses and does not make itself (mkdir, touch, a
+// redirection's target, the destination of cp, mv, ln or install), and
+// that Alpine's base layout does not have; "" when there is none or the
+// script does not parse.
+func scriptDataPath(text string) string {
+	f, err := syntax.NewParser().Parse(strings.NewReader(text), "")
+	if err != nil {
+		return ""
+	}
+	made := map[string]bool{}
+	var used []string
+	parser.Walk(f, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.Redirect:
+			if v, ok := shellx.WordLit(n.Word); ok && n.Op != syntax.RdrIn {
+				made[path.Clean(v)] = true
+			}
+		case *syntax.CallExpr:
+			var args []string
+			for _, a := range n.Args {
+				v, ok := shellx.WordLit(a)
+				if !ok {
+					v = ""
+				}
+				args = append(args, v)
+			}
+			if len(args) == 0 {
+				return true
+			}
+			last := len(args)
+			switch path.Base(args[0]) {
+			case "mkdir", "touch":
+				for _, a := range args[1:] {
+					made[path.Clean(a)] = true
+				}
+				return true
+			case "cp", "mv", "ln", "install":
+				if last > 1 {
+					made[path.Clean(args[last-1])] = true
+					last--
+				}
+			}
+			for _, a := range args[1:last] {
+				if dataPath(a) {
+					used = append(used, a)
+				}
+			}
+		}
+		return true
+	})
+	for _, u := range used {
+		if !made[path.Clean(u)] {
+			return u
+		}
+	}
+	return ""
+}
+
+// dataPath reports whether word is an absolute path under packageDataDirs
+// and outside baseDataDirs.
+func dataPath(word string) bool {
+	if !slices.ContainsFunc(packageDataDirs, func(d string) bool { return strings.HasPrefix(word, d) }) {
+		return false
+	}
+	return !slices.ContainsFunc(baseDataDirs, func(d string) bool { return word == d || strings.HasPrefix(word, d+"/") })
+}

@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"fmt"
 	"io/fs"
 	"path"
 	"regexp"
@@ -268,12 +269,16 @@ const maxScanFiles = 5000
 // only glibc has, and whether there were more files than docklean reads.
 type contextCode struct {
 	glibcFile, glibcWhy string
+	bashScript          string // the first file whose #! line runs bash
 	cSources            [][2]string
 	capped              bool
 }
 
 // copiedCode looks at the files a COPY or ADD brings from the build
-// context: a glibc ELF program or library refuses the stage, and so does a
+// context, whole folders included: a bash script among them needs bash
+// (a folder's scripts are often run from outside the Dockerfile, by a
+// compose file or CI: SeleniumHQ's tests/bootstrap.sh); a glibc ELF
+// program or library refuses the stage, and so does a
 // copy of more files than docklean reads; C sources that include
 // glibc-only headers are remembered for a later build. The context is read
 // once per list of sources and file (stages often copy the same folder).
@@ -293,6 +298,9 @@ func (s *alpineStage) copiedCode(in *parser.Instruction) {
 		s.u.ctxCode[key] = c
 	}
 	s.cSources = append(s.cSources, c.cSources...)
+	if c.bashScript != "" {
+		s.need("bash", in.Start, fmt.Sprintf("%s, copied on line %d, is a bash script", c.bashScript, in.StartLine))
+	}
 	switch {
 	case c.glibcFile != "":
 		s.refuse(in.StartLine, "it copies %s from the build context, an ELF file %s, which will not run on musl; keep the stage on Debian, or build it statically or on Alpine", c.glibcFile, c.glibcWhy)
@@ -372,6 +380,13 @@ func (c *contextCode) file(ctx fs.FS, p string, d fs.DirEntry) bool {
 	})
 	if !ok {
 		return true
+	}
+	if c.bashScript == "" {
+		var head [128]byte
+		n, _ := r.ReadAt(head[:], 0)
+		if bashShebang.Match(firstLine(head[:n])) {
+			c.bashScript = p
+		}
 	}
 	info, err := readELF(r)
 	if err != nil || !info.elf {

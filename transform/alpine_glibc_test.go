@@ -50,7 +50,7 @@ func TestWheelVerdict(t *testing.T) {
 		"cryptography":                false,
 		"cryptography==3.4.8":         true, // since unknown: a pinned version is refused
 		"grpcio==1.60.1":              true,
-		"flask==3.0.3":                true, // not in the table: unknown
+		"webui-toolkit==1.0":          true, // not in the table: unknown
 		"uvicorn[standard]":           true,
 		"dvr-scan[opencv]":            true,
 		"numpy[dev]":                  true, // extras pull unknown packages
@@ -59,7 +59,7 @@ func TestWheelVerdict(t *testing.T) {
 		"psycopg2_binary==2.9.10 ; python_version >= '3.8'": false,
 	}
 	for req, want := range cases {
-		why, _ := wheelVerdict(req)
+		why, _ := wheelVerdict(req, nil)
 		if got := why != ""; got != want {
 			t.Errorf("wheelVerdict(%q) = %q, want refusal=%v", req, why, want)
 		}

@@ -65,7 +65,9 @@ func TestImplicitRealNames(t *testing.T) {
 			}
 		}
 	}
-	if len(seen) != 4 {
-		t.Errorf("%d triggers reached by debian-implicit.tsv, want the 4 of implicit-triggers.tsv", len(seen))
+	want := 0
+	tsvRows("implicit-triggers.tsv", implicitTriggersTSV, 5, func(int, []string) { want++ })
+	if len(seen) != want {
+		t.Errorf("%d triggers reached by debian-implicit.tsv, want the %d of implicit-triggers.tsv", len(seen), want)
 	}
 }

@@ -336,8 +336,18 @@ func (r *runConv) mapPkg(word string, line int, sx *pmSyntax, seen map[string]bo
 	}
 	alp, ok := sx.toAlpine(name, s.release)
 	if !ok {
-		s.refuse(line, "package %s has no Alpine equivalent in %s", name, s.release)
+		if why := alpinepkg.RefusedWhy(s.family == famFedora, name); why != "" {
+			s.refuse(line, "package %s has no Alpine equivalent in %s: %s", name, s.release, why)
+		} else {
+			s.refuse(line, "package %s has no Alpine equivalent in %s", name, s.release)
+		}
 		return nil, false
+	}
+	for _, a := range alp {
+		if arches := alpinepkg.PartialArches(a); arches != "" {
+			s.refuse(line, "package %s → %s, which Alpine builds only for %s (aports, arch=): the original installs on amd64 and arm64 alike", name, a, archList(arches))
+			return nil, false
+		}
 	}
 	s.debs[name] = true
 	if name != word {
@@ -592,4 +602,12 @@ func (s *alpineStage) marker(text string) string {
 		}
 	}
 	return ""
+}
+
+// archList is an arch= value for a finding: "none" means no architecture.
+func archList(arches string) string {
+	if arches == "none" {
+		return "no architecture (the package is disabled)"
+	}
+	return strings.ReplaceAll(arches, ",", ", ")
 }

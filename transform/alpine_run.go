@@ -3,7 +3,7 @@ package transform
 import (
 	"bytes"
 	"fmt"
-	"io/fs"
+
 	"maps"
 	"path"
 	"regexp"
@@ -600,34 +600,6 @@ func usesBash(in *parser.Instruction) bool {
 }
 
 func upper(s string) string { return strings.ToUpper(s) }
-
-// copiedBash records bash as needed when a COPY or ADD brings a script
-// from the build context whose first line runs bash.
-func (s *alpineStage) copiedBash(in *parser.Instruction) {
-	ctx := s.u.Opts.Context
-	if ctx == nil || len(in.Args) < 2 || in.JSON && len(in.Args) < 2 {
-		return
-	}
-	for _, f := range in.Flags {
-		if strings.HasPrefix(f, "--from=") {
-			return
-		}
-	}
-	for _, src := range in.Args[:len(in.Args)-1] {
-		p := path.Clean(strings.TrimPrefix(src, "/"))
-		matches, err := fs.Glob(ctx, p)
-		if err != nil {
-			continue
-		}
-		for _, m := range matches {
-			b, err := fs.ReadFile(ctx, m)
-			if err == nil && bashShebang.Match(firstLine(b)) {
-				s.need("bash", in.Start, fmt.Sprintf("%s, copied on line %d, is a bash script", m, in.StartLine))
-				return
-			}
-		}
-	}
-}
 
 func firstLine(b []byte) []byte {
 	if i := bytes.IndexByte(b, '\n'); i >= 0 {

@@ -26,7 +26,10 @@ import (
 //   - a script or source fetched or cloned at build time and run (wget
 //     x.sh && sh x.sh, git clone … && ./install.sh, python3 get-pip.py);
 //   - a build of source whose needs are unknown (make, ./configure, cmake,
-//     meson, ninja, node-gyp);
+//     meson, ninja, node-gyp; sbt, mvn, gradle, ant, lein and their
+//     wrappers, whose plugins may fetch glibc tools such as protoc);
+//   - a CMD or ENTRYPOINT that runs a file a RUN downloaded into a folder
+//     (curl … | tar xz -C /app, then ENTRYPOINT ["/app/tool"]);
 //   - a node stage moving from the full image (compilers, python3) to
 //     -alpine that installs npm packages, unless package-lock.json in the
 //     context shows that none runs an install script (a native build).
@@ -52,16 +55,28 @@ type copiedFile struct {
 // account runs the checks over the stage's instructions.
 func (s *alpineStage) account() {
 	copied := map[string]copiedFile{} // by base name in the image
+	var fetched []fetchedPath         // what the stage's RUNs downloaded
+	wd := "/"
 	for _, in := range s.st.Instructions {
 		if s.refusal != nil {
 			return
 		}
 		switch in.Keyword {
+		case "workdir":
+			if len(in.Args) > 0 && wd != "" && !strings.Contains(in.Args[0], "$") {
+				wd = absPath(wd, in.Args[0])
+			} else {
+				wd = ""
+			}
 		case "copy", "add":
 			s.accountCopy(in, copied)
 		case "run":
+			// a download piped into a shell: see pipedScript; a fetched
+			// file run in the same RUN: see accountRun
 			s.accountRun(in, copied)
+			fetched = append(fetched, runFetches(in, wd).paths...)
 		case "cmd", "entrypoint":
+			s.accountFetched(in, fetched, wd)
 			s.accountExec(in, copied)
 		}
 	}
@@ -212,6 +227,9 @@ func (s *alpineStage) accountRun(in *parser.Instruction, copied map[string]copie
 			if isURL(cloned) || strings.Contains(cloned, "://") {
 				cloned = strings.TrimSuffix(path.Base(cloned), ".git")
 			}
+		case jvmBuilds[base]:
+			s.refuse(s.doc.LineOf(sh.Offset(int(c.Pos().Offset()))), "the RUN runs %s, a build whose plugins and tasks docklean does not read: they may fetch native tools built for glibc (protoc, node) or run programs Alpine lacks; convert by hand", base)
+			return false
 		case buildTools[base] || base == "configure" || strings.HasSuffix(args[0], "/configure"):
 			s.refuse(s.doc.LineOf(sh.Offset(int(c.Pos().Offset()))), "the RUN runs %s, a build whose needs (compilers, headers, libraries, glibc-only code) docklean cannot read; convert by hand, adding what the build needs (build-base, …-dev packages)", base)
 			return false
@@ -233,6 +251,29 @@ func (s *alpineStage) accountRun(in *parser.Instruction, copied map[string]copie
 		}
 		return s.refusal == nil
 	})
+}
+
+// accountFetched refuses a CMD or ENTRYPOINT whose program, or the file
+// its interpreter runs, a RUN of the stage downloaded (curl … | tar xz in
+// /app, then ENTRYPOINT ["/app/refine"]): docklean cannot read it, and a
+// downloaded program may be built for glibc or run tools Alpine lacks. A
+// single file fetched by URL is left to the glibc download check, which
+// judges its URL (tini-static-amd64, a -musl build).
+func (s *alpineStage) accountFetched(in *parser.Instruction, fetched []fetchedPath, wd string) {
+	args := in.Args
+	if !in.JSON && len(args) > 0 {
+		args = strings.Fields(args[0])
+	}
+	if len(args) == 0 || wd == "" {
+		return
+	}
+	p := args[0]
+	if fa := fileArgs(args); (interpreters[path.Base(p)] || scriptRunners[path.Base(p)]) && len(fa) > 0 {
+		p = fa[0]
+	}
+	if f := fetchedProgram(fetched, wd, p); f != nil && f.url == "" {
+		s.refuse(in.StartLine, "%s runs %s, which the download on line %d put in place: docklean cannot read it (it may be a glibc program, or a script that runs bash, GNU options or Debian tools); convert by hand", upper(in.Keyword), p, f.line)
+	}
 }
 
 // accountExec checks the program of a CMD or ENTRYPOINT.

@@ -1,11 +1,13 @@
 package transform
 
 import (
+	"bytes"
 	"fmt"
 	"path"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
@@ -82,13 +84,24 @@ func installed(has map[string]bool, pkg string) bool {
 // createsUser reports whether a RUN of the file runs useradd or adduser with
 // the name as a word (a form the BusyBox translation kept, with shadow).
 func (s *alpineStage) createsUser(name string) bool {
+	c, _ := userCreators.Load(s.doc)
+	if c == nil {
+		c = newUserCmdRuns(s.doc)
+		userCreators.Store(s.doc, c)
+	}
+	runs := c.(*userCmdRuns)
+	if found, ok := runs.creates[name]; ok {
+		return found
+	}
 	re := regexp.MustCompile(`(?:useradd|adduser)[^\n;&|]*[\s'"]` + regexp.QuoteMeta(name) + `(?:[\s'";&|]|$)`)
-	for _, in := range s.doc.Instructions {
-		if in.Keyword == "run" && re.MatchString(s.doc.Text(in)) {
-			return true
+	found := false
+	for _, text := range runs.texts {
+		if found = re.MatchString(text); found {
+			break
 		}
 	}
-	return false
+	runs.creates[name] = found
+	return found
 }
 
 // userOperand is where a command names a user: the option before it
@@ -164,3 +177,29 @@ func scriptUser(args []*syntax.Word, opt string, su bool) string {
 	}
 	return ""
 }
+
+// userCmdRuns holds, for createsUser, the texts of the RUNs of a document
+// that hold "useradd" or "adduser" (no other RUN can match its pattern) and
+// its answers by name: a scan of every RUN of the file for each user each
+// stage uses was quadratic in the size of a many-stage file.
+type userCmdRuns struct {
+	texts   []string
+	creates map[string]bool
+}
+
+func newUserCmdRuns(doc *parser.Document) *userCmdRuns {
+	c := &userCmdRuns{creates: map[string]bool{}}
+	for _, in := range doc.Instructions {
+		if in.Keyword != "run" {
+			continue
+		}
+		if t := doc.Src[in.Start:in.End]; bytes.Contains(t, []byte("useradd")) || bytes.Contains(t, []byte("adduser")) {
+			c.texts = append(c.texts, string(t))
+		}
+	}
+	return c
+}
+
+// userCreators holds createsUser's userCmdRuns for each document while the
+// alpine pass runs on it (runAlpine drops them).
+var userCreators sync.Map // *parser.Document → *userCmdRuns

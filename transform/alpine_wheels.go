@@ -4,8 +4,10 @@ import (
 	_ "embed"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,37 +20,166 @@ import (
 // Python packages with no musllinux wheel: pip on Alpine compiles them
 // from source for a long time, or fails. The pass reads the packages a
 // stage's pip installs (its command line, requirements files, the
-// pyproject.toml of pip install .) and refuses the stage when one has no
-// musl wheel, is a compiled package whose musl wheels docklean does not
-// know, asks for extras (their packages are not in the table), or is not
-// in data/python-musl-wheels.tsv at all: whether a package or one of its
-// dependencies is compiled is not knowable offline (issue 18 §4, nothing
-// unread). A python stage alpine refuses is left to the slim pass, which
-// keeps glibc.
+// pyproject.toml of pip install .) and refuses the stage when one, or one
+// of the packages it requires (data/python-musl-wheels.tsv, column
+// requires, followed to the end), has no musl wheel, is a compiled package
+// whose musl wheels docklean does not know, asks for extras (their
+// packages are not in the table), is built from its sdist without the
+// Debian build packages the stage installs, or is not in the table at all:
+// whether a package or one of its dependencies is compiled is not knowable
+// offline (issue 18 §4, nothing unread). A python stage alpine refuses is
+// left to the slim pass, which keeps glibc.
 
 //go:embed data/python-musl-wheels.tsv
 var muslWheelsTSV string
 
+// wheelKind is the musl column of data/python-musl-wheels.tsv.
+type wheelKind string
+
+const (
+	wheelYes     wheelKind = "yes"     // musllinux wheels from since on
+	wheelNo      wheelKind = "no"      // no musllinux wheel
+	wheelUnknown wheelKind = "unknown" // compiled, musllinux wheels not verified
+	wheelPure    wheelKind = "pure"    // a py3-none-any wheel
+	wheelSdist   wheelKind = "sdist"   // only an sdist: compiled with its builds
+)
+
 // muslWheel is a row of data/python-musl-wheels.tsv.
 type muslWheel struct {
-	musl, since, source string
+	musl  wheelKind
+	since string
+	// requires are the packages it requires (nil for none); depsKnown is
+	// false when the row says ? (not verified).
+	requires  []string
+	depsKnown bool
+	// builds are the Debian packages its sdist needs to compile, each a
+	// list of alternatives (gcc|build-essential).
+	builds [][]string
+	source string
 }
 
 var muslWheels = sync.OnceValue(func() map[string]muslWheel {
 	m := map[string]muslWheel{}
-	tsvRows("python-musl-wheels.tsv", muslWheelsTSV, 5, func(line int, f []string) {
-		switch f[1] {
-		case "yes", "no", "unknown", "pure":
+	tsvRows("python-musl-wheels.tsv", muslWheelsTSV, 7, func(line int, f []string) {
+		w := muslWheel{musl: wheelKind(f[1]), since: f[2], depsKnown: f[4] != "?", source: f[6]}
+		switch w.musl {
+		case wheelYes, wheelNo, wheelUnknown, wheelPure, wheelSdist:
 		default:
-			panic(fmt.Sprintf("transform: data/python-musl-wheels.tsv:%d: musl is %q, want yes, no, unknown or pure", line, f[1]))
+			panic(fmt.Sprintf("transform: data/python-musl-wheels.tsv:%d: musl is %q, want yes, no, unknown, pure or sdist", line, f[1]))
 		}
-		if f[0] != normalizePyName(f[0]) {
-			panic(fmt.Sprintf("transform: data/python-musl-wheels.tsv:%d: %q is not a normalized name", line, f[0]))
+		for _, n := range append([]string{f[0]}, strings.Fields(f[4])...) {
+			if n != "-" && n != "?" && n != normalizePyName(n) {
+				panic(fmt.Sprintf("transform: data/python-musl-wheels.tsv:%d: %q is not a normalized name", line, n))
+			}
 		}
-		m[f[0]] = muslWheel{musl: f[1], since: f[2], source: f[4]}
+		if w.depsKnown && f[4] != "-" {
+			w.requires = strings.Fields(f[4])
+		}
+		if (w.musl == wheelSdist) != (f[5] != "-") {
+			panic(fmt.Sprintf("transform: data/python-musl-wheels.tsv:%d: builds is %q: an sdist row names its build packages, no other row does", line, f[5]))
+		}
+		if f[5] != "-" {
+			for _, b := range strings.Fields(f[5]) {
+				w.builds = append(w.builds, strings.Split(b, "|"))
+			}
+		}
+		m[f[0]] = w
 	})
 	return m
 })
+
+// wheelBlame says why a package of the table is not accounted for: its own
+// row (dep == ""), or the first package it requires that is not.
+type wheelBlame struct {
+	dep      string
+	why      string // for dep == "": the reason, without the package's name
+	unlisted bool   // the root cause is a package the table does not list, or a ? requires
+}
+
+// wheelsUnaccounted maps each package of the table that is not accounted
+// for to why. A package is accounted for when its row is pure, yes, or
+// sdist, and every package it requires is accounted for. Computed once, as
+// a greatest fixed point: every package starts accounted for, and a
+// worklist removes the ones with a row or a dependency that is not, so a
+// cycle of requirements ends and each row is visited once.
+var wheelsUnaccounted = sync.OnceValue(func() map[string]wheelBlame { return unaccounted(muslWheels()) })
+
+// unaccounted is wheelsUnaccounted for the table given.
+func unaccounted(table map[string]muslWheel) map[string]wheelBlame {
+	bad := map[string]wheelBlame{}
+	users := map[string][]string{} // dependency → the rows that require it
+	var work []string
+	fail := func(name string, b wheelBlame) {
+		if _, done := bad[name]; !done {
+			bad[name] = b
+			work = append(work, name)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(table)) { // the same chain in every run
+		w := table[name]
+		switch {
+		case w.musl == wheelNo:
+			fail(name, wheelBlame{why: "has no musllinux wheel (" + w.source + "), so pip on Alpine compiles it from source or fails"})
+		case w.musl == wheelUnknown:
+			fail(name, wheelBlame{why: "is a compiled package, and docklean does not know whether it has a musllinux wheel (" + w.source + ")"})
+		case !w.depsKnown:
+			fail(name, wheelBlame{why: "is in docklean's table, but the packages it requires are not (transform/data/python-musl-wheels.tsv, requires ?)", unlisted: true})
+		}
+		for _, d := range w.requires {
+			users[d] = append(users[d], name)
+			if _, ok := table[d]; !ok {
+				fail(d, wheelBlame{why: "is not in docklean's table of Python packages (transform/data/python-musl-wheels.tsv)", unlisted: true})
+			}
+		}
+	}
+	for len(work) > 0 {
+		d := work[len(work)-1]
+		work = work[:len(work)-1]
+		for _, u := range users[d] {
+			fail(u, wheelBlame{dep: d, unlisted: bad[d].unlisted})
+		}
+	}
+	return bad
+}
+
+// wheelChain is why name is not accounted for: "flask requires werkzeug,
+// which requires markupsafe, which has no musllinux wheel (...)". The
+// blame pointers lead to packages removed earlier, so the chain ends.
+func wheelChain(name string, bad map[string]wheelBlame) string {
+	var b strings.Builder
+	b.WriteString(name)
+	for b2 := bad[name]; b2.dep != ""; b2 = bad[b2.dep] {
+		fmt.Fprintf(&b, " requires %s, which", b2.dep)
+		name = b2.dep
+	}
+	return b.String() + " " + bad[name].why
+}
+
+// missingBuilds returns the first sdist package that name is or requires
+// (itself first) whose build packages debs lacks, with the ones missing.
+func missingBuilds(name string, debs map[string]bool) (string, []string) {
+	table := muslWheels()
+	seen := map[string]bool{name: true}
+	for queue := []string{name}; len(queue) > 0; queue = queue[1:] {
+		w := table[queue[0]]
+		var miss []string
+		for _, alts := range w.builds {
+			if !slices.ContainsFunc(alts, func(d string) bool { return debs[d] }) {
+				miss = append(miss, strings.Join(alts, " or "))
+			}
+		}
+		if len(miss) > 0 {
+			return queue[0], miss
+		}
+		for _, d := range w.requires {
+			if !seen[d] {
+				seen[d] = true
+				queue = append(queue, d)
+			}
+		}
+	}
+	return "", nil
+}
 
 var pySep = regexp.MustCompile(`[-_.]+`)
 
@@ -58,10 +189,11 @@ func normalizePyName(n string) string { return pySep.ReplaceAllString(strings.To
 // pyReq is one requirement: "numpy==1.24.0 ; python_version > '3.8'".
 var pyReq = regexp.MustCompile(`^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*([^;]*)`)
 
-// wheelVerdict says why the requirement req cannot be installed from a musl
-// wheel, or ""; unlisted is set when the reason is that the table does not
-// list the package (with or without extras).
-func wheelVerdict(req string) (why string, unlisted bool) {
+// wheelVerdict says why the requirement req cannot be installed on Alpine
+// from musl or pure wheels, or from an sdist whose build packages (Debian
+// names) are all in debs; "" when it can. unlisted is set when the reason
+// is that the table does not list the package or one it requires.
+func wheelVerdict(req string, debs map[string]bool) (why string, unlisted bool) {
 	m := pyReq.FindStringSubmatch(strings.TrimSpace(req))
 	if m == nil {
 		return "", false
@@ -75,24 +207,37 @@ func wheelVerdict(req string) (why string, unlisted bool) {
 		return fmt.Sprintf("%s is not in docklean's table of Python packages (transform/data/python-musl-wheels.tsv), so docklean cannot tell whether it or one of its dependencies is compiled code with no musllinux wheel", name), true
 	}
 	spec := strings.TrimSpace(m[3])
-	switch {
-	case w.musl == "no":
-		return fmt.Sprintf("%s has no musllinux wheel (%s), so pip on Alpine compiles it from source or fails", name, w.source), false
-	case w.musl == "unknown":
-		return fmt.Sprintf("%s is a compiled package, and docklean does not know whether it has a musllinux wheel (%s)", name, w.source), false
-	case m[2] != "":
+	if b, bad := wheelsUnaccounted()[name]; bad {
+		why := wheelChain(name, wheelsUnaccounted())
+		if b.unlisted {
+			why += ", so docklean cannot tell whether each package pip installs has a musllinux wheel"
+		}
+		return why, b.unlisted
+	}
+	if m[2] != "" {
 		return fmt.Sprintf("%s%s: the extras pull packages docklean does not know (dvr-scan[opencv] pulls opencv-python), so it cannot tell whether each has a musllinux wheel", name, m[2]), false
-	case w.musl == "pure":
+	}
+	if pkg, miss := missingBuilds(name, debs); pkg != "" {
+		via := ""
+		if pkg != name {
+			via = fmt.Sprintf(" (%s requires it)", name)
+		}
+		return fmt.Sprintf("%s%s has only an sdist, which pip compiles, and the stage does not install %s (%s), so pip on Alpine cannot build it", pkg, via, strings.Join(miss, ", "), muslWheels()[pkg].source), false
+	}
+	if w.musl == wheelPure && w.since == "-" || w.musl == wheelSdist {
 		return "", false
 	}
-	// yes: from w.since on; a spec that allows only older versions is
-	// refused, and any upper bound when since is not known.
+	// yes, or pure from since on: a spec that allows only older versions
+	// is refused, and any upper bound when since is not known.
 	for _, c := range strings.Split(spec, ",") {
 		c = strings.TrimSpace(c)
 		op := strings.TrimRight(c[:len(c)-len(strings.TrimLeft(c, "=<>!~"))], " ")
 		v := strings.TrimSpace(strings.TrimLeft(c, "=<>!~"))
 		switch op {
 		case "==", "===", "<", "<=", "~=":
+			if w.musl == wheelPure && (versionLess(v, w.since) || op == "<" && !versionLess(w.since, v)) {
+				return fmt.Sprintf("%s%s may require packages docklean's table does not list: it knows what %s requires from %s on (%s)", name, spec, name, w.since, w.source), true
+			}
 			if w.since == "-" || versionLess(v, w.since) || op == "<" && !versionLess(w.since, v) {
 				return fmt.Sprintf("%s%s may have no musllinux wheel: docklean knows of musllinux wheels %s (%s)", name, spec, sinceText(w.since), w.source), false
 			}
@@ -107,7 +252,7 @@ func wheelVerdict(req string) (why string, unlisted bool) {
 // the end of the stage (see finishWheels), so that a known reason (torch
 // has no musllinux wheel) is the one reported.
 func (s *alpineStage) checkWheel(line int, req, where string) bool {
-	why, unlisted := wheelVerdict(req)
+	why, unlisted := wheelVerdict(req, s.debs)
 	if why == "" {
 		return false
 	}

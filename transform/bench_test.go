@@ -40,6 +40,7 @@ func chainDockerfile(n int) string {
 // BenchmarkLargeFiles runs the whole pipeline on the large-file inputs
 // (internal/benchdata.Sized) at 200 KB and 2 MB: every pass must be linear,
 // so the 2 MB time is about 10× the 200 KB one (docs/performance.md).
+// chain, list and heredoc are files of one huge RUN.
 func BenchmarkLargeFiles(b *testing.B) {
 	passes := All()
 	for _, size := range []struct {
@@ -50,7 +51,7 @@ func BenchmarkLargeFiles(b *testing.B) {
 		if err != nil {
 			b.Fatalf("the benchmark inputs come from ../fixtures: %v", err)
 		}
-		for _, shape := range []string{"stages", "runs", "chain"} {
+		for _, shape := range largeShapes {
 			src := inputs[shape]
 			b.Run(shape+"/"+size.name, func(b *testing.B) {
 				b.SetBytes(int64(len(src)))

@@ -700,7 +700,11 @@ func (g *goStage) runtimeFiles(p *goPlan) error {
 			}
 			continue
 		}
-		found = append(found, absPath(g.dir, first))
+		f := absPath(g.dir, first)
+		if err := g.missingRead(r, f); err != nil {
+			return err
+		}
+		found = append(found, f)
 	}
 	for _, c := range conventional {
 		found = append(found, absPath(g.dir, c))
@@ -713,6 +717,31 @@ func (g *goStage) runtimeFiles(p *goPlan) error {
 		add(runtimeFile{path: f, text: f, flags: g.ownerFlags(f)})
 	}
 	return nil
+}
+
+// missingRead refuses when the program opens the literal path r (builder
+// path f, its first element) in a folder the build filled from the context
+// and the context docklean reads does not have it: the original image got
+// it from COPY only if it was there at build time (a gitignored .env
+// written before the build), and the runtime stage would not ship it. A
+// path the program also writes, or one .dockerignore leaves out (the
+// original did not have it either), is not a finding.
+func (g *goStage) missingRead(r, f string) error {
+	if strings.HasPrefix(r, "/") && (g.dir == "/" || !strings.HasPrefix(f, g.dir+"/")) {
+		return nil // outside the working folder: a mounted or system path
+	}
+	ctxPath, ok := g.toContext(f)
+	if !ok || slices.Contains(g.src.Writes, r) || g.ignore.Ignored(ctxPath) || g.embedded(f) {
+		return nil
+	}
+	if _, err := fs.Stat(g.ctx, ctxPath); err == nil {
+		return nil
+	}
+	at := g.src.ReadAt[r]
+	if at == "" {
+		at = "the Go sources"
+	}
+	return g.refuse(g.whole.StartLine, "runtime files cannot be determined: %s opens %q, which the build context docklean reads does not have (it may be created before the build, e.g. a gitignored .env, and line %d copies it); put it in the context, or copy it into the runtime stage by hand", at, r, g.whole.StartLine)
 }
 
 // covered reports whether builder path p holds files of the build context.

@@ -31,6 +31,7 @@ type slimScan struct {
 	removed map[string]string // packages the -slim variant lacks → layer
 	has     map[string]int    // packages the tree installs with apt-get → offset of the first install
 	needs   []slimNeed
+	fetched []fetchedPath // what the tree downloaded, in order
 	refusal *slimRefusal
 	host    *aptHost
 	manDir  string // why the tree needs /usr/share/man/man1, "" when it does not
@@ -137,6 +138,7 @@ func (s *slimScan) instruction(in *parser.Instruction) {
 			return
 		}
 		abs := absPath(s.wd, dest)
+		s.recordADD(in, abs)
 		for _, d := range pathDirs {
 			s.pathCopy = s.pathCopy || abs == d || strings.HasPrefix(abs, d+"/") || strings.HasPrefix(d, abs+"/") || abs == "/"
 		}
@@ -150,7 +152,9 @@ func (s *slimScan) instruction(in *parser.Instruction) {
 				s.bindMount(m, in.StartLine)
 			}
 		}
+		s.recordFetches(in)
 		switch {
+		case s.refusal != nil:
 		case in.Shell != nil && len(in.Shell.Shebang) > 0 && !isShellName(path.Base(in.Shell.Shebang[len(in.Shell.Shebang)-1])) && !isShellName(path.Base(in.Shell.Shebang[0])):
 			s.refuse(in.StartLine, "the RUN on line %d runs a %s program, whose commands docklean cannot read", in.StartLine, strings.Join(in.Shell.Shebang, " "))
 		case in.Shell != nil && in.Shell.File != nil:
@@ -363,9 +367,15 @@ func (s *slimScan) command(args []string, off, depth int) {
 	if len(s.base.layers) == 0 && name != "apt-get" && name != "apt" {
 		return // debian:X and X-slim have the same packages: only apt-get installs matter
 	}
+	if fa := fileArgs(args); (scriptRunners[name] || pythonName.MatchString(name)) && len(fa) > 0 && s.refuseFetched(fa[0]) {
+		return
+	}
 	switch {
 	case compilers[name]:
 		s.refuse(line, "line %d runs %s: a build of unknown sources may use any of the compilers and libraries of %s (the %d packages of buildpack-deps' full layer: gcc, make, -dev headers …), and docklean cannot tell which", line, name, s.base.ref, len(slimLayers()["full"]))
+		return
+	case jvmBuilds[name]:
+		s.refuse(line, "line %d runs %s: its plugins and tasks may run any program of %s (git, ps, ssh, unzip, bzip2, xz …, which %s lacks), and docklean does not read the build files to tell which", line, name, s.base.ref, s.slimName())
 		return
 	case isShellName(name):
 		for i := 1; i < len(args); i++ {
@@ -464,6 +474,9 @@ func (s *slimScan) command(args []string, off, depth int) {
 		s.script(prog, off, depth)
 		return
 	}
+	if s.refuseFetched(prog) {
+		return
+	}
 	if !s.pathCopy {
 		return // no COPY puts anything into a PATH folder: skip the lookups
 	}
@@ -496,6 +509,7 @@ func (s *slimScan) script(p string, off, depth int) {
 	}
 	data, line, mapped, err := s.readCtx(p, true)
 	if !mapped {
+		s.refuseFetched(p)
 		return
 	}
 	if err != nil {

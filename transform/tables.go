@@ -8,8 +8,8 @@ import (
 )
 
 // The tables under data/ are described in docs/tables.md. debian-alpine.tsv
-// and fedora-alpine.tsv are curated by hand; alpine-packages.txt and
-// images.tsv are generated from the reference data (internal/refdata, a
+// and fedora-alpine.tsv are curated by hand; alpine-packages.txt,
+// alpine-arches.tsv and images.tsv are generated from the reference data (internal/refdata, a
 // copy of ../shared/data) by the generators below; internal/alpinepkg and
 // internal/images read them (package transform/data embeds them):
 //

@@ -18,9 +18,14 @@ import (
 // what its passes ask for: a whole-table load of alpine-packages.txt costs
 // some 30 ms with images.tsv, more than the rest of a one-file run.
 var (
-	debianTable = sync.OnceValue(func() map[string][]string { return parseMapping("debian-alpine.tsv", data.DebianAlpine) })
-	fedoraTable = sync.OnceValue(func() map[string][]string { return parseMapping("fedora-alpine.tsv", data.FedoraAlpine) })
+	debianTable = sync.OnceValue(func() *packageMap { return parseMapping("debian-alpine.tsv", data.DebianAlpine) })
+	fedoraTable = sync.OnceValue(func() *packageMap { return parseMapping("fedora-alpine.tsv", data.FedoraAlpine) })
 	alpineTable = sync.OnceValue(func() *alpinePackages { return parseAlpinePackages(data.AlpinePackages) })
+	archTable   = sync.OnceValue(func() map[string]string {
+		m := map[string]string{}
+		tsvRows("alpine-arches.tsv", data.AlpineArches, 2, func(_ int, f []string) { m[f[0]] = f[1] })
+		return m
+	})
 )
 
 // FromDebian returns the Alpine packages that replace the Debian or
@@ -31,7 +36,7 @@ var (
 // on Alpine (drop it). pkg is a bare name: strip version pins (=1.2) and
 // architecture qualifiers (:amd64) first.
 func FromDebian(pkg, release string) (alpine []string, ok bool) {
-	return mapPackage(debianTable(), pkg, release)
+	return mapPackage(debianTable().names, pkg, release)
 }
 
 // FromFedora is FromDebian for yum/dnf/microdnf package names
@@ -41,7 +46,21 @@ func FromFedora(pkg, release string) ([]string, bool) {
 	if strings.HasPrefix(pkg, "@") {
 		return nil, false
 	}
-	return mapPackage(fedoraTable(), pkg, release)
+	return mapPackage(fedoraTable().names, pkg, release)
+}
+
+// PartialArches returns the architectures Alpine builds package pkg for
+// when they are not both x86_64 and aarch64, "" when they are.
+func PartialArches(pkg string) string { return archTable()[pkg] }
+
+// RefusedWhy is the table's reason for a package it maps to "-" (Alpine
+// has no such package, or one of that name is other software), "" when
+// the table does not refuse pkg.
+func RefusedWhy(fedora bool, pkg string) string {
+	if fedora {
+		return fedoraTable().refused[pkg]
+	}
+	return debianTable().refused[pkg]
 }
 
 func mapPackage(table map[string][]string, pkg, release string) ([]string, bool) {
@@ -145,11 +164,18 @@ func hasLine(text, line string) bool {
 	return false
 }
 
+// packageMap is a curated Debian or Fedora → Alpine table.
+type packageMap struct {
+	names   map[string][]string // nil for "-", empty for "drop it"
+	refused map[string]string   // the note of each "-" row
+}
+
 // parseMapping reads a curated table: a header line, then lines
 // "from<TAB>to<TAB>note" where to is space-separated names, "-" for no
 // equivalent, or empty for "drop it". Lines starting with # are comments.
-func parseMapping(file, text string) map[string][]string {
+func parseMapping(file, text string) *packageMap {
 	m := map[string][]string{}
+	refused := map[string]string{}
 	tsvRows(file, text, 3, func(line int, f []string) {
 		if f[0] == "" || (f[1] == "-" || f[1] == "") && strings.TrimSpace(f[2]) == "" {
 			panic(fmt.Sprintf("transform: data/%s:%d: want from<TAB>to<TAB>note (a note is required for - and drops): %q", file, line, strings.Join(f, "\t")))
@@ -160,11 +186,12 @@ func parseMapping(file, text string) map[string][]string {
 		switch f[1] {
 		case "-":
 			m[f[0]] = nil
+			refused[f[0]] = strings.TrimSpace(f[2])
 		default:
 			m[f[0]] = append([]string{}, strings.Fields(f[1])...)
 		}
 	})
-	return m
+	return &packageMap{names: m, refused: refused}
 }
 
 // tsvRows calls row for each data line of an embedded table (comment lines

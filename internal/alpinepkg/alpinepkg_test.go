@@ -197,9 +197,13 @@ func TestParseMappingRejectsBadRows(t *testing.T) {
 			parseMapping("test.tsv", text)
 		}()
 	}
-	m := parseMapping("test.tsv", "# c\ndebian\talpine\tnote\na\tb c\t\nd\t-\twhy\ne\t\twhy\n")
+	pm := parseMapping("test.tsv", "# c\ndebian\talpine\tnote\na\tb c\t\nd\t-\twhy\ne\t\twhy\n")
+	m := pm.names
 	if !slices.Equal(m["a"], []string{"b", "c"}) || m["d"] != nil || m["e"] == nil || len(m["e"]) != 0 {
 		t.Errorf("parseMapping = %q", m)
+	}
+	if pm.refused["d"] != "why" || len(pm.refused) != 1 {
+		t.Errorf("parseMapping refused = %q, want only d: why", pm.refused)
 	}
 }
 

@@ -41,7 +41,9 @@ func Corpus(fixtures string) (typical, large []byte, err error) {
 // Sized returns the large-file inputs of about n bytes each, built from the
 // corpus: "stages", the joined corpus repeated (many stages); "runs", one
 // stage of n/70 apt-get RUNs; "chain", one RUN that is a long && chain over
-// continuation lines. The benchmarks run them at 200 KB and 2 MB: a linear
+// continuation lines; "list", one RUN that installs a long list of
+// packages, one per continuation line; "heredoc", one RUN <<EOF script of
+// apt-get lines. The benchmarks run them at 200 KB and 2 MB: a linear
 // pass takes about 10× as long on the second.
 func Sized(fixtures string, n int) (map[string][]byte, error) {
 	_, large, err := Corpus(fixtures)
@@ -69,5 +71,25 @@ func Sized(fixtures string, n int) (map[string][]byte, error) {
 	}
 	c.WriteString("\n")
 	out["chain"] = c.Bytes()
+
+	var l bytes.Buffer
+	l.WriteString("FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends")
+	for i := 0; l.Len() < n; i++ {
+		fmt.Fprintf(&l, " \\\n    %s", listPackages[i%len(listPackages)])
+	}
+	l.WriteString(" \\\n && rm -rf /var/lib/apt/lists/*\n")
+	out["list"] = l.Bytes()
+
+	var h bytes.Buffer
+	h.WriteString("FROM debian:bookworm\nRUN <<EOF\nset -eux\n")
+	for i := 0; h.Len() < n; i++ {
+		fmt.Fprintf(&h, "apt-get install -y curl && echo step%d\n", i)
+	}
+	h.WriteString("EOF\n")
+	out["heredoc"] = h.Bytes()
 	return out, nil
 }
+
+// listPackages are Debian packages (bookworm) that the list input installs
+// over and over.
+var listPackages = []string{"curl", "git", "wget", "make", "gcc", "ca-certificates", "tar", "gzip", "bash", "openssl", "unzip", "xz-utils", "file", "less", "jq"}

@@ -18,6 +18,18 @@ var diffCases = []struct{ name, old, new string }{
 	{"crlf", "FROM a\r\nRUN x\r\nRUN y\r\n", "FROM a\r\nRUN x && \\\r\n    y\r\n"},
 	{"delete-all-but-one", "FROM a\nRUN 1\nRUN 2\nRUN 3\n", "FROM a\n"},
 	{"insert-at-start", "RUN 1\n", "# syntax=docker/dockerfile:1\nRUN 1\n"},
+	// More distinct lines than runes below the surrogates (55,296): the
+	// lines past them must come back as themselves.
+	{"60000-distinct-lines", manyLines(60000, "RUN 1\n"), manyLines(60000, "RUN one\n")},
+}
+
+// manyLines returns n distinct lines, then last.
+func manyLines(n int, last string) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "RUN echo %d\n", i)
+	}
+	return b.String() + last
 }
 
 func TestDiffApplies(t *testing.T) {

@@ -14,7 +14,7 @@ func TestReproducible(t *testing.T) {
 	if err := run("", out); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"alpine-packages.txt", "images.tsv"} {
+	for _, name := range []string{"alpine-packages.txt", "alpine-arches.tsv", "images.tsv"} {
 		got, err := os.ReadFile(filepath.Join(out, name))
 		if err != nil {
 			t.Fatal(err)

@@ -8,6 +8,7 @@ package gosrc
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -32,6 +33,8 @@ type Sources struct {
 	mains   map[string]bool   // folders holding a package main
 	Embeds  []string          // context paths embedded with //go:embed
 	Reads   []string          // path literals the program opens at run time, as written
+	ReadAt  map[string]string // Reads -> where the program opens it first ("main.go:12")
+	fset    *token.FileSet    // positions of the files read, for ReadAt
 	Cgo     []string          // why the program needs cgo
 	TZ      bool              // time.LoadLocation is called
 	TZEmbed bool              // time/tzdata is linked in
@@ -81,9 +84,9 @@ var readMethods = map[string]int{
 // skipping vendor/, testdata/, node_modules/, hidden folders and files over
 // MaxFileSize, and stopping after maxGoFiles files.
 func Read(fsys fs.FS) *Sources {
-	s := &Sources{Modules: map[string]string{}, mains: map[string]bool{}}
-	n := 0
 	fset := token.NewFileSet()
+	s := &Sources{Modules: map[string]string{}, mains: map[string]bool{}, ReadAt: map[string]string{}, fset: fset}
+	n := 0
 	_ = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return nil
@@ -249,7 +252,7 @@ func (s *Sources) readFile(dir string, f *ast.File) {
 			}
 			idx, known = readFuncs[full]
 			if strings.HasPrefix(full, "github.com/joho/godotenv.") && len(call.Args) == 0 {
-				s.Reads = AppendNew(s.Reads, ".env") // godotenv.Load() reads .env
+				s.addRead(".env", call) // godotenv.Load() reads .env
 			}
 		} else {
 			idx, known = readMethods[sel.Sel.Name]
@@ -267,11 +270,21 @@ func (s *Sources) readFile(dir string, f *ast.File) {
 				continue
 			}
 			if lit, ok := stringLit(call, i); ok && lit != "" {
-				s.Reads = AppendNew(s.Reads, lit)
+				s.addRead(lit, call)
 			}
 		}
 		return true
 	})
+}
+
+// addRead records a path literal the program opens at run time, and where
+// it opens it first.
+func (s *Sources) addRead(lit string, at ast.Node) {
+	s.Reads = AppendNew(s.Reads, lit)
+	if _, ok := s.ReadAt[lit]; !ok && s.fset != nil && s.ReadAt != nil {
+		pos := s.fset.Position(at.Pos())
+		s.ReadAt[lit] = fmt.Sprintf("%s:%d", pos.Filename, pos.Line)
+	}
 }
 
 // sqliteDrivers are Go SQLite drivers: a program using one creates its

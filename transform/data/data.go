@@ -24,6 +24,12 @@ var FedoraAlpine string
 //go:embed alpine-packages.txt
 var AlpinePackages string
 
+// AlpineArches is alpine-arches.tsv: the Alpine packages not built for both
+// x86_64 and aarch64, with the architectures they are built for.
+//
+//go:embed alpine-arches.tsv
+var AlpineArches string
+
 // Images is images.tsv: the tags of the official images and their Alpine
 // variants, one section per image.
 //
