@@ -246,3 +246,26 @@ func TestAlpinePackageLookup(t *testing.T) {
 		}
 	}
 }
+
+func TestPartialArches(t *testing.T) {
+	for pkg, want := range map[string]string{"aavmf": "aarch64", "akonadiconsole": "none", "curl": "", "no-such-package": ""} {
+		if got := PartialArches(pkg); got != want {
+			t.Errorf("PartialArches(%q) = %q, want %q", pkg, got, want)
+		}
+	}
+}
+
+func TestRefusedWhy(t *testing.T) {
+	if got := RefusedWhy(false, "dpkg-dev"); !strings.Contains(got, "Debian packaging") {
+		t.Errorf("RefusedWhy(debian, dpkg-dev) = %q", got)
+	}
+	if got := RefusedWhy(true, "kernel-devel"); !strings.Contains(got, "kernel module") {
+		t.Errorf("RefusedWhy(fedora, kernel-devel) = %q", got)
+	}
+	if got := RefusedWhy(false, "curl"); got != "" {
+		t.Errorf("RefusedWhy(debian, curl) = %q, want none", got)
+	}
+	if got := RefusedWhy(true, "dpkg-dev"); got != "" {
+		t.Errorf("RefusedWhy(fedora, dpkg-dev) = %q: the Debian table answered", got)
+	}
+}
