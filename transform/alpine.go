@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/docklean/docklean/internal/alpinepkg"
 	"github.com/docklean/docklean/parser"
 )
 
@@ -485,7 +486,7 @@ func (s *alpineStage) placeNeeds() {
 		}
 		for _, p := range pkgs {
 			s.has[p] = true
-			if arches := partialArches(p); arches != "" {
+			if arches := alpinepkg.PartialArches(p); arches != "" {
 				s.refuse(s.doc.LineOf(n.off), "%s would be added (%s), but Alpine builds it only for %s (aports, arch=): the original installs on amd64 and arm64 alike", p, n.why, archList(arches))
 			}
 		}
@@ -503,7 +504,7 @@ func (s *alpineStage) placeNeeds() {
 			if ind := s.doc.Indent(ln); ln > s.doc.LineOf(host.start) && strings.TrimSpace(string(s.doc.Src[s.doc.LineStart(ln):host.last])) == s.lastWord(host) {
 				text = " " + host.brk + ind + n.pkg // a package per line: a line of its own
 			}
-			s.inserts = append(s.inserts, Edit{host.last, host.last, text})
+			s.inserts = append(s.inserts, Edit{Start: host.last, End: host.last, Text: text})
 			s.changed(s.doc.LineOf(host.start), "%s added to apk add: %s", n.pkg, n.why)
 			continue
 		}
@@ -520,7 +521,7 @@ func (s *alpineStage) placeNeeds() {
 			continue
 		}
 		fromRun = len(s.inserts)
-		s.inserts = append(s.inserts, Edit{at, at, text})
+		s.inserts = append(s.inserts, Edit{Start: at, End: at, Text: text})
 		s.changed(from.StartLine, "RUN apk add --no-cache %s inserted after FROM: %s", n.pkg, n.why)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -146,7 +147,7 @@ func (s *alpineStage) madePaths() map[string]bool {
 				parser.Walk(in.Shell.File, func(n syntax.Node) bool {
 					if c, ok := n.(*syntax.CallExpr); ok {
 						for _, a := range c.Args[min(1, len(c.Args)):] {
-							if v, ok := wordLit(a); ok && strings.HasPrefix(v, "/") {
+							if v, ok := shellx.WordLit(a); ok && strings.HasPrefix(v, "/") {
 								made[path.Clean(v)] = true
 							}
 						}
@@ -298,13 +299,13 @@ func scriptDataPath(text string) string {
 	parser.Walk(f, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.Redirect:
-			if v, ok := wordLit(n.Word); ok && n.Op != syntax.RdrIn {
+			if v, ok := shellx.WordLit(n.Word); ok && n.Op != syntax.RdrIn {
 				made[path.Clean(v)] = true
 			}
 		case *syntax.CallExpr:
 			var args []string
 			for _, a := range n.Args {
-				v, ok := wordLit(a)
+				v, ok := shellx.WordLit(a)
 				if !ok {
 					v = ""
 				}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/docklean/docklean/internal/alpinepkg"
+	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -196,20 +198,20 @@ func (s *alpineStage) commandUses() []cmdUse {
 				}
 				args := c.Args
 				for len(args) > 1 {
-					w, ok := wordLit(args[0])
+					w, ok := shellx.WordLit(args[0])
 					if !ok || !wrappers[path.Base(w)] {
 						break
 					}
 					args = args[1:]
 					for len(args) > 1 {
-						if v, ok := wordLit(args[0]); ok && (strings.HasPrefix(v, "-") || strings.Contains(v, "=")) {
+						if v, ok := shellx.WordLit(args[0]); ok && (strings.HasPrefix(v, "-") || strings.Contains(v, "=")) {
 							args = args[1:]
 							continue
 						}
 						break
 					}
 				}
-				w, ok := wordLit(args[0])
+				w, ok := shellx.WordLit(args[0])
 				if !ok || w == "" {
 					return true
 				}
@@ -222,7 +224,7 @@ func (s *alpineStage) commandUses() []cmdUse {
 				case "git":
 					// git runs ssh for git@host: and ssh:// URLs
 					for _, a := range args[1:] {
-						if v, ok := wordLit(a); ok && (strings.HasPrefix(v, "git@") || strings.HasPrefix(v, "ssh://")) {
+						if v, ok := shellx.WordLit(a); ok && (strings.HasPrefix(v, "git@") || strings.HasPrefix(v, "ssh://")) {
 							uses = append(uses, cmdUse{word: "ssh", line: use.line, off: start, kind: kind, via: "git (for " + v + ")"})
 							break
 						}
@@ -300,20 +302,20 @@ func textUses(text string, line, off int, kind string) []cmdUse {
 		}
 		args := c.Args
 		for len(args) > 1 {
-			if w, ok := wordLit(args[0]); ok && (wrappers[path.Base(w)] || strings.HasPrefix(w, "-") && len(args) < len(c.Args)) {
+			if w, ok := shellx.WordLit(args[0]); ok && (wrappers[path.Base(w)] || strings.HasPrefix(w, "-") && len(args) < len(c.Args)) {
 				args = args[1:]
 				continue
 			}
 			break
 		}
-		w, ok := wordLit(args[0])
+		w, ok := shellx.WordLit(args[0])
 		if !ok || w == "" {
 			return true
 		}
 		uses = append(uses, cmdUse{word: w, line: line, off: off, kind: kind})
 		if path.Base(w) == "git" {
 			for _, a := range args[1:] {
-				if v, ok := wordLit(a); ok && (strings.HasPrefix(v, "git@") || strings.HasPrefix(v, "ssh://")) {
+				if v, ok := shellx.WordLit(a); ok && (strings.HasPrefix(v, "git@") || strings.HasPrefix(v, "ssh://")) {
 					uses = append(uses, cmdUse{word: "ssh", line: line, off: off, kind: kind, via: "git (for " + v + ")"})
 					break
 				}
@@ -358,7 +360,7 @@ func lnUses(doc *parser.Document, sh *parser.Shell, args []*syntax.Word, kind st
 	force := false
 	var ops []*syntax.Word
 	for _, a := range args[1:] {
-		v, ok := wordLit(a)
+		v, ok := shellx.WordLit(a)
 		if !ok {
 			return nil
 		}
@@ -373,7 +375,7 @@ func lnUses(doc *parser.Document, sh *parser.Shell, args []*syntax.Word, kind st
 	}
 	var out []cmdUse
 	for i, a := range ops {
-		v, _ := wordLit(a)
+		v, _ := shellx.WordLit(a)
 		if !binDirs[path.Dir(v)+"/"] {
 			continue
 		}
@@ -497,7 +499,7 @@ func (s *alpineStage) alpineProvider(name string, debs []string) (string, string
 		return "", ""
 	}
 	for _, d := range debs {
-		alps, _ := debianToAlpine(d, s.release)
+		alps, _ := alpinepkg.FromDebian(d, s.release)
 		for _, a := range alps {
 			if s.has[a] && !t.complete[a] {
 				return a, ""
@@ -513,19 +515,19 @@ func (s *alpineStage) alpineAdd(name string, debs []string) (string, string) {
 	t := cmdTablesOnce()
 	var cands []string
 	for _, r := range t.alp[name] {
-		if alpinePackageExists(r.pkg, s.release) && !slices.Contains(cands, r.pkg) {
+		if alpinepkg.Exists(r.pkg, s.release) && !slices.Contains(cands, r.pkg) {
 			cands = append(cands, r.pkg)
 		}
 	}
 	if len(cands) == 0 {
 		for _, d := range debs {
-			alps, ok := debianToAlpine(d, s.release)
+			alps, ok := alpinepkg.FromDebian(d, s.release)
 			if ok && len(alps) == 1 && !t.complete[alps[0]] && !slices.Contains(cands, alps[0]) {
 				cands = append(cands, alps[0])
 			}
 		}
 	}
-	if len(cands) == 0 && slices.ContainsFunc(debs, func(d string) bool { return t.deb[d] != nil && t.deb[d].base }) && alpinePackageExists(name, s.release) && !t.complete[name] {
+	if len(cands) == 0 && slices.ContainsFunc(debs, func(d string) bool { return t.deb[d] != nil && t.deb[d].base }) && alpinepkg.Exists(name, s.release) && !t.complete[name] {
 		// a program of every Debian image (perl from perl-base): Alpine's
 		// package of that name
 		cands = append(cands, name)
@@ -545,7 +547,7 @@ func (s *alpineStage) alpineAdd(name string, debs []string) (string, string) {
 // APT::Install-Recommends=false).
 func (s *alpineStage) noteRecommends(c *syntax.CallExpr, debs []string) {
 	for _, a := range c.Args {
-		if v, _ := wordLit(a); v == "--no-install-recommends" || strings.Contains(v, "Install-Recommends") {
+		if v, _ := shellx.WordLit(a); v == "--no-install-recommends" || strings.Contains(v, "Install-Recommends") {
 			return
 		}
 	}

@@ -3,11 +3,12 @@ package transform
 import (
 	"strings"
 
+	"github.com/docklean/docklean/internal/edit"
 	"github.com/docklean/docklean/parser"
 )
 
 // Removing words and lines from a RUN while keeping its layout (commands
-// go through deleteStmts in shell.go).
+// go through shellx.DeleteStmts).
 
 // deleteSpan removes the word at [start, end) from its line: the whole line
 // when the word is alone on it (before a continuation), else the word and
@@ -22,9 +23,9 @@ func deleteSpan(doc *parser.Document, start, end, prevEnd int) Edit {
 		rest := strings.TrimSpace(string(doc.Src[end : doc.LineStart(ln)+len(doc.Line(ln))]))
 		switch {
 		case rest == string(doc.Escape):
-			return Edit{ls, doc.LineEnd(ln), ""}
+			return Edit{Start: ls, End: doc.LineEnd(ln), Text: ""}
 		case rest == "" && prevEnd >= 0 && prevEnd < ls:
-			return Edit{prevEnd, end, ""}
+			return Edit{Start: prevEnd, End: end, Text: ""}
 		}
 	}
 	if before {
@@ -32,13 +33,13 @@ func deleteSpan(doc *parser.Document, start, end, prevEnd int) Edit {
 		for e < len(doc.Src) && (doc.Src[e] == ' ' || doc.Src[e] == '\t') {
 			e++
 		}
-		return Edit{start, e, ""}
+		return Edit{Start: start, End: e, Text: ""}
 	}
 	b := start
 	for b > ls && (doc.Src[b-1] == ' ' || doc.Src[b-1] == '\t') {
 		b--
 	}
-	return Edit{b, end, ""}
+	return Edit{Start: b, End: end, Text: ""}
 }
 
 // layoutBroken says how edits inside in would change how buildkit reads
@@ -56,14 +57,14 @@ func layoutBroken(doc *parser.Document, in *parser.Instruction, edits []Edit) st
 		case e.Start <= in.Start && e.End >= end:
 			return "" // the whole RUN goes
 		default:
-			local = append(local, Edit{max(e.Start, in.Start) - in.Start, min(e.End, end) - in.Start, e.Text})
+			local = append(local, Edit{Start: max(e.Start, in.Start) - in.Start, End: min(e.End, end) - in.Start, Text: e.Text})
 		}
 	}
 	if len(local) == 0 {
 		return ""
 	}
 	src := doc.Src[in.Start:end]
-	out, err := applyEdits(src, local)
+	out, err := edit.Apply(src, local)
 	if err != nil {
 		return "docklean could not apply its edits to it"
 	}
@@ -108,7 +109,7 @@ const danglingContinuation = "the RUN would end in a line continuation"
 // returns the edits and what layoutBroken says of them.
 func tidyDeletions(doc *parser.Document, in *parser.Instruction, edits []Edit) ([]Edit, string) {
 	var out []Edit
-	for _, e := range sortEdits(edits) {
+	for _, e := range edit.Sort(edits) {
 		if n := len(out); n > 0 && e.Text == "" && out[n-1].Text == "" && e.Start <= out[n-1].End {
 			out[n-1].End = max(out[n-1].End, e.End)
 			continue
@@ -144,5 +145,5 @@ func deleteLines(doc *parser.Document, from, to int) Edit {
 	if from > 1 && to < last && strings.TrimSpace(doc.Line(from-1)) == "" && strings.TrimSpace(doc.Line(to+1)) == "" {
 		end = doc.LineEnd(to + 1)
 	}
-	return Edit{doc.LineStart(from), end, ""}
+	return Edit{Start: doc.LineStart(from), End: end, Text: ""}
 }

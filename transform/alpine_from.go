@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/docklean/docklean/internal/images"
+	"github.com/docklean/docklean/internal/pins"
 	"github.com/docklean/docklean/parser"
 )
 
@@ -204,7 +206,7 @@ func baseOf(doc *parser.Document, st *parser.Stage, o *Options) alpineBase {
 	case r.official && r.name == "busybox":
 		return alpineBase{kind: baseSkip}
 	case r.official:
-		tag, ok, reason := alpineImageTag(r.name, r.tag)
+		tag, ok, reason := images.AlpineVariant(r.name, r.tag)
 		if !ok && reason != "already Alpine" && !strings.Contains(st.Base, "$") {
 			tag, ok, via = alpineOfPinned(o, r)
 		}
@@ -248,7 +250,7 @@ func baseOf(doc *parser.Document, st *parser.Stage, o *Options) alpineBase {
 		if !ok {
 			return alpineBase{kind: baseRefuse, line: line, reason: "docklean could not find the image in the FROM line"}
 		}
-		b.edits = append(b.edits, Edit{s, e, newRef})
+		b.edits = append(b.edits, Edit{Start: s, End: e, Text: newRef})
 		b.changes = append(b.changes, alpineMsg{line, fmt.Sprintf("base %s → %s (%s)", ref, newRef, why)})
 		return b
 	}
@@ -266,18 +268,18 @@ func alpineOfPinned(o *Options, r alpineRef) (tag string, ok bool, via string) {
 	if from == "" {
 		from = "latest"
 	}
-	pinned := pinnedTag(o, r.name, r.tag)
+	pinned := pins.Pinned(r.name, r.tag, o.Pin, o.UpgradeEOL, o.today())
 	if pinned == r.tag || pinned == "" {
 		return "", false, ""
 	}
-	tag, ok, _ = alpineImageTag(r.name, pinned)
+	tag, ok, _ = images.AlpineVariant(r.name, pinned)
 	if !ok {
 		return "", false, ""
 	}
-	if p, _ := pinTag(r.name, r.tag, o.Pin); p != pinned {
+	if p, _ := pins.Tag(r.name, r.tag, o.Pin); p != pinned {
 		return tag, true, fmt.Sprintf("%s:%s has no Alpine variant docklean knows; --upgrade-eol moves it to %s:%s, which has: %s", r.name, from, r.name, pinned, tag)
 	}
-	return tag, true, fmt.Sprintf("%s:%s has no Alpine variant docklean knows; %s:%s, the same image in the official images of %s, has: %s", r.name, from, r.name, pinned, loadPins().date, tag)
+	return tag, true, fmt.Sprintf("%s:%s has no Alpine variant docklean knows; %s:%s, the same image in the official images of %s, has: %s", r.name, from, r.name, pinned, pins.Date(), tag)
 }
 
 // imageArg returns the ARG that names the image (not only its tag or
@@ -330,7 +332,7 @@ func (b alpineBase) viaArgs(doc *parser.Document, st *parser.Stage, ref, newRef,
 	if !ok {
 		return alpineBase{kind: baseRefuse, line: line, reason: "docklean could not find the image in the FROM line"}
 	}
-	b.edits = append(b.edits, Edit{s, e, out.String()})
+	b.edits = append(b.edits, Edit{Start: s, End: e, Text: out.String()})
 	b.changes = append(b.changes, alpineMsg{line, fmt.Sprintf("base %s → %s, written %s (%s; other ARG values must have an Alpine tag too)", ref, newRef, out.String(), why)})
 	return b
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/docklean/docklean/internal/gosrc"
 	"github.com/docklean/docklean/parser"
 )
 
@@ -312,7 +313,7 @@ func (s *alpineStage) copiedCode(in *parser.Instruction) {
 // applied, at most maxScanFiles of them.
 func readContextCode(ctx fs.FS, srcs []string) *contextCode {
 	c := &contextCode{}
-	ign := readDockerignore(ctx)
+	ign := gosrc.ReadDockerignore(ctx)
 	n := 0
 	for _, src := range srcs {
 		if strings.Contains(src, "://") || strings.HasPrefix(src, "git@") {
@@ -324,7 +325,7 @@ func readContextCode(ctx fs.FS, srcs []string) *contextCode {
 		}
 		for _, m := range matches {
 			_ = fs.WalkDir(ctx, m, func(p string, d fs.DirEntry, err error) error {
-				if err != nil || ign.ignored(p) && p != "." {
+				if err != nil || ign.Ignored(p) && p != "." {
 					if d != nil && d.IsDir() {
 						return fs.SkipDir
 					}
@@ -360,7 +361,7 @@ func readContextCode(ctx fs.FS, srcs []string) *contextCode {
 func (c *contextCode) file(ctx fs.FS, p string, d fs.DirEntry) bool {
 	switch path.Ext(p) {
 	case ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp":
-		if info, err := d.Info(); err == nil && info.Size() <= maxGoFileSize {
+		if info, err := d.Info(); err == nil && info.Size() <= gosrc.MaxFileSize {
 			if b, err := fs.ReadFile(ctx, p); err == nil {
 				if m := glibcHeaders.FindSubmatch(b); m != nil {
 					c.cSources = append(c.cSources, [2]string{p, string(m[1])})

@@ -81,51 +81,6 @@ func TestMuslWheelsTable(t *testing.T) {
 	}
 }
 
-func TestCgoModuleOf(t *testing.T) {
-	for p, want := range map[string]string{
-		"github.com/mattn/go-sqlite3":                         "github.com/mattn/go-sqlite3",
-		"github.com/mattn/go-sqlite3@v1.14.22":                "github.com/mattn/go-sqlite3",
-		"github.com/confluentinc/confluent-kafka-go/v2/kafka": "github.com/confluentinc/confluent-kafka-go",
-		"gopkg.in/gographics/imagick.v3/imagick":              "gopkg.in/gographics/imagick",
-		"github.com/mattn/go-sqlite3x":                        "",
-		"modernc.org/sqlite":                                  "",
-	} {
-		got := ""
-		if m := cgoModuleOf(p); m != nil {
-			got = m.path
-		}
-		if got != want {
-			t.Errorf("cgoModuleOf(%s) = %q, want %q", p, got, want)
-		}
-	}
-}
-
-func TestReadGoSourcesCgo(t *testing.T) {
-	fsys := fstest.MapFS{
-		"go.mod":        {Data: []byte("module x\n\ngo 1.22\n")},
-		"go.sum":        {Data: []byte("github.com/DataDog/zstd v1.5.5 h1:x=\ngithub.com/DataDog/zstd v1.5.5/go.mod h1:y=\n")},
-		"main.go":       {Data: []byte("package main\n\nfunc main() {}\n")},
-		"fast_cgo.go":   {Data: []byte("//go:build cgo && linux\n\npackage main\n")},
-		"img/img.go":    {Data: []byte("package img\n\n/*\n#cgo pkg-config: vips\n#include <vips/vips.h>\n*/\nimport \"C\"\n")},
-		"img/helper.cc": {Data: []byte("int f() { return 1; }\n")},
-		"vendor/v/v.go": {Data: []byte("package v\n\nimport \"C\"\n")},
-	}
-	s := readGoSources(fsys)
-	c := s.cgoInfo
-	if s.files != 3 {
-		t.Errorf("goFiles = %d, want 3", s.files)
-	}
-	if len(c.mods) != 1 || c.mods[0].path != "github.com/DataDog/zstd" {
-		t.Errorf("mods = %v, want DataDog/zstd from go.sum", c.modWhy)
-	}
-	if len(c.tags) != 1 || c.tags[0] != "fast_cgo.go" {
-		t.Errorf("tags = %v", c.tags)
-	}
-	if len(c.pkgConfig) != 1 || len(c.cxx) != 1 {
-		t.Errorf("pkgConfig = %v, cxx = %v", c.pkgConfig, c.cxx)
-	}
-}
-
 // TestGoBuildVCS: a .git folder the stage copies makes go stamp it with
 // git, which the Alpine builder then needs.
 func TestGoBuildVCS(t *testing.T) {

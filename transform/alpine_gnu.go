@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/docklean/docklean/internal/alpinepkg"
+	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -114,7 +116,7 @@ var runners = map[string]int{"xargs": 0, "env": 0, "nice": 0, "nohup": 0, "timeo
 func (r *runConv) gnu(c *syntax.CallExpr) {
 	args := make([]gnuArg, len(c.Args))
 	for i, w := range c.Args {
-		args[i].v, args[i].lit = wordLit(w)
+		args[i].v, args[i].lit = shellx.WordLit(w)
 	}
 	r.s.gnuArgs(args, r.line(c), r.startOf(c), "")
 	if script := shellC(args); script != "" {
@@ -198,7 +200,7 @@ func (s *alpineStage) gnuArgs(args []gnuArg, line, off int, where string) {
 			cmd := name + " " + word
 			pkg, ok := gnuPackages[name]
 			cmd += where
-			if !ok || !alpinePackageExists(pkg, s.release) {
+			if !ok || !alpinepkg.Exists(pkg, s.release) {
 				s.refuse(line, "%s: BusyBox's %s (Alpine's %s) has no %s, and docklean knows no Alpine package with the full %s; convert by hand", cmd, name, name, opt, name)
 				return
 			}
@@ -400,10 +402,10 @@ func (r *runConv) writtenScript(st *syntax.Stmt, c *syntax.CallExpr) {
 	for _, rd := range st.Redirs {
 		switch rd.Op {
 		case syntax.RdrOut, syntax.AppOut, syntax.ClbOut:
-			file, _ = wordLit(rd.Word)
+			file, _ = shellx.WordLit(rd.Word)
 		case syntax.Hdoc, syntax.DashHdoc:
 			if rd.Hdoc != nil {
-				if v, ok := wordLit(rd.Hdoc); ok {
+				if v, ok := shellx.WordLit(rd.Hdoc); ok {
 					body.WriteString(v)
 				} else {
 					body.WriteString(r.raw(rd.Hdoc))
@@ -414,9 +416,9 @@ func (r *runConv) writtenScript(st *syntax.Stmt, c *syntax.CallExpr) {
 	if file == "" || len(c.Args) == 0 {
 		return
 	}
-	if name, _ := wordLit(c.Args[0]); name == "echo" || name == "printf" {
+	if name, _ := shellx.WordLit(c.Args[0]); name == "echo" || name == "printf" {
 		for _, w := range c.Args[1:] {
-			if v, ok := wordLit(w); ok && !strings.HasPrefix(v, "-") {
+			if v, ok := shellx.WordLit(w); ok && !strings.HasPrefix(v, "-") {
 				body.WriteString(strings.ReplaceAll(v, `\n`, "\n") + "\n")
 			}
 		}
@@ -439,7 +441,7 @@ func (s *alpineStage) gnuScript(text string, line, off int, where string) {
 		if call, ok := n.(*syntax.CallExpr); ok && len(call.Args) > 0 {
 			args := make([]gnuArg, len(call.Args))
 			for i, w := range call.Args {
-				args[i].v, args[i].lit = wordLit(w)
+				args[i].v, args[i].lit = shellx.WordLit(w)
 			}
 			s.gnuArgs(args, line, off, where)
 		}

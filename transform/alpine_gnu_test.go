@@ -3,6 +3,8 @@ package transform
 import (
 	"strings"
 	"testing"
+
+	"github.com/docklean/docklean/internal/alpinepkg"
 )
 
 func gnuWords(s string) []gnuArg {
@@ -74,7 +76,7 @@ func TestGNUPackagesExist(t *testing.T) {
 		if _, ok := busyboxTable()[applet]; !ok {
 			t.Errorf("%s is not a BusyBox applet", applet)
 		}
-		if !alpinePackageExists(pkg, "3.24") {
+		if !alpinepkg.Exists(pkg, "3.24") {
 			t.Errorf("%s → %s: not an Alpine 3.24 package", applet, pkg)
 		}
 	}

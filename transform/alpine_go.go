@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/docklean/docklean/internal/gosrc"
+	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -62,13 +64,13 @@ func (s *alpineStage) goRun(in *parser.Instruction) {
 	g := s.gob
 	for _, f := range in.Flags {
 		if strings.HasPrefix(f, "--mount=") && strings.Contains(f, "type=ssh") {
-			g.ssh = appendNew(g.ssh, fmt.Sprintf("the RUN on line %d mounts an ssh agent", in.StartLine))
+			g.ssh = gosrc.AppendNew(g.ssh, fmt.Sprintf("the RUN on line %d mounts an ssh agent", in.StartLine))
 			g.fetch(in.Start, in.StartLine)
 		}
 	}
 	text := s.doc.Text(in)
 	if m := sshURL.FindString(text); m != "" {
-		g.ssh = appendNew(g.ssh, fmt.Sprintf("the RUN on line %d uses the ssh URL %s", in.StartLine, strings.TrimSuffix(m, ":")))
+		g.ssh = gosrc.AppendNew(g.ssh, fmt.Sprintf("the RUN on line %d uses the ssh URL %s", in.StartLine, strings.TrimSuffix(m, ":")))
 	}
 	if in.Shell == nil || in.Shell.Err != nil || in.Shell.File == nil || !in.Shell.Mapped() {
 		exec := in.JSON && len(in.Args) >= 2 && path.Base(in.Args[0]) == "go" && slices.Contains([]string{"build", "install", "run", "test"}, in.Args[1])
@@ -81,7 +83,7 @@ func (s *alpineStage) goRun(in *parser.Instruction) {
 			g.fetch(in.Start, in.StartLine)
 		}
 		if gitCmdText.MatchString(text) {
-			g.vcs = appendNew(g.vcs, fmt.Sprintf("the RUN on line %d runs git", in.StartLine))
+			g.vcs = gosrc.AppendNew(g.vcs, fmt.Sprintf("the RUN on line %d runs git", in.StartLine))
 			g.fetch(in.Start, in.StartLine)
 		}
 		return
@@ -93,7 +95,7 @@ func (s *alpineStage) goRun(in *parser.Instruction) {
 			if n.Variant.Value == "export" {
 				for _, a := range n.Args {
 					if a.Name != nil && a.Value != nil {
-						v, _ := wordLit(a.Value)
+						v, _ := shellx.WordLit(a.Value)
 						exported[a.Name.Value] = v
 					}
 				}
@@ -124,14 +126,14 @@ func (s *alpineStage) goVar(local map[string]string, name string) string {
 // goCall reads one command of a golang stage's RUN.
 func (s *alpineStage) goCall(in *parser.Instruction, c *syntax.CallExpr, exported map[string]string) {
 	g := s.gob
-	args, _ := callArgs(c)
+	args, _ := shellx.CallArgs(c)
 	local := map[string]string{}
 	for k, v := range exported {
 		local[k] = v
 	}
 	for _, a := range c.Assigns {
 		if a.Value != nil {
-			v, _ := wordLit(a.Value)
+			v, _ := shellx.WordLit(a.Value)
 			local[a.Name.Value] = v
 		}
 	}
@@ -151,11 +153,11 @@ func (s *alpineStage) goCall(in *parser.Instruction, c *syntax.CallExpr, exporte
 	line := s.doc.LineOf(start)
 	switch path.Base(args[0]) {
 	case "git":
-		g.vcs = appendNew(g.vcs, fmt.Sprintf("the RUN on line %d runs git", line))
+		g.vcs = gosrc.AppendNew(g.vcs, fmt.Sprintf("the RUN on line %d runs git", line))
 		g.fetch(in.Start, in.StartLine)
 		return
 	case "ssh", "ssh-keyscan", "ssh-add", "ssh-agent", "scp":
-		g.ssh = appendNew(g.ssh, fmt.Sprintf("the RUN on line %d runs %s", line, path.Base(args[0])))
+		g.ssh = gosrc.AppendNew(g.ssh, fmt.Sprintf("the RUN on line %d runs %s", line, path.Base(args[0])))
 		g.fetch(in.Start, in.StartLine)
 		return
 	case "go":
@@ -188,17 +190,17 @@ func (s *alpineStage) goCall(in *parser.Instruction, c *syntax.CallExpr, exporte
 	}
 	for _, v := range goVCSVars {
 		if x := s.goVar(local, v); x != "" {
-			g.vcs = appendNew(g.vcs, fmt.Sprintf("%s=%s makes go fetch those modules with git", v, x))
+			g.vcs = gosrc.AppendNew(g.vcs, fmt.Sprintf("%s=%s makes go fetch those modules with git", v, x))
 		}
 	}
 	if p := s.goVar(local, "GOPROXY"); p == "direct" || strings.HasPrefix(p, "direct,") || strings.HasPrefix(p, "direct|") {
-		g.vcs = appendNew(g.vcs, "GOPROXY="+p+" makes go fetch modules with git")
+		g.vcs = gosrc.AppendNew(g.vcs, "GOPROXY="+p+" makes go fetch modules with git")
 	}
 	if s.goVar(local, "GOSUMDB") == "off" {
-		g.vcs = appendNew(g.vcs, "GOSUMDB=off lets go fetch modules the proxy lacks with git")
+		g.vcs = gosrc.AppendNew(g.vcs, "GOSUMDB=off lets go fetch modules the proxy lacks with git")
 	}
 	if f := s.goVar(local, "GOFLAGS"); strings.Contains(f, "-insecure") {
-		g.vcs = appendNew(g.vcs, "GOFLAGS="+f+" lets go fetch modules with git")
+		g.vcs = gosrc.AppendNew(g.vcs, "GOFLAGS="+f+" lets go fetch modules with git")
 	}
 	switch sub {
 	case "build", "install", "run", "test":
@@ -234,7 +236,7 @@ func (s *alpineStage) goCall(in *parser.Instruction, c *syntax.CallExpr, exporte
 		case !strings.HasPrefix(args[i], "-") && strings.Contains(args[i], "@") && (sub == "install" || sub == "run"):
 			gc.remote = args[i]
 			if strings.Contains(args[i], ".git/") || strings.Contains(args[i], ".git@") {
-				g.vcs = appendNew(g.vcs, fmt.Sprintf("go %s %s names a git repository", sub, args[i]))
+				g.vcs = gosrc.AppendNew(g.vcs, fmt.Sprintf("go %s %s names a git repository", sub, args[i]))
 			}
 		}
 	}
@@ -272,7 +274,7 @@ func (s *alpineStage) goFinish() {
 			s.refuse(c.line, "the go command on line %d builds sources of the build context, which docklean does not have (--context), so it cannot tell %s; run with --context", c.line, what)
 			return
 		}
-		if s.u.goSources().files == 0 {
+		if s.u.goSources().Files == 0 {
 			s.refuse(c.line, "the go command on line %d builds sources of the build context, and the context has no Go files docklean can read, so it cannot tell %s; give the real build context with --context", c.line, what)
 			return
 		}
@@ -301,12 +303,12 @@ func (s *alpineStage) goFinish() {
 // missing: it needs evidence from the sources whether the program uses cgo.
 func (s *alpineStage) goCgo(on []goCompile) {
 	var why []string
-	var mods []*cgoModule
+	var mods []*gosrc.CgoModule
 	cxx, pkgConfig := false, false
 	var local *goCompile
 	for i, c := range on {
 		if c.cgo == "1" {
-			why = appendNew(why, fmt.Sprintf("CGO_ENABLED=1 (line %d)", c.line))
+			why = gosrc.AppendNew(why, fmt.Sprintf("CGO_ENABLED=1 (line %d)", c.line))
 		}
 		if c.remote == "" {
 			if local == nil {
@@ -314,32 +316,32 @@ func (s *alpineStage) goCgo(on []goCompile) {
 			}
 			continue
 		}
-		m := cgoModuleOf(c.remote)
+		m := gosrc.CgoModuleOf(c.remote)
 		if m == nil {
 			s.refuse(c.line, "go on line %d compiles %s, whose sources docklean cannot read, with cgo on (CGO_ENABLED is not 0); golang:*-alpine has no C compiler, so a module that uses cgo would build differently or fail; set CGO_ENABLED=0 on the command if it builds without cgo", c.line, c.remote)
 			return
 		}
 		mods = append(mods, m)
-		why = appendNew(why, fmt.Sprintf("go %s uses %s", c.remote, m.path))
+		why = gosrc.AppendNew(why, fmt.Sprintf("go %s uses %s", c.remote, m.Path))
 	}
 	if local != nil {
 		src := s.u.goSources()
-		for _, w := range src.cgo {
-			if !slices.ContainsFunc(src.cgoInfo.modWhy, func(m string) bool { return strings.HasPrefix(m, w+" (") }) {
-				why = appendNew(why, w)
+		for _, w := range src.Cgo {
+			if !slices.ContainsFunc(src.CgoInfo.ModWhy, func(m string) bool { return strings.HasPrefix(m, w+" (") }) {
+				why = gosrc.AppendNew(why, w)
 			}
 		}
-		for i, m := range src.cgoInfo.mods {
+		for i, m := range src.CgoInfo.Mods {
 			mods = append(mods, m)
-			why = appendNew(why, src.cgoInfo.modWhy[i])
+			why = gosrc.AppendNew(why, src.CgoInfo.ModWhy[i])
 		}
-		for _, t := range src.cgoInfo.tags {
-			why = appendNew(why, "a cgo build constraint in "+t)
+		for _, t := range src.CgoInfo.Tags {
+			why = gosrc.AppendNew(why, "a cgo build constraint in "+t)
 		}
-		cxx = len(src.cgoInfo.cxx) > 0
-		pkgConfig = len(src.cgoInfo.pkgConfig) > 0
+		cxx = len(src.CgoInfo.Cxx) > 0
+		pkgConfig = len(src.CgoInfo.PkgConfig) > 0
 		if cxx {
-			why = appendNew(why, "C++ sources ("+src.cgoInfo.cxx[0]+")")
+			why = gosrc.AppendNew(why, "C++ sources ("+src.CgoInfo.Cxx[0]+")")
 		}
 	}
 	if len(why) == 0 {
@@ -347,23 +349,23 @@ func (s *alpineStage) goCgo(on []goCompile) {
 	}
 	line := on[0].line
 	for _, m := range mods {
-		switch m.kind {
-		case cgoGlibc:
-			s.refuse(line, "the program uses %s, which %s; golang:*-alpine cannot build it: keep this builder on Debian", m.path, m.note)
+		switch m.Kind {
+		case gosrc.CgoGlibc:
+			s.refuse(line, "the program uses %s, which %s; golang:*-alpine cannot build it: keep this builder on Debian", m.Path, m.Note)
 			return
-		case cgoMuslTag:
+		case gosrc.CgoMuslTag:
 			ok := true
 			for _, c := range on {
 				ok = ok && slices.ContainsFunc(strings.FieldsFunc(c.tags, func(r rune) bool { return r == ',' || r == ' ' }), func(t string) bool { return t == "musl" || t == "dynamic" })
 			}
 			if !ok {
-				s.refuse(line, "the program uses %s, which %s; the go build on line %d has no -tags musl: add it and convert by hand, or keep the builder on Debian", m.path, m.note, line)
+				s.refuse(line, "the program uses %s, which %s; the go build on line %d has no -tags musl: add it and convert by hand, or keep the builder on Debian", m.Path, m.Note, line)
 				return
 			}
-		case cgoCxx:
+		case gosrc.CgoCxx:
 			cxx = true
 		}
-		pkgConfig = pkgConfig || m.pkgConfig
+		pkgConfig = pkgConfig || m.PkgConfig
 	}
 	pkgs := "gcc musl-dev"
 	if cxx {
@@ -384,7 +386,7 @@ func (s *alpineStage) goBuildVCS() {
 	if ctx == nil {
 		return
 	}
-	if _, err := fs.Stat(ctx, ".git"); err != nil || readDockerignore(ctx).ignored(".git") {
+	if _, err := fs.Stat(ctx, ".git"); err != nil || gosrc.ReadDockerignore(ctx).Ignored(".git") {
 		return
 	}
 	copied := 0
@@ -411,9 +413,9 @@ func (s *alpineStage) goBuildVCS() {
 
 // goSources reads the Go sources of the build context once per run of a
 // pass.
-func (u *Unit) goSources() *goSources {
+func (u *Unit) goSources() *gosrc.Sources {
 	if u.goSrc == nil {
-		u.goSrc = readGoSources(u.Opts.Context)
+		u.goSrc = gosrc.Read(u.Opts.Context)
 	}
 	return u.goSrc
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -238,7 +239,7 @@ func (s *alpineStage) setsGID(g string) bool {
 // ownership checks the user and group of chown/chgrp in a RUN.
 func (r *runConv) ownership(c *syntax.CallExpr, prog string) {
 	for _, w := range c.Args[1:] {
-		v, ok := wordLit(w)
+		v, ok := shellx.WordLit(w)
 		if !ok {
 			continue
 		}
@@ -357,6 +358,6 @@ func (s *alpineStage) wwwData() {
 	if at == len(s.doc.Src) && (at == 0 || s.doc.Src[at-1] != '\n') {
 		text = s.doc.EOL + text
 	}
-	s.inserts = append(s.inserts, Edit{at, at, text})
+	s.inserts = append(s.inserts, Edit{Start: at, End: at, Text: text})
 	s.changed(from.StartLine, "RUN %s inserted after FROM: the stage uses the user www-data (line %d), which Debian's base image has (uid 33, gid 33) and Alpine's does not (only the group www-data, gid 82); the user keeps Debian's uid 33, its group is Alpine's www-data (gid 82)", cmd, a.wwwLine)
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/docklean/docklean/internal/alpinepkg"
 )
 
 // Issue 18 §3: what Debian pulls in implicitly, Alpine must get explicitly.
@@ -87,7 +89,7 @@ func (s *alpineStage) implicitNeeds() {
 			}
 			done[t] = true
 			why := fmt.Sprintf("Debian's %s brings %s (%s), and %s", d, t.deb, r.chain, t.evidence)
-			if t.alpine == nil || slices.ContainsFunc(t.alpine, func(a string) bool { return !alpinePackageExists(a, s.release) }) {
+			if t.alpine == nil || slices.ContainsFunc(t.alpine, func(a string) bool { return !alpinepkg.Exists(a, s.release) }) {
 				s.refuse(s.st.From.StartLine, "%s; Alpine %s has no package for it: keep the stage on Debian", why, s.release)
 				return
 			}

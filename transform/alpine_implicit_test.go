@@ -3,6 +3,8 @@ package transform
 import (
 	"strings"
 	"testing"
+
+	"github.com/docklean/docklean/internal/alpinepkg"
 )
 
 // TestImplicitRefused checks that a trigger with no Alpine package refuses
@@ -55,8 +57,8 @@ func TestImplicitRealNames(t *testing.T) {
 			}
 			seen[r.trigger] = true
 			for _, a := range r.trigger.alpine {
-				for _, rel := range alpineReleases() {
-					if !alpinePackageExists(a, rel) {
+				for _, rel := range alpinepkg.Releases() {
+					if !alpinepkg.Exists(a, rel) {
 						t.Errorf("implicit-triggers.tsv: %s (for %s) is not in Alpine %s", a, r.trigger.deb, rel)
 					}
 				}

@@ -158,7 +158,7 @@ func (s *alpineStage) layouts() {
 				s.refuse(in.StartLine, "%s names %s, which Alpine has at %s, where docklean already changes the text; change it by hand", kw, m.path, to)
 				return
 			}
-			s.edits = append(s.edits, Edit{m.start, m.end, to})
+			s.edits = append(s.edits, Edit{Start: m.start, End: m.end, Text: to})
 			s.changed(in.StartLine, "%s: %s → %s: %s (checked in %s)", kw, m.path, to, r.why, r.source)
 		}
 	}
@@ -305,7 +305,7 @@ func (s *alpineStage) sshHostKeys() {
 	if at == len(s.doc.Src) && (at == 0 || s.doc.Src[at-1] != '\n') {
 		text = s.doc.EOL + text
 	}
-	s.inserts = append(s.inserts, Edit{at, at, text})
+	s.inserts = append(s.inserts, Edit{Start: at, End: at, Text: text})
 	s.changed(run.StartLine, "RUN ssh-keygen -A inserted after this RUN: Debian's openssh-server generates the host keys when it is installed, Alpine's leaves it to its OpenRC service (aports main/openssh/sshd.initd), so sshd would exit with \"no hostkeys available\"")
 }
 

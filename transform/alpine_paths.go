@@ -84,7 +84,7 @@ func (s *alpineStage) rewritePath(in *parser.Instruction, old, new string) bool 
 		if start == 0 || !strings.ContainsRune("\"' \t[", rune(text[start-1])) || end < len(text) && !strings.ContainsRune("\"' \t]\r\n", rune(text[end])) {
 			return false
 		}
-		edits = append(edits, Edit{in.Start + start, in.Start + end, new})
+		edits = append(edits, Edit{Start: in.Start + start, End: in.Start + end, Text: new})
 		i = end
 	}
 	s.edits = append(s.edits, edits...)

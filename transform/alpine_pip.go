@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/docklean/docklean/internal/shellx"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -18,7 +19,7 @@ import (
 // them in /usr/local/bin: convert refuses a CMD that runs one from there.
 func (r *runConv) pip(c *syntax.CallExpr) {
 	s := r.s
-	args, _ := callArgs(c)
+	args, _ := shellx.CallArgs(c)
 	if len(args) < 2 {
 		return
 	}
@@ -70,6 +71,6 @@ func (r *runConv) pip(c *syntax.CallExpr) {
 	if s.sysPip == 0 {
 		s.sysPip = r.line(c)
 	}
-	r.edits = append(r.edits, Edit{end, end, " --break-system-packages"})
+	r.edits = append(r.edits, Edit{Start: end, End: end, Text: " --break-system-packages"})
 	s.changed(r.line(c), "pip install gets --break-system-packages: Alpine's python is externally managed (PEP 668), so a system-wide pip install fails without it")
 }

@@ -8,6 +8,9 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/docklean/docklean/internal/alpinepkg"
+	"github.com/docklean/docklean/internal/shellx"
+	"github.com/docklean/docklean/transform/data"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -31,8 +34,8 @@ var aptSyntax = &pmSyntax{
 		"install": "add", "remove": "del", "purge": "del",
 		"upgrade": "upgrade", "dist-upgrade": "upgrade", "full-upgrade": "upgrade",
 	},
-	toAlpine: debianToAlpine,
-	table:    debianAlpineTSV,
+	toAlpine: alpinepkg.FromDebian,
+	table:    data.DebianAlpine,
 }
 
 var yumSyntax = &pmSyntax{
@@ -44,8 +47,8 @@ var yumSyntax = &pmSyntax{
 		"autoremove": "apk removes unneeded dependencies with apk del",
 		"install":    "add", "remove": "del", "erase": "del", "update": "upgrade", "upgrade": "upgrade",
 	},
-	toAlpine: fedoraToAlpine,
-	table:    fedoraAlpineTSV,
+	toAlpine: alpinepkg.FromFedora,
+	table:    data.FedoraAlpine,
 }
 
 // apkAdd is an apk add this pass writes: a RUN's install command.
@@ -56,20 +59,20 @@ type apkAdd struct {
 	virtual string
 	debs    []string // the source package words, to match a later purge
 	line    int
-	brk     string // what continues its RUN on a new line (see lineBreak)
+	brk     string // what continues its RUN on a new line (see shellx.LineBreak)
 	cond    bool   // it runs only under a condition (if, ||, a loop, a subshell)
 }
 
 // pkgCmd translates an apt-get/apt/yum/dnf/microdnf command.
 func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 	s := r.s
-	prog, _ := wordLit(c.Args[0])
+	prog, _ := shellx.WordLit(c.Args[0])
 	prog = path.Base(prog)
 	sub, firstPkg := "", -1
 	var pkgs, late []int
 	for i := 1; i < len(c.Args); i++ {
 		r.done[c.Args[i]] = true
-		w, lit := wordLit(c.Args[i])
+		w, lit := shellx.WordLit(c.Args[i])
 		switch {
 		case lit && strings.HasPrefix(w, "-"):
 			if !sx.okOpt.MatchString(w) {
@@ -82,7 +85,7 @@ func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 			if sx.argOpts[w] && i+1 < len(c.Args) {
 				i++
 				r.done[c.Args[i]] = true
-				if v, _ := wordLit(c.Args[i]); w == "-t" && sx == aptSyntax || w == "--target-release" {
+				if v, _ := shellx.WordLit(c.Args[i]); w == "-t" && sx == aptSyntax || w == "--target-release" {
 					s.changed(r.line(c.Args[i]), "%s %s dropped: Alpine installs from its release's repositories", w, v)
 				}
 				if firstPkg >= 0 {
@@ -126,7 +129,7 @@ func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 			s.refuse(line, "%s %s of single packages has no apk equivalent", prog, sub)
 			return
 		}
-		r.edits = append(r.edits, Edit{first, lastEnd, "apk upgrade --no-cache"})
+		r.edits = append(r.edits, Edit{Start: first, End: lastEnd, Text: "apk upgrade --no-cache"})
 		s.changed(line, "%s %s → apk upgrade --no-cache", prog, sub)
 		return
 	default:
@@ -141,7 +144,7 @@ func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 				if n := len(slices.DeleteFunc(slices.Clone(r.s.adds), func(b *apkAdd) bool { return b.virtual == "" })); n > 1 {
 					a.virtual = fmt.Sprintf(".build-deps-%d", n)
 				}
-				r.edits = append(r.edits, Edit{first, lastEnd, "apk del " + a.virtual})
+				r.edits = append(r.edits, Edit{Start: first, End: lastEnd, Text: "apk del " + a.virtual})
 				s.changed(line, "%s %s → apk del %s (the packages installed as %s on line %d)", prog, sub, a.virtual, a.virtual, a.line)
 				return
 			}
@@ -173,7 +176,7 @@ func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 			dels = append(dels, o.idx)
 		} else if o.text != "" {
 			s, e := r.span(c.Args[o.idx])
-			r.edits = append(r.edits, Edit{s, e, o.text})
+			r.edits = append(r.edits, Edit{Start: s, End: e, Text: o.text})
 		}
 	}
 	dels = append(dels, late...)
@@ -184,13 +187,13 @@ func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 		_, headEnd = r.span(c.Args[firstPkg-1])
 	}
 	if action == "del" {
-		r.edits = append(r.edits, Edit{first, headEnd, verb})
+		r.edits = append(r.edits, Edit{Start: first, End: headEnd, Text: verb})
 		s.changed(line, "%s %s → %s", prog, sub, verb)
 		return
 	}
 	_, last := r.span(c.Args[lastKept])
 	a := &apkAdd{start: first, headEnd: headEnd, last: last, debs: debs, line: line,
-		brk: lineBreak(s.doc, r.in), cond: !r.topLevel(st)}
+		brk: shellx.LineBreak(s.doc, r.in), cond: !r.topLevel(st)}
 	r.adds = append(r.adds, a)
 	s.adds = append(s.adds, a)
 	for _, n := range outNames(outs) {
@@ -210,7 +213,7 @@ func (r *runConv) dropAssigns(c *syntax.CallExpr) {
 		for end < len(r.s.doc.Src) && (r.s.doc.Src[end] == ' ' || r.s.doc.Src[end] == '\t') {
 			end++
 		}
-		r.edits = append(r.edits, Edit{start, end, ""})
+		r.edits = append(r.edits, Edit{Start: start, End: end, Text: ""})
 		r.s.changed(r.line(a), "%s= prefix removed (apk never prompts)", a.Name.Value)
 	}
 }
@@ -220,7 +223,7 @@ func (r *runConv) dropAssigns(c *syntax.CallExpr) {
 func (r *runConv) pkgWords(c *syntax.CallExpr, idx []int) []string {
 	var out []string
 	for _, i := range idx {
-		if v, ok := wordLit(c.Args[i]); ok {
+		if v, ok := shellx.WordLit(c.Args[i]); ok {
 			out = append(out, v)
 		} else {
 			s, e := r.span(c.Args[i])
@@ -258,7 +261,7 @@ func (r *runConv) translate(c *syntax.CallExpr, idx []int, sx *pmSyntax) ([]pkgO
 	for _, i := range idx {
 		w := c.Args[i]
 		line := r.line(w)
-		lit, ok := wordLit(w)
+		lit, ok := shellx.WordLit(w)
 		if l, isLit := w.Parts[0].(*syntax.Lit); !ok && isLit && strings.Contains(l.Value, "=") {
 			lit, ok = r.raw(w), true // curl=${CURL_VERSION}: the pin goes anyway
 		}
@@ -298,7 +301,7 @@ func (r *runConv) translate(c *syntax.CallExpr, idx []int, sx *pmSyntax) ([]pkgO
 					if v.bare && len(names) > 1 {
 						text = `"` + text + `"`
 					}
-					r.edits = append(r.edits, Edit{v.start, v.end, text})
+					r.edits = append(r.edits, Edit{Start: v.start, End: v.end, Text: text})
 					s.changed(v.line, "$%s holds the packages of line %d: %s → %s", m[1], line, v.value, strings.Join(names, " "))
 				}
 			}
@@ -333,7 +336,7 @@ func (r *runConv) mapPkg(word string, line int, sx *pmSyntax, seen map[string]bo
 	}
 	alp, ok := sx.toAlpine(name, s.release)
 	if !ok {
-		if why := refusedWhy(s.family == famFedora, name); why != "" {
+		if why := alpinepkg.RefusedWhy(s.family == famFedora, name); why != "" {
 			s.refuse(line, "package %s has no Alpine equivalent in %s: %s", name, s.release, why)
 		} else {
 			s.refuse(line, "package %s has no Alpine equivalent in %s", name, s.release)
@@ -341,7 +344,7 @@ func (r *runConv) mapPkg(word string, line int, sx *pmSyntax, seen map[string]bo
 		return nil, false
 	}
 	for _, a := range alp {
-		if arches := partialArches(a); arches != "" {
+		if arches := alpinepkg.PartialArches(a); arches != "" {
 			s.refuse(line, "package %s → %s, which Alpine builds only for %s (aports, arch=): the original installs on amd64 and arm64 alike", name, a, archList(arches))
 			return nil, false
 		}
@@ -413,7 +416,7 @@ func (a *apkAdd) emit(r *runConv) {
 		text += " --virtual " + a.virtual
 		r.s.changed(a.line, "packages installed as %s so that apk del removes them together", a.virtual)
 	}
-	r.edits = append(r.edits, Edit{a.start, a.headEnd, text})
+	r.edits = append(r.edits, Edit{Start: a.start, End: a.headEnd, Text: text})
 }
 
 // pmPaths are the caches and state of apt, dpkg, yum and dnf.
@@ -425,7 +428,7 @@ func (r *runConv) rm(st *syntax.Stmt, c *syntax.CallExpr) {
 	var pm []int
 	others := 0
 	for i := 1; i < len(c.Args); i++ {
-		v, ok := wordLit(c.Args[i])
+		v, ok := shellx.WordLit(c.Args[i])
 		switch {
 		case ok && strings.HasPrefix(v, "-"):
 		case ok && slices.ContainsFunc(pmPaths, func(p string) bool {
@@ -441,7 +444,7 @@ func (r *runConv) rm(st *syntax.Stmt, c *syntax.CallExpr) {
 	}
 	var paths []string
 	for _, i := range pm {
-		v, _ := wordLit(c.Args[i])
+		v, _ := shellx.WordLit(c.Args[i])
 		paths = append(paths, v)
 	}
 	why := fmt.Sprintf("rm of %s removed (Alpine has no such cache; apk add --no-cache leaves none)", strings.Join(paths, " "))

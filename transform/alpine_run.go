@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -130,12 +131,12 @@ func (s *alpineStage) envArg(in *parser.Instruction) {
 				k++
 			}
 			if k < in.End && s.doc.Src[k] != '#' { // not across a comment line, which would join this one
-				e = Edit{in.Start + i, k, ""}
+				e = Edit{Start: in.Start + i, End: k, Text: ""}
 			}
 		}
 		// adjacent pairs: one deletion covers them all
 		for n := len(edits); n > 0 && e.Start <= edits[n-1].End; n-- {
-			e = Edit{min(e.Start, edits[n-1].Start), max(e.End, edits[n-1].End), ""}
+			e = Edit{Start: min(e.Start, edits[n-1].Start), End: max(e.End, edits[n-1].End), Text: ""}
 			edits = edits[:n-1]
 		}
 		edits = append(edits, e)
@@ -222,7 +223,7 @@ func (r *runConv) topLevel(st *syntax.Stmt) bool {
 		r.top = map[*syntax.Stmt]bool{}
 		stmts := r.sh.File.Stmts
 		for i, t := range stmts {
-			leaves := flattenList([]*syntax.Stmt{t})
+			leaves := shellx.FlattenList([]*syntax.Stmt{t})
 			if i < len(stmts)-1 {
 				leaves = leaves[:1]
 			}
@@ -286,7 +287,7 @@ func (s *alpineStage) run(in *parser.Instruction) {
 			if r.done[n] {
 				break
 			}
-			if v, ok := wordLit(n); ok && isPackageManager(v) || pmWord.MatchString(r.raw(n)) {
+			if v, ok := shellx.WordLit(n); ok && isPackageManager(v) || pmWord.MatchString(r.raw(n)) {
 				r.s.refuse(r.line(n), "%s runs a package manager in a way docklean cannot translate", r.raw(n))
 			}
 		}
@@ -336,7 +337,7 @@ func (r *runConv) call(st *syntax.Stmt, c *syntax.CallExpr) {
 	if len(c.Args) == 0 {
 		for _, a := range c.Assigns {
 			if a.Value != nil {
-				if v, ok := wordLit(a.Value); ok {
+				if v, ok := shellx.WordLit(a.Value); ok {
 					start, end := r.span(a.Value)
 					bare := true
 					if len(a.Value.Parts) == 1 {
@@ -351,7 +352,7 @@ func (r *runConv) call(st *syntax.Stmt, c *syntax.CallExpr) {
 		}
 		return
 	}
-	name, ok := wordLit(c.Args[0])
+	name, ok := shellx.WordLit(c.Args[0])
 	if !ok {
 		return
 	}
@@ -414,7 +415,7 @@ func (r *runConv) finish() {
 	}
 	var dels []Edit
 	if len(r.del) > 0 {
-		leaves := flattenAnd(r.sh.File)
+		leaves := shellx.FlattenAnd(r.sh.File)
 		isLeaf := map[*syntax.Stmt]bool{}
 		for _, l := range leaves {
 			isLeaf[l] = true
@@ -447,7 +448,7 @@ func (r *runConv) finish() {
 		} else {
 			var line int
 			var why string
-			if dels, line, why = deleteStmts(s.doc, r.sh, leaves, func(l *syntax.Stmt) bool { return r.del[l] != "" }); why != "" {
+			if dels, line, why = shellx.DeleteStmts(s.doc, r.sh, leaves, func(l *syntax.Stmt) bool { return r.del[l] != "" }); why != "" {
 				s.refuse(line, "%s; convert by hand", why)
 				return
 			}
@@ -563,7 +564,7 @@ func runsPackageManager(sh *parser.Shell) bool {
 			if text[n] {
 				break
 			}
-			if v, ok := wordLit(n); ok && isPackageManager(v) || pmWord.MatchString(sh.Text[n.Pos().Offset():n.End().Offset()]) {
+			if v, ok := shellx.WordLit(n); ok && isPackageManager(v) || pmWord.MatchString(sh.Text[n.Pos().Offset():n.End().Offset()]) {
 				found = true
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -59,7 +60,7 @@ func braceText(b *syntax.BraceExp) string {
 		if i > 0 {
 			out += sep
 		}
-		lit, _ := wordLit(w)
+		lit, _ := shellx.WordLit(w)
 		out += lit
 	}
 	return fmt.Sprint(out, "}")

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/docklean/docklean/internal/images"
+	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -80,7 +82,7 @@ func TestAlpineEmitsRealNames(t *testing.T) {
 				continue
 			}
 			r := parseAlpineRef(ref)
-			if !r.official || !alpineTag(r.tag) && r.name != "alpine" {
+			if !r.official || !images.IsAlpine(r.tag) && r.name != "alpine" {
 				continue
 			}
 			nTags++
@@ -123,16 +125,16 @@ func apkAdded(doc *parser.Document) []string {
 					return true
 				}
 				for _, a := range c.Assigns {
-					if v, ok := wordLit(a.Value); ok && a.Value != nil {
+					if v, ok := shellx.WordLit(a.Value); ok && a.Value != nil {
 						vars[a.Name.Value] = v
 					}
 				}
-				args, _ := callArgs(c)
+				args, _ := shellx.CallArgs(c)
 				if len(args) < 2 || args[0] != "apk" || args[1] != "add" {
 					return true
 				}
 				for i := 2; i < len(c.Args); i++ {
-					w, lit := wordLit(c.Args[i])
+					w, lit := shellx.WordLit(c.Args[i])
 					if !lit {
 						if m := varWord.FindStringSubmatch(strings.Trim(wordText(in.Shell, c.Args[i]), `"`)); m != nil {
 							out = append(out, strings.Fields(vars[m[1]])...)

@@ -3,6 +3,7 @@ package transform
 import (
 	"path"
 
+	"github.com/docklean/docklean/internal/shellx"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -18,7 +19,7 @@ func printsText(st *syntax.Stmt, piped map[*syntax.Stmt]bool) bool {
 	if !ok || len(c.Args) == 0 || len(st.Redirs) > 0 || piped[st] || st.Background {
 		return false
 	}
-	name, ok := wordLit(c.Args[0])
+	name, ok := shellx.WordLit(c.Args[0])
 	return ok && textCommands[path.Base(name)]
 }
 

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -209,7 +210,7 @@ func (s *alpineStage) accountRun(in *parser.Instruction, copied map[string]copie
 		}
 		var args []string
 		for _, w := range c.Args {
-			v, _ := wordLit(w)
+			v, _ := shellx.WordLit(w)
 			args = append(args, v)
 		}
 		for len(args) > 1 && (args[0] == "sudo" || args[0] == "env" || args[0] == "exec" || args[0] == "command") {
@@ -384,13 +385,13 @@ func (s *alpineStage) scriptBlocker(b []byte) (why string, runs []string) {
 		if !ok || len(c.Args) == 0 || why != "" {
 			return why == ""
 		}
-		name, ok := wordLit(c.Args[0])
+		name, ok := shellx.WordLit(c.Args[0])
 		if !ok {
 			return true
 		}
 		var args []string
 		for _, w := range c.Args {
-			v, _ := wordLit(w)
+			v, _ := shellx.WordLit(w)
 			args = append(args, v)
 		}
 		if r, shell := ranFile(args); shell && r != "" && (strings.Contains(r, "/") || strings.HasSuffix(r, ".sh")) {

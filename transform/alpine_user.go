@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/docklean/docklean/internal/shellx"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -47,7 +48,7 @@ type userCmd struct {
 func (r *runConv) parseUser(c *syntax.CallExpr) userCmd {
 	u := userCmd{opts: map[string]string{}}
 	for i := 1; i < len(c.Args); i++ {
-		w, lit := wordLit(c.Args[i])
+		w, lit := shellx.WordLit(c.Args[i])
 		raw := r.raw(c.Args[i])
 		if !lit || !strings.HasPrefix(w, "-") || w == "-" {
 			u.pos = append(u.pos, raw)
@@ -190,7 +191,7 @@ func (r *runConv) user(st *syntax.Stmt, c *syntax.CallExpr, prog string) {
 	}
 	start, _ := r.span(c.Args[0])
 	_, end := r.span(c.Args[len(c.Args)-1])
-	r.edits = append(r.edits, Edit{start, end, text})
+	r.edits = append(r.edits, Edit{Start: start, End: end, Text: text})
 	s.changed(line, "%s → %s (%s)", prog, text, why)
 }
 
@@ -200,7 +201,7 @@ func (r *runConv) startOf(n syntax.Node) int {
 }
 
 func (r *runConv) isLeaf(st *syntax.Stmt) bool {
-	for _, l := range flattenAnd(r.sh.File) {
+	for _, l := range shellx.FlattenAnd(r.sh.File) {
 		if l == st {
 			return true
 		}

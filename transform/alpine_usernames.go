@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -125,10 +126,10 @@ func (s *alpineStage) scriptUsers(text, file string, line int) {
 		if !ok || len(c.Args) < 2 {
 			return true
 		}
-		prog, _ := wordLit(c.Args[0])
+		prog, _ := shellx.WordLit(c.Args[0])
 		prog = path.Base(prog)
 		if prog == "useradd" || prog == "adduser" {
-			if v, ok := wordLit(c.Args[len(c.Args)-1]); ok && !strings.HasPrefix(v, "-") {
+			if v, ok := shellx.WordLit(c.Args[len(c.Args)-1]); ok && !strings.HasPrefix(v, "-") {
 				s.acct.userNames[v] = true
 			}
 			return true
@@ -154,7 +155,7 @@ func (s *alpineStage) scriptUsers(text, file string, line int) {
 // (su's "-" and "-c CMD" skipped). A word that is not literal gives "".
 func scriptUser(args []*syntax.Word, opt string, su bool) string {
 	for i := 0; i < len(args); i++ {
-		v, ok := wordLit(args[i])
+		v, ok := shellx.WordLit(args[i])
 		if !ok {
 			return ""
 		}
@@ -162,7 +163,7 @@ func scriptUser(args []*syntax.Word, opt string, su bool) string {
 		case strings.HasPrefix(v, "--reference"):
 			return "" // chown --reference=FILE: no user named
 		case opt != "" && v == opt && i+1 < len(args):
-			u, _ := wordLit(args[i+1])
+			u, _ := shellx.WordLit(args[i+1])
 			return u
 		case opt != "" && strings.HasPrefix(v, opt) && len(v) > len(opt):
 			return strings.TrimPrefix(v, opt)

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/docklean/docklean/internal/shellx"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -26,7 +27,7 @@ func TestScriptUser(t *testing.T) {
 			t.Fatal(err)
 		}
 		call := f.Stmts[0].Cmd.(*syntax.CallExpr)
-		prog, _ := wordLit(call.Args[0])
+		prog, _ := shellx.WordLit(call.Args[0])
 		if got := scriptUser(call.Args[1:], userOperand[prog], prog == "su"); got != c.want {
 			t.Errorf("%s: got %q, want %q", c.cmd, got, c.want)
 		}

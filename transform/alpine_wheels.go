@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -310,7 +311,7 @@ func (s *alpineStage) pipWheels(in *parser.Instruction) {
 		if !ok || s.refusal != nil {
 			return s.refusal == nil
 		}
-		args, _ := callArgs(c)
+		args, _ := shellx.CallArgs(c)
 		if sub := pipInstallArgs(args); sub >= 0 {
 			s.pipArgs(in, args[sub:])
 			return true

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -46,7 +47,7 @@ an exec-form or unparsable RUN, or a heredoc that is not a shell script (RUN
 type cleaner struct {
 	u       *Unit
 	doc     *parser.Document
-	style   joinStyle
+	style   shellx.JoinStyle
 	edits   []Edit
 	changes []Finding
 	refusal string // why the stage is left alone
@@ -66,7 +67,7 @@ type cleaner struct {
 
 func cacheCleanup(u *Unit) {
 	images := imageStages(u.Doc)
-	style := styleOf(u.Doc)
+	style := shellx.StyleOf(u.Doc)
 	mounted := false
 	kept := map[*parser.Stage]bool{}
 	cmds := pkgCmdCache{}
@@ -75,7 +76,7 @@ func cacheCleanup(u *Unit) {
 	for _, st := range u.Doc.Stages {
 		c := &cleaner{u: u, doc: u.Doc, style: style, kept: kept, cmds: cmds, apt: apt, used: used}
 		for _, in := range st.Instructions {
-			if in.Keyword == "run" && posixShellAt(u.Doc, in) && c.refusal == "" {
+			if in.Keyword == "run" && shellx.PosixShellAt(u.Doc, in) && c.refusal == "" {
 				c.run(in)
 			}
 		}
@@ -115,7 +116,7 @@ func (c *cleaner) refuse(line int, format string, args ...any) {
 }
 
 func (c *cleaner) add(off int, text, msg string) {
-	c.edits = append(c.edits, Edit{off, off, text})
+	c.edits = append(c.edits, Edit{Start: off, End: off, Text: text})
 	c.changes = append(c.changes, Finding{Line: c.doc.LineOf(off), Message: msg})
 }
 
@@ -186,7 +187,7 @@ func (c *cleaner) run(in *parser.Instruction) {
 		}
 		cleanup := r.cleanup
 		if r.ownProgram {
-			cleanup = shellWordText(in.Shell, need[len(need)-1].words[0]) + " " + cleanup
+			cleanup = shellx.WordText(in.Shell, need[len(need)-1].words[0]) + " " + cleanup
 		}
 		if !slices.ContainsFunc(need, func(pc *pkgCmd) bool { return !pc.sudo() }) {
 			// Every command that made the cache ran under sudo: the
@@ -237,7 +238,7 @@ func (c *cleaner) cacheDir(in *parser.Instruction, r *cacheRule, pc *pkgCmd) (st
 		}
 	}
 	if a := pc.assigned(r.dirEnv); !ok && a != nil && a.Value != nil {
-		v, ok = shellWordText(in.Shell, a.Value), true
+		v, ok = shellx.WordText(in.Shell, a.Value), true
 	}
 	if !ok {
 		v, ok = stageVar(c.doc, in, r.dirEnv)
@@ -325,7 +326,7 @@ func (c *cleaner) dropApkRedundancy(in *parser.Instruction, cmds []*pkgCmd) {
 	drops := map[*syntax.Stmt][]*pkgCmd{}
 	for _, pc := range cmds {
 		if pc.tool == "apk" && pc.subcmd() == "update" && len(pc.args) == 2 || pc.onlyRemoves("/var/cache/apk") {
-			l := stmtList(in.Shell.File, pc.stmt)
+			l := shellx.StmtList(in.Shell.File, pc.stmt)
 			if len(l) == 0 {
 				continue
 			}
@@ -340,7 +341,7 @@ func (c *cleaner) dropApkRedundancy(in *parser.Instruction, cmds []*pkgCmd) {
 		for _, pc := range drops[l[0]] {
 			stmts = append(stmts, pc.stmt)
 		}
-		edits, ok := deleteCmds(c.doc, in.Shell, stmts...)
+		edits, ok := shellx.DeleteCmds(c.doc, in.Shell, stmts...)
 		if !ok {
 			continue
 		}
@@ -364,7 +365,7 @@ func (c *cleaner) appendCleanup(in *parser.Instruction, text string) {
 	stmts := in.Shell.File.Stmts
 	last := stmts[len(stmts)-1]
 	for !last.Background {
-		leaves := andLeaves(last)
+		leaves := shellx.AndLeaves(last)
 		final := leaves[len(leaves)-1]
 		if final.Negated || final.Background || len(final.Redirs) > 0 {
 			break
@@ -386,13 +387,13 @@ func (c *cleaner) appendCleanup(in *parser.Instruction, text string) {
 		c.refuse(in.StartLine, "the RUN at line %d ends with a background command; add the cleanup by hand", in.StartLine)
 		return
 	}
-	leaves := andLeaves(last)
+	leaves := shellx.AndLeaves(last)
 	final := leaves[len(leaves)-1]
-	if !simpleCmd(final) && mayErrexit(c.doc, in) {
+	if !shellx.SimpleCmd(final) && mayErrexit(c.doc, in) {
 		c.refuse(in.StartLine, "the RUN at line %d ends with a compound command under set -e, which the shell would ignore inside it once \"&& cleanup\" follows; add the cleanup inside it by hand", in.StartLine)
 		return
 	}
-	end := stmtEnd(in.Shell, last)
+	end := shellx.StmtEnd(in.Shell, last)
 	if c.doc.LineOf(end) == in.StartLine {
 		c.add(end, " && "+text, "added "+text+" at the end of the RUN")
 		return
@@ -402,14 +403,14 @@ func (c *cleaner) appendCleanup(in *parser.Instruction, text string) {
 	if ln := c.doc.LineOf(start); ln != in.StartLine {
 		st.Indent = c.doc.Indent(ln)
 	}
-	c.add(end, st.join(c.doc, in, text), "added "+text+" at the end of the RUN")
+	c.add(end, st.Join(c.doc, in, text), "added "+text+" at the end of the RUN")
 }
 
 // mayErrexit reports whether errexit can be on anywhere in a RUN: its SHELL
 // sets -e, the #! line of its heredoc script does (#!/bin/sh -e), or its
 // text runs set -e.
 func mayErrexit(doc *parser.Document, in *parser.Instruction) bool {
-	return shellErrexit(shellAt(doc, in)) || shellErrexit(in.Shell.Shebang) || setsErrexit(in.Shell.File)
+	return shellx.Errexit(shellx.ShellAt(doc, in)) || shellx.Errexit(in.Shell.Shebang) || shellx.SetsErrexit(in.Shell.File)
 }
 
 func (c *cleaner) isRoot(in *parser.Instruction) bool {
@@ -442,7 +443,7 @@ func keywordEnd(doc *parser.Document, in *parser.Instruction) int {
 
 // runStyle is the join style a RUN itself uses, or the file's when the RUN
 // does not show one.
-func runStyle(doc *parser.Document, in *parser.Instruction, file joinStyle) joinStyle {
+func runStyle(doc *parser.Document, in *parser.Instruction, file shellx.JoinStyle) shellx.JoinStyle {
 	for ln := in.StartLine + 1; ln <= in.EndLine; ln++ {
 		if strings.HasPrefix(strings.TrimSpace(doc.Line(ln)), "&&") {
 			file.Leading = true
@@ -454,4 +455,32 @@ func runStyle(doc *parser.Document, in *parser.Instruction, file joinStyle) join
 		}
 	}
 	return file
+}
+
+// imageStages returns the stages whose file system ends up in a built image:
+// the final stage and, transitively, stages it is based on or copies from.
+// Intermediate stages that nothing uses are built by the legacy builder only.
+func imageStages(doc *parser.Document) map[*parser.Stage]bool {
+	used := map[*parser.Stage]bool{}
+	var visit func(s *parser.Stage)
+	visit = func(s *parser.Stage) {
+		if used[s] {
+			return
+		}
+		used[s] = true
+		if s.Parent != nil {
+			visit(s.Parent)
+		}
+		for _, in := range s.Instructions {
+			for _, fl := range in.Flags {
+				if from, ok := strings.CutPrefix(fl, "--from="); ok {
+					if b := doc.StageByName(from); b != nil && b.Index < s.Index {
+						visit(b)
+					}
+				}
+			}
+		}
+	}
+	visit(doc.Stages[len(doc.Stages)-1])
+	return used
 }

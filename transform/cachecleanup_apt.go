@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 )
 
@@ -93,7 +94,7 @@ func (c *cleaner) unmountedApt(in *parser.Instruction) *parser.Instruction {
 				continue
 			}
 			apt := aptRule()
-			if apt.covered(mounts) || apt.present(cmds) || !posixShellAt(c.doc, x) {
+			if apt.covered(mounts) || apt.present(cmds) || !shellx.PosixShellAt(c.doc, x) {
 				return x // cache-cleanup adds no mount to it
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -144,7 +145,7 @@ func (u *usedCmds) scan(doc *parser.Document) {
 				if !ok || len(call.Args) == 0 {
 					return true
 				}
-				w, ok := wordLit(call.Args[0])
+				w, ok := shellx.WordLit(call.Args[0])
 				if !ok {
 					return true
 				}
@@ -154,7 +155,7 @@ func (u *usedCmds) scan(doc *parser.Document) {
 				mark(prog, line)
 				var args []string
 				for _, a := range call.Args[1:] {
-					v, _ := wordLit(a)
+					v, _ := shellx.WordLit(a)
 					args = append(args, v)
 				}
 				switch {

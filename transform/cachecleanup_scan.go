@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/docklean/docklean/internal/edit"
 	"github.com/docklean/docklean/parser"
 )
 
@@ -127,7 +128,7 @@ func (a *aptScan) needed(in *parser.Instruction) *parser.Instruction {
 // documents' trees (a 2 MB file of RUNs that all change peaked at twice
 // its 150 MB of trees).
 func dropTouchedShells(doc *parser.Document, edits []Edit) {
-	sorted := sortEdits(edits)
+	sorted := edit.Sort(edits)
 	k := 0
 	for _, in := range doc.Instructions {
 		for k < len(sorted) && sorted[k].End < in.Start {

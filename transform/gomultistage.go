@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/docklean/docklean/internal/gosrc"
+	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -48,8 +50,8 @@ type goStage struct {
 	doc    *parser.Document
 	st     *parser.Stage
 	ctx    fs.FS
-	src    *goSources
-	ignore dockerignore
+	src    *gosrc.Sources
+	ignore gosrc.Dockerignore
 	alpine bool // golang:*-alpine builder
 
 	vars     map[string]goVar
@@ -147,8 +149,8 @@ func (g *goStage) convert() ([]Edit, error) {
 	}
 	g.alpine = strings.Contains(tag, "alpine")
 	if g.ctx != nil {
-		g.src = readGoSources(g.ctx)
-		g.ignore = readDockerignore(g.ctx)
+		g.src = gosrc.Read(g.ctx)
+		g.ignore = gosrc.ReadDockerignore(g.ctx)
 	}
 	meta := map[string]goVar{}
 	for _, in := range g.doc.MetaArgs {
@@ -305,7 +307,7 @@ func (g *goStage) plan() (*goPlan, error) {
 		return nil, err
 	}
 	if g.src != nil {
-		for _, prog := range g.src.execs {
+		for _, prog := range g.src.Execs {
 			if err := g.tool(prog, nil, needs, p); err != nil {
 				return nil, err
 			}
@@ -340,7 +342,7 @@ func (g *goStage) unread(p *goPlan) error {
 		return nil
 	case g.ctx == nil:
 		return g.refuse(b.in.StartLine, "nothing unread: the build context is not available, so docklean cannot read the Go sources to tell whether the program needs cgo or files at run time (templates, static files, configuration); run docklean with --context DIR")
-	case g.src.files == 0:
+	case g.src.Files == 0:
 		return g.refuse(b.in.StartLine, "nothing unread: the build context holds no Go sources, so docklean cannot tell whether the program needs cgo or files at run time; run docklean with --context set to the folder the image is built from")
 	}
 	return nil
@@ -366,7 +368,7 @@ func (g *goStage) tool(prog string, in *parser.Instruction, needs map[string]str
 	}
 	needs["tool "+base] = base
 	if pkg != "" {
-		p.apk = appendNew(p.apk, pkg)
+		p.apk = gosrc.AppendNew(p.apk, pkg)
 	}
 	return nil
 }
@@ -434,7 +436,7 @@ func commandPrograms(args []string, json bool) ([]string, bool, error) {
 		if !ok || len(c.Args) == 0 {
 			return true
 		}
-		a, _ := callArgs(c)
+		a, _ := shellx.CallArgs(c)
 		if len(a) > 1 && a[0] == "exec" {
 			a = a[1:]
 		}
@@ -526,7 +528,7 @@ func (g *goStage) cgo(p *goPlan, needs map[string]string) error {
 		}
 	}
 	if g.src != nil {
-		why = append(why, g.src.cgo...)
+		why = append(why, g.src.Cgo...)
 	}
 	for _, pkg := range g.pkgs {
 		switch packageKind(pkg) {
@@ -558,7 +560,7 @@ func (g *goStage) cgo(p *goPlan, needs map[string]string) error {
 		if !ok {
 			return g.refuse(b.in.StartLine, "cgo needs libraries the runtime lacks: docklean does not know which Alpine package holds the run-time library of %s", l)
 		}
-		p.apk = appendNew(p.apk, rt)
+		p.apk = gosrc.AppendNew(p.apk, rt)
 	}
 	p.cgo = true
 	needs["cgo"] = "cgo (" + reason + ")"
@@ -583,14 +585,14 @@ func (g *goStage) chooseRuntime(p *goPlan, needs map[string]string) error {
 		mode = "scratch"
 	}
 	p.runtime = mode
-	if g.src != nil && g.src.tz {
+	if g.src != nil && g.src.TZ {
 		p.tz = true
 	}
-	if g.src != nil && g.src.tzEmbed {
+	if g.src != nil && g.src.TZEmbed {
 		p.tz = false
 	}
 	if p.tz && mode == "alpine" {
-		p.apk = appendNew(p.apk, "tzdata")
+		p.apk = gosrc.AppendNew(p.apk, "tzdata")
 	}
 	return nil
 }
@@ -611,7 +613,7 @@ func (g *goStage) users(p *goPlan) error {
 		return nil
 	}
 	if last == nil && g.src != nil {
-		for _, w := range g.src.writes {
+		for _, w := range g.src.Writes {
 			if !strings.HasPrefix(w, "/tmp/") && !strings.HasPrefix(w, "/dev/") {
 				p.notes = append(p.notes, "runs as root like before, not as a non-root user: the program writes "+w+", which such a user could not; add a USER and the folder's ownership by hand")
 				return nil
@@ -683,14 +685,14 @@ func (g *goStage) runtimeFiles(p *goPlan) error {
 		p.notes = append(p.notes, "the build context is not available, so files the program reads at run time (templates, static files, configuration) may be missing from the runtime stage: check it, or run with --context")
 		return nil
 	}
-	if g.src.capped {
+	if g.src.Capped {
 		p.notes = append(p.notes, "the build context has more than 2000 Go files; docklean read the first ones only, so runtime files may be missing")
 	}
 	var found []string
-	for _, r := range g.src.reads {
-		first, _, _ := strings.Cut(globPrefix(r), "/")
+	for _, r := range g.src.Reads {
+		first, _, _ := strings.Cut(gosrc.GlobPrefix(r), "/")
 		if strings.HasPrefix(r, "/") {
-			first = globPrefix(r)
+			first = gosrc.GlobPrefix(r)
 		}
 		if first == "." || first == ".." {
 			if g.covered(g.dir) {
@@ -709,7 +711,7 @@ func (g *goStage) runtimeFiles(p *goPlan) error {
 	}
 	for _, f := range found {
 		ctxPath, ok := g.toContext(f)
-		if !ok || g.ignore.ignored(ctxPath) || g.embedded(f) || !g.hasData(ctxPath) {
+		if !ok || g.ignore.Ignored(ctxPath) || g.embedded(f) || !g.hasData(ctxPath) {
 			continue
 		}
 		add(runtimeFile{path: f, text: f, flags: g.ownerFlags(f)})
@@ -729,13 +731,13 @@ func (g *goStage) missingRead(r, f string) error {
 		return nil // outside the working folder: a mounted or system path
 	}
 	ctxPath, ok := g.toContext(f)
-	if !ok || slices.Contains(g.src.writes, r) || g.ignore.ignored(ctxPath) || g.embedded(f) {
+	if !ok || slices.Contains(g.src.Writes, r) || g.ignore.Ignored(ctxPath) || g.embedded(f) {
 		return nil
 	}
 	if _, err := fs.Stat(g.ctx, ctxPath); err == nil {
 		return nil
 	}
-	at := g.src.readAt[r]
+	at := g.src.ReadAt[r]
 	if at == "" {
 		at = "the Go sources"
 	}
@@ -760,7 +762,7 @@ func (g *goStage) hasData(p string) bool {
 	}
 	data := false
 	_ = fs.WalkDir(g.ctx, p, func(q string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && !strings.HasSuffix(q, ".go") && !g.ignore.ignored(q) {
+		if err == nil && !d.IsDir() && !strings.HasSuffix(q, ".go") && !g.ignore.Ignored(q) {
 			data = true
 			return fs.SkipAll
 		}
@@ -779,7 +781,7 @@ func (g *goStage) embedded(p string) bool {
 	if !ok {
 		return false
 	}
-	for _, e := range g.src.embeds {
+	for _, e := range g.src.Embeds {
 		if ctxPath == e || strings.HasPrefix(ctxPath, e+"/") || e == "." {
 			return true
 		}

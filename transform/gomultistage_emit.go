@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -25,12 +26,12 @@ func (g *goStage) edits(p *goPlan) ([]Edit, error) {
 			}
 		}
 		end := from.End - (len(doc.Text(from)) - len(strings.TrimRight(doc.Text(from), " \t")))
-		edits = append(edits, Edit{end, end, " AS " + name})
+		edits = append(edits, Edit{Start: end, End: end, Text: " AS " + name})
 	}
 	bin := p.bin
 	if !p.cgo && bin.cgo == "" && g.cgoEnv != "0" {
 		at, _ := bin.in.Shell.Span(bin.call)
-		edits = append(edits, Edit{at, at, "CGO_ENABLED=0 "})
+		edits = append(edits, Edit{Start: at, End: at, Text: "CGO_ENABLED=0 "})
 		g.u.Changed(bin.in.StartLine, "CGO_ENABLED=0 on the go %s so that the binary is static", map[bool]string{true: "install", false: "build"}[bin.install])
 	}
 	edits = append(edits, p.restruct...)
@@ -89,7 +90,7 @@ func (g *goStage) edits(p *goPlan) ([]Edit, error) {
 			for e+1 <= lines && del[e+1] {
 				e++
 			}
-			edits = append(edits, Edit{doc.LineStart(l), doc.LineEnd(e), ""})
+			edits = append(edits, Edit{Start: doc.LineStart(l), End: doc.LineEnd(e), Text: ""})
 		}
 	}
 	rt, err := g.runtimeStage(p, name, blocks)
@@ -111,7 +112,7 @@ func (g *goStage) edits(p *goPlan) ([]Edit, error) {
 	if !strings.HasSuffix(string(doc.Src), "\n") && strings.HasSuffix(text, eol) {
 		text = strings.TrimSuffix(text, eol)
 	}
-	edits = append(edits, Edit{len(doc.Src), len(doc.Src), text})
+	edits = append(edits, Edit{Start: len(doc.Src), End: len(doc.Src), Text: text})
 	what := p.binDest
 	if len(p.files) > 0 {
 		what += fmt.Sprintf(" and %d runtime file(s)", len(p.files))
@@ -301,7 +302,7 @@ func (g *goStage) restructure() ([]Edit, string) {
 	}
 	files := "go.mod"
 	for _, f := range []string{"go.mod", "go.sum"} {
-		if _, err := fs.Stat(g.ctx, f); err != nil || g.ignore.ignored(f) {
+		if _, err := fs.Stat(g.ctx, f); err != nil || g.ignore.Ignored(f) {
 			if f == "go.mod" {
 				return nil, ""
 			}
@@ -318,12 +319,12 @@ func (g *goStage) restructure() ([]Edit, string) {
 		return nil, ""
 	}
 	sh := run.Shell
-	s := firstStmt(sh.File.Stmts[0])
+	s := shellx.FirstStmt(sh.File.Stmts[0])
 	call, ok := s.Cmd.(*syntax.CallExpr)
 	if !ok || len(s.Redirs) > 0 {
 		return nil, ""
 	}
-	if a, ok := callArgs(call); !ok || len(a) < 3 || a[0] != "go" || a[1] != "mod" || a[2] != "download" {
+	if a, ok := shellx.CallArgs(call); !ok || len(a) < 3 || a[0] != "go" || a[1] != "mod" || a[2] != "download" {
 		return nil, ""
 	}
 	a, b := sh.Span(s)
@@ -331,9 +332,9 @@ func (g *goStage) restructure() ([]Edit, string) {
 	if strings.ContainsAny(stmtText, "\r\n") {
 		return nil, ""
 	}
-	del := []Edit{{doc.LineStart(run.StartLine), doc.LineEnd(run.EndLine), ""}}
+	del := []Edit{{Start: doc.LineStart(run.StartLine), End: doc.LineEnd(run.EndLine), Text: ""}}
 	if len(sh.File.Stmts) != 1 || sh.File.Stmts[0] != s {
-		if del, ok = deleteCmds(doc, sh, s); !ok {
+		if del, ok = shellx.DeleteCmds(doc, sh, s); !ok {
 			return nil, ""
 		}
 	}
@@ -345,5 +346,5 @@ func (g *goStage) restructure() ([]Edit, string) {
 	copyLine := strings.Join(append(append([]string{"COPY"}, w.Flags...), files, dest), " ")
 	runLine := strings.Join(append(append([]string{"RUN"}, run.Flags...), stmtText), " ")
 	at := doc.LineStart(w.StartLine)
-	return append([]Edit{{at, at, ind + copyLine + doc.EOL + ind + runLine + doc.EOL}}, del...), files
+	return append([]Edit{{Start: at, End: at, Text: ind + copyLine + doc.EOL + ind + runLine + doc.EOL}}, del...), files
 }

@@ -92,16 +92,16 @@ func (g *goStage) rootReasons() []string {
 	if g.src == nil {
 		return why
 	}
-	for _, l := range g.src.listens {
+	for _, l := range g.src.Listens {
 		why = append(why, fmt.Sprintf("it listens on %q, a port below 1024, which only root may bind outside Docker's default sysctl", l))
 	}
-	if len(g.src.userDeps) > 0 {
-		why = append(why, "its behaviour depends on the user it runs as ("+strings.Join(g.src.userDeps, "; ")+"): it would see another user name and home")
+	if len(g.src.UserDeps) > 0 {
+		why = append(why, "its behaviour depends on the user it runs as ("+strings.Join(g.src.UserDeps, "; ")+"): it would see another user name and home")
 	}
-	if len(g.src.sqlite) > 0 {
-		why = append(why, "it opens SQLite databases ("+strings.Join(g.src.sqlite, ", ")+"), which create their files and journals in folders the non-root user does not own")
+	if len(g.src.SQLite) > 0 {
+		why = append(why, "it opens SQLite databases ("+strings.Join(g.src.SQLite, ", ")+"), which create their files and journals in folders the non-root user does not own")
 	}
-	for _, r := range g.src.rootOnly {
+	for _, r := range g.src.RootOnly {
 		why = append(why, "it reads "+r+", which only root may read")
 	}
 	return why

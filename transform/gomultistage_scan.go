@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -99,7 +100,7 @@ func (g *goStage) stmts(in *parser.Instruction, list []*syntax.Stmt, dir string,
 func (g *goStage) stmt(in *parser.Instruction, s *syntax.Stmt, dir string, env map[string]string) (string, error) {
 	for _, r := range s.Redirs {
 		if r.Op == syntax.RdrOut || r.Op == syntax.AppOut || r.Op == syntax.RdrAll || r.Op == syntax.AppAll || r.Op == syntax.RdrClob {
-			if t, ok := wordLit(r.Word); !ok || !strings.HasPrefix(t, "/dev/") {
+			if t, ok := shellx.WordLit(r.Word); !ok || !strings.HasPrefix(t, "/dev/") {
 				return dir, g.refuse(in.StartLine, "runtime files cannot be determined: the RUN at line %d writes a file with a redirection", in.StartLine)
 			}
 		}
@@ -125,7 +126,7 @@ func (g *goStage) stmt(in *parser.Instruction, s *syntax.Stmt, dir string, env m
 	var err error
 	parser.Walk(s, func(n syntax.Node) bool {
 		if call, ok := n.(*syntax.CallExpr); ok && err == nil && len(call.Args) > 0 {
-			if name, _ := wordLit(call.Args[0]); name == "go" || builders[path.Base(name)] {
+			if name, _ := shellx.WordLit(call.Args[0]); name == "go" || builders[path.Base(name)] {
 				err = g.refuse(in.StartLine, "the RUN at line %d builds inside a shell loop or condition; docklean cannot tell which binaries it produces", in.StartLine)
 			}
 		}
@@ -251,7 +252,7 @@ func (g *goStage) move(in *parser.Instruction, c *syntax.CallExpr, args []string
 	}
 	var text []string
 	for _, w := range c.Args {
-		text = append(text, shellWordText(in.Shell, w))
+		text = append(text, shellx.WordText(in.Shell, w))
 	}
 	return g.refuse(in.StartLine, "runtime files cannot be determined: the RUN at line %d copies or moves files (%s)", in.StartLine, strings.Join(text, " "))
 }
@@ -288,12 +289,12 @@ func (g *goStage) goCmd(in *parser.Instruction, c *syntax.CallExpr, args []strin
 		// still a flag.
 		a, known := args[i], args[i] != "\x00"
 		if !known {
-			a = shellWordText(in.Shell, c.Args[i])
+			a = shellx.WordText(in.Shell, c.Args[i])
 		}
 		if !strings.HasPrefix(a, "-") || a == "-" {
 			pkgs = args[i:]
 			for _, w := range c.Args[i:] {
-				pkgText = append(pkgText, shellWordText(in.Shell, w))
+				pkgText = append(pkgText, shellx.WordText(in.Shell, w))
 			}
 			break
 		}
@@ -304,7 +305,7 @@ func (g *goStage) goCmd(in *parser.Instruction, c *syntax.CallExpr, args []strin
 			}
 			val, known = args[i], args[i] != "\x00"
 			if !known {
-				val = shellWordText(in.Shell, c.Args[i])
+				val = shellx.WordText(in.Shell, c.Args[i])
 			}
 		}
 		switch name {
@@ -433,7 +434,7 @@ func isVersionElem(s string) bool {
 func (g *goStage) dirExecName(dir, arg string) string {
 	if ctxDir, ok := g.toContext(dir); ok && g.src != nil {
 		for d := ctxDir; ; d = path.Dir(d) {
-			if mod, ok := g.src.modules[d]; ok {
+			if mod, ok := g.src.Modules[d]; ok {
 				rel := strings.TrimPrefix(strings.TrimPrefix(ctxDir, d), "/")
 				return execName(path.Join(mod, rel))
 			}

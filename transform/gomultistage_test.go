@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/docklean/docklean/internal/gosrc"
 	"github.com/docklean/docklean/parser"
 )
 
@@ -88,7 +89,7 @@ func buildFixture(t *testing.T, goBin string, doc *parser.Document, ctx fs.FS) (
 	if builder == nil {
 		t.Fatalf("runtime stage copies from unknown stage %q", builderName)
 	}
-	g := &goStage{doc: doc, st: builder, ctx: ctx, src: readGoSources(ctx), vars: map[string]goVar{},
+	g := &goStage{doc: doc, st: builder, ctx: ctx, src: gosrc.Read(ctx), vars: map[string]goVar{},
 		dir: "/go", dirText: "/go", dirs: map[string]bool{}, pkgLine: map[string]int{}}
 	for _, in := range builder.Instructions[1:] {
 		if err := g.scan(in, nil); err != nil {

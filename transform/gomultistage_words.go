@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/docklean/docklean/internal/gosrc"
+	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -83,7 +85,7 @@ func (g *goStage) shWord(w *syntax.Word, env map[string]string) (expansion, bool
 			case *syntax.Lit:
 				v := p.Value
 				if strings.Contains(v, `\`) {
-					v = unescapeLit(v)
+					v = shellx.UnescapeLit(v)
 				}
 				e.value += v
 				e.text += v
@@ -137,7 +139,7 @@ func (g *goStage) argNames(text string) []string {
 	for _, m := range dfVarRe.FindAllStringSubmatch(text, -1) {
 		name := m[1] + m[2]
 		if v, ok := g.vars[name]; ok && v.arg != nil {
-			names = appendNew(names, name)
+			names = gosrc.AppendNew(names, name)
 		}
 	}
 	return names

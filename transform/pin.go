@@ -4,6 +4,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/docklean/docklean/internal/images"
+	"github.com/docklean/docklean/internal/pins"
 	"github.com/docklean/docklean/parser"
 )
 
@@ -115,14 +117,13 @@ func pinRef(u *Unit, line int, ref imageRef) imageRef {
 		}
 		return ref
 	}
-	pins := loadPins()
-	pinned, known := pinTag(ref.name, ref.tag, u.Opts.Pin)
+	pinned, known := pins.Tag(ref.name, ref.tag, u.Opts.Pin)
 	if !known {
 		tag := ref.tag
 		if tag == "" {
 			tag = "latest"
 		}
-		version, _ := splitTag(ref.tag)
+		version, _ := pins.SplitTag(ref.tag)
 		switch {
 		case knownRelease(ref.name, tag):
 			// a release name (debian:bookworm), or an old release the
@@ -130,7 +131,7 @@ func pinRef(u *Unit, line int, ref imageRef) imageRef {
 		case imageCurrent(ref.name, tag) && version == "":
 			u.Note(line, "%s moves with new releases, and docklean cannot tell which numbered tag is the same image; pin it by hand", ref.short())
 		case !imageCurrent(ref.name, tag):
-			u.Note(line, "%s is not among the official images' tags of %s; left as is", ref.short(), pins.date)
+			u.Note(line, "%s is not among the official images' tags of %s; left as is", ref.short(), pins.Date())
 		}
 		return ref
 	}
@@ -139,59 +140,8 @@ func pinRef(u *Unit, line int, ref imageRef) imageRef {
 	}
 	out := ref
 	out.tag = pinned
-	u.Changed(line, "pinned %s to %s, the same image in the official images of %s (%s moves to each new release)", ref.short(), out.short(), pins.date, ref.short())
+	u.Changed(line, "pinned %s to %s, the same image in the official images of %s (%s moves to each new release)", ref.short(), out.short(), pins.Date(), ref.short())
 	return out
-}
-
-// pinTag returns the tag pin gives an official image's tag ("" meaning
-// latest): the most specific tag of the same image that mode ("minor", the
-// default, or "patch") asks for, or tag itself when it is that specific
-// already. known is false when the tables cannot tell.
-func pinTag(image, tag, mode string) (pinned string, known bool) {
-	want := 2
-	if mode == "patch" {
-		want = 3
-	}
-	version, _ := splitTag(tag)
-	if tag != "" && tag != "latest" && version != "" && depth(version) >= want {
-		return tag, true
-	}
-	pins := loadPins()
-	key := tag
-	if key == "" {
-		key = "latest"
-	}
-	full, ok := pins.specific[image][key]
-	if !ok {
-		return tag, false
-	}
-	pinned = full
-	if fv, variant := splitTag(full); want == 2 && depth(fv) > 2 {
-		minor := truncVersion(fv, 2)
-		if variant != "" {
-			minor += "-" + variant
-		}
-		if pins.specific[image][minor] == full {
-			pinned = minor
-		}
-	}
-	return pinned, true
-}
-
-// pinnedTag returns the tag the pin pass would leave on an official
-// image's tag with options o: pinned, and with --upgrade-eol moved off an
-// ended release, as runPin does.
-func pinnedTag(o *Options, image, tag string) string {
-	t, _ := pinTag(image, tag, o.Pin)
-	if !o.UpgradeEOL || t == "" {
-		return t
-	}
-	if c, ok := imageCycle(image, t); ok && c.ended(o.today()) {
-		if next, ok := upgradeTag(image, t, o.today()); ok {
-			t, _ = pinTag(image, next, o.Pin)
-		}
-	}
-	return t
 }
 
 // today is the day end-of-life dates are compared with: Options.Today, or
@@ -206,24 +156,24 @@ func (o *Options) today() time.Time {
 // knownRelease reports whether an official image's tag names a release
 // data/eol.tsv knows: by code name, or by an ended release's version.
 func knownRelease(image, tag string) bool {
-	if c, ok := imageCycle(image, tag); ok && (!c.eol.IsZero() || leadingVersion(tag) == "") {
+	if c, ok := pins.ImageCycle(image, tag); ok && (!c.EOL.IsZero() || pins.LeadingVersion(tag) == "") {
 		return true
 	}
 	first, _, _ := strings.Cut(tag, "-")
 	for _, p := range []string{"debian", "ubuntu"} {
-		if c, ok := cycleOf(p, first); ok && c.codename == first {
+		if c, ok := pins.CycleOf(p, first); ok && c.Codename == first {
 			return true // buildpack-deps:bookworm names a release
 		}
 	}
-	b, ok := variantBase(image, tag)
-	return ok && !b.eol.IsZero()
+	b, ok := pins.VariantBase(image, tag)
+	return ok && !b.EOL.IsZero()
 }
 
 // imageCurrent reports whether image:tag is among the official images'
 // current tags.
 func imageCurrent(image, tag string) bool {
-	tags := imageTagsOf(image)
-	return tags != nil && tags.tags[tag].current
+	tags := images.Lookup(image)
+	return tags != nil && tags.Tags[tag].Current
 }
 
 // addDigest resolves ref's digest when Options.Digests asks for it.

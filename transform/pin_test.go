@@ -11,36 +11,6 @@ import (
 	"github.com/docklean/docklean/parser"
 )
 
-// TestPinTargetsExist checks invariant 5 for the pin table: every tag pin
-// can emit is a current official tag, and the tag it replaces is too.
-func TestPinTargetsExist(t *testing.T) {
-	pins := loadPins()
-	if len(pins.specific) < 50 {
-		t.Fatalf("pins table has %d images, want the official images", len(pins.specific))
-	}
-	for img, tags := range pins.specific {
-		for tag, full := range tags {
-			if !imageCurrent(img, tag) || !imageCurrent(img, full) {
-				t.Errorf("%s: %s → %s: not both current official tags", img, tag, full)
-			}
-		}
-	}
-}
-
-// TestEOLTable checks that every product the pass maps an image to has rows
-// and that dates parse (loadPins panics otherwise).
-func TestEOLTable(t *testing.T) {
-	for img, p := range eolProducts {
-		if len(loadPins().cycles[p.product]) == 0 {
-			t.Errorf("image %s maps to product %s, which data/eol.tsv does not list", img, p.product)
-		}
-	}
-	c, ok := imageCycle("ubuntu", "bionic")
-	if !ok || c.cycle != "18.04" || c.eol.Format(time.DateOnly) != "2023-05-31" {
-		t.Errorf("ubuntu:bionic → %+v, %v", c, ok)
-	}
-}
-
 // TestPinCorpus runs pin alone over the corpus's original Dockerfiles and
 // logs (with -v) how many base images were floating and what each was
 // pinned to. Every tag it writes must be a current official tag.
@@ -105,23 +75,5 @@ func TestPinCorpus(t *testing.T) {
 	sort.Strings(lk)
 	for _, l := range lk {
 		t.Logf("  %s", l)
-	}
-}
-
-// TestPinTagIsFixedPoint: whatever pinTag writes, it leaves alone on the
-// next run, for every tag in the table and both precisions.
-func TestPinTagIsFixedPoint(t *testing.T) {
-	for image, tags := range loadPins().specific {
-		for tag := range tags {
-			for _, mode := range []string{"minor", "patch"} {
-				pinned, known := pinTag(image, tag, mode)
-				if !known {
-					continue
-				}
-				if again, _ := pinTag(image, pinned, mode); again != pinned {
-					t.Errorf("%s:%s → %s → %s (%s)", image, tag, pinned, again, mode)
-				}
-			}
-		}
 	}
 }

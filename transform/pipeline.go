@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/docklean/docklean/internal/edit"
 	"github.com/docklean/docklean/parser"
 )
 
@@ -172,7 +173,7 @@ func process(file string, src []byte, passes []*Pass, opts *Options, applied fun
 		if len(edits) == 0 {
 			continue
 		}
-		out, err := applyEdits(doc.Src, edits)
+		out, err := edit.Apply(doc.Src, edits)
 		if err != nil {
 			return nil, fmt.Errorf("pass %s: %w", p.Name, err)
 		}
@@ -192,7 +193,7 @@ func process(file string, src []byte, passes []*Pass, opts *Options, applied fun
 		if applied != nil {
 			applied(p, doc, edits)
 		}
-		history = append(history, newEditIndex(sortEdits(edits)))
+		history = append(history, newEditIndex(edit.Sort(edits)))
 		doc = next
 		// Edits move lines: read the ignore comments again so that they
 		// stay with the instructions they sit above.

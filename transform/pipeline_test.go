@@ -75,7 +75,7 @@ func TestFindingLinesNameTheOriginalFile(t *testing.T) {
 
 func TestOldOffset(t *testing.T) {
 	// "abcdef" with [1,3) → "XYZ" and an insertion "!" at 5: "aXYZde!f".
-	edits := []Edit{{1, 3, "XYZ"}, {5, 5, "!"}}
+	edits := []Edit{{Start: 1, End: 3, Text: "XYZ"}, {Start: 5, End: 5, Text: "!"}}
 	for newOff, want := range []int{0, 1, 1, 1, 3, 4, 5, 5} {
 		if got, _ := oldOffset(edits, newOff); got != want {
 			t.Errorf("oldOffset(%d) = %d, want %d", newOff, got, want)
@@ -138,7 +138,7 @@ func TestEditIndex(t *testing.T) {
 		for range rng.IntN(6) {
 			start := pos + rng.IntN(4)
 			end := start + rng.IntN(3)
-			edits = append(edits, Edit{start, end, strings.Repeat("x", rng.IntN(4))})
+			edits = append(edits, Edit{Start: start, End: end, Text: strings.Repeat("x", rng.IntN(4))})
 			pos = end
 		}
 		x := newEditIndex(edits)

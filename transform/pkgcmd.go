@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -30,7 +31,7 @@ func (c *pkgCmd) subcmd() string {
 
 // sudo reports whether the command runs under sudo.
 func (c *pkgCmd) sudo() bool {
-	w, _ := wordLit(c.call.Args[0])
+	w, _ := shellx.WordLit(c.call.Args[0])
 	return w == "sudo"
 }
 
@@ -114,7 +115,7 @@ func (m pkgCmdCache) of(sh *parser.Shell) []*pkgCmd {
 func newPkgCmd(st *syntax.Stmt, call *syntax.CallExpr) *pkgCmd {
 	words := call.Args
 	lit := func(i int) string {
-		s, _ := wordLit(words[i])
+		s, _ := shellx.WordLit(words[i])
 		return s
 	}
 	for len(words) > 0 {

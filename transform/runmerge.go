@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/docklean/docklean/internal/edit"
+	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -42,13 +44,13 @@ type mergeRun struct {
 }
 
 func runMerge(u *Unit) {
-	style := styleOf(u.Doc)
+	style := shellx.StyleOf(u.Doc)
 	for _, st := range u.Doc.Stages {
 		mergeStage(u, st, style)
 	}
 }
 
-func mergeStage(u *Unit, st *parser.Stage, style joinStyle) {
+func mergeStage(u *Unit, st *parser.Stage, style shellx.JoinStyle) {
 	doc := u.Doc
 	var groups [][]*mergeRun
 	var cur []*mergeRun
@@ -69,7 +71,7 @@ func mergeStage(u *Unit, st *parser.Stage, style joinStyle) {
 			continue
 		}
 		afterRun := prev != nil && prev.Keyword == "run"
-		if !posixShellAt(doc, in) {
+		if !shellx.PosixShellAt(doc, in) {
 			if afterRun {
 				u.Note(in.StartLine, "RUN not merged: the stage's SHELL (%s) is not a POSIX shell", shellName(doc, in))
 			}
@@ -178,7 +180,7 @@ func inspectRun(doc *parser.Document, in *parser.Instruction) (*mergeRun, string
 				r.daemon = "&"
 			}
 		case *syntax.CallExpr:
-			args, _ := callArgs(n)
+			args, _ := shellx.CallArgs(n)
 			if len(args) > 0 && isDaemon(args) && r.daemon == "" {
 				r.daemon = args[0]
 			}
@@ -190,16 +192,16 @@ func inspectRun(doc *parser.Document, in *parser.Instruction) (*mergeRun, string
 	}
 	r.list = len(f.Stmts) != 1 || f.Stmts[0].Semicolon.IsValid() || f.Stmts[0].Negated
 	if !r.list {
-		for _, l := range andLeaves(f.Stmts[0]) {
+		for _, l := range shellx.AndLeaves(f.Stmts[0]) {
 			if b, ok := l.Cmd.(*syntax.BinaryCmd); ok && b.Op == syntax.OrStmt {
 				r.list = true
 			}
-			if !simpleCmd(l) || l.Negated {
+			if !shellx.SimpleCmd(l) || l.Negated {
 				r.compound = true
 			}
 		}
 	}
-	r.state, r.errexit = shellState(f), setsErrexit(f)
+	r.state, r.errexit = shellState(f), shellx.SetsErrexit(f)
 	r.shell = shellChange(f)
 	return r, ""
 }
@@ -226,14 +228,14 @@ func joinRefusal(doc *parser.Document, prev *mergeRun, in *parser.Instruction) s
 		if prev.errexit {
 			return fmt.Sprintf("line %d sets -e, which the shell ignores inside a subshell that is part of an && list", prev.in.StartLine)
 		}
-		if shellErrexit(shellAt(doc, in)) {
+		if shellx.Errexit(shellx.ShellAt(doc, in)) {
 			return "the SHELL sets -e, which the shell ignores inside a subshell that is part of an && list"
 		}
 	}
 	if prev.compound && prev.errexit {
 		return fmt.Sprintf("line %d sets -e inside a compound command or subshell, which the shell ignores there once it is part of an && list", prev.in.StartLine)
 	}
-	if prev.compound && shellErrexit(shellAt(doc, in)) {
+	if prev.compound && shellx.Errexit(shellx.ShellAt(doc, in)) {
 		return fmt.Sprintf("the SHELL sets -e, which the shell ignores in the compound commands of line %d once they are part of an && list", prev.in.StartLine)
 	}
 	return ""
@@ -246,7 +248,7 @@ func wraps(r *mergeRun, last bool) bool {
 }
 
 // mergeEdits joins the RUNs of g into the first one.
-func mergeEdits(doc *parser.Document, g []*mergeRun, style joinStyle) []Edit {
+func mergeEdits(doc *parser.Document, g []*mergeRun, style shellx.JoinStyle) []Edit {
 	var edits []Edit
 	prevEnd, prevClose := 0, ""
 	for i, r := range g {
@@ -257,15 +259,15 @@ func mergeEdits(doc *parser.Document, g []*mergeRun, style joinStyle) []Edit {
 		}
 		if i == 0 {
 			if open != "" {
-				edits = append(edits, Edit{s, s, open})
+				edits = append(edits, Edit{Start: s, End: s, Text: open})
 			}
 		} else {
-			edits = append(edits, Edit{prevEnd, s, prevClose + style.join(doc, r.in, open)})
+			edits = append(edits, Edit{Start: prevEnd, End: s, Text: prevClose + style.Join(doc, r.in, open)})
 		}
 		prevEnd, prevClose = e, closing
 	}
 	if prevClose != "" {
-		edits = append(edits, Edit{prevEnd, prevEnd, prevClose})
+		edits = append(edits, Edit{Start: prevEnd, End: prevEnd, Text: prevClose})
 	}
 	return edits
 }
@@ -290,9 +292,9 @@ func mergedParses(doc *parser.Document, g []*mergeRun, edits []Edit) bool {
 	start, end := g[0].in.Start, g[len(g)-1].in.End
 	local := make([]Edit, len(edits))
 	for i, e := range edits {
-		local[i] = Edit{e.Start - start, e.End - start, e.Text}
+		local[i] = Edit{Start: e.Start - start, End: e.End - start, Text: e.Text}
 	}
-	run, err := applyEdits(doc.Src[start:end], local)
+	run, err := edit.Apply(doc.Src[start:end], local)
 	if err != nil {
 		return false
 	}
@@ -346,16 +348,16 @@ func shellState(f *syntax.File) (state string) {
 				note("a variable assignment")
 				return true
 			}
-			name, ok := wordLit(n.Args[0])
+			name, ok := shellx.WordLit(n.Args[0])
 			if (name == "command" || name == "builtin") && len(n.Args) > 1 {
-				name, ok = wordLit(n.Args[1]) // command cd, builtin export
+				name, ok = shellx.WordLit(n.Args[1]) // command cd, builtin export
 			}
 			if !ok {
 				note("a command named by a variable")
 			} else if statefulCmds[name] {
 				note(name)
 			} else if subs, fn := shellFuncs[name]; fn {
-				if args, _ := callArgs(n); len(subs) == 0 || len(args) > 1 && slices.Contains(subs, args[1]) {
+				if args, _ := shellx.CallArgs(n); len(subs) == 0 || len(args) > 1 && slices.Contains(subs, args[1]) {
 					note(strings.Join(args[:min(2, len(args))], " "))
 				}
 			}
@@ -371,23 +373,6 @@ func shellState(f *syntax.File) (state string) {
 		return true
 	})
 	return state
-}
-
-// shellErrexit reports whether shell arguments such as SHELL ["/bin/bash",
-// "-eo", "pipefail", "-c"] or "set -ex" switch errexit on.
-func shellErrexit(args []string) bool {
-	for i, a := range args {
-		if i == 0 {
-			continue
-		}
-		if a == "-o" && i+1 < len(args) && args[i+1] == "errexit" {
-			return true
-		}
-		if strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "--") && strings.Contains(a, "e") {
-			return true
-		}
-	}
-	return false
 }
 
 // isDaemon reports whether a command starts a process that outlives it.
@@ -422,7 +407,7 @@ func stageLabel(st *parser.Stage) string {
 }
 
 func shellName(doc *parser.Document, in *parser.Instruction) string {
-	if sh := shellAt(doc, in); sh != nil {
+	if sh := shellx.ShellAt(doc, in); sh != nil {
 		return sh[0]
 	}
 	return "cmd, Windows image"

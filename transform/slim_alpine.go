@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/docklean/docklean/internal/alpinepkg"
 	"github.com/docklean/docklean/parser"
 )
 
@@ -48,7 +49,7 @@ func scanNeeds(u *Unit, tree []*parser.Stage, sb slimBase) ([]alpineNeed, *alpin
 		if at, ok := s.has[n.pkg]; ok && at < n.off {
 			continue
 		}
-		names, ok := debianToAlpine(n.pkg, u.Opts.Alpine())
+		names, ok := alpinepkg.FromDebian(n.pkg, u.Opts.Alpine())
 		if !ok {
 			return nil, &alpineMsg{tree[0].From.StartLine, fmt.Sprintf("%s; %s has no known Alpine equivalent", n.why, n.pkg)}
 		}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/docklean/docklean/internal/images"
 	"github.com/docklean/docklean/parser"
 )
 
@@ -32,7 +33,7 @@ func slimBaseOf(doc *parser.Document, st *parser.Stage) slimBase {
 		return slimBase{kind: baseSkip}
 	}
 	r := parseAlpineRef(ref)
-	if !r.official || alpineTag(r.tag) || strings.ContainsAny(r.tag, "\"'") || strings.Contains(r.tag, "windowsservercore") || strings.Contains(r.tag, "nanoserver") {
+	if !r.official || images.IsAlpine(r.tag) || strings.ContainsAny(r.tag, "\"'") || strings.Contains(r.tag, "windowsservercore") || strings.Contains(r.tag, "nanoserver") {
 		return slimBase{kind: baseSkip}
 	}
 	tag := r.tag
@@ -85,9 +86,9 @@ func slimBaseOf(doc *parser.Document, st *parser.Stage) slimBase {
 		if rel == "" || rel == "latest" {
 			return slimBase{kind: baseRefuse, line: line, reason: fmt.Sprintf("%s names no Debian or Ubuntu release, so the slim image of the same release is unknown; pin the release (buildpack-deps:bookworm)", ref)}
 		}
-		if t := imageTagsOf("debian"); t != nil && t.tags[rel+"-slim"].lastSeen != "" {
+		if t := images.Lookup("debian"); t != nil && t.Tags[rel+"-slim"].LastSeen != "" {
 			name, newTag = "debian", rel+"-slim"
-		} else if t := imageTagsOf("ubuntu"); t != nil && t.tags[rel].lastSeen != "" {
+		} else if t := images.Lookup("ubuntu"); t != nil && t.Tags[rel].LastSeen != "" {
 			name, newTag = "ubuntu", rel // Ubuntu's own image is its minimal one
 		}
 	default:
@@ -112,7 +113,7 @@ func slimBaseOf(doc *parser.Document, st *parser.Stage) slimBase {
 		if !ok {
 			return slimBase{kind: baseRefuse, line: line, reason: "docklean could not find the image in the FROM line"}
 		}
-		b.edits = append(b.edits, Edit{s, e, b.newRef})
+		b.edits = append(b.edits, Edit{Start: s, End: e, Text: b.newRef})
 		b.changes = append(b.changes, alpineMsg{line, fmt.Sprintf("base %s → %s (%s)", ref, b.newRef, why)})
 		return b
 	}
@@ -141,12 +142,12 @@ func hasToken(tag, tok string) bool {
 // version and every other variant stay (python 3.12-bookworm →
 // 3.12-slim-bookworm, node 22-bookworm → 22-bookworm-slim, latest → slim).
 func slimTagOf(image, tag string) string {
-	t := imageTagsOf(image)
+	t := images.Lookup(image)
 	if t == nil {
 		return ""
 	}
 	if tag == "latest" {
-		if _, ok := t.tags["slim"]; ok {
+		if _, ok := t.Tags["slim"]; ok {
 			return "slim"
 		}
 		return ""
@@ -154,7 +155,7 @@ func slimTagOf(image, tag string) string {
 	toks := strings.Split(tag, "-")
 	for i := len(toks); i >= 0; i-- {
 		c := strings.Join(slices.Concat(toks[:i], []string{"slim"}, toks[i:]), "-")
-		if _, ok := t.tags[c]; ok {
+		if _, ok := t.Tags[c]; ok {
 			return c
 		}
 	}

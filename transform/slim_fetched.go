@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -215,7 +216,7 @@ func stmtArgs(st *syntax.Stmt) []string {
 func literalArgs(words []*syntax.Word) []string {
 	args := make([]string, len(words))
 	for i, w := range words {
-		args[i], _ = wordLit(w)
+		args[i], _ = shellx.WordLit(w)
 	}
 	return args
 }

@@ -2,6 +2,8 @@ package transform
 
 import (
 	"testing"
+
+	"github.com/docklean/docklean/internal/images"
 )
 
 // TestSlimTagsKeepAlpineVerdict checks, over every tag of the images slim
@@ -11,12 +13,12 @@ import (
 func TestSlimTagsKeepAlpineVerdict(t *testing.T) {
 	n := 0
 	for _, image := range []string{"python", "node", "ruby", "perl", "rust", "openjdk", "debian"} {
-		tags := imageTagsOf(image)
+		tags := images.Lookup(image)
 		if tags == nil {
 			t.Fatalf("%s is not in the images table", image)
 		}
-		for tag := range tags.tags {
-			if hasToken(tag, "slim") || alpineTag(tag) {
+		for tag := range tags.Tags {
+			if hasToken(tag, "slim") || images.IsAlpine(tag) {
 				continue
 			}
 			st := slimTagOf(image, tag)
@@ -24,8 +26,8 @@ func TestSlimTagsKeepAlpineVerdict(t *testing.T) {
 				continue
 			}
 			n++
-			_, okFull, _ := alpineImageTag(image, tag)
-			_, okSlim, _ := alpineImageTag(image, st)
+			_, okFull, _ := images.AlpineVariant(image, tag)
+			_, okSlim, _ := images.AlpineVariant(image, st)
 			if image != "debian" && !okFull && okSlim {
 				t.Errorf("%s:%s has no Alpine variant but %s:%s has", image, tag, image, st)
 			}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -252,7 +253,7 @@ func (s *slimScan) walk(f *syntax.File, offOf func(syntax.Node) int, sh *parser.
 	var top map[*syntax.Stmt]bool // the RUN's top-level && list
 	if sh != nil && s.st == s.tree[0] && s.host == nil {
 		top = map[*syntax.Stmt]bool{}
-		for _, st := range flattenAnd(f) {
+		for _, st := range shellx.FlattenAnd(f) {
 			top[st] = true
 		}
 	}
@@ -274,9 +275,9 @@ func (s *slimScan) walk(f *syntax.File, offOf func(syntax.Node) int, sh *parser.
 		}
 		args := make([]string, len(words))
 		for i, w := range words {
-			args[i], _ = wordLit(w)
+			args[i], _ = shellx.WordLit(w)
 		}
-		if _, lit := wordLit(words[0]); !lit && isArgsWord(slimWordText(words[0])) {
+		if _, lit := shellx.WordLit(words[0]); !lit && isArgsWord(slimWordText(words[0])) {
 			return true // runs the script's arguments: the CMD, looked at on its own
 		}
 		if args[0] == "" && len(s.base.layers) > 0 {
@@ -313,12 +314,12 @@ func slimWordText(w *syntax.Word) string {
 // command, time, nohup, nice, xargs and timeout with their options.
 func unwrap(words []*syntax.Word) []*syntax.Word {
 	for len(words) > 0 {
-		w, _ := wordLit(words[0])
+		w, _ := shellx.WordLit(words[0])
 		switch w {
 		case "sudo", "env", "exec", "command", "time", "nohup", "nice", "xargs", "timeout", "stdbuf":
 			words = words[1:]
 			for len(words) > 0 {
-				a, _ := wordLit(words[0])
+				a, _ := shellx.WordLit(words[0])
 				if strings.HasPrefix(a, "-") || w == "env" && strings.Contains(a, "=") {
 					words = words[1:]
 					continue
@@ -331,7 +332,7 @@ func unwrap(words []*syntax.Word) []*syntax.Word {
 			if w == "xargs" {
 				// options with a value: -n 1, -I {}, -P 4 …
 				for len(words) > 1 {
-					a, _ := wordLit(words[0])
+					a, _ := shellx.WordLit(words[0])
 					if a != "" && strings.Trim(a, "0123456789") == "" || a == "{}" || a == "%" {
 						words = words[1:]
 						continue

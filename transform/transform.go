@@ -11,10 +11,12 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
+	"github.com/docklean/docklean/internal/alpinepkg"
+	"github.com/docklean/docklean/internal/edit"
+	"github.com/docklean/docklean/internal/gosrc"
 	"github.com/docklean/docklean/parser"
 )
 
@@ -61,10 +63,7 @@ func (f Finding) String() string {
 }
 
 // Edit replaces the bytes [Start, End) of the source with Text.
-type Edit struct {
-	Start, End int
-	Text       string
-}
+type Edit = edit.Edit
 
 // Options are the knobs passes read. The zero value is usable.
 type Options struct {
@@ -108,8 +107,8 @@ func (o *Options) Alpine() string {
 // Validate checks the options a user sets: an Alpine release the project's
 // data knows, a Go runtime go-multistage supports, a pin precision.
 func (o *Options) Validate() error {
-	if o.AlpineVersion != "" && !slices.Contains(alpineReleases(), o.AlpineVersion) {
-		return fmt.Errorf("alpine version %q: docklean knows %s", o.AlpineVersion, strings.Join(alpineReleases(), ", "))
+	if o.AlpineVersion != "" && !slices.Contains(alpinepkg.Releases(), o.AlpineVersion) {
+		return fmt.Errorf("alpine version %q: docklean knows %s", o.AlpineVersion, strings.Join(alpinepkg.Releases(), ", "))
 	}
 	switch o.GoRuntime {
 	case "", "scratch", "distroless", "alpine":
@@ -143,13 +142,13 @@ type Unit struct {
 	edits    []Edit
 	findings []Finding
 	ign      *ignores                // Doc's ignore comments, read once (see Unit.ignores)
-	goSrc    *goSources              // the context's Go sources, read once (see Unit.goSources)
+	goSrc    *gosrc.Sources          // the context's Go sources, read once (see Unit.goSources)
 	ctxCode  map[string]*contextCode // what COPY sources hold, read once per source list (alpine_glibc.go)
 }
 
 // Replace records an edit replacing [start, end) with text.
 func (u *Unit) Replace(start, end int, text string) {
-	u.edits = append(u.edits, Edit{start, end, text})
+	u.edits = append(u.edits, Edit{Start: start, End: end, Text: text})
 }
 
 // Apply records a batch of edits, typically the edits of one stage that were
@@ -176,36 +175,4 @@ func (u *Unit) report(k Kind, line int, format string, args ...any) {
 		Pass: u.pass.Name, File: u.File, Line: line, Kind: k,
 		Message: fmt.Sprintf(format, args...),
 	})
-}
-
-// sortEdits returns a copy of edits sorted by Start, insertions at the same
-// offset in the order they were recorded.
-func sortEdits(edits []Edit) []Edit {
-	sorted := make([]Edit, len(edits))
-	copy(sorted, edits)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Start < sorted[j].Start })
-	return sorted
-}
-
-// applyEdits returns src with edits applied. Edits must not overlap;
-// insertions at the same offset keep the order they were recorded in.
-func applyEdits(src []byte, edits []Edit) ([]byte, error) {
-	sorted := sortEdits(edits)
-	var b strings.Builder
-	b.Grow(len(src))
-	pos := 0
-	for i, e := range sorted {
-		if e.Start < pos || e.End < e.Start || e.End > len(src) {
-			prev := Edit{}
-			if i > 0 {
-				prev = sorted[i-1]
-			}
-			return nil, fmt.Errorf("internal error: edit [%d,%d) overlaps edit [%d,%d) or is out of range", e.Start, e.End, prev.Start, prev.End)
-		}
-		b.Write(src[pos:e.Start])
-		b.WriteString(e.Text)
-		pos = e.End
-	}
-	b.Write(src[pos:])
-	return []byte(b.String()), nil
 }

@@ -1,6 +1,9 @@
 package transform
 
-import "github.com/docklean/docklean/parser"
+import (
+	"github.com/docklean/docklean/internal/edit"
+	"github.com/docklean/docklean/parser"
+)
 
 // lostInstruction returns an instruction of doc that no edit touches but
 // that is missing from next, the document the edits produced, or nil. An
@@ -12,7 +15,7 @@ func lostInstruction(doc, next *parser.Document, edits []Edit) *parser.Instructi
 	for _, in := range next.Instructions {
 		have[next.Text(in)]++
 	}
-	sorted := sortEdits(edits) // non-overlapping, so their ends are sorted too
+	sorted := edit.Sort(edits) // non-overlapping, so their ends are sorted too
 	k := 0
 	for _, in := range doc.Instructions {
 		for k < len(sorted) && sorted[k].End < in.Start {

@@ -1,4 +1,9 @@
-package transform
+// Package gosrc reads the Go sources of a build context for the passes that
+// rebuild Go programs (go-multistage, and alpine for golang builders): the
+// modules and main packages, what the program embeds, reads, writes, runs
+// and listens on, whether and how it needs cgo (cgo.go), and the context's
+// .dockerignore.
+package gosrc
 
 import (
 	"bufio"
@@ -17,32 +22,32 @@ import (
 
 // Limits on how much of a build context go-multistage reads.
 const (
-	maxGoFiles    = 2000
-	maxGoFileSize = 1 << 20
+	maxGoFiles  = 2000
+	MaxFileSize = 1 << 20
 )
 
-// goSources is what go-multistage learns from the Go sources of a build
+// Sources is what go-multistage learns from the Go sources of a build
 // context. Paths are slash-separated and relative to the context root.
-type goSources struct {
-	modules map[string]string // folder holding a go.mod -> module path
+type Sources struct {
+	Modules map[string]string // folder holding a go.mod -> module path
 	mains   map[string]bool   // folders holding a package main
-	embeds  []string          // context paths embedded with //go:embed
-	reads   []string          // path literals the program opens at run time, as written
-	readAt  map[string]string // reads -> where the program opens it first ("main.go:12")
-	fset    *token.FileSet    // positions of the files read, for readAt
-	cgo     []string          // why the program needs cgo
-	tz      bool              // time.LoadLocation is called
-	tzEmbed bool              // time/tzdata is linked in
-	execs   []string          // programs started with exec.Command
-	writes  []string          // path literals the program creates or writes, as written
-	capped  bool              // stopped after maxGoFiles
-	cgoInfo cgoSources        // see gocgo.go
-	files   int               // Go files read
+	Embeds  []string          // context paths embedded with //go:embed
+	Reads   []string          // path literals the program opens at run time, as written
+	ReadAt  map[string]string // Reads -> where the program opens it first ("main.go:12")
+	fset    *token.FileSet    // positions of the files read, for ReadAt
+	Cgo     []string          // why the program needs cgo
+	TZ      bool              // time.LoadLocation is called
+	TZEmbed bool              // time/tzdata is linked in
+	Execs   []string          // programs started with exec.Command
+	Writes  []string          // path literals the program creates or writes, as written
+	Capped  bool              // stopped after maxGoFiles
+	CgoInfo CgoSources        // see cgo.go
+	Files   int               // Go files read
 
-	userDeps []string // why the program depends on who it runs as (user.Current, pgx ...)
-	sqlite   []string // the SQLite drivers it imports: it creates database files and journals
-	listens  []string // listen addresses below port 1024, as written
-	rootOnly []string // root-only paths the program reads (/root/..., /etc/shadow)
+	UserDeps []string // why the program depends on who it runs as (user.Current, pgx ...)
+	SQLite   []string // the SQLite drivers it imports: it creates database files and journals
+	Listens  []string // listen addresses below port 1024, as written
+	RootOnly []string // root-only paths the program reads (/root/..., /etc/shadow)
 }
 
 // cgoImports are packages that only work with cgo.
@@ -75,12 +80,12 @@ var readMethods = map[string]int{
 	"AddConfigPath": 0, "SetConfigFile": 0,
 }
 
-// readGoSources reads go.mod files and the non-test Go files of fsys,
+// Read reads go.mod files and the non-test Go files of fsys,
 // skipping vendor/, testdata/, node_modules/, hidden folders and files over
-// maxGoFileSize, and stopping after maxGoFiles files.
-func readGoSources(fsys fs.FS) *goSources {
+// MaxFileSize, and stopping after maxGoFiles files.
+func Read(fsys fs.FS) *Sources {
 	fset := token.NewFileSet()
-	s := &goSources{modules: map[string]string{}, mains: map[string]bool{}, readAt: map[string]string{}, fset: fset}
+	s := &Sources{Modules: map[string]string{}, mains: map[string]bool{}, ReadAt: map[string]string{}, fset: fset}
 	n := 0
 	_ = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -105,11 +110,11 @@ func readGoSources(fsys fs.FS) *goSources {
 		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
 			return nil
 		}
-		if info, err := d.Info(); err != nil || info.Size() > maxGoFileSize {
+		if info, err := d.Info(); err != nil || info.Size() > MaxFileSize {
 			return nil
 		}
 		if n++; n > maxGoFiles {
-			s.capped = true
+			s.Capped = true
 			return fs.SkipAll
 		}
 		src, err := fs.ReadFile(fsys, p)
@@ -120,7 +125,7 @@ func readGoSources(fsys fs.FS) *goSources {
 		if err != nil {
 			return nil
 		}
-		s.files++
+		s.Files++
 		s.readFile(path.Dir(p), f)
 		s.readCgo(p, f)
 		return nil
@@ -128,30 +133,30 @@ func readGoSources(fsys fs.FS) *goSources {
 	return s
 }
 
-func (s *goSources) readGoMod(dir string, b []byte) {
+func (s *Sources) readGoMod(dir string, b []byte) {
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
 		if len(f) >= 2 && f[0] == "module" {
-			s.modules[dir] = strings.Trim(f[1], `"`)
+			s.Modules[dir] = strings.Trim(f[1], `"`)
 		}
 		for _, w := range f {
 			if strings.HasPrefix(f[0], "//") {
 				break
 			}
 			if m := s.noteCgoModule(w, path.Join(dir, "go.mod")); m != nil {
-				s.cgo = appendNew(s.cgo, m.path+" (in "+path.Join(dir, "go.mod")+")")
+				s.Cgo = AppendNew(s.Cgo, m.Path+" (in "+path.Join(dir, "go.mod")+")")
 			}
 			for _, m := range userModules {
 				if w == m || strings.HasPrefix(w, m+"/") {
-					s.userDeps = appendNew(s.userDeps, m+", whose connection defaults come from the OS user")
+					s.UserDeps = AppendNew(s.UserDeps, m+", whose connection defaults come from the OS user")
 				}
 			}
 		}
 	}
 }
 
-func (s *goSources) readFile(dir string, f *ast.File) {
+func (s *Sources) readFile(dir string, f *ast.File) {
 	if f.Name.Name == "main" {
 		s.mains[dir] = true
 	}
@@ -159,16 +164,16 @@ func (s *goSources) readFile(dir string, f *ast.File) {
 	for _, im := range f.Imports {
 		p, _ := strconv.Unquote(im.Path.Value)
 		if why, ok := cgoImports[p]; ok {
-			s.cgo = appendNew(s.cgo, why)
+			s.Cgo = AppendNew(s.Cgo, why)
 		}
 		if why, ok := userImports[p]; ok {
-			s.userDeps = appendNew(s.userDeps, why)
+			s.UserDeps = AppendNew(s.UserDeps, why)
 		}
 		if slices.Contains(sqliteDrivers, p) {
-			s.sqlite = appendNew(s.sqlite, p)
+			s.SQLite = AppendNew(s.SQLite, p)
 		}
 		if p == "time/tzdata" {
-			s.tzEmbed = true
+			s.TZEmbed = true
 		}
 		local := path.Base(p)
 		if im.Name != nil {
@@ -180,7 +185,7 @@ func (s *goSources) readFile(dir string, f *ast.File) {
 		for _, c := range cg.List {
 			if pats, ok := strings.CutPrefix(c.Text, "//go:embed "); ok {
 				for _, p := range embedPatterns(pats) {
-					s.embeds = append(s.embeds, path.Join(dir, globPrefix(p)))
+					s.Embeds = append(s.Embeds, path.Join(dir, GlobPrefix(p)))
 				}
 			}
 		}
@@ -191,7 +196,7 @@ func (s *goSources) readFile(dir string, f *ast.File) {
 			if k, ok := kv.Key.(*ast.Ident); ok && k.Name == "Addr" {
 				if bl, ok := kv.Value.(*ast.BasicLit); ok && bl.Kind == token.STRING {
 					if lit, err := strconv.Unquote(bl.Value); err == nil && privilegedPort(lit) {
-						s.listens = appendNew(s.listens, lit)
+						s.Listens = AppendNew(s.Listens, lit)
 					}
 				}
 			}
@@ -210,38 +215,38 @@ func (s *goSources) readFile(dir string, f *ast.File) {
 			full := imports[x.Name] + "." + sel.Sel.Name
 			switch full {
 			case "time.LoadLocation":
-				s.tz = true
+				s.TZ = true
 			case "os/exec.Command", "os/exec.CommandContext":
 				i := 0
 				if full == "os/exec.CommandContext" {
 					i = 1
 				}
 				if lit, ok := stringLit(call, i); ok {
-					s.execs = appendNew(s.execs, lit)
+					s.Execs = AppendNew(s.Execs, lit)
 				}
 			case "os.Create", "os.WriteFile", "os.Mkdir", "os.MkdirAll", "io/ioutil.WriteFile", "os.CreateTemp", "os.MkdirTemp", "io/ioutil.TempFile", "io/ioutil.TempDir":
 				if lit, ok := stringLit(call, 0); ok && lit != "" {
-					s.writes = appendNew(s.writes, lit)
+					s.Writes = AppendNew(s.Writes, lit)
 				}
 			case "os.OpenFile":
 				if lit, ok := stringLit(call, 0); ok && lit != "" && len(call.Args) > 1 && writeFlags(call.Args[1]) {
-					s.writes = appendNew(s.writes, lit)
+					s.Writes = AppendNew(s.Writes, lit)
 				}
 			case "os/user.Current", "os/user.Lookup", "os/user.LookupId", "os/user.LookupGroup", "os/user.LookupGroupId":
-				s.userDeps = appendNew(s.userDeps, "user."+sel.Sel.Name+"()")
+				s.UserDeps = AppendNew(s.UserDeps, "user."+sel.Sel.Name+"()")
 			case "net.Listen", "net/http.ListenAndServe", "net/http.ListenAndServeTLS", "net.ListenPacket":
 				i := 0
 				if full == "net.Listen" || full == "net.ListenPacket" {
 					i = 1
 				}
 				if lit, ok := stringLit(call, i); ok && privilegedPort(lit) {
-					s.listens = appendNew(s.listens, lit)
+					s.Listens = AppendNew(s.Listens, lit)
 				}
 			}
 			if i, isRead := readFuncs[full]; isRead {
 				for j := range call.Args {
 					if lit, ok := stringLit(call, j); ok && (i < 0 || i == j) && rootOnlyPath(lit) {
-						s.rootOnly = appendNew(s.rootOnly, lit)
+						s.RootOnly = AppendNew(s.RootOnly, lit)
 					}
 				}
 			}
@@ -253,7 +258,7 @@ func (s *goSources) readFile(dir string, f *ast.File) {
 			idx, known = readMethods[sel.Sel.Name]
 			if listenMethods[sel.Sel.Name] {
 				if lit, ok := stringLit(call, 0); ok && privilegedPort(lit) {
-					s.listens = appendNew(s.listens, lit)
+					s.Listens = AppendNew(s.Listens, lit)
 				}
 			}
 		}
@@ -274,11 +279,11 @@ func (s *goSources) readFile(dir string, f *ast.File) {
 
 // addRead records a path literal the program opens at run time, and where
 // it opens it first.
-func (s *goSources) addRead(lit string, at ast.Node) {
-	s.reads = appendNew(s.reads, lit)
-	if _, ok := s.readAt[lit]; !ok && s.fset != nil && s.readAt != nil {
+func (s *Sources) addRead(lit string, at ast.Node) {
+	s.Reads = AppendNew(s.Reads, lit)
+	if _, ok := s.ReadAt[lit]; !ok && s.fset != nil && s.ReadAt != nil {
 		pos := s.fset.Position(at.Pos())
-		s.readAt[lit] = fmt.Sprintf("%s:%d", pos.Filename, pos.Line)
+		s.ReadAt[lit] = fmt.Sprintf("%s:%d", pos.Filename, pos.Line)
 	}
 }
 
@@ -375,9 +380,9 @@ func embedPatterns(s string) []string {
 	return out
 }
 
-// globPrefix returns the leading path elements of p that hold no glob
+// GlobPrefix returns the leading path elements of p that hold no glob
 // metacharacters ("templates/*.html" -> "templates").
-func globPrefix(p string) string {
+func GlobPrefix(p string) string {
 	var keep []string
 	for _, e := range strings.Split(path.Clean(p), "/") {
 		if strings.ContainsAny(e, "*?[") {
@@ -391,7 +396,8 @@ func globPrefix(p string) string {
 	return strings.Join(keep, "/")
 }
 
-func appendNew(list []string, v string) []string {
+// AppendNew returns list with v appended unless list holds it already.
+func AppendNew(list []string, v string) []string {
 	for _, x := range list {
 		if x == v {
 			return list
@@ -400,20 +406,22 @@ func appendNew(list []string, v string) []string {
 	return append(list, v)
 }
 
-// dockerignore is the parsed .dockerignore of a build context.
-type dockerignore []ignoreRule
+// Dockerignore is the parsed .dockerignore of a build context.
+type Dockerignore []ignoreRule
 
 type ignoreRule struct {
 	re     *regexp.Regexp
 	negate bool
 }
 
-func readDockerignore(fsys fs.FS) dockerignore {
+// ReadDockerignore reads the .dockerignore at the root of fsys; a context
+// without one ignores nothing.
+func ReadDockerignore(fsys fs.FS) Dockerignore {
 	b, err := fs.ReadFile(fsys, ".dockerignore")
 	if err != nil {
 		return nil
 	}
-	var rules dockerignore
+	var rules Dockerignore
 	for _, l := range strings.Split(string(b), "\n") {
 		l = strings.TrimSpace(l)
 		if l == "" || strings.HasPrefix(l, "#") {
@@ -445,9 +453,9 @@ func readDockerignore(fsys fs.FS) dockerignore {
 	return rules
 }
 
-// ignored reports whether the context path p (or a folder above it) is
+// Ignored reports whether the context path p (or a folder above it) is
 // excluded from the build context.
-func (d dockerignore) ignored(p string) bool {
+func (d Dockerignore) Ignored(p string) bool {
 	out := false
 	for _, r := range d {
 		if r.re.MatchString(p) {

@@ -1,9 +1,10 @@
-package transform
+package shellx
 
 import (
 	"strings"
 	"testing"
 
+	"github.com/docklean/docklean/internal/edit"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -36,10 +37,10 @@ func TestDeleteStmt(t *testing.T) {
 		if b := firstCmd(sh.File, "b"); strings.HasPrefix(c.run, "RUN x") {
 			del = append(del, b) // two neighbours at once
 		}
-		edits, ok := deleteCmds(doc, sh, del...)
+		edits, ok := DeleteCmds(doc, sh, del...)
 		got := ""
 		if ok {
-			out, err := applyEdits([]byte(src), edits)
+			out, err := edit.Apply([]byte(src), edits)
 			if err != nil {
 				t.Fatalf("%q: %v", c.run, err)
 			}
@@ -57,7 +58,7 @@ func firstCmd(f *syntax.File, name string) *syntax.Stmt {
 	syntax.Walk(f, func(n syntax.Node) bool {
 		if st, ok := n.(*syntax.Stmt); ok && found == nil {
 			if c, ok := st.Cmd.(*syntax.CallExpr); ok {
-				if w, _ := wordLit(c.Args[0]); w == name {
+				if w, _ := WordLit(c.Args[0]); w == name {
 					found = st
 				}
 			}
@@ -68,7 +69,7 @@ func firstCmd(f *syntax.File, name string) *syntax.Stmt {
 }
 
 // TestStmtEndBareRedirect: a statement that is only a redirection has no
-// command; stmtEnd panicked on it (FuzzPipeline: "RUN dnf install &0\<nl>>0").
+// command; StmtEnd panicked on it (FuzzPipeline: "RUN dnf install &0\<nl>>0").
 func TestStmtEndBareRedirect(t *testing.T) {
 	src := "FROM debian\nRUN true; >out\n"
 	doc, err := parser.Parse([]byte(src))
@@ -76,7 +77,7 @@ func TestStmtEndBareRedirect(t *testing.T) {
 		t.Fatal(err)
 	}
 	sh := doc.Instructions[1].Shell
-	if got := src[:stmtEnd(sh, sh.File.Stmts[1])]; got != "FROM debian\nRUN true; >out" {
-		t.Errorf("stmtEnd cuts at %q", got)
+	if got := src[:StmtEnd(sh, sh.File.Stmts[1])]; got != "FROM debian\nRUN true; >out" {
+		t.Errorf("StmtEnd cuts at %q", got)
 	}
 }

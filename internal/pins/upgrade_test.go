@@ -1,11 +1,11 @@
-package transform
+package pins
 
 import (
 	"testing"
 	"time"
 )
 
-// TestUpgradeTagKept checks that upgradeTag's kept answers are the ones
+// TestUpgradeTagKept checks that Upgrade's kept answers are the ones
 // findUpgradeTag gives, at midnight, during the day and across an
 // end-of-life date.
 func TestUpgradeTagKept(t *testing.T) {
@@ -17,8 +17,8 @@ func TestUpgradeTagKept(t *testing.T) {
 		for _, day := range days {
 			want, wantOK := findUpgradeTag(ref[0], ref[1], day)
 			for range 2 {
-				if got, ok := upgradeTag(ref[0], ref[1], day); got != want || ok != wantOK {
-					t.Errorf("upgradeTag(%s:%s, %v) = %q, %v; want %q, %v", ref[0], ref[1], day, got, ok, want, wantOK)
+				if got, ok := Upgrade(ref[0], ref[1], day); got != want || ok != wantOK {
+					t.Errorf("Upgrade(%s:%s, %v) = %q, %v; want %q, %v", ref[0], ref[1], day, got, ok, want, wantOK)
 				}
 			}
 			if wantOK {

@@ -1,24 +1,30 @@
-package transform
+// Package shellx holds the helpers that several passes use on the shell
+// text of a RUN (parsed with mvdan.cc/sh): literal words and arguments,
+// && chains and statement lists, removing commands while keeping the
+// file's layout, the file's style of continuing a command list, and the
+// SHELL in effect and whether it stops on errors.
+package shellx
 
 import (
 	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/docklean/docklean/internal/edit"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
 )
 
-// wordLit returns the literal value of a shell word that has no expansions
+// WordLit returns the literal value of a shell word that has no expansions
 // (quotes are removed), and false for words such as $PKGS or $(cmd).
-func wordLit(w *syntax.Word) (string, bool) {
+func WordLit(w *syntax.Word) (string, bool) {
 	var b strings.Builder
 	for _, p := range w.Parts {
 		switch p := p.(type) {
 		case *syntax.Lit:
 			v := p.Value
 			if strings.Contains(v, `\`) {
-				v = unescapeLit(v)
+				v = UnescapeLit(v)
 			}
 			b.WriteString(v)
 		case *syntax.SglQuoted:
@@ -41,7 +47,9 @@ func wordLit(w *syntax.Word) (string, bool) {
 	return b.String(), true
 }
 
-func unescapeLit(v string) string {
+// UnescapeLit returns an unquoted literal with its backslash escapes
+// resolved; an escaped newline (a line continuation) is dropped.
+func UnescapeLit(v string) string {
 	var b strings.Builder
 	for i := 0; i < len(v); i++ {
 		if v[i] == '\\' && i+1 < len(v) {
@@ -55,16 +63,16 @@ func unescapeLit(v string) string {
 	return b.String()
 }
 
-// shellWordText returns a word of a RUN as it is written in the shell text.
-func shellWordText(sh *parser.Shell, w *syntax.Word) string {
+// WordText returns a word of a RUN as it is written in the shell text.
+func WordText(sh *parser.Shell, w *syntax.Word) string {
 	return sh.Text[w.Pos().Offset():w.End().Offset()]
 }
 
-// callArgs returns the literal words of a simple command; ok is false when
+// CallArgs returns the literal words of a simple command; ok is false when
 // any word is not a plain literal.
-func callArgs(c *syntax.CallExpr) (args []string, ok bool) {
+func CallArgs(c *syntax.CallExpr) (args []string, ok bool) {
 	for _, w := range c.Args {
-		s, lit := wordLit(w)
+		s, lit := WordLit(w)
 		if !lit {
 			return args, false
 		}
@@ -73,19 +81,19 @@ func callArgs(c *syntax.CallExpr) (args []string, ok bool) {
 	return args, true
 }
 
-// deleteCmds returns the edits that remove commands of one list from a RUN
-// with deleteStmts. ok is false when they are not all commands of one list
+// DeleteCmds returns the edits that remove commands of one list from a RUN
+// with DeleteStmts. ok is false when they are not all commands of one list
 // (the RUN's, or a block's, subshell's, if's, loop's or case's) or of its
 // && chains (a command in a pipeline or after || cannot go without changing
 // what runs), when no command of the list would stay (the caller removes the
 // whole instruction), when one is negated or in the background, when the
 // command left first would start with "-" and read as a flag of RUN, and
-// when deleteStmts cannot keep the layout.
-func deleteCmds(doc *parser.Document, sh *parser.Shell, stmts ...*syntax.Stmt) ([]Edit, bool) {
+// when DeleteStmts cannot keep the layout.
+func DeleteCmds(doc *parser.Document, sh *parser.Shell, stmts ...*syntax.Stmt) ([]edit.Edit, bool) {
 	if len(stmts) == 0 {
 		return nil, false
 	}
-	leaves := stmtList(sh.File, stmts[0])
+	leaves := StmtList(sh.File, stmts[0])
 	kept := slices.DeleteFunc(slices.Clone(leaves), func(l *syntax.Stmt) bool { return slices.Contains(stmts, l) })
 	if len(kept) == 0 || len(kept)+len(stmts) != len(leaves) {
 		return nil, false
@@ -98,16 +106,16 @@ func deleteCmds(doc *parser.Document, sh *parser.Shell, stmts ...*syntax.Stmt) (
 	if kept[0] != leaves[0] && strings.HasPrefix(sh.Text[kept[0].Pos().Offset():], "-") {
 		return nil, false
 	}
-	edits, _, why := deleteStmts(doc, sh, leaves, func(l *syntax.Stmt) bool { return slices.Contains(stmts, l) })
+	edits, _, why := DeleteStmts(doc, sh, leaves, func(l *syntax.Stmt) bool { return slices.Contains(stmts, l) })
 	return edits, why == ""
 }
 
-// stmtList returns the flattened list of statements (see flattenList) that
+// StmtList returns the flattened list of statements (see FlattenList) that
 // holds stmt, or nil.
-func stmtList(f *syntax.File, stmt *syntax.Stmt) []*syntax.Stmt {
+func StmtList(f *syntax.File, stmt *syntax.Stmt) []*syntax.Stmt {
 	var found []*syntax.Stmt
 	check := func(list []*syntax.Stmt) {
-		if l := flattenList(list); found == nil && slices.Contains(l, stmt) {
+		if l := FlattenList(list); found == nil && slices.Contains(l, stmt) {
 			found = l
 		}
 	}
@@ -134,13 +142,13 @@ func stmtList(f *syntax.File, stmt *syntax.Stmt) []*syntax.Stmt {
 
 var commentLine = regexp.MustCompile(`(?m)^[ \t]*#`)
 
-// flattenAnd returns the top-level statements of a shell file with && chains
+// FlattenAnd returns the top-level statements of a shell file with && chains
 // split into their commands.
-func flattenAnd(f *syntax.File) []*syntax.Stmt { return flattenList(f.Stmts) }
+func FlattenAnd(f *syntax.File) []*syntax.Stmt { return FlattenList(f.Stmts) }
 
-// flattenList returns a list of statements with its && chains split into
+// FlattenList returns a list of statements with its && chains split into
 // their commands.
-func flattenList(stmts []*syntax.Stmt) []*syntax.Stmt {
+func FlattenList(stmts []*syntax.Stmt) []*syntax.Stmt {
 	var out []*syntax.Stmt
 	var walk func(st *syntax.Stmt)
 	walk = func(st *syntax.Stmt) {
@@ -157,16 +165,16 @@ func flattenList(stmts []*syntax.Stmt) []*syntax.Stmt {
 	return out
 }
 
-// deleteStmts returns the edits that remove the commands del marks from
-// leaves, a flattened list of a RUN's shell (see flattenList), each run of
+// DeleteStmts returns the edits that remove the commands del marks from
+// leaves, a flattened list of a RUN's shell (see FlattenList), each run of
 // them with the && or ; that joins it to its neighbours, so that
 // "a && \<newline> b && \<newline> c" minus b reads "a && \<newline> c".
 // Continuation lines and comment lines stay. The caller checks that some
 // command stays and that none to remove is negated or in the background;
-// deleteStmts says why it cannot do the rest (the command before the last
+// DeleteStmts says why it cannot do the rest (the command before the last
 // runs in the background; comment lines share a line with what goes), with
 // the line.
-func deleteStmts(doc *parser.Document, sh *parser.Shell, leaves []*syntax.Stmt, del func(*syntax.Stmt) bool) (out []Edit, line int, why string) {
+func DeleteStmts(doc *parser.Document, sh *parser.Shell, leaves []*syntax.Stmt, del func(*syntax.Stmt) bool) (out []edit.Edit, line int, why string) {
 	for i := 0; i < len(leaves); i++ {
 		if !del(leaves[i]) {
 			continue
@@ -180,15 +188,15 @@ func deleteStmts(doc *parser.Document, sh *parser.Shell, leaves []*syntax.Stmt, 
 		if j+1 < len(leaves) {
 			next, _ := sh.Span(leaves[j+1])
 			if !commentLine.Match(doc.Src[start:next]) {
-				out = append(out, Edit{start, next, ""})
+				out = append(out, edit.Edit{Start: start, End: next, Text: ""})
 			} else {
 				// keep the comment lines: drop the commands and their operator
 				e := skipBlanks(doc, end)
 				opStart, opEnd := operatorAfter(doc, end, next)
 				if opStart == e {
-					out = append(out, Edit{start, skipBlanks(doc, opEnd), ""})
+					out = append(out, edit.Edit{Start: start, End: skipBlanks(doc, opEnd), Text: ""})
 				} else {
-					out = append(out, Edit{start, e, ""}, Edit{opStart, skipBlanks(doc, opEnd), ""})
+					out = append(out, edit.Edit{Start: start, End: e, Text: ""}, edit.Edit{Start: opStart, End: skipBlanks(doc, opEnd), Text: ""})
 				}
 			}
 		} else {
@@ -205,7 +213,7 @@ func deleteStmts(doc *parser.Document, sh *parser.Shell, leaves []*syntax.Stmt, 
 				prev, _ = sh.Range(int(sc.Offset()), int(sc.Offset())+1) // keep "a" of "a; b", not "a;"
 			}
 			if !commentLine.Match(doc.Src[prev:end]) {
-				out = append(out, Edit{prev, end, ""})
+				out = append(out, edit.Edit{Start: prev, End: end, Text: ""})
 			} else {
 				// end the RUN after prev; the comment lines stay after it
 				opStart, _ := operatorAfter(doc, prev, start)
@@ -226,8 +234,8 @@ func deleteStmts(doc *parser.Document, sh *parser.Shell, leaves []*syntax.Stmt, 
 				if k := strings.Index(rest, "#"); k > 0 && (rest[k-1] == ' ' || rest[k-1] == '\t') {
 					rest = strings.TrimRight(rest[:k], " \t")
 				}
-				out = append(out, Edit{prev, prev + len(rest), ""})
-				out = append(out, Edit{ls, doc.LineEnd(el), ""})
+				out = append(out, edit.Edit{Start: prev, End: prev + len(rest), Text: ""})
+				out = append(out, edit.Edit{Start: ls, End: doc.LineEnd(el), Text: ""})
 			}
 		}
 		i = j
@@ -265,8 +273,8 @@ func operatorAfter(doc *parser.Document, off, limit int) (int, int) {
 	return limit, limit
 }
 
-// firstStmt returns the leftmost statement of an && chain.
-func firstStmt(s *syntax.Stmt) *syntax.Stmt {
+// FirstStmt returns the leftmost statement of an && chain.
+func FirstStmt(s *syntax.Stmt) *syntax.Stmt {
 	for {
 		bin, ok := s.Cmd.(*syntax.BinaryCmd)
 		if !ok || bin.Op != syntax.AndStmt {
@@ -276,38 +284,10 @@ func firstStmt(s *syntax.Stmt) *syntax.Stmt {
 	}
 }
 
-// imageStages returns the stages whose file system ends up in a built image:
-// the final stage and, transitively, stages it is based on or copies from.
-// Intermediate stages that nothing uses are built by the legacy builder only.
-func imageStages(doc *parser.Document) map[*parser.Stage]bool {
-	used := map[*parser.Stage]bool{}
-	var visit func(s *parser.Stage)
-	visit = func(s *parser.Stage) {
-		if used[s] {
-			return
-		}
-		used[s] = true
-		if s.Parent != nil {
-			visit(s.Parent)
-		}
-		for _, in := range s.Instructions {
-			for _, fl := range in.Flags {
-				if from, ok := strings.CutPrefix(fl, "--from="); ok {
-					if b := doc.StageByName(from); b != nil && b.Index < s.Index {
-						visit(b)
-					}
-				}
-			}
-		}
-	}
-	visit(doc.Stages[len(doc.Stages)-1])
-	return used
-}
-
-// stmtEnd returns the file offset just past stmt's command and redirections,
+// StmtEnd returns the file offset just past stmt's command and redirections,
 // leaving out a trailing ";" or "&", so text inserted there becomes part of
 // the statement's and-or list.
-func stmtEnd(sh *parser.Shell, stmt *syntax.Stmt) int {
+func StmtEnd(sh *parser.Shell, stmt *syntax.Stmt) int {
 	end := stmt.Pos()
 	if stmt.Cmd != nil { // nil for a bare redirection such as ">file"
 		end = stmt.Cmd.End()
@@ -321,37 +301,37 @@ func stmtEnd(sh *parser.Shell, stmt *syntax.Stmt) int {
 	return e
 }
 
-// andLeaves returns the commands of the top-level "&&" chain of stmt, left to
+// AndLeaves returns the commands of the top-level "&&" chain of stmt, left to
 // right; anything that is not an "&&" (a pipeline, "||", a compound command)
 // is one leaf.
-func andLeaves(stmt *syntax.Stmt) []*syntax.Stmt {
+func AndLeaves(stmt *syntax.Stmt) []*syntax.Stmt {
 	bin, ok := stmt.Cmd.(*syntax.BinaryCmd)
 	if !ok || bin.Op != syntax.AndStmt || stmt.Negated || len(stmt.Redirs) > 0 {
 		return []*syntax.Stmt{stmt}
 	}
-	return append(andLeaves(bin.X), andLeaves(bin.Y)...)
+	return append(AndLeaves(bin.X), AndLeaves(bin.Y)...)
 }
 
-// simpleCmd reports whether s is a simple command or a pipeline of simple
+// SimpleCmd reports whether s is a simple command or a pipeline of simple
 // commands: nothing in it has commands of its own that errexit (set -e)
 // would stop checking once s is part of an && list.
-func simpleCmd(s *syntax.Stmt) bool {
+func SimpleCmd(s *syntax.Stmt) bool {
 	switch c := s.Cmd.(type) {
 	case *syntax.CallExpr:
 		return true
 	case *syntax.BinaryCmd:
-		return (c.Op == syntax.Pipe || c.Op == syntax.PipeAll) && simpleCmd(c.X) && simpleCmd(c.Y)
+		return (c.Op == syntax.Pipe || c.Op == syntax.PipeAll) && SimpleCmd(c.X) && SimpleCmd(c.Y)
 	}
 	return false
 }
 
-// setsErrexit reports whether a RUN's shell text runs set -e (or set -o
+// SetsErrexit reports whether a RUN's shell text runs set -e (or set -o
 // errexit) anywhere, subshells and compound commands included.
-func setsErrexit(f *syntax.File) bool {
+func SetsErrexit(f *syntax.File) bool {
 	on := false
 	parser.Walk(f, func(n syntax.Node) bool {
 		if call, ok := n.(*syntax.CallExpr); ok {
-			if args, _ := callArgs(call); len(args) > 0 && args[0] == "set" && shellErrexit(args) {
+			if args, _ := CallArgs(call); len(args) > 0 && args[0] == "set" && Errexit(args) {
 				on = true
 			}
 		}
@@ -360,18 +340,18 @@ func setsErrexit(f *syntax.File) bool {
 	return on
 }
 
-// joinStyle is how a file continues a shell command list onto the next line:
+// JoinStyle is how a file continues a shell command list onto the next line:
 // "cmd && \" then Indent+"next" (trailing), or "cmd \" then Indent+"&& next"
 // (Leading).
-type joinStyle struct {
+type JoinStyle struct {
 	Indent  string
 	Leading bool
 }
 
-// styleOf reads the join style of doc's multi-line RUNs: the most common
+// StyleOf reads the join style of doc's multi-line RUNs: the most common
 // indent of lines that start a new command, and whether "&&" leads or trails.
 // A file without such lines gets four spaces and trailing "&&".
-func styleOf(doc *parser.Document) joinStyle {
+func StyleOf(doc *parser.Document) JoinStyle {
 	esc := string(doc.Escape)
 	indents := map[string]int{}
 	lead, trail := 0, 0
@@ -394,7 +374,7 @@ func styleOf(doc *parser.Document) joinStyle {
 			}
 		}
 	}
-	st := joinStyle{Indent: "    ", Leading: lead > trail}
+	st := JoinStyle{Indent: "    ", Leading: lead > trail}
 	best := 0
 	for ind, n := range indents {
 		if ind != "" && (n > best || n == best && ind < st.Indent) {
@@ -407,28 +387,28 @@ func styleOf(doc *parser.Document) joinStyle {
 // join returns the text that continues a command list of in with next on
 // a new line in the file's style, e.g. " && \\\n    " + next. In a heredoc
 // script the shell reads the lines, so its own "\\" and "\n" break them.
-func (s joinStyle) join(doc *parser.Document, in *parser.Instruction, next string) string {
-	brk := lineBreak(doc, in)
+func (s JoinStyle) Join(doc *parser.Document, in *parser.Instruction, next string) string {
+	brk := LineBreak(doc, in)
 	if s.Leading {
 		return " " + brk + s.Indent + "&& " + next
 	}
 	return " && " + brk + s.Indent + next
 }
 
-// lineBreak is what continues in's shell text on a new line: the escape
+// LineBreak is what continues in's shell text on a new line: the escape
 // token and the file's line ending, or in a heredoc script, which the
 // shell reads, the shell's own "\\" and "\n".
-func lineBreak(doc *parser.Document, in *parser.Instruction) string {
+func LineBreak(doc *parser.Document, in *parser.Instruction) string {
 	if len(in.Heredocs) > 0 {
 		return "\\\n"
 	}
 	return string(doc.Escape) + doc.EOL
 }
 
-// shellAt returns the SHELL in effect for in (the exec-form arguments of the
+// ShellAt returns the SHELL in effect for in (the exec-form arguments of the
 // last SHELL before it in its stage or, failing that, in the stages it is
 // based on), or nil for the image's default shell.
-func shellAt(doc *parser.Document, in *parser.Instruction) []string {
+func ShellAt(doc *parser.Document, in *parser.Instruction) []string {
 	st := in.Stage
 	limit := in.StartLine
 	for st != nil {
@@ -449,11 +429,11 @@ func shellAt(doc *parser.Document, in *parser.Instruction) []string {
 	return nil
 }
 
-// posixShellAt reports whether in runs under a POSIX shell: its SHELL is sh,
+// PosixShellAt reports whether in runs under a POSIX shell: its SHELL is sh,
 // bash, ash, dash, ksh or zsh, or there is no SHELL and the base is not a
 // Windows image (whose default shell is cmd).
-func posixShellAt(doc *parser.Document, in *parser.Instruction) bool {
-	if sh := shellAt(doc, in); sh != nil {
+func PosixShellAt(doc *parser.Document, in *parser.Instruction) bool {
+	if sh := ShellAt(doc, in); sh != nil {
 		name := sh[0][strings.LastIndexAny(sh[0], `/\`)+1:]
 		switch name {
 		case "sh", "bash", "ash", "dash", "ksh", "mksh", "zsh", "busybox":
@@ -475,4 +455,21 @@ func posixShellAt(doc *parser.Document, in *parser.Instruction) bool {
 		}
 	}
 	return true
+}
+
+// Errexit reports whether shell arguments such as SHELL ["/bin/bash",
+// "-eo", "pipefail", "-c"] or "set -ex" switch errexit on.
+func Errexit(args []string) bool {
+	for i, a := range args {
+		if i == 0 {
+			continue
+		}
+		if a == "-o" && i+1 < len(args) && args[i+1] == "errexit" {
+			return true
+		}
+		if strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "--") && strings.Contains(a, "e") {
+			return true
+		}
+	}
+	return false
 }
