@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/docklean/docklean/internal/images"
+	"github.com/docklean/docklean/internal/refdata"
 	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
 	"mvdan.cc/sh/v3/syntax"
@@ -23,7 +24,7 @@ import (
 // images' tags, current or since 2017.
 func TestAlpineEmitsRealNames(t *testing.T) {
 	pkgs := map[string]map[string]bool{} // release → names
-	for _, r := range refRows(t, "alpine-packages.tsv") {
+	for _, r := range refdata.Rows(t, "alpine-packages.tsv") {
 		if r["repo"] == "testing" {
 			continue
 		}
@@ -44,7 +45,7 @@ func TestAlpineEmitsRealNames(t *testing.T) {
 	}
 	tags := map[string]bool{}
 	for _, f := range []string{"official-images-alpine.tsv", "official-images-alpine-history.tsv"} {
-		for _, r := range refRows(t, f) {
+		for _, r := range refdata.Rows(t, f) {
 			tags[r["image"]+":"+r["tag"]] = true
 		}
 	}

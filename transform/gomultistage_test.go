@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/docklean/docklean/internal/gosrc"
+	"github.com/docklean/docklean/internal/refdata"
 	"github.com/docklean/docklean/parser"
 )
 
@@ -316,7 +317,7 @@ func copyTree(t *testing.T, fsys fs.FS, dst string) {
 // may install in an alpine runtime exists in the default Alpine release.
 func TestGoMultistageAlpineNames(t *testing.T) {
 	inRelease := map[string]bool{}
-	for _, r := range refRows(t, "alpine-packages.tsv") {
+	for _, r := range refdata.Rows(t, "alpine-packages.tsv") {
 		if slices.Contains(strings.Split(r["in_releases"], ","), DefaultAlpine) {
 			inRelease[r["name"]] = true
 		}

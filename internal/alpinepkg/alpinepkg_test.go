@@ -13,17 +13,6 @@ import (
 // transform's TestDefaultAlpineIsKnown checks that the data knows it).
 const release = "3.24"
 
-// refRows reads a .tsv of the reference data (internal/refdata's copy of
-// ../shared/data) as rows keyed by column name.
-func refRows(t *testing.T, name string) []map[string]string {
-	t.Helper()
-	tab, err := refdata.Read("", name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tab.Rows
-}
-
 // curatedRows returns every row of a curated table: from, to, note.
 func curatedRows(text string) [][3]string {
 	var rows [][3]string
@@ -39,7 +28,7 @@ func curatedRows(text string) [][3]string {
 // as a provides= virtual name. Names missing from older releases are logged.
 func TestCuratedTablesEmitRealAlpineNames(t *testing.T) {
 	in := map[string]map[string]bool{} // name -> releases
-	for _, r := range refRows(t, "alpine-packages.tsv") {
+	for _, r := range refdata.Rows(t, "alpine-packages.tsv") {
 		if r["repo"] != "main" && r["repo"] != "community" {
 			continue
 		}

@@ -10,17 +10,6 @@ import (
 	"github.com/docklean/docklean/transform/data"
 )
 
-// refRows reads a .tsv of the reference data (internal/refdata's copy of
-// ../shared/data) as rows keyed by column name.
-func refRows(t *testing.T, name string) []map[string]string {
-	t.Helper()
-	tab, err := refdata.Read("", name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tab.Rows
-}
-
 func TestAlpineImageTag(t *testing.T) {
 	for _, c := range []struct {
 		image, tag, want string
@@ -75,7 +64,7 @@ func TestAlpineImageTagIsReal(t *testing.T) {
 	alpine := map[[2]string]bool{}
 	var all [][2]string
 	for _, file := range []string{"official-images-alpine.tsv", "official-images-alpine-history.tsv"} {
-		for _, r := range refRows(t, file) {
+		for _, r := range refdata.Rows(t, file) {
 			k := [2]string{r["image"], r["tag"]}
 			all = append(all, k)
 			if r["is_alpine"] == "yes" || r["same_image_as_alpine_tag"] == "yes" {

@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"testing"
 )
 
 //go:embed data/*.gz
@@ -67,6 +68,17 @@ func Names() []string {
 type Table struct {
 	Source string              // its "# source:" comment
 	Rows   []map[string]string // column name to cell, in file order
+}
+
+// Rows returns the rows of the copy's table name, keyed by column name,
+// for a test: a table that cannot be read fails tb.
+func Rows(tb testing.TB, name string) []map[string]string {
+	tb.Helper()
+	t, err := Read("", name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return t.Rows
 }
 
 // Read parses the reference .tsv file name of dir (see ReadFile): lines
