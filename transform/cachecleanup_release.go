@@ -92,13 +92,15 @@ func (c *cleaner) recommendsUnknown(in *parser.Instruction, pc *pkgCmd) string {
 		switch {
 		case a == "":
 			return "a package name comes from a variable"
-		case a == "-t" || a == "--target-release" || strings.HasPrefix(a, "--target-release=") || strings.Contains(a, "/") && !strings.HasSuffix(a, "/"+recommendsRelease):
-			return fmt.Sprintf("it installs from a named release (%s), whose Recommends may differ from Debian %s's", a, recommendsRelease)
+		case strings.HasSuffix(a, ".deb"):
+			return fmt.Sprintf("it installs the file %s, whose Recommends are in no table docklean has", a)
+		case (a == "-t" || a == "--target-release") && i+1 < len(pc.args):
+			return fmt.Sprintf("it installs from the release %s (%s), whose Recommends may differ from Debian %s's", pc.args[i+1], a, recommendsRelease)
+		case strings.HasPrefix(a, "--target-release=") || strings.Contains(a, "/") && !strings.HasSuffix(a, "/"+recommendsRelease):
+			return fmt.Sprintf("it installs from another release (%s), whose Recommends may differ from Debian %s's", a, recommendsRelease)
 		case a == "-o" || a == "--option" || a == "-c" || a == "--config-file":
 			i++ // the option's value
 		case strings.HasPrefix(a, "-"):
-		case strings.HasSuffix(a, ".deb"):
-			return fmt.Sprintf("it installs the file %s, whose Recommends are in no table docklean has", a)
 		case strings.ContainsAny(a, "*?[]"):
 			return fmt.Sprintf("%s is a pattern, not a package name", a)
 		default:
