@@ -211,8 +211,9 @@ func (u *usedCmds) scan(doc *parser.Document) {
 }
 
 // execUses returns the programs a CMD, ENTRYPOINT or HEALTHCHECK CMD runs:
-// every command of shell-form text (or of sh -c's argument), else the
-// exec form's program.
+// every command of shell-form text (or of sh -c's argument), else every
+// word of the exec form, since a wrapper there (dumb-init --, tini, gosu
+// user, xvfb-run) runs a later word as the program.
 func execUses(x *parser.Instruction) []string {
 	args := x.Args
 	if x.Keyword == "healthcheck" {
@@ -231,7 +232,7 @@ func execUses(x *parser.Instruction) []string {
 	case len(args) > 2 && (path.Base(args[0]) == "sh" || isBash(args[0])) && args[1] == "-c":
 		uses = textUses(args[2], x.StartLine, 0, "")
 	default:
-		return []string{args[0]}
+		return args
 	}
 	var out []string
 	for _, u := range uses {
