@@ -21,7 +21,10 @@ func init() {
 		Doc: `leave no package-manager cache in a layer
 Every fix goes into the RUN that made the cache, since a later RUN cannot
 shrink an earlier layer: apt-get install gets --no-install-recommends (and
-ca-certificates, which curl, wget and git only recommend) and the RUN ends
+ca-certificates, which curl, wget and git only recommend, and the
+recommends of a package whose programs the stage runs) on Debian bookworm
+images with a CMD or ENTRYPOINT, when docklean has the Recommends of every
+package named (not after dpkg -i, nor apt-get -f install), and the RUN ends
 with rm -rf /var/lib/apt/lists/*; apk add gets --no-cache (and a
 now-redundant apk update or rm -rf /var/cache/apk/* goes); pip install gets
 --no-cache-dir, and uv --no-cache; gem install gets --no-document; npm,
