@@ -77,7 +77,7 @@ func (c *cleaner) recommendsUnknown(in *parser.Instruction, pc *pkgCmd) string {
 	}) {
 		return "it is apt-get -f install, which completes packages this list does not name, whose Recommends docklean cannot see"
 	}
-	if l := c.dpkgInstall(in); l > 0 {
+	if l := c.dpkgInstall(in, pc); l > 0 {
 		return fmt.Sprintf("line %d installs a .deb with dpkg -i, whose Recommends are in no table docklean has", l)
 	}
 	if rel, desc := stageRelease(c.doc, in.Stage); rel != recommendsRelease {
@@ -122,9 +122,10 @@ func stageChain(doc *parser.Document, st *parser.Stage) []*parser.Stage {
 	return chain
 }
 
-// dpkgInstall returns the line of a dpkg -i (--install) in a RUN of in's
-// stage, or of a stage it is built on, up to in itself, or 0.
-func (c *cleaner) dpkgInstall(in *parser.Instruction) int {
+// dpkgInstall returns the line of a dpkg -i (--install) that runs before
+// pc, an apt-get install of in: in a RUN of in's stage or of a stage it is
+// built on, or earlier in in itself; 0 when there is none.
+func (c *cleaner) dpkgInstall(in *parser.Instruction, pc *pkgCmd) int {
 	for _, st := range stageChain(c.doc, in.Stage) {
 		for _, x := range st.Instructions {
 			if st == in.Stage && x.StartLine > in.StartLine {
@@ -138,6 +139,9 @@ func (c *cleaner) dpkgInstall(in *parser.Instruction) int {
 				call, ok := n.(*syntax.CallExpr)
 				if !ok || len(call.Args) < 2 || found > 0 {
 					return found == 0
+				}
+				if x == in && call.Pos().Offset() > pc.call.Pos().Offset() {
+					return false
 				}
 				if w, _ := wordLit(call.Args[0]); path.Base(w) == "dpkg" {
 					for _, a := range call.Args[1:] {
