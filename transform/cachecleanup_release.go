@@ -35,9 +35,10 @@ var releaseNames = map[string]string{
 // finding. The release is read from the root stage's official image: a
 // debian tag's version or code name, or a code name token of another
 // official image's tag (python:3.12-slim-bookworm, node:22-bookworm). A tag
-// without one (python:3.12-slim) follows Debian stable, which changes under
-// it (trixie since 2025-08, the official images' table of 2026-08-21), and
-// an ARG in FROM may name any image: both give "".
+// without one (python:3.12-slim) moves with the image's default release
+// (trixie since 2025-08 for most; data/images.tsv and the official images'
+// tables of 2026-08-21 do not record which, and some images are Ubuntu's),
+// and an ARG in FROM may name any image: both give "".
 func stageRelease(doc *parser.Document, st *parser.Stage) (codename, desc string) {
 	chain := stageChain(doc, st)
 	st = chain[len(chain)-1]
@@ -61,7 +62,7 @@ func stageRelease(doc *parser.Document, st *parser.Stage) (codename, desc string
 			return t, d
 		}
 	}
-	return "", fmt.Sprintf("the tag of %s names no Debian release: it follows Debian stable, which moves (Debian 13 trixie at the official images' table of 2026-08-21)", st.Base)
+	return "", fmt.Sprintf("the tag of %s names no release, so which Debian (or Ubuntu) it is on is not known: such a tag moves with the image's default, Debian 13 trixie for most official images at their table of 2026-08-21", st.Base)
 }
 
 // recommendsUnknown returns why docklean cannot tell what
