@@ -112,13 +112,15 @@ func TestE2ERecommendsPipBuild(t *testing.T) {
 // TestE2ERecommendsOwnProgram: a package's own programs may use what it
 // recommends (docs/other-review.md, vimagick editly): xvfb-run, a script of
 // xvfb, stops with "xauth command not found" without xauth, which xvfb only
-// recommends. The image runs xvfb-run, so cache-cleanup must keep xauth;
-// without it (what it did before) the run exits 3.
+// recommends. The image runs xvfb-run under dumb-init, as editly does
+// (xvfb-run as PID 1 never sees Xvfb's ready signal), so cache-cleanup must
+// keep xauth; without it (what it did before) the run exits 3.
 func TestE2ERecommendsOwnProgram(t *testing.T) {
 	d := e2eDocker(t)
 	src := []byte("FROM debian:bookworm-slim\n" +
-		"RUN apt-get update && apt-get install -y xvfb\n" +
-		"CMD [\"xvfb-run\", \"-a\", \"echo\", \"ran\"]\n")
+		"RUN apt-get update && apt-get install -y dumb-init xvfb\n" +
+		"ENTRYPOINT [\"dumb-init\", \"--\", \"xvfb-run\", \"-a\"]\n" +
+		"CMD [\"echo\", \"ran\"]\n")
 	res := rewrite(t, "Dockerfile", src, nil, "cache-cleanup")
 	out := string(res.Output)
 	t.Logf("rewritten Dockerfile:\n%s", out)
