@@ -329,7 +329,13 @@ func textUses(text string, line, off int, kind string) []cmdUse {
 // contextScripts returns the commands of the shell scripts a COPY or ADD
 // brings from the build context (when docklean has it).
 func (s *alpineStage) contextScripts(in *parser.Instruction) []cmdUse {
-	ctx := s.u.Opts.Context
+	return contextScriptUses(s.u.Opts.Context, in, len(s.doc.Src))
+}
+
+// contextScriptUses returns the commands of the shell scripts a COPY or ADD
+// brings from the build context ctx (nil when docklean does not have it),
+// each at offset off.
+func contextScriptUses(ctx fs.FS, in *parser.Instruction, off int) []cmdUse {
 	if ctx == nil || len(in.Args) < 2 || len(in.Heredocs) > 0 {
 		return nil
 	}
@@ -347,7 +353,7 @@ func (s *alpineStage) contextScripts(in *parser.Instruction) []cmdUse {
 		for _, m := range matches {
 			b, err := fs.ReadFile(ctx, m)
 			if err == nil && len(b) < 1<<20 && scriptShebang.Match(b) {
-				uses = append(uses, textUses(string(b), in.StartLine, len(s.doc.Src), fmt.Sprintf("%s, copied on line %d,", m, in.StartLine))...)
+				uses = append(uses, textUses(string(b), in.StartLine, off, fmt.Sprintf("%s, copied on line %d,", m, in.StartLine))...)
 			}
 		}
 	}

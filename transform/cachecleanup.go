@@ -22,7 +22,10 @@ func init() {
 		Doc: `leave no package-manager cache in a layer
 Every fix goes into the RUN that made the cache, since a later RUN cannot
 shrink an earlier layer: apt-get install gets --no-install-recommends (and
-ca-certificates, which curl, wget and git only recommend) and the RUN ends
+ca-certificates, which curl, wget and git only recommend, and the
+recommends of a package whose programs the stage runs) on Debian bookworm
+images with a CMD or ENTRYPOINT, when docklean has the Recommends of every
+package named (not after dpkg -i, nor apt-get -f install), and the RUN ends
 with rm -rf /var/lib/apt/lists/*; apk add gets --no-cache (and a
 now-redundant apk update or rm -rf /var/cache/apk/* goes); pip install gets
 --no-cache-dir, and uv --no-cache; gem install gets --no-document; npm,
@@ -72,7 +75,7 @@ func cacheCleanup(u *Unit) {
 	kept := map[*parser.Stage]bool{}
 	cmds := pkgCmdCache{}
 	apt := newAptScan(u.Doc, cmds)
-	used := &usedCmds{}
+	used := &usedCmds{ctx: u.Opts.Context}
 	for _, st := range u.Doc.Stages {
 		c := &cleaner{u: u, doc: u.Doc, style: style, kept: kept, cmds: cmds, apt: apt, used: used}
 		for _, in := range st.Instructions {
@@ -82,6 +85,11 @@ func cacheCleanup(u *Unit) {
 		}
 		switch {
 		case len(c.edits) == 0 && c.refusal == "":
+			for _, f := range c.notes {
+				if images[st] {
+					u.Note(f.Line, "%s", f.Message)
+				}
+			}
 		case !images[st]:
 			u.Note(st.From.StartLine, "stage %s does not end up in an image (nothing copies from it or builds on it): its caches cost nothing in the result, left as is", stageLabel(st))
 		case c.refusal != "":
@@ -173,6 +181,12 @@ func (c *cleaner) run(in *parser.Instruction) {
 			continue
 		}
 		for _, pc := range need {
+			if r.name == "apt-get install" {
+				if why := c.recommendsUnknown(in, pc); why != "" {
+					c.notes = append(c.notes, Finding{Line: c.doc.LineOf(in.Shell.Offset(int(pc.stmt.Pos().Offset()))), Message: fmt.Sprintf("no --no-install-recommends for %s install: %s", pc.args[0], why)})
+					continue
+				}
+			}
 			if r.flag != "" && pc.sub > 0 {
 				_, end := in.Shell.Span(pc.words[pc.flagAfter()])
 				c.add(end, " "+r.flag, fmt.Sprintf("added %s to %s", r.flag, strings.Join(append(pc.args[:1:1], pc.args[pc.sub:pc.flagAfter()+1]...), " ")))

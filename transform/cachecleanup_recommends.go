@@ -2,6 +2,7 @@ package transform
 
 import (
 	"fmt"
+	"io/fs"
 	"path"
 	"slices"
 	"strings"
@@ -40,18 +41,19 @@ func (c *cleaner) keepRecommends(in *parser.Instruction, pc *pkgCmd) {
 		if p == nil || len(p.recs) == 0 {
 			continue
 		}
+		if used == nil {
+			used = c.used.of(c.doc, in.Stage)
+		}
 		had := commandsOf(debClosure(map[string]bool{name: true}, nil))
+		own := ownCommandRun(name, p.cmds, used, in.StartLine)
 		for _, r := range p.recs {
 			if r == "ca-certificates" || aptInstalls(pc, r) || slices.Contains(keep, r) {
 				continue // keepCertificates handles ca-certificates
 			}
-			if used == nil {
-				used = c.used.of(c.doc, in.Stage)
-			}
-			why := ""
-			if l := used["pip install"]; l >= in.StartLine && pipBuildNeeds[r] {
+			why := own
+			if l := used["pip install"]; why == "" && l >= in.StartLine && pipBuildNeeds[r] {
 				why = fmt.Sprintf("pip install on line %d builds packages that have no wheel with it", l)
-			} else {
+			} else if why == "" {
 				gained := commandsOf(debClosure(map[string]bool{r: true}, nil))
 				for _, cmd := range slices.Sorted(mapKeys(gained)) {
 					if l := used[cmd]; l >= in.StartLine && !had[cmd] {
@@ -68,6 +70,34 @@ func (c *cleaner) keepRecommends(in *parser.Instruction, pc *pkgCmd) {
 			c.add(end, " "+r, fmt.Sprintf("added %s to %s install: %s only recommends it, which --no-install-recommends would drop, and %s", r, pc.args[0], name, why))
 		}
 	}
+}
+
+// modelledRecommends are the packages whose programs' use of what they
+// recommend keepRecommends models command by command, so that running them
+// does not keep all their recommends: git runs ssh (openssh-client) for a
+// git@ or ssh:// URL, marked "ssh" by usedCmds, and less only as the pager
+// of a terminal; pip needs build-essential and python3-dev only to build a
+// package that has no wheel, marked "pip install".
+var modelledRecommends = map[string]bool{"git": true, "python3-pip": true}
+
+// ownCommandRun returns why all of the recommends of package name, which
+// ships the commands cmds, are kept: the stage runs one of its commands from
+// line from on (a RUN, CMD, ENTRYPOINT, HEALTHCHECK or copied script), and
+// the package's own programs may run or load any package it recommends
+// (xvfb-run, a script of xvfb, stops without xauth, which xvfb only
+// recommends). debian-commands.tsv records which packages a package
+// recommends, not which of its programs uses them, so all are kept; "" when
+// no command of it runs, or it is one of modelledRecommends.
+func ownCommandRun(name string, cmds []string, used map[string]int, from int) string {
+	if modelledRecommends[name] {
+		return ""
+	}
+	for _, cmd := range cmds {
+		if l := used[path.Base(cmd)]; l >= from {
+			return fmt.Sprintf("the stage runs %s (line %d), a program of %s, which may use what its package recommends", path.Base(cmd), l, name)
+		}
+	}
+	return ""
 }
 
 // commandsOf returns the names of the commands a set of Debian packages
@@ -90,6 +120,7 @@ func commandsOf(pkgs map[string]bool) map[string]bool {
 // "pip install" for a pip install that may build), ENTRYPOINT and CMD, each
 // with the last line that runs it.
 type usedCmds struct {
+	ctx      fs.FS // the build context, nil when docklean does not have it
 	own, all map[*parser.Stage]map[string]int
 	children map[*parser.Stage][]*parser.Stage
 }
@@ -167,12 +198,48 @@ func (u *usedCmds) scan(doc *parser.Document) {
 				}
 				return true
 			})
-		case "cmd", "entrypoint":
-			if len(x.Args) > 0 {
-				mark(path.Base(strings.Fields(x.Args[0] + " x")[0]), x.StartLine)
+		case "cmd", "entrypoint", "healthcheck":
+			for _, use := range execUses(x) {
+				mark(path.Base(use), x.StartLine)
+			}
+		case "copy", "add":
+			// a copied script may run at any later line
+			for _, use := range contextScriptUses(u.ctx, x, len(doc.Src)) {
+				mark(path.Base(use.word), doc.LineOf(len(doc.Src)))
 			}
 		}
 	}
+}
+
+// execUses returns the programs a CMD, ENTRYPOINT or HEALTHCHECK CMD runs:
+// every command of shell-form text (or of sh -c's argument), else every
+// word of the exec form, since a wrapper there (dumb-init --, tini, gosu
+// user, xvfb-run) runs a later word as the program.
+func execUses(x *parser.Instruction) []string {
+	args := x.Args
+	if x.Keyword == "healthcheck" {
+		if len(args) < 2 || !strings.EqualFold(args[0], "CMD") {
+			return nil
+		}
+		args = args[1:]
+	}
+	if len(args) == 0 {
+		return nil
+	}
+	var uses []cmdUse
+	switch {
+	case !x.JSON:
+		uses = textUses(strings.Join(args, " "), x.StartLine, 0, "")
+	case len(args) > 2 && (path.Base(args[0]) == "sh" || isBash(args[0])) && args[1] == "-c":
+		uses = textUses(args[2], x.StartLine, 0, "")
+	default:
+		return args
+	}
+	var out []string
+	for _, u := range uses {
+		out = append(out, u.word)
+	}
+	return out
 }
 
 // pureWheels are packages published only as pure-Python wheels

@@ -1,6 +1,10 @@
 package transform
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/docklean/docklean/parser"
+)
 
 func TestPureInstall(t *testing.T) {
 	for args, want := range map[string]bool{
@@ -54,5 +58,35 @@ func TestDebianRecommends(t *testing.T) {
 	}
 	if c := commandsOf(debClosure(map[string]bool{"openssh-client": true}, nil)); !c["ssh"] {
 		t.Error("openssh-client's closure has no ssh")
+	}
+}
+
+// TestStageRelease checks which Debian release a base image is read as.
+func TestStageRelease(t *testing.T) {
+	for base, want := range map[string]string{
+		"debian:bookworm-slim":        "bookworm",
+		"debian:12.5":                 "bookworm",
+		"docker.io/library/debian:12": "bookworm",
+		"python:3.12-slim-bookworm":   "bookworm",
+		"node:22-bookworm-slim":       "bookworm",
+		"buildpack-deps:bookworm-scm": "bookworm",
+		"debian:11-slim":              "bullseye",
+		"python:3.9-buster":           "buster",
+		"debian:trixie":               "trixie",
+		"python:3.12-slim":            "",
+		"debian:stable-slim":          "",
+		"ubuntu:22.04":                "",
+		"myorg/app:bookworm":          "",
+		"ghcr.io/x/debian:12":         "",
+		"debian:${RELEASE}":           "",
+		"node:20":                     "",
+	} {
+		doc, err := parser.Parse([]byte("FROM " + base + "\nRUN true\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := stageRelease(doc, doc.Stages[0]); got != want {
+			t.Errorf("stageRelease(%s) = %q, want %q", base, got, want)
+		}
 	}
 }

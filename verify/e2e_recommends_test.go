@@ -108,3 +108,44 @@ func TestE2ERecommendsPipBuild(t *testing.T) {
 		t.Fatal("without build-essential and python3-dev the pip build should fail")
 	}
 }
+
+// TestE2ERecommendsOwnProgram: a package's own programs may use what it
+// recommends (docs/other-review.md, vimagick editly): xvfb-run, a script of
+// xvfb, stops with "xauth command not found" without xauth, which xvfb only
+// recommends. The image runs xvfb-run under dumb-init, as editly does
+// (xvfb-run as PID 1 never sees Xvfb's ready signal), so cache-cleanup must
+// keep xauth; without it (what it did before) the run exits 3.
+func TestE2ERecommendsOwnProgram(t *testing.T) {
+	d := e2eDocker(t)
+	src := []byte("FROM debian:bookworm-slim\n" +
+		"RUN apt-get update && apt-get install -y dumb-init xvfb\n" +
+		"ENTRYPOINT [\"dumb-init\", \"--\", \"xvfb-run\", \"-a\"]\n" +
+		"CMD [\"echo\", \"ran\"]\n")
+	res := rewrite(t, "Dockerfile", src, nil, "cache-cleanup")
+	out := string(res.Output)
+	t.Logf("rewritten Dockerfile:\n%s", out)
+	if !strings.Contains(out, "--no-install-recommends") || !strings.Contains(out, " xauth") {
+		t.Fatalf("cache-cleanup should add --no-install-recommends and keep xauth; got:\n%s", out)
+	}
+	standins(t, d, baseImages(src, res.Output))
+	dir := t.TempDir()
+	verify := func(a, b string) *Report {
+		rep, err := d.Verify(context.Background(), Config{Original: []byte(a), Rewritten: []byte(b), Context: dir, Timeout: 3 * time.Minute})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sb strings.Builder
+		rep.Write(&sb)
+		t.Logf("\n%s", sb.String())
+		return rep
+	}
+	rep := verify(string(src), out)
+	if !rep.Original.Build.OK || !rep.Rewritten.Build.OK || !rep.SameRun || rep.Original.Run.Exit != 0 || !strings.Contains(rep.Original.Run.Stdout, "ran") {
+		t.Fatalf("both must build and run xvfb-run: original %+v, rewritten %+v", rep.Original.Run, rep.Rewritten.Run)
+	}
+	naive := strings.Replace(out, " xauth", "", 1)
+	bad := verify(string(src), naive)
+	if bad.SameRun || bad.Rewritten.Run == nil || bad.Rewritten.Run.Exit == 0 {
+		t.Fatalf("without xauth xvfb-run should fail; rewritten run %+v", bad.Rewritten.Run)
+	}
+}
