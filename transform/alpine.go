@@ -321,7 +321,9 @@ type alpineStage struct {
 	// cSources are C files copied from the context that include a header
 	// only glibc has, with that header (alpine_glibc.go).
 	cSources [][2]string
-	meta     map[string]metaArg // the ARGs before the first FROM, read once
+	// dataPaths are the package paths copied scripts use (copiedCode)
+	dataPaths []copiedDataPath
+	meta      map[string]metaArg // the ARGs before the first FROM, read once
 
 	edits, inserts []Edit
 	changes, notes []alpineMsg

@@ -225,63 +225,27 @@ var baseDataDirs = []string{"/var/log", "/var/run", "/var/tmp", "/var/cache", "/
 // /var/bind). Official images keep their layout on their Alpine variants
 // and are not checked.
 func (s *alpineStage) accountDataPaths() {
-	ctx := s.u.Opts.Context
-	if s.refusal != nil || s.image != "" || ctx == nil {
+	if s.refusal != nil || s.image != "" {
 		return
 	}
 	var made map[string]bool
-	for _, in := range s.st.Instructions {
-		if in.Keyword != "copy" && in.Keyword != "add" || len(in.Args) < 2 || len(in.Heredocs) > 0 || slices.ContainsFunc(in.Flags, func(f string) bool { return strings.HasPrefix(f, "--from=") }) {
+	for _, d := range s.dataPaths {
+		if made == nil {
+			made = s.madePaths()
+		}
+		if s.madeHere(made, strings.TrimRight(d.path, "*")) {
 			continue
 		}
-		for _, src := range in.Args[:len(in.Args)-1] {
-			matches, _ := fs.Glob(ctx, path.Clean(strings.TrimPrefix(src, "/")))
-			for _, m := range matches {
-				file, p := scriptsDataPath(ctx, m)
-				if p == "" {
-					continue
-				}
-				if made == nil {
-					made = s.madePaths()
-				}
-				if s.madeHere(made, strings.TrimRight(p, "*")) {
-					continue
-				}
-				s.refuse(in.StartLine, "%s, copied on line %d, uses %s, where the original distribution's packages keep their files; docklean cannot check that Alpine's packages keep them there (Alpine's bind uses /etc/bind and /var/bind, not /etc/named* and /var/named); convert by hand", file, in.StartLine, p)
-				return
-			}
-		}
+		s.refuse(d.in.StartLine, "%s, copied on line %d, uses %s, where the original distribution's packages keep their files; docklean cannot check that Alpine's packages keep them there (Alpine's bind uses /etc/bind and /var/bind, not /etc/named* and /var/named); convert by hand", d.file, d.in.StartLine, d.path)
+		return
 	}
 }
 
-// scriptsDataPath looks at the shell scripts at or below root in ctx (a
-// copied file or folder, at most maxScanFiles files): the first script
-// that uses a package's data path (scriptDataPath), and that path.
-func scriptsDataPath(ctx fs.FS, root string) (file, used string) {
-	n := 0
-	_ = fs.WalkDir(ctx, root, func(p string, d fs.DirEntry, err error) error {
-		switch {
-		case err != nil:
-			return nil
-		case d.IsDir() && d.Name() == ".git":
-			return fs.SkipDir
-		case d.IsDir() || !d.Type().IsRegular():
-			return nil
-		}
-		if n++; n > maxScanFiles {
-			return fs.SkipAll
-		}
-		b, err := fs.ReadFile(ctx, p)
-		if err != nil || len(b) >= 1<<20 || !scriptShebang.Match(b) {
-			return nil
-		}
-		if u := scriptDataPath(string(b)); u != "" {
-			file, used = p, u
-			return fs.SkipAll
-		}
-		return nil
-	})
-	return file, used
+// copiedDataPath is a script a COPY or ADD brings from the build context
+// that uses path, a package's path under /etc or /var (scriptDataPath).
+type copiedDataPath struct {
+	in         *parser.Instruction
+	file, path string
 }
 
 // scriptDataPath returns the first path under packageDataDirs that the

@@ -270,8 +270,11 @@ const maxScanFiles = 5000
 type contextCode struct {
 	glibcFile, glibcWhy string
 	bashScript          string // the first file whose #! line runs bash
-	cSources            [][2]string
-	capped              bool
+	// the first shell script that uses a package's path under /etc or
+	// /var, and that path (scriptDataPath; accountDataPaths judges it)
+	dataScript, dataPath string
+	cSources             [][2]string
+	capped               bool
 }
 
 // copiedCode looks at the files a COPY or ADD brings from the build
@@ -298,6 +301,9 @@ func (s *alpineStage) copiedCode(in *parser.Instruction) {
 		s.u.ctxCode[key] = c
 	}
 	s.cSources = append(s.cSources, c.cSources...)
+	if c.dataScript != "" {
+		s.dataPaths = append(s.dataPaths, copiedDataPath{in, c.dataScript, c.dataPath})
+	}
 	if c.bashScript != "" {
 		s.need("bash", in.Start, fmt.Sprintf("%s, copied on line %d, is a bash script", c.bashScript, in.StartLine))
 	}
@@ -381,11 +387,18 @@ func (c *contextCode) file(ctx fs.FS, p string, d fs.DirEntry) bool {
 	if !ok {
 		return true
 	}
-	if c.bashScript == "" {
-		var head [128]byte
-		n, _ := r.ReadAt(head[:], 0)
-		if bashShebang.Match(firstLine(head[:n])) {
-			c.bashScript = p
+	var head [128]byte
+	n, _ := r.ReadAt(head[:], 0)
+	if c.bashScript == "" && bashShebang.Match(firstLine(head[:n])) {
+		c.bashScript = p
+	}
+	if c.dataScript == "" && scriptShebang.Match(head[:n]) {
+		if info, err := d.Info(); err == nil && info.Size() < 1<<20 {
+			if b, err := fs.ReadFile(ctx, p); err == nil {
+				if u := scriptDataPath(string(b)); u != "" {
+					c.dataScript, c.dataPath = p, u
+				}
+			}
 		}
 	}
 	info, err := readELF(r)
