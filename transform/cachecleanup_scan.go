@@ -4,7 +4,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/docklean/docklean/internal/edit"
 	"github.com/docklean/docklean/parser"
 )
 
@@ -119,23 +118,4 @@ func (a *aptScan) needed(in *parser.Instruction) *parser.Instruction {
 	ins := in.Stage.Instructions
 	i := sort.Search(len(ins), func(k int) bool { return ins[k].StartLine > in.StartLine })
 	return a.from(in.Stage, i)
-}
-
-// dropTouchedShells forgets the shell trees of the instructions of doc
-// that edits change, once the passes are done with doc: Reparse cannot
-// reuse them (their text changes), and without them the collector can
-// free them while the new document is parsed, instead of holding both
-// documents' trees (a 2 MB file of RUNs that all change peaked at twice
-// its 150 MB of trees).
-func dropTouchedShells(doc *parser.Document, edits []Edit) {
-	sorted := edit.Sort(edits)
-	k := 0
-	for _, in := range doc.Instructions {
-		for k < len(sorted) && sorted[k].End < in.Start {
-			k++
-		}
-		if k < len(sorted) && sorted[k].Start <= in.End {
-			in.Shell = nil
-		}
-	}
 }
