@@ -47,15 +47,6 @@ var imageSizes = sync.OnceValue(func() map[string]imageSize {
 	return m
 })
 
-// estimate estimates the size change of the final image from the
-// final-stage base images of b (before) and a (after). ok is false when both
-// bases are the same, in the same size class, or either is unknown to the
-// table (a stage reference is followed to its base).
-func estimate(b, a *parser.Document) (*SizeEstimate, bool) {
-	bi, bs, okB := finalBaseSize(b)
-	return estimateAfter(bi, bs, okB, a)
-}
-
 // estimateAfter is estimate with the final base of the file before already
 // looked up, so the pipeline need not keep the parsed original.
 func estimateAfter(bi string, bs imageSize, okB bool, a *parser.Document) (*SizeEstimate, bool) {

@@ -42,3 +42,12 @@ func estimateOf(before, after []byte) (*SizeEstimate, bool) {
 	}
 	return estimate(b, a)
 }
+
+// estimate estimates the size change of the final image from the
+// final-stage base images of b (before) and a (after). ok is false when both
+// bases are the same, in the same size class, or either is unknown to the
+// table (a stage reference is followed to its base).
+func estimate(b, a *parser.Document) (*SizeEstimate, bool) {
+	bi, bs, okB := finalBaseSize(b)
+	return estimateAfter(bi, bs, okB, a)
+}

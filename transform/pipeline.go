@@ -276,13 +276,6 @@ func origLinesInText(orig lineIndex, doc *parser.Document, history []*editIndex,
 	})
 }
 
-// oldOffset maps an offset in the text after edits (sorted by Start) to
-// the offset in the text before them; an offset inside an edit's text maps
-// to the edit's start, with inserted set.
-func oldOffset(edits []Edit, off int) (old int, inserted bool) {
-	return newEditIndex(edits).old(off)
-}
-
 // lineIndex holds where each line of a text starts, for lineOf.
 type lineIndex []int
 

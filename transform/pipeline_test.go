@@ -196,3 +196,10 @@ func TestPipelineOrder(t *testing.T) {
 		t.Errorf("unknown pass: got error %v", err)
 	}
 }
+
+// oldOffset maps an offset in the text after edits (sorted by Start) to
+// the offset in the text before them; an offset inside an edit's text maps
+// to the edit's start, with inserted set.
+func oldOffset(edits []Edit, off int) (old int, inserted bool) {
+	return newEditIndex(edits).old(off)
+}

@@ -54,16 +54,6 @@ func ReadFile(dir, name string) ([]byte, error) {
 	return io.ReadAll(r)
 }
 
-// Names returns the names of the embedded copy's files, without .gz.
-func Names() []string {
-	entries, _ := copyFS.ReadDir("data") // the folder is embedded: no error
-	var names []string
-	for _, e := range entries {
-		names = append(names, strings.TrimSuffix(e.Name(), ".gz"))
-	}
-	return names
-}
-
 // Table is a parsed reference .tsv file.
 type Table struct {
 	Source string              // its "# source:" comment

@@ -102,3 +102,13 @@ func TestCopyMatchesShared(t *testing.T) {
 		}
 	}
 }
+
+// Names returns the names of the embedded copy's files, without .gz.
+func Names() []string {
+	entries, _ := copyFS.ReadDir("data") // the folder is embedded: no error
+	var names []string
+	for _, e := range entries {
+		names = append(names, strings.TrimSuffix(e.Name(), ".gz"))
+	}
+	return names
+}
