@@ -308,6 +308,7 @@ func stageName(st *parser.Stage) string {
 // are applied only if nothing in its tree refuses.
 type alpineStage struct {
 	u         *Unit
+	uses      []cmdUse // commandUses, made on first use
 	doc       *parser.Document
 	st        *parser.Stage
 	family    string

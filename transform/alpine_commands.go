@@ -177,8 +177,17 @@ var wrappers = map[string]bool{"sudo": true, "exec": true, "nohup": true, "env":
 
 // commandUses lists the commands the stage runs: in its shell-form RUNs,
 // and the programs of its SHELL, ENTRYPOINT and (without an ENTRYPOINT) CMD.
+// The list is made once per stage: accountCommands and accountPaths both
+// read it, and making it parses the context's scripts.
 func (s *alpineStage) commandUses() []cmdUse {
-	var uses []cmdUse
+	if s.uses == nil {
+		s.uses = s.readCommandUses()
+	}
+	return s.uses
+}
+
+func (s *alpineStage) readCommandUses() []cmdUse {
+	uses := []cmdUse{}
 	hasEntry := false
 	for _, in := range s.st.Instructions {
 		hasEntry = hasEntry || in.Keyword == "entrypoint"
