@@ -94,8 +94,7 @@ func runAlpine(u *Unit) {
 		return // --base slim: never musl
 	}
 	doc := u.Doc
-	defer idCounts.Delete(doc)
-	defer userCreators.Delete(doc)
+	file := &alpineFile{}
 	if doc.Escape == '`' {
 		line := 1
 		for _, d := range doc.Directives {
@@ -123,7 +122,7 @@ func runAlpine(u *Unit) {
 			tree = append(tree, children[tree[i]]...)
 		}
 		sort.Slice(tree, func(i, j int) bool { return tree[i].Index < tree[j].Index })
-		plans = append(plans, planTree(u, tree, copies))
+		plans = append(plans, planTree(u, file, tree, copies))
 	}
 	planOf := map[*parser.Stage]*treePlan{}
 	for _, p := range plans {
@@ -190,7 +189,7 @@ func keepMusl(doc *parser.Document, planOf map[*parser.Stage]*treePlan) bool {
 
 // planTree converts a root stage and the stages built on it, or refuses
 // them all.
-func planTree(u *Unit, tree []*parser.Stage, copies map[*parser.Stage]debianCopy) *treePlan {
+func planTree(u *Unit, file *alpineFile, tree []*parser.Stage, copies map[*parser.Stage]debianCopy) *treePlan {
 	p := &treePlan{tree: tree}
 	root := tree[0]
 	base := baseOf(u.Doc, root, u.Opts)
@@ -241,7 +240,7 @@ func planTree(u *Unit, tree []*parser.Stage, copies map[*parser.Stage]debianCopy
 	convs := map[*parser.Stage]*alpineStage{}
 	var failed []*alpineStage
 	for _, st := range tree {
-		s := newAlpineStage(u, st, base)
+		s := newAlpineStage(u, file, st, base)
 		if st != root {
 			s.inherit(convs[parentStage(u.Doc, st)])
 		} else {
@@ -306,8 +305,16 @@ func stageName(st *parser.Stage) string {
 
 // alpineStage collects the edits and findings that convert one stage; they
 // are applied only if nothing in its tree refuses.
+// alpineFile is what the stages of one file share while the pass runs on
+// it, each part made on first use.
+type alpineFile struct {
+	ids   map[string]int // idUsed's counts of numbers outside user commands
+	users *userCmdRuns   // createsUser's RUNs and answers
+}
+
 type alpineStage struct {
 	u         *Unit
+	file      *alpineFile
 	uses      []cmdUse // commandUses, made on first use
 	doc       *parser.Document
 	st        *parser.Stage
@@ -356,8 +363,8 @@ type alpineNeed struct {
 	off      int
 }
 
-func newAlpineStage(u *Unit, st *parser.Stage, b alpineBase) *alpineStage {
-	s := &alpineStage{u: u, doc: u.Doc, st: st, family: b.family, release: u.Opts.Alpine(), python: b.python, rust: b.rust, nodeImage: b.nodeImage,
+func newAlpineStage(u *Unit, file *alpineFile, st *parser.Stage, b alpineBase) *alpineStage {
+	s := &alpineStage{u: u, file: file, doc: u.Doc, st: st, family: b.family, release: u.Opts.Alpine(), python: b.python, rust: b.rust, nodeImage: b.nodeImage,
 		has: map[string]bool{}, debs: map[string]bool{}, recDebs: map[string]bool{}, vars: map[string]*pkgVar{}, groups: map[string]string{},
 		acct: newAccounts(), image: b.image}
 	if b.static && !b.rust {

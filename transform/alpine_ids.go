@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"sync"
 
 	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
@@ -72,9 +71,9 @@ var userCmdText = regexp.MustCompile(`(useradd|groupadd|adduser|addgroup|usermod
 // appears anywhere but in user and group commands (USER 999, --chown=999,
 // chown 999, a config). The numbers are counted once per file.
 func (s *alpineStage) idUsed(id string) bool {
-	c, ok := idCounts.Load(s.doc)
-	if !ok {
-		m := map[string]int{}
+	m := s.file.ids
+	if m == nil {
+		m = map[string]int{}
 		src := string(s.doc.Src)
 		for _, n := range numbers(src) {
 			m[n]++
@@ -89,15 +88,10 @@ func (s *alpineStage) idUsed(id string) bool {
 				m["volume"] = 1
 			}
 		}
-		c, _ = idCounts.LoadOrStore(s.doc, m)
+		s.file.ids = m
 	}
-	m := c.(map[string]int)
 	return m["volume"] > 0 || m[id] > 0
 }
-
-// idCounts holds idUsed's counts for each document while the alpine pass
-// runs on it (runAlpine drops them).
-var idCounts sync.Map // *parser.Document → map[string]int
 
 // idValue returns the number an id word stands for: the word itself, or
 // the default of the ARG or ENV it names ($UID, ${UID}, ${UID:-1000});

@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
@@ -84,12 +83,10 @@ func installed(has map[string]bool, pkg string) bool {
 // createsUser reports whether a RUN of the file runs useradd or adduser with
 // the name as a word (a form the BusyBox translation kept, with shadow).
 func (s *alpineStage) createsUser(name string) bool {
-	c, _ := userCreators.Load(s.doc)
-	if c == nil {
-		c = newUserCmdRuns(s.doc)
-		userCreators.Store(s.doc, c)
+	if s.file.users == nil {
+		s.file.users = newUserCmdRuns(s.doc)
 	}
-	runs := c.(*userCmdRuns)
+	runs := s.file.users
 	if found, ok := runs.creates[name]; ok {
 		return found
 	}
@@ -199,7 +196,3 @@ func newUserCmdRuns(doc *parser.Document) *userCmdRuns {
 	}
 	return c
 }
-
-// userCreators holds createsUser's userCmdRuns for each document while the
-// alpine pass runs on it (runAlpine drops them).
-var userCreators sync.Map // *parser.Document → *userCmdRuns
