@@ -166,8 +166,12 @@ func expandBase(doc *parser.Document, raw string) (string, error) {
 }
 
 // parentStage returns the earlier stage a stage is built on, or nil when
-// its base is an image.
+// its base is an image: the parser's Parent, and for a base written with
+// ARGs (FROM ${BUILDER}) the stage the ARGs' defaults name.
 func parentStage(doc *parser.Document, st *parser.Stage) *parser.Stage {
+	if !strings.Contains(st.Base, "$") {
+		return st.Parent
+	}
 	ref, err := expandBase(doc, st.Base)
 	if err != nil {
 		return nil
