@@ -28,7 +28,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"flag"
 	"fmt"
@@ -39,6 +38,7 @@ import (
 	"strings"
 
 	"github.com/docklean/docklean/internal/debpkg"
+	"github.com/docklean/docklean/internal/tsv"
 )
 
 func main() {
@@ -145,6 +145,7 @@ func doExtract(root string, dump []byte) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString("# Debian bookworm (amd64, main) relations from apt-cache dumpavail; written by go run ./internal/genimplicit -extract (see SOURCE.md).\n")
 	b.WriteString("# Columns: package, base (r = required/important/Essential, - = not), Pre-Depends+Depends, Recommends (first alternative; a virtual name is its first provider by name).\n")
+	b.WriteString("package\tbase\tdepends\trecommends\n")
 	for _, n := range sortedKeys(keep) {
 		p := pkgs[n]
 		base := "-"
@@ -188,11 +189,7 @@ func ancestors(pkgs map[string]*debPkg, keep map[string]bool, trig [][]string) m
 // triggers reads transform/data/implicit-triggers.tsv (without its
 // header): trigger, class, alpine, satisfied, evidence.
 func triggers(root string) ([][]string, error) {
-	rows, err := readTSV(filepath.Join(root, "transform", "data", "implicit-triggers.tsv"), 5)
-	if len(rows) > 0 {
-		rows = rows[1:]
-	}
-	return rows, err
+	return readTSV(filepath.Join(root, "transform", "data", "implicit-triggers.tsv"), 5)
 }
 
 // seedNames are the Debian names docklean maps to Alpine: the rows of
@@ -346,12 +343,12 @@ func path(pkgs map[string]*debPkg, from, to string, recs bool) []string {
 // mapping reads transform/data/debian-alpine.tsv: Debian name → Alpine
 // names ("-" refused, none dropped).
 func mapping(root string) (map[string][]string, error) {
-	rows, err := readTSV(filepath.Join(root, "transform", "data", "debian-alpine.tsv"), 2)
+	rows, err := readTSV(filepath.Join(root, "transform", "data", "debian-alpine.tsv"), 3)
 	if err != nil {
 		return nil, err
 	}
 	m := map[string][]string{}
-	for _, f := range rows[1:] {
+	for _, f := range rows {
 		m[f[0]] = strings.Fields(f[1])
 	}
 	return m, nil
@@ -365,37 +362,27 @@ func alpineNames(root string) (map[string]bool, error) {
 		return nil, err
 	}
 	out := map[string]bool{}
-	for _, l := range strings.Split(string(b), "\n") {
-		if l != "" && l[0] != '#' && l[0] != '[' {
-			out[l] = true
+	for _, names := range tsv.Sections(string(b)) {
+		for _, n := range strings.Fields(names) {
+			out[n] = true
 		}
 	}
 	return out, nil
 }
 
-// readTSV returns the data lines (not # comments) of a TSV file, each with
-// at least n fields.
-func readTSV(name string, n int) ([][]string, error) {
-	fh, err := os.Open(name)
+// readTSV returns the rows of a table (tsv.Rows: comments and the header
+// skipped), each with exactly cols fields.
+func readTSV(name string, cols int) ([][]string, error) {
+	b, err := os.ReadFile(name)
 	if err != nil {
 		return nil, err
 	}
-	defer fh.Close()
 	var rows [][]string
-	sc := bufio.NewScanner(fh)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		l := sc.Text()
-		if l == "" || l[0] == '#' {
-			continue
-		}
-		f := strings.Split(l, "\t")
-		for len(f) < n {
-			f = append(f, "")
-		}
-		rows = append(rows, f)
+	err = tsv.Rows(string(b), cols, func(_ int, f []string) { rows = append(rows, f) })
+	if err != nil {
+		return nil, fmt.Errorf("%s:%w", name, err)
 	}
-	return rows, sc.Err()
+	return rows, nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {
