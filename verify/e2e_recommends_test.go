@@ -30,16 +30,7 @@ func TestE2ERecommends(t *testing.T) {
 	naive := strings.Replace(out, " openssh-client", "", 1)
 	standins(t, d, baseImages(src, res.Output))
 	dir := t.TempDir()
-	verify := func(a, b string) *Report {
-		rep, err := d.Verify(context.Background(), Config{Original: []byte(a), Rewritten: []byte(b), Context: dir, Timeout: time.Minute})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var sb strings.Builder
-		rep.Write(&sb)
-		t.Logf("\n%s", sb.String())
-		return rep
-	}
+	verify := verifier(t, d, dir, time.Minute)
 	rep := verify(string(src), out)
 	if !rep.Original.Build.OK || !rep.Rewritten.Build.OK {
 		t.Fatal("both Dockerfiles must build")
@@ -88,16 +79,7 @@ func TestE2ERecommendsPipBuild(t *testing.T) {
 		t.Fatalf("cache-cleanup should keep build-essential and python3-dev; got:\n%s", out)
 	}
 	standins(t, d, baseImages(src, res.Output))
-	verify := func(a, b string) *Report {
-		rep, err := d.Verify(context.Background(), Config{Original: []byte(a), Rewritten: []byte(b), Context: dir, Timeout: time.Minute})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var sb strings.Builder
-		rep.Write(&sb)
-		t.Logf("\n%s", sb.String())
-		return rep
-	}
+	verify := verifier(t, d, dir, time.Minute)
 	rep := verify(string(src), out)
 	if !rep.Original.Build.OK || !rep.Rewritten.Build.OK || !rep.SameRun || rep.Original.Run.Stdout != "built\n" {
 		t.Fatalf("both must build and print built: original %+v, rewritten %+v", rep.Original.Run, rep.Rewritten.Run)
@@ -129,16 +111,7 @@ func TestE2ERecommendsOwnProgram(t *testing.T) {
 	}
 	standins(t, d, baseImages(src, res.Output))
 	dir := t.TempDir()
-	verify := func(a, b string) *Report {
-		rep, err := d.Verify(context.Background(), Config{Original: []byte(a), Rewritten: []byte(b), Context: dir, Timeout: 3 * time.Minute})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var sb strings.Builder
-		rep.Write(&sb)
-		t.Logf("\n%s", sb.String())
-		return rep
-	}
+	verify := verifier(t, d, dir, 3*time.Minute)
 	rep := verify(string(src), out)
 	if !rep.Original.Build.OK || !rep.Rewritten.Build.OK || !rep.SameRun || rep.Original.Run.Exit != 0 || !strings.Contains(rep.Original.Run.Stdout, "ran") {
 		t.Fatalf("both must build and run xvfb-run: original %+v, rewritten %+v", rep.Original.Run, rep.Rewritten.Run)
@@ -147,5 +120,20 @@ func TestE2ERecommendsOwnProgram(t *testing.T) {
 	bad := verify(string(src), naive)
 	if bad.SameRun || bad.Rewritten.Run == nil || bad.Rewritten.Run.Exit == 0 {
 		t.Fatalf("without xauth xvfb-run should fail; rewritten run %+v", bad.Rewritten.Run)
+	}
+}
+
+// verifier returns a function that builds an original and a rewrite with
+// the build context dir, logs verify's report and returns it.
+func verifier(t *testing.T, d *Docker, dir string, timeout time.Duration) func(original, rewritten string) *Report {
+	return func(a, b string) *Report {
+		rep, err := d.Verify(context.Background(), Config{Original: []byte(a), Rewritten: []byte(b), Context: dir, Timeout: timeout})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sb strings.Builder
+		rep.Write(&sb)
+		t.Logf("\n%s", sb.String())
+		return rep
 	}
 }
