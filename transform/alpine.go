@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/docklean/docklean/internal/alpinepkg"
+	"github.com/docklean/docklean/internal/gosrc"
 	"github.com/docklean/docklean/parser"
 )
 
@@ -214,10 +215,9 @@ func planTree(u *Unit, file *alpineFile, tree []*parser.Stage, copies map[*parse
 		p.refuseAll("line %d copies %s out of it, a path of Debian's layout that is elsewhere or missing on Alpine", line, path)
 		return p
 	}
-	ig := u.ignores()
 	for _, st := range tree {
 		for _, in := range st.Instructions {
-			if ig.ignored(in, "alpine") {
+			if u.Ignored(in) {
 				p.refuseAll("an ignore comment above line %d switches alpine off for %s, and stages that share a base are converted together", in.StartLine, stageName(st))
 				return p
 			}
@@ -296,20 +296,15 @@ func planTree(u *Unit, file *alpineFile, tree []*parser.Stage, copies map[*parse
 	return p
 }
 
-func stageName(st *parser.Stage) string {
-	if st.Name != "" {
-		return fmt.Sprintf("stage %q", st.Name)
-	}
-	return fmt.Sprintf("stage %d", st.Index)
-}
-
 // alpineStage collects the edits and findings that convert one stage; they
 // are applied only if nothing in its tree refuses.
 // alpineFile is what the stages of one file share while the pass runs on
 // it, each part made on first use.
 type alpineFile struct {
-	ids   map[string]int // idUsed's counts of numbers outside user commands
-	users *userCmdRuns   // createsUser's RUNs and answers
+	ids     map[string]int          // idUsed's counts of numbers outside user commands
+	users   *userCmdRuns            // createsUser's RUNs and answers
+	goSrc   *gosrc.Sources          // the context's Go sources (see goSources)
+	ctxCode map[string]*contextCode // what COPY sources hold, per source list (alpine_glibc.go)
 }
 
 type alpineStage struct {
@@ -354,13 +349,6 @@ type alpineStage struct {
 	// unlisted is the first pip requirement the wheel table does not list
 	// (alpine_wheels.go): it refuses the stage when nothing else does.
 	unlisted *alpineMsg
-}
-
-// alpineNeed is a package a stage needs from offset off on (len(src) for
-// run time).
-type alpineNeed struct {
-	pkg, why string
-	off      int
 }
 
 func newAlpineStage(u *Unit, file *alpineFile, st *parser.Stage, b alpineBase) *alpineStage {
@@ -599,29 +587,3 @@ func copiesDebianPath(copies map[*parser.Stage]debianCopy, tree []*parser.Stage)
 
 // cargoCmd finds a cargo command in a RUN.
 var cargoCmd = regexp.MustCompile(`(^|[\s;&|("'/])cargo[\s"']`)
-
-var (
-	nativeFiles = regexp.MustCompile(`node_modules|venv|site-packages|dist-packages|\.so\b|(^|/)(s?bin|lib|lib64|libexec)(/|$)|/usr/local|/opt/`)
-	// portableFiles must match the last element of a source: a file of
-	// web assets or data, or a folder of built assets. A file inside such
-	// a folder without such an extension (dist/registry-cli, PyInstaller's
-	// --onefile program) is not portable.
-	portableFiles = regexp.MustCompile(`\.(jar|war|ear|js|mjs|css|html?|json|ya?ml|toml|txt|md|conf|svg|png|ico|map)$|(^|/)(dist|build|public|static|out|target|www|html)/?$`)
-	// programDirs are destinations that hold programs.
-	programDirs = regexp.MustCompile(`(^|/)s?bin(/|$)`)
-)
-
-// portable reports whether a COPY's sources (all but the last argument)
-// look like files that do not depend on the C library: web assets, jars.
-// A copy into a bin folder never is.
-func portable(args []string) bool {
-	if len(args) < 2 || programDirs.MatchString(args[len(args)-1]) {
-		return false
-	}
-	for _, a := range args[:len(args)-1] {
-		if nativeFiles.MatchString(a) || !portableFiles.MatchString(a) {
-			return false
-		}
-	}
-	return true
-}

@@ -1,31 +1,17 @@
 package transform
 
 import (
-	_ "embed"
 	"strings"
 	"sync"
+
+	"github.com/docklean/docklean/internal/tsv"
+	"github.com/docklean/docklean/transform/data"
 )
 
 // The base users and groups of Alpine's and Debian's images and BusyBox's
-// applets with their options, generated from the real files (see
-// internal/genalpinebase/testdata/SOURCES.md and docs/tables.md) by:
-//
-//go:generate go run ../internal/genalpinebase -in ../internal/genalpinebase/testdata -out data
-
-//go:embed data/alpine-users.tsv
-var alpineUsersTSV string
-
-//go:embed data/alpine-groups.tsv
-var alpineGroupsTSV string
-
-//go:embed data/debian-users.tsv
-var debianUsersTSV string
-
-//go:embed data/debian-groups.tsv
-var debianGroupsTSV string
-
-//go:embed data/busybox-applets.tsv
-var busyboxAppletsTSV string
+// applets with their options are generated from the real files (see
+// internal/genalpinebase/testdata/SOURCES.md and docs/tables.md) by the
+// go:generate line in transform/tables.go.
 
 // baseIDs is one distribution's base users or groups: name → id and id →
 // name.
@@ -36,7 +22,7 @@ type baseIDs struct {
 
 func parseIDs(file, text string, cols int) *baseIDs {
 	b := &baseIDs{byName: map[string]string{}, byID: map[string]string{}}
-	tsvRows(file, text, cols, func(_ int, f []string) {
+	tsv.MustRows(file, text, cols, func(_ int, f []string) {
 		b.byName[f[0]] = f[1]
 		if _, dup := b.byID[f[1]]; !dup {
 			b.byID[f[1]] = f[0]
@@ -46,11 +32,11 @@ func parseIDs(file, text string, cols int) *baseIDs {
 }
 
 var (
-	alpineBaseUsers  = sync.OnceValue(func() *baseIDs { return parseIDs("alpine-users.tsv", alpineUsersTSV, 5) })
-	alpineBaseGroups = sync.OnceValue(func() *baseIDs { return parseIDs("alpine-groups.tsv", alpineGroupsTSV, 3) })
-	debianBaseUsers  = sync.OnceValue(func() *baseIDs { return parseIDs("debian-users.tsv", debianUsersTSV, 5) })
-	debianBaseGroups = sync.OnceValue(func() *baseIDs { return parseIDs("debian-groups.tsv", debianGroupsTSV, 3) })
-	busyboxTable     = sync.OnceValue(func() map[string]*bbApplet { return parseApplets(busyboxAppletsTSV) })
+	alpineBaseUsers  = sync.OnceValue(func() *baseIDs { return parseIDs("alpine-users.tsv", data.AlpineUsers, 5) })
+	alpineBaseGroups = sync.OnceValue(func() *baseIDs { return parseIDs("alpine-groups.tsv", data.AlpineGroups, 3) })
+	debianBaseUsers  = sync.OnceValue(func() *baseIDs { return parseIDs("debian-users.tsv", data.DebianUsers, 5) })
+	debianBaseGroups = sync.OnceValue(func() *baseIDs { return parseIDs("debian-groups.tsv", data.DebianGroups, 3) })
+	busyboxTable     = sync.OnceValue(func() map[string]*bbApplet { return parseApplets(data.BusyBoxApplets) })
 )
 
 // bbApplet is one BusyBox applet's options as its --help lists them.
@@ -62,7 +48,7 @@ type bbApplet struct {
 
 func parseApplets(text string) map[string]*bbApplet {
 	m := map[string]*bbApplet{}
-	tsvRows("busybox-applets.tsv", text, 3, func(_ int, f []string) {
+	tsv.MustRows("busybox-applets.tsv", text, 3, func(_ int, f []string) {
 		a := &bbApplet{short: map[byte]string{}, long: map[string]string{}}
 		m[f[0]] = a
 		if f[1] == "?" {

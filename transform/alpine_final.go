@@ -4,38 +4,10 @@ import (
 	"fmt"
 	"path"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/docklean/docklean/parser"
 )
-
-// finalCommand looks at the image docker build makes, the file's last
-// stage, when it is in tree: it returns that stage and the ENTRYPOINT (or,
-// with none, the CMD) it runs, set by it or by a stage of the tree it is
-// built on (the nearest wins); nil, nil when the last stage is not in tree,
-// and a nil instruction when nothing in the tree sets one. Stages whose
-// files are only copied out (COPY --from) are not the image users run.
-func finalCommand(doc *parser.Document, tree []*parser.Stage) (*parser.Stage, *parser.Instruction) {
-	last := doc.Stages[len(doc.Stages)-1]
-	if !slices.Contains(tree, last) {
-		return nil, nil
-	}
-	var cmd *parser.Instruction
-	for st := last; st != nil && slices.Contains(tree, st); st = parentStage(doc, st) {
-		for i := len(st.Instructions) - 1; i >= 0; i-- {
-			switch in := st.Instructions[i]; in.Keyword {
-			case "entrypoint":
-				return last, in
-			case "cmd":
-				if cmd == nil {
-					cmd = in
-				}
-			}
-		}
-	}
-	return last, cmd
-}
 
 // toolchain matches the compilers and linkers, whose product is programs linked
 // against the C library of the image they run in: on Alpine that is musl,

@@ -3,7 +3,6 @@ package transform
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/docklean/docklean/internal/images"
@@ -73,114 +72,6 @@ var fedoraImages = map[string]bool{
 // fullVariant are the official images whose full (non-slim) Debian tags
 // are built on buildpack-deps, with compilers and git.
 var fullVariant = map[string]bool{"python": true, "node": true, "ruby": true, "golang": true, "perl": true, "rust": true}
-
-// alpineRef is an image reference split into its parts.
-type alpineRef struct {
-	prefix string // registry and namespace as written, "docker.io/library/" or ""
-	name   string // repository name without prefix, "python"
-	tag    string
-	digest string
-	// official is true for Docker Hub library images.
-	official bool
-}
-
-func parseAlpineRef(ref string) alpineRef {
-	var r alpineRef
-	ref, r.digest, _ = strings.Cut(ref, "@")
-	path := ref
-	if i := strings.LastIndex(ref, ":"); i > strings.LastIndex(ref, "/") {
-		path, r.tag = ref[:i], ref[i+1:]
-	}
-	registry := ""
-	if first, rest, ok := strings.Cut(path, "/"); ok && (strings.ContainsAny(first, ".:") || first == "localhost") {
-		registry, path = first, rest
-	}
-	hub := registry == "" || registry == "docker.io" || registry == "index.docker.io" || registry == "registry-1.docker.io"
-	lib, isLib := strings.CutPrefix(path, "library/")
-	switch {
-	case hub && isLib:
-		r.official, r.name = true, lib
-	case hub && !strings.Contains(path, "/"):
-		r.official, r.name = true, path
-	default:
-		r.name = path
-	}
-	r.prefix = strings.TrimSuffix(path, r.name)
-	if registry != "" {
-		r.prefix = registry + "/" + r.prefix
-	}
-	return r
-}
-
-var argRef = regexp.MustCompile(`\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))`)
-
-// metaArg is an ARG before the first FROM with a default value.
-type metaArg struct {
-	in    *parser.Instruction
-	value string // unquoted
-	raw   string // as written after NAME=
-}
-
-func metaArgs(doc *parser.Document) map[string]metaArg {
-	m := map[string]metaArg{}
-	for _, in := range doc.MetaArgs {
-		for _, a := range in.Args {
-			name, raw, ok := strings.Cut(a, "=")
-			if !ok {
-				continue
-			}
-			m[name] = metaArg{in: in, raw: raw, value: unquote(raw)}
-		}
-	}
-	return m
-}
-
-func unquote(s string) string {
-	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') && s[len(s)-1] == s[0] {
-		return s[1 : len(s)-1]
-	}
-	return s
-}
-
-// expandBase expands ${VAR} and $VAR in a FROM reference through the ARG
-// defaults before the first FROM, as buildkit does.
-func expandBase(doc *parser.Document, raw string) (string, error) {
-	args := metaArgs(doc)
-	var missing string
-	out := argRef.ReplaceAllStringFunc(raw, func(m string) string {
-		sub := argRef.FindStringSubmatch(m)
-		name := sub[1] + sub[3]
-		if a, ok := args[name]; ok && a.value != "" {
-			return a.value
-		}
-		if strings.Contains(m, "-") && sub[1] != "" {
-			return sub[2]
-		}
-		missing = name
-		return ""
-	})
-	if missing != "" {
-		return "", fmt.Errorf("ARG %s has no default", missing)
-	}
-	return out, nil
-}
-
-// parentStage returns the earlier stage a stage is built on, or nil when
-// its base is an image: the parser's Parent, and for a base written with
-// ARGs (FROM ${BUILDER}) the stage the ARGs' defaults name.
-func parentStage(doc *parser.Document, st *parser.Stage) *parser.Stage {
-	if !strings.Contains(st.Base, "$") {
-		return st.Parent
-	}
-	ref, err := expandBase(doc, st.Base)
-	if err != nil {
-		return nil
-	}
-	if p := doc.StageByName(ref); p != nil && p.Index < st.Index {
-		return p
-	}
-	return nil
-}
 
 // baseOf decides what happens to the base image of a root stage.
 func baseOf(doc *parser.Document, st *parser.Stage, o *Options) alpineBase {

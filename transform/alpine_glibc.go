@@ -292,13 +292,13 @@ func (s *alpineStage) copiedCode(in *parser.Instruction) {
 	}
 	srcs := in.Args[:len(in.Args)-1]
 	key := strings.Join(srcs, "\n")
-	if s.u.ctxCode == nil {
-		s.u.ctxCode = map[string]*contextCode{}
+	if s.file.ctxCode == nil {
+		s.file.ctxCode = map[string]*contextCode{}
 	}
-	c, ok := s.u.ctxCode[key]
+	c, ok := s.file.ctxCode[key]
 	if !ok {
 		c = readContextCode(ctx, srcs)
-		s.u.ctxCode[key] = c
+		s.file.ctxCode[key] = c
 	}
 	s.cSources = append(s.cSources, c.cSources...)
 	if c.dataScript != "" {

@@ -274,7 +274,7 @@ func (s *alpineStage) goFinish() {
 			s.refuse(c.line, "the go command on line %d builds sources of the build context, which docklean does not have (--context), so it cannot tell %s; run with --context", c.line, what)
 			return
 		}
-		if s.u.goSources().Files == 0 {
+		if s.file.goSources(s.u.Opts.Context).Files == 0 {
 			s.refuse(c.line, "the go command on line %d builds sources of the build context, and the context has no Go files docklean can read, so it cannot tell %s; give the real build context with --context", c.line, what)
 			return
 		}
@@ -325,7 +325,7 @@ func (s *alpineStage) goCgo(on []goCompile) {
 		why = gosrc.AppendNew(why, fmt.Sprintf("go %s uses %s", c.remote, m.Path))
 	}
 	if local != nil {
-		src := s.u.goSources()
+		src := s.file.goSources(s.u.Opts.Context)
 		for _, w := range src.Cgo {
 			if !slices.ContainsFunc(src.CgoInfo.ModWhy, func(m string) bool { return strings.HasPrefix(m, w+" (") }) {
 				why = gosrc.AppendNew(why, w)
@@ -411,11 +411,11 @@ func (s *alpineStage) goBuildVCS() {
 	}
 }
 
-// goSources reads the Go sources of the build context once per run of a
-// pass.
-func (u *Unit) goSources() *gosrc.Sources {
-	if u.goSrc == nil {
-		u.goSrc = gosrc.Read(u.Opts.Context)
+// goSources reads the Go sources of the build context ctx once per run of
+// the pass.
+func (f *alpineFile) goSources(ctx fs.FS) *gosrc.Sources {
+	if f.goSrc == nil {
+		f.goSrc = gosrc.Read(ctx)
 	}
-	return u.goSrc
+	return f.goSrc
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/docklean/docklean/internal/alpinepkg"
+	"github.com/docklean/docklean/internal/tsv"
+	"github.com/docklean/docklean/transform/data"
 )
 
 // TestImplicitRefused checks that a trigger with no Alpine package refuses
@@ -66,7 +68,7 @@ func TestImplicitRealNames(t *testing.T) {
 		}
 	}
 	want := 0
-	tsvRows("implicit-triggers.tsv", implicitTriggersTSV, 5, func(int, []string) { want++ })
+	tsv.MustRows("implicit-triggers.tsv", data.ImplicitTriggers, 5, func(int, []string) { want++ })
 	if len(seen) != want {
 		t.Errorf("%d triggers reached by debian-implicit.tsv, want the %d of implicit-triggers.tsv", len(seen), want)
 	}

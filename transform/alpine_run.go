@@ -587,8 +587,6 @@ func isPackageManager(word string) bool {
 	return false
 }
 
-func isBash(prog string) bool { return path.Base(prog) == "bash" }
-
 func usesBash(in *parser.Instruction) bool {
 	if len(in.Args) == 0 {
 		return false

@@ -1,7 +1,6 @@
 package transform
 
 import (
-	_ "embed"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -13,7 +12,9 @@ import (
 	"sync"
 
 	"github.com/docklean/docklean/internal/shellx"
+	"github.com/docklean/docklean/internal/tsv"
 	"github.com/docklean/docklean/parser"
+	"github.com/docklean/docklean/transform/data"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -29,9 +30,6 @@ import (
 // whether a package or one of its dependencies is compiled is not knowable
 // offline (issue 18 §4, nothing unread). A python stage alpine refuses is
 // left to the slim pass, which keeps glibc.
-
-//go:embed data/python-musl-wheels.tsv
-var muslWheelsTSV string
 
 // wheelKind is the musl column of data/python-musl-wheels.tsv.
 type wheelKind string
@@ -60,7 +58,7 @@ type muslWheel struct {
 
 var muslWheels = sync.OnceValue(func() map[string]muslWheel {
 	m := map[string]muslWheel{}
-	tsvRows("python-musl-wheels.tsv", muslWheelsTSV, 7, func(line int, f []string) {
+	tsv.MustRows("python-musl-wheels.tsv", data.PythonMuslWheels, 7, func(line int, f []string) {
 		w := muslWheel{musl: wheelKind(f[1]), since: f[2], depsKnown: f[4] != "?", source: f[6]}
 		switch w.musl {
 		case wheelYes, wheelNo, wheelUnknown, wheelPure, wheelSdist:

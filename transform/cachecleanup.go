@@ -446,15 +446,6 @@ func (c *cleaner) isRoot(in *parser.Instruction) bool {
 // heredoc).
 var aptSub = regexp.MustCompile(`(?:^|[\s"'/;&|(])apt(?:-get)?["',]*(?:[ \t]+["']?-[^\s"',]*["',]*)*[ \t]+["']?([a-z-]+)`)
 
-// keywordEnd returns the offset just past the instruction's keyword.
-func keywordEnd(doc *parser.Document, in *parser.Instruction) int {
-	off := in.Start
-	for off < in.End && (doc.Src[off] == ' ' || doc.Src[off] == '\t') {
-		off++
-	}
-	return off + len(in.Keyword)
-}
-
 // runStyle is the join style a RUN itself uses, or the file's when the RUN
 // does not show one.
 func runStyle(doc *parser.Document, in *parser.Instruction, file shellx.JoinStyle) shellx.JoinStyle {

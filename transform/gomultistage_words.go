@@ -117,14 +117,6 @@ func (g *goStage) shWord(w *syntax.Word, env map[string]string) (expansion, bool
 	return e, ok
 }
 
-// absPath resolves p against dir the way WORKDIR and cd do.
-func absPath(dir, p string) string {
-	if strings.HasPrefix(p, "/") {
-		return path.Clean(p)
-	}
-	return path.Join(dir, p)
-}
-
 // joinText is absPath for the text form of an expansion.
 func joinText(dirText string, e expansion) string {
 	if strings.HasPrefix(e.value, "/") {

@@ -68,14 +68,15 @@ func readIgnores(doc *parser.Document) ignores {
 	return ig
 }
 
-// ignores returns the ignore comments of u.Doc, read once per Unit: a
-// pass that asks per stage would read every line once per stage.
-func (u *Unit) ignores() ignores {
+// Ignored reports whether an ignore comment above in switches the pass
+// off. The comments are read once per Unit (the pipeline hands it those
+// it read), so a pass may ask for every instruction of every stage.
+func (u *Unit) Ignored(in *parser.Instruction) bool {
 	if u.ign == nil {
 		ig := readIgnores(u.Doc)
 		u.ign = &ig
 	}
-	return *u.ign
+	return u.ign.ignored(in, u.pass.Name)
 }
 
 func (ig ignores) add(line int, names []string) {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/docklean/docklean/internal/images"
 	"github.com/docklean/docklean/internal/pins"
-	"github.com/docklean/docklean/parser"
 )
 
 func init() {
@@ -203,40 +202,4 @@ func addDigest(u *Unit, line int, ref imageRef) imageRef {
 	}
 	bare.digest = d
 	return bare
-}
-
-// fromImageSpan returns the byte range of the image word in a FROM
-// instruction, which may be preceded by flags and line continuations.
-func fromImageSpan(doc *parser.Document, in *parser.Instruction, image string) (start, end int, ok bool) {
-	text := string(doc.Src[in.Start:in.End])
-	i, first := 0, true
-	for i < len(text) {
-		for i < len(text) && strings.IndexByte(" \t\r\n", text[i]) >= 0 {
-			i++
-		}
-		j := i
-		for j < len(text) && strings.IndexByte(" \t\r\n", text[j]) < 0 {
-			j++
-		}
-		tok := text[i:j]
-		if strings.HasPrefix(tok, "#") && strings.TrimLeft(text[strings.LastIndexByte(text[:i], '\n')+1:i], " \t") == "" {
-			// a comment line inside the continuation
-			for j < len(text) && text[j] != '\n' {
-				j++
-			}
-			tok = ""
-		}
-		switch {
-		case tok == "":
-		case first:
-			first = false // the FROM keyword
-		case tok == image:
-			return in.Start + i, in.Start + j, true
-		case strings.HasPrefix(tok, "--") || tok == string(doc.Escape):
-		default:
-			return 0, 0, false
-		}
-		i = j
-	}
-	return 0, 0, false
 }

@@ -2,7 +2,6 @@ package transform
 
 import (
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -55,11 +54,6 @@ func (c *pkgCmd) has(words ...string) bool {
 	}
 	return false
 }
-
-var (
-	pipName    = regexp.MustCompile(`^pip[0-9.]*$`)
-	pythonName = regexp.MustCompile(`^python[0-9.]*$`)
-)
 
 // valued are the options, per tool, whose value is the next word.
 var valued = map[string][]string{

@@ -399,13 +399,6 @@ func layerCount(st *parser.Stage) (runs, layers int) {
 	return runs, layers
 }
 
-func stageLabel(st *parser.Stage) string {
-	if st.Name != "" {
-		return fmt.Sprintf("%d (%s)", st.Index, st.Name)
-	}
-	return fmt.Sprint(st.Index)
-}
-
 func shellName(doc *parser.Document, in *parser.Instruction) string {
 	if sh := shellx.ShellAt(doc, in); sh != nil {
 		return sh[0]

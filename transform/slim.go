@@ -71,10 +71,9 @@ func planSlim(u *Unit, tree []*parser.Stage) {
 		u.Refused(base.line, "%s left unchanged: %s", stageName(root), base.reason)
 		return
 	}
-	ig := u.ignores()
 	for _, st := range tree {
 		for _, in := range st.Instructions {
-			if ig.ignored(in, "slim") {
+			if u.Ignored(in) {
 				u.Refused(in.StartLine, "%s left unchanged: an ignore comment above line %d switches slim off, and stages that share a base are converted together", stageName(root), in.StartLine)
 				return
 			}
@@ -90,19 +89,13 @@ func planSlim(u *Unit, tree []*parser.Stage) {
 	for _, m := range base.changes {
 		u.Changed(m.line, "%s", m.msg)
 	}
-	s.install()
-}
-
-// slimNeed is a package a stage of the tree needs from offset off on.
-type slimNeed struct {
-	pkg, why string
-	off      int
+	install(s)
 }
 
 // install adds the needed packages to the root stage's first apt-get
 // install that runs before any of them is needed, or inserts a RUN after
 // its FROM.
-func (s *slimScan) install() {
+func install(s *slimScan) {
 	from := s.tree[0].From
 	at := s.doc.LineEnd(from.EndLine)
 	nl := ""
@@ -146,27 +139,4 @@ func (s *slimScan) install() {
 	for _, p := range pkgs {
 		s.u.Changed(from.StartLine, "%s installed in a RUN after FROM: %s", p, why[p])
 	}
-}
-
-// slimRefusal is why a tree stays on its full image.
-type slimRefusal struct {
-	st   *parser.Stage
-	line int
-	msg  string
-}
-
-// removedPackages returns the packages of the layers, with their layer.
-func removedPackages(layers []string) map[string]string {
-	m := map[string]string{}
-	for _, l := range layers {
-		for _, p := range slimLayers()[l] {
-			m[p] = l
-		}
-	}
-	for _, sc := range slimCommands() {
-		if l, ok := strings.CutPrefix(sc.layer, "dep-"); ok && slices.Contains(layers, l) {
-			m[sc.pkg] = l
-		}
-	}
-	return m
 }

@@ -705,3 +705,32 @@ func npmLibPackage(arg string) string {
 	}
 	return ""
 }
+
+// slimNeed is a package a stage of the tree needs from offset off on.
+type slimNeed struct {
+	pkg, why string
+	off      int
+}
+
+// slimRefusal is why a tree stays on its full image.
+type slimRefusal struct {
+	st   *parser.Stage
+	line int
+	msg  string
+}
+
+// removedPackages returns the packages of the layers, with their layer.
+func removedPackages(layers []string) map[string]string {
+	m := map[string]string{}
+	for _, l := range layers {
+		for _, p := range slimLayers()[l] {
+			m[p] = l
+		}
+	}
+	for _, sc := range slimCommands() {
+		if l, ok := strings.CutPrefix(sc.layer, "dep-"); ok && slices.Contains(layers, l) {
+			m[sc.pkg] = l
+		}
+	}
+	return m
+}

@@ -1,26 +1,18 @@
 package transform
 
 import (
-	_ "embed"
 	"fmt"
 	"strings"
 	"sync"
+
+	"github.com/docklean/docklean/internal/tsv"
+	"github.com/docklean/docklean/transform/data"
 )
 
 // data/slim-layers.tsv is generated from the docker-library Dockerfiles of
-// the full images (see internal/genslim); slim-commands.tsv and
-// slim-builds.tsv are curated by hand (see docs/slim.md).
-//
-//go:generate go run ../internal/genslim -out data
-
-//go:embed data/slim-layers.tsv
-var slimLayersTSV string
-
-//go:embed data/slim-commands.tsv
-var slimCommandsTSV string
-
-//go:embed data/slim-builds.tsv
-var slimBuildsTSV string
+// the full images (see internal/genslim, run by the go:generate line in
+// transform/tables.go); slim-commands.tsv and slim-builds.tsv are curated
+// by hand (see docs/slim.md).
 
 // slimCmd is a command a full image has and its -slim variant lacks.
 type slimCmd struct{ pkg, layer string }
@@ -37,7 +29,7 @@ var (
 	// slimLayers maps a layer (curl, scm, full, python) to its packages.
 	slimLayers = sync.OnceValue(func() map[string][]string {
 		m := map[string][]string{}
-		tsvRows("slim-layers.tsv", slimLayersTSV, 2, func(_ int, f []string) {
+		tsv.MustRows("slim-layers.tsv", data.SlimLayers, 2, func(_ int, f []string) {
 			m[f[0]] = append(m[f[0]], f[1])
 		})
 		return m
@@ -45,7 +37,7 @@ var (
 	// slimCommands maps a command name to its package and layer.
 	slimCommands = sync.OnceValue(func() map[string]slimCmd {
 		m := map[string]slimCmd{}
-		tsvRows("slim-commands.tsv", slimCommandsTSV, 3, func(line int, f []string) {
+		tsv.MustRows("slim-commands.tsv", data.SlimCommands, 3, func(line int, f []string) {
 			for _, c := range strings.Fields(f[2]) {
 				if _, dup := m[c]; dup {
 					panic(fmt.Sprintf("transform: data/slim-commands.tsv:%d: command %s twice", line, c))
@@ -57,7 +49,7 @@ var (
 	})
 	slimBuilds = sync.OnceValue(func() map[string]slimBuild {
 		m := map[string]slimBuild{}
-		tsvRows("slim-builds.tsv", slimBuildsTSV, 3, func(line int, f []string) {
+		tsv.MustRows("slim-builds.tsv", data.SlimBuilds, 3, func(line int, f []string) {
 			if f[1] != "pure" && f[1] != "wheel" && f[1] != "build" {
 				panic(fmt.Sprintf("transform: data/slim-builds.tsv:%d: kind %q", line, f[1]))
 			}

@@ -16,7 +16,6 @@ import (
 
 	"github.com/docklean/docklean/internal/alpinepkg"
 	"github.com/docklean/docklean/internal/edit"
-	"github.com/docklean/docklean/internal/gosrc"
 	"github.com/docklean/docklean/parser"
 )
 
@@ -141,9 +140,7 @@ type Unit struct {
 	pass     *Pass
 	edits    []Edit
 	findings []Finding
-	ign      *ignores                // Doc's ignore comments, read once (see Unit.ignores)
-	goSrc    *gosrc.Sources          // the context's Go sources, read once (see Unit.goSources)
-	ctxCode  map[string]*contextCode // what COPY sources hold, read once per source list (alpine_glibc.go)
+	ign      *ignores // Doc's ignore comments, read once (see Unit.Ignored)
 }
 
 // Replace records an edit replacing [start, end) with text.

@@ -53,7 +53,7 @@ var loadPins = sync.OnceValue(func() *pinTables {
 	if t.date == "" {
 		panic("transform: data/pins.tsv: no source date")
 	}
-	tsvRows("eol.tsv", data.EOL, 6, func(line int, f []string) {
+	tsv.MustRows("eol.tsv", data.EOL, 6, func(line int, f []string) {
 		if f[5] == "" {
 			panic(fmt.Sprintf("transform: data/eol.tsv:%d: every row cites its source", line))
 		}
@@ -314,13 +314,3 @@ func Pinned(image, tag, mode string, upgradeEOL bool, today time.Time) string {
 // Date returns the date of the official images data pins.tsv was made
 // from, YYYY-MM-DD.
 func Date() string { return loadPins().date }
-
-// tsvRows calls row for each data line of an embedded table (comment lines
-// starting with # and the header line skipped), panicking with the file and
-// line on a line without cols tab-separated fields: the tables are ours, and
-// a broken one is a bug the tests catch.
-func tsvRows(file, text string, cols int, row func(line int, f []string)) {
-	if err := tsv.Rows(text, cols, row); err != nil {
-		panic(fmt.Sprintf("transform: data/%s:%v", file, err))
-	}
-}

@@ -29,3 +29,12 @@ func Rows(text string, cols int, row func(line int, f []string)) error {
 	}
 	return nil
 }
+
+// MustRows is Rows for docklean's embedded tables (transform/data), named
+// file there: a row without cols fields panics with the file and line, since
+// the tables are ours and a broken one is a bug the tests catch.
+func MustRows(file, text string, cols int, row func(line int, f []string)) {
+	if err := Rows(text, cols, row); err != nil {
+		panic(fmt.Sprintf("transform/data/%s:%v", file, err))
+	}
+}
