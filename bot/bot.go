@@ -14,9 +14,9 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/google/go-github/v93/github"
-
+	"github.com/docklean/docklean/passes"
 	"github.com/docklean/docklean/transform"
+	"github.com/google/go-github/v93/github"
 )
 
 // Defaults for Config.
@@ -54,7 +54,7 @@ type Config struct {
 	// estimate. path is the file's path on disk, for its build context.
 	Measure func(path string, old, new []byte) (string, error)
 	// Why maps a pass name to why it changes things; nil means the summaries
-	// of transform.All().
+	// of passes.All().
 	Why map[string]string
 
 	Out io.Writer // the dry-run report
@@ -93,7 +93,7 @@ func (c *Config) defaults() {
 	}
 	if c.Why == nil {
 		c.Why = map[string]string{}
-		for _, p := range transform.All() {
+		for _, p := range passes.All() {
 			c.Why[p.Name] = p.Summary()
 		}
 	}

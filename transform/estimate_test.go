@@ -51,3 +51,19 @@ func estimate(b, a *parser.Document) (*SizeEstimate, bool) {
 	bi, bs, okB := finalBaseSize(b)
 	return estimateAfter(bi, bs, okB, a)
 }
+
+func TestSlimEstimate(t *testing.T) {
+	for _, c := range []struct {
+		before, after string
+		b, a          float64
+	}{
+		{"FROM python:3.12\n", "FROM python:3.12-slim\n", 1020, 130},
+		{"FROM buildpack-deps:bookworm-scm\n", "FROM debian:bookworm-slim\n", 380, 75},
+		{"FROM perl:5.40\n", "FROM perl:5.40-slim\n", 880, 110},
+	} {
+		e, ok := estimateOf([]byte(c.before), []byte(c.after))
+		if !ok || e.BeforeMB != c.b || e.AfterMB != c.a {
+			t.Errorf("%q → %q: got %+v %v, want %v → %v MB", c.before, c.after, e, ok, c.b, c.a)
+		}
+	}
+}

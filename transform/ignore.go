@@ -69,8 +69,8 @@ func readIgnores(doc *parser.Document) ignores {
 }
 
 // Ignored reports whether an ignore comment above in switches the pass
-// off. The comments are read once per Unit (the pipeline hands it those
-// it read), so a pass may ask for every instruction of every stage.
+// off. The comments are read once per Unit, so a pass may ask for every
+// instruction of every stage.
 func (u *Unit) Ignored(in *parser.Instruction) bool {
 	if u.ign == nil {
 		ig := readIgnores(u.Doc)

@@ -7,38 +7,23 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/docklean/docklean/internal/edit"
 	"github.com/docklean/docklean/parser"
 )
 
-var (
-	registry  = map[string]*Pass{}
-	orderOnce sync.Once
-	order     []*Pass
-)
-
-// register adds a pass; each pass file calls it from init.
-func register(p *Pass) {
-	if registry[p.Name] != nil {
-		panic("transform: pass " + p.Name + " registered twice")
-	}
-	registry[p.Name] = p
-}
-
-// All returns every pass in pipeline order: each after the passes its
-// After names. The order is derived once, on first use (after every
-// init has registered its pass); a cycle or an unknown name in After is a
-// programming error and panics there, so no run starts with a bad order.
-func All() []*Pass {
-	orderOnce.Do(func() {
-		var err error
-		if order, err = pipelineOrder(registry); err != nil {
-			panic("transform: " + err.Error())
+// Order returns passes in pipeline order: each after the passes its After
+// names (the passes docklean has are listed in package passes). Two passes
+// of one name, an After naming no pass, or a cycle is an error.
+func Order(passes []*Pass) ([]*Pass, error) {
+	byName := map[string]*Pass{}
+	for _, p := range passes {
+		if byName[p.Name] != nil {
+			return nil, fmt.Errorf("pass %s is listed twice", p.Name)
 		}
-	})
-	return order
+		byName[p.Name] = p
+	}
+	return pipelineOrder(byName)
 }
 
 // pipelineOrder sorts passes so that each comes after the passes its After
@@ -88,27 +73,6 @@ func pipelineOrder(passes map[string]*Pass) ([]*Pass, error) {
 	return out, nil
 }
 
-// Select returns the passes named in only (all when empty) minus those in
-// skip, in pipeline order. Unknown names are an error.
-func Select(only, skip []string) ([]*Pass, error) {
-	for _, n := range append(slices.Clone(only), skip...) {
-		if registry[n] == nil {
-			var known []string
-			for _, p := range All() {
-				known = append(known, p.Name)
-			}
-			return nil, fmt.Errorf("unknown pass %q (passes: %s)", n, strings.Join(known, ", "))
-		}
-	}
-	var ps []*Pass
-	for _, p := range All() {
-		if (len(only) == 0 || slices.Contains(only, p.Name)) && !slices.Contains(skip, p.Name) {
-			ps = append(ps, p)
-		}
-	}
-	return ps, nil
-}
-
 // Result is the outcome of running the pipeline over one file.
 type Result struct {
 	Output   []byte
@@ -128,13 +92,6 @@ func (r *Result) Changed(src []byte) bool { return string(r.Output) != string(sr
 // a RUN the shell cannot parse, Process returns an error naming the pass and
 // no output.
 func Process(file string, src []byte, passes []*Pass, opts *Options) (*Result, error) {
-	return process(file, src, passes, opts, nil)
-}
-
-// process is Process with a hook that sees, for each pass that changed
-// something, the document it ran on and the edits that were applied; tests
-// use it to check that text no edit touched comes out unchanged.
-func process(file string, src []byte, passes []*Pass, opts *Options, applied func(p *Pass, doc *parser.Document, edits []Edit)) (*Result, error) {
 	if opts == nil {
 		opts = &Options{}
 	}
@@ -158,9 +115,8 @@ func process(file string, src []byte, passes []*Pass, opts *Options, applied fun
 		return res, nil
 	}
 	for _, p := range passes {
-		u := &Unit{Doc: doc, Opts: opts, File: file, pass: p, ign: &ign}
-		p.Run(u)
-		edits, findings := ign.filter(doc, file, p.Name, u.edits, u.findings)
+		edits, findings := Run(p, doc, file, opts)
+		edits, findings = ign.filter(doc, file, p.Name, edits, findings)
 		for _, f := range findings {
 			// One finding, one line: a message may quote shell text.
 			f.Message = oneLine.Replace(f.Message)
@@ -177,9 +133,7 @@ func process(file string, src []byte, passes []*Pass, opts *Options, applied fun
 		if err != nil {
 			return nil, fmt.Errorf("pass %s: %w", p.Name, err)
 		}
-		if applied == nil {
-			dropTouchedShells(doc, edits)
-		}
+		dropTouchedShells(doc, edits)
 		next, err := doc.Reparse(out)
 		if err != nil {
 			return nil, fmt.Errorf("pass %s produced an invalid Dockerfile (file left unchanged; please report this): %v", p.Name, err)
@@ -189,9 +143,6 @@ func process(file string, src []byte, passes []*Pass, opts *Options, applied fun
 		}
 		if in := lostInstruction(doc, next, edits); in != nil {
 			return nil, fmt.Errorf("pass %s changed the instruction at line %d, which none of its edits touches (file left unchanged; please report this)", p.Name, origLine(orig, doc, history, in.StartLine))
-		}
-		if applied != nil {
-			applied(p, doc, edits)
 		}
 		history = append(history, newEditIndex(edit.Sort(edits)))
 		doc = next
@@ -204,6 +155,15 @@ func process(file string, src []byte, passes []*Pass, opts *Options, applied fun
 		res.Estimate, _ = estimateAfter(beforeImage, beforeSize, beforeOK, doc)
 	}
 	return res, nil
+}
+
+// Run runs pass p alone over doc, which was read from file, and returns the
+// edits and findings it reported, neither applied nor checked: Process does
+// both, for each pass in turn.
+func Run(p *Pass, doc *parser.Document, file string, opts *Options) ([]Edit, []Finding) {
+	u := &Unit{Doc: doc, Opts: opts, File: file, pass: p}
+	p.Run(u)
+	return u.edits, u.findings
 }
 
 // dropTouchedShells forgets the shell trees of the instructions of doc

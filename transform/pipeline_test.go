@@ -46,33 +46,6 @@ func TestIgnoresFollowEdits(t *testing.T) {
 	}
 }
 
-func TestFindingLinesNameTheOriginalFile(t *testing.T) {
-	// run-merge joins lines 2-4 into one RUN; cache-cleanup then reports on
-	// the merged RUN and on the apt-get line after it. Its findings must name
-	// lines of the file as written, not of run-merge's output.
-	src := "FROM debian:bookworm\nRUN echo a\nRUN echo b\nRUN echo c\nCOPY x /x\nRUN pip install flask\n"
-	passes, err := Select([]string{"run-merge", "cache-cleanup"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := Process("Dockerfile", []byte(src), passes, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	found := false
-	for _, f := range res.Findings {
-		if f.Pass == "cache-cleanup" && f.Kind == Changed {
-			found = true
-			if f.Line != 6 {
-				t.Errorf("cache-cleanup finding on line %d, want 6 (the pip install as written): %v", f.Line, f)
-			}
-		}
-	}
-	if !found {
-		t.Fatalf("no cache-cleanup change in %v", res.Findings)
-	}
-}
-
 func TestOldOffset(t *testing.T) {
 	// "abcdef" with [1,3) → "XYZ" and an insertion "!" at 5: "aXYZde!f".
 	edits := []Edit{{Start: 1, End: 3, Text: "XYZ"}, {Start: 5, End: 5, Text: "!"}}
@@ -152,31 +125,19 @@ func TestEditIndex(t *testing.T) {
 	}
 }
 
-// TestPipelineOrder checks the order derived from the passes' After lists:
-// the real one, and that a cycle or an unknown name is an error.
-func TestPipelineOrder(t *testing.T) {
-	var names []string
-	for _, p := range All() {
-		names = append(names, p.Name)
-	}
-	want := []string{"alpine", "slim", "run-merge", "cache-cleanup", "go-multistage", "pin"}
-	if !slices.Equal(names, want) {
-		t.Errorf("pipeline order %v, want %v", names, want)
-	}
-	for _, p := range All() {
-		for _, a := range p.After {
-			if slices.Index(names, a) > slices.Index(names, p.Name) {
-				t.Errorf("%s runs before %s, which it names in After", a, p.Name)
-			}
-		}
-	}
-
+// TestOrder checks the order derived from After lists: ties broken by
+// name, and that a cycle, an unknown name or a name listed twice is an
+// error.
+func TestOrder(t *testing.T) {
 	fake := func(after map[string][]string) map[string]*Pass {
 		ps := map[string]*Pass{}
 		for n, a := range after {
 			ps[n] = &Pass{Name: n, After: a}
 		}
 		return ps
+	}
+	if _, err := Order([]*Pass{{Name: "a"}, {Name: "a"}}); err == nil || !strings.Contains(err.Error(), "pass a is listed twice") {
+		t.Errorf("twice: got error %v", err)
 	}
 	got, err := pipelineOrder(fake(map[string][]string{"c": {"a"}, "b": nil, "a": nil, "d": {"c", "b"}}))
 	if err != nil {

@@ -140,7 +140,7 @@ type Unit struct {
 	pass     *Pass
 	edits    []Edit
 	findings []Finding
-	ign      *ignores // Doc's ignore comments, read once (see Unit.Ignored)
+	ign      *ignores // Doc's ignore comments, read on first use (see Unit.Ignored)
 }
 
 // Replace records an edit replacing [start, end) with text.
@@ -154,22 +154,31 @@ func (u *Unit) Apply(edits []Edit) { u.edits = append(u.edits, edits...) }
 
 // Changed reports a change at line.
 func (u *Unit) Changed(line int, format string, args ...any) {
-	u.report(Changed, line, format, args...)
+	u.Report(Changed, line, format, args...)
 }
 
 // Refused reports that the pass left something alone, and why.
 func (u *Unit) Refused(line int, format string, args ...any) {
-	u.report(Refused, line, format, args...)
+	u.Report(Refused, line, format, args...)
 }
 
 // Note reports something worth knowing that is neither a change nor a refusal.
 func (u *Unit) Note(line int, format string, args ...any) {
-	u.report(Info, line, format, args...)
+	u.Report(Info, line, format, args...)
 }
 
-func (u *Unit) report(k Kind, line int, format string, args ...any) {
+func (u *Unit) Report(k Kind, line int, format string, args ...any) {
 	u.findings = append(u.findings, Finding{
 		Pass: u.pass.Name, File: u.File, Line: line, Kind: k,
 		Message: fmt.Sprintf(format, args...),
 	})
+}
+
+// today is the day end-of-life dates are compared with: Options.Today, or
+// the clock's date when that is zero.
+func (o *Options) Now() time.Time {
+	if o.Today.IsZero() {
+		return time.Now()
+	}
+	return o.Today
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/docklean/docklean/parser"
+	"github.com/docklean/docklean/passes"
 	"github.com/docklean/docklean/transform"
 )
 
@@ -204,7 +205,7 @@ func TestE2EAlpineAccounts(t *testing.T) {
 
 // passByName returns the registered pass called name.
 func passByName(t *testing.T, name string) *transform.Pass {
-	ps, err := transform.Select([]string{name}, nil)
+	ps, err := passes.Select([]string{name}, nil)
 	if err != nil || len(ps) != 1 {
 		t.Fatalf("pass %s: %v", name, err)
 	}
@@ -213,9 +214,9 @@ func passByName(t *testing.T, name string) *transform.Pass {
 
 // rewrite runs the passes named on src, with ctx as the build context (nil
 // for none), and fails the test on an error.
-func rewrite(t *testing.T, name string, src []byte, ctx fs.FS, passes ...string) *transform.Result {
+func rewrite(t *testing.T, name string, src []byte, ctx fs.FS, names ...string) *transform.Result {
 	t.Helper()
-	ps, err := transform.Select(passes, nil)
+	ps, err := passes.Select(names, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/docklean/docklean/passes"
 	"github.com/docklean/docklean/transform"
 )
 
@@ -28,7 +29,7 @@ func TestE2EGoRuntime(t *testing.T) {
 		{"go-user", regexp.MustCompile(`^running as root \(uid 0\) home /root HOME=/root temp /tmp\n$`), ""},
 		{"go-nonroot", regexp.MustCompile(`^temp file holds "scratch data", cache holds "cached"\n$`), "65532:65532"},
 	}
-	passes, err := transform.Select([]string{"go-multistage"}, nil)
+	gm, err := passes.Select([]string{"go-multistage"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +41,7 @@ func TestE2EGoRuntime(t *testing.T) {
 				t.Fatal(err)
 			}
 			opts := transform.Options{GoRuntime: "scratch", Context: os.DirFS(dir)}
-			res, err := transform.Process(c.name+"/Dockerfile", src, passes, &opts)
+			res, err := transform.Process(c.name+"/Dockerfile", src, gm, &opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -92,12 +93,12 @@ func TestE2EGoRuntimeAlpineUser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	passes, err := transform.Select([]string{"go-multistage"}, nil)
+	gm, err := passes.Select([]string{"go-multistage"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	opts := transform.Options{GoRuntime: "alpine", Context: os.DirFS(dir)}
-	res, err := transform.Process("go-nonroot/Dockerfile", src, passes, &opts)
+	res, err := transform.Process("go-nonroot/Dockerfile", src, gm, &opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/docklean/docklean/passes"
 	"github.com/docklean/docklean/transform"
 )
 
@@ -98,7 +99,7 @@ func TestE2EPasses(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel() // two at a time by default: builds wait on the engine as much as on the CPU
-			passes, err := transform.Select(c.passes, nil)
+			passes, err := passes.Select(c.passes, nil)
 			if err != nil {
 				t.Fatalf("%v: this case proves %s", err, strings.Join(c.passes, ", "))
 			}

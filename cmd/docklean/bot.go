@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/docklean/docklean/bot"
+	"github.com/docklean/docklean/passes"
 	"github.com/docklean/docklean/transform"
 	"github.com/docklean/docklean/verify"
 	"github.com/urfave/cli/v2"
@@ -50,7 +51,7 @@ func botAction(c *cli.Context) error {
 	if c.NArg() == 1 {
 		dir = c.Args().First()
 	}
-	if _, err := transform.Select(splitNames(c.StringSlice("only")), splitNames(c.StringSlice("skip"))); err != nil {
+	if _, err := passes.Select(splitNames(c.StringSlice("only")), splitNames(c.StringSlice("skip"))); err != nil {
 		return err
 	}
 	cfgs, err := newConfigs(c.String("config"))

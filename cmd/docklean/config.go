@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/docklean/docklean/internal/config"
+	"github.com/docklean/docklean/passes"
 	"github.com/docklean/docklean/transform"
 	"github.com/urfave/cli/v2"
 )
@@ -117,7 +118,7 @@ func merge(c *cli.Context, cfg *config.Config) *merged {
 		only = cfg.Passes.Only
 	}
 	skip := append(splitNames(c.StringSlice("skip")), cfg.Passes.Skip...)
-	passes, err := transform.Select(only, skip)
+	passes, err := passes.Select(only, skip)
 	if err != nil {
 		return &merged{err: fmt.Errorf("%s: %v", cfg.Path, err)}
 	}

@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/docklean/docklean/transform"
+	"github.com/docklean/docklean/passes"
 	"github.com/urfave/cli/v2"
 )
 
@@ -15,7 +15,7 @@ var passesCommand = &cli.Command{
 	Usage: "list every pass, in pipeline order, with its documentation",
 	Action: func(c *cli.Context) error {
 		var b strings.Builder
-		for i, p := range transform.All() {
+		for i, p := range passes.All() {
 			if i > 0 {
 				b.WriteString("\n")
 			}

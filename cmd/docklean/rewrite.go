@@ -13,6 +13,7 @@ import (
 	"github.com/docklean/docklean/internal/config"
 	"github.com/docklean/docklean/internal/files"
 	"github.com/docklean/docklean/parser"
+	"github.com/docklean/docklean/passes"
 	"github.com/docklean/docklean/transform"
 	"github.com/urfave/cli/v2"
 )
@@ -63,7 +64,7 @@ func (j *job) name() string {
 // rewriteAction is the main command: rewrite the files and folders given
 // (standard input when none) and print, diff, list or write the results.
 func rewriteAction(c *cli.Context) error {
-	if _, err := transform.Select(splitNames(c.StringSlice("only")), splitNames(c.StringSlice("skip"))); err != nil {
+	if _, err := passes.Select(splitNames(c.StringSlice("only")), splitNames(c.StringSlice("skip"))); err != nil {
 		return err
 	}
 	flagOpts := &transform.Options{AlpineVersion: c.String("alpine-version"), GoRuntime: c.String("go-runtime"), Base: c.String("base")}

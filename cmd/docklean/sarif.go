@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 
+	"github.com/docklean/docklean/passes"
 	"github.com/docklean/docklean/transform"
 )
 
@@ -77,7 +78,7 @@ const sarifSchema = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/
 func sarifReport(jobs []*job) *sarifLog {
 	driver := sarifDriver{Name: "docklean", Version: version, InformationURI: docsURL, Rules: []sarifRule{}}
 	index := map[string]int{}
-	for _, p := range transform.All() {
+	for _, p := range passes.All() {
 		index[p.Name] = len(driver.Rules)
 		driver.Rules = append(driver.Rules, sarifRule{
 			ID: p.Name, Name: p.Name,

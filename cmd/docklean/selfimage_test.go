@@ -4,6 +4,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/docklean/docklean/passes"
 	"github.com/docklean/docklean/transform"
 )
 
@@ -14,7 +15,7 @@ func TestOwnDockerfileIsLean(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := transform.Process("Dockerfile", src, transform.All(), &transform.Options{Context: os.DirFS("../..")})
+	res, err := transform.Process("Dockerfile", src, passes.All(), &transform.Options{Context: os.DirFS("../..")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,6 +30,7 @@ import (
 
 	"github.com/docklean/docklean/internal/files"
 	"github.com/docklean/docklean/parser"
+	"github.com/docklean/docklean/passes"
 	"github.com/docklean/docklean/transform"
 )
 
@@ -216,7 +217,7 @@ type fileStat struct {
 type stats struct{ files []*fileStat }
 
 func measure(dir string, rels []string) *stats {
-	alpineOnly, err := transform.Select([]string{"alpine"}, nil)
+	alpineOnly, err := passes.Select([]string{"alpine"}, nil)
 	if err != nil {
 		panic(err)
 	}
@@ -295,14 +296,14 @@ func measureFile(dir, rel string, alpineOnly []*transform.Pass) *fileStat {
 		fs.refusals = append(fs.refusals, r)
 	}
 	// The whole pipeline: the output to review, the size estimate, idempotence.
-	r, err := transform.Process(rel, src, transform.All(), opts())
+	r, err := transform.Process(rel, src, passes.All(), opts())
 	if err != nil {
 		fs.err = "pipeline: " + err.Error()
 		return fs
 	}
 	fs.output = r.Output
 	fs.smaller = r.Estimate != nil && r.Estimate.AfterMB < r.Estimate.BeforeMB
-	again, err := transform.Process(rel, r.Output, transform.All(), opts())
+	again, err := transform.Process(rel, r.Output, passes.All(), opts())
 	fs.idempotent = err == nil && string(again.Output) == string(r.Output)
 	return fs
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/docklean/docklean/parser"
+	"github.com/docklean/docklean/passes"
 	"github.com/docklean/docklean/transform"
 )
 
@@ -83,7 +84,7 @@ func nameMapped(name string, alpineOnly []*transform.Pass) bool {
 // with a row in the curated table and the others, and the most used names it
 // cannot map.
 func printCoverage(w io.Writer, uses map[string]int, curated map[string]bool) {
-	alpineOnly, err := transform.Select([]string{"alpine"}, nil)
+	alpineOnly, err := passes.Select([]string{"alpine"}, nil)
 	if err != nil {
 		panic(err)
 	}

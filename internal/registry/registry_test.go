@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/docklean/docklean/passes"
 	"github.com/docklean/docklean/transform"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/registry"
@@ -87,7 +88,7 @@ func TestTimeout(t *testing.T) {
 func TestPinDigests(t *testing.T) {
 	host, digests := serve(t, "library/alpine:3.24", "library/python:3.14-slim", "team/app:1.2")
 	r := &Resolver{hub: host, insecure: true, timeout: 5 * time.Second}
-	pin, err := transform.Select([]string{"pin"}, nil)
+	pin, err := passes.Select([]string{"pin"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

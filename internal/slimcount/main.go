@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/docklean/docklean/parser"
+	"github.com/docklean/docklean/passes"
 	"github.com/docklean/docklean/transform"
 )
 
@@ -54,13 +55,13 @@ func main() {
 		}
 		full++
 		ok := func(mode string) bool {
-			res, err := transform.Process(f, src, transform.All(), &transform.Options{Base: mode, Context: os.DirFS(filepath.Dir(f))})
+			res, err := transform.Process(f, src, passes.All(), &transform.Options{Base: mode, Context: os.DirFS(filepath.Dir(f))})
 			if err != nil {
 				errs++
 				fmt.Fprintf(os.Stderr, "%s: %s: %v\n", f, mode, err)
 				return false
 			}
-			again, err := transform.Process(f, res.Output, transform.All(), &transform.Options{Base: mode, Context: os.DirFS(filepath.Dir(f))})
+			again, err := transform.Process(f, res.Output, passes.All(), &transform.Options{Base: mode, Context: os.DirFS(filepath.Dir(f))})
 			if err != nil || string(again.Output) != string(res.Output) {
 				errs++
 				fmt.Fprintf(os.Stderr, "%s: %s: not a fixed point (%v)\n", f, mode, err)

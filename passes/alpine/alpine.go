@@ -1,0 +1,592 @@
+package alpine
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/docklean/docklean/internal/alpinepkg"
+	"github.com/docklean/docklean/internal/commands"
+	"github.com/docklean/docklean/internal/gosrc"
+	"github.com/docklean/docklean/internal/rebase"
+	"github.com/docklean/docklean/internal/stages"
+	"github.com/docklean/docklean/parser"
+	"github.com/docklean/docklean/transform"
+)
+
+// Pass moves Debian, Ubuntu and Fedora-family stages to Alpine (see alpineDoc).
+var Pass = &transform.Pass{Name: "alpine", Doc: alpineDoc, Run: runAlpine}
+
+const alpineDoc = `swap Debian, Ubuntu and Fedora-family stages to Alpine and translate their package commands to apk
+
+A stage, together with every stage built FROM it, is converted as a whole or
+not at all. ubuntu:* and debian:* become alpine:3.N (--alpine-version);
+centos, fedora, rockylinux, almalinux, amazonlinux and UBI become alpine:3.N
+with yum/dnf/microdnf translated; buildpack-deps:X becomes alpine:3.N with the
+tools the stage uses from it (see slim) added, and so does the full tag of
+python, ruby, perl or rust moved to its -alpine tag; official images with an Alpine variant keep
+their version (python:3.12-slim → python:3.12-alpine, node:20 →
+node:20-alpine), and only tags that exist are emitted. --platform, AS names,
+registry prefixes and ARGs in the tag or registry are kept
+(python:${V}-slim → python:${V}-alpine); a FROM that takes the image itself
+from an ARG (FROM ${BASE_IMAGE}) is refused, since the build may pass any
+base. "apt-get install -y --no-install-recommends a b" becomes "apk add
+--no-cache a' b'" with names from the curated Debian→Alpine table, in place:
+packages stay on their lines, comments stay; apt-get update/clean, rm -rf
+/var/lib/apt/lists/* and DEBIAN_FRONTEND go; upgrade becomes apk upgrade;
+remove/purge becomes apk del, and install-then-purge in one RUN becomes
+apk add --virtual .build-deps … apk del .build-deps. Version pins are dropped
+(reported). Package lists in $VARS are resolved through ARG/ENV or shell
+defaults and translated there. useradd/groupadd/usermod and Debian's
+adduser/addgroup become BusyBox adduser/addgroup with the same meaning, or
+keep their form with shadow added; an id or name Alpine's base image
+already uses (gid 999 is ping) is dropped when nothing else uses it, else
+the stage is refused; the www-data user Alpine lacks is created (uid 33);
+adding a user to a group at another id (video 44→27) is refused unless groupmod -g sets it, and
+nextcloud's move to -alpine is refused (its www-data volume, uid 33→82). A command run with an option
+BusyBox's applet lacks (grep -P, find -printf) gets the GNU package
+(grep, findutils, coreutils...). bash is added when the stage uses it
+(SHELL, bash -c, [[, arrays, source, CMD bash). pip install on Alpine's own
+python gets --break-system-packages (PEP 668), and py3-pip where yum's
+python3 brought pip3; python:*-alpine needs nothing. A rust stage that runs
+cargo gets musl-dev. Every command the stage runs (RUN, CMD, ENTRYPOINT,
+SHELL, HEALTHCHECK, scripts it writes or copies) that a Debian package of
+the stage brought must exist on Alpine: the Alpine package that provides it
+is added, or the stage refused (see docs/alpine.md). Refuses, leaving the
+stage as it was: a package with no Alpine equivalent;
+dpkg, apt-key, apt-mark, PPAs, /etc/apt edits, .deb/.rpm files, debconf,
+update-alternatives, locale-gen, vendor repository scripts, setup scripts
+piped to a shell or an interpreter (curl URL | sh, curl URL | python3,
+bash -c "$(curl URL)"), glibc-only
+downloads; package lists it cannot resolve; a digest-pinned base; an image
+with no Alpine variant of that version; a Windows file (# escape=` + "`" + `);
+a builder whose musl-built files a stage left on glibc copies; a CMD or
+ENTRYPOINT that runs /usr/local/bin/X after a system pip install (Alpine's
+pip puts scripts in /usr/bin); a SHELL, CMD or ENTRYPOINT that runs a
+package's program by a path Alpine's package does not have (a checked path
+is rewritten instead: /usr/bin/tini → /sbin/tini), or any program in a
+system folder that docklean cannot show exists there on Alpine
+(/usr/sbin/init); options no Alpine program has (passwd --stdin); users
+that scripts from the context name and nothing on Alpine creates; what it cannot read (a
+COPY source missing from the context, a copied, fetched or cloned script
+that is run and cannot be read, make/configure builds, npm installs leaving
+the full node image without a clean package-lock.json); an Alpine tag frozen
+older than the original. Debian package layouts are mapped (nginx conf.d →
+http.d, JVM -amd64 paths, /usr/bin/chromium) or refused (multiarch paths),
+and openssh-server gets RUN ssh-keygen -A. A golang builder gets
+gcc musl-dev when the context shows cgo (go.mod/go.sum modules, import "C",
+cgo build tags, CGO_ENABLED=1) and git/openssh-client when it fetches with
+git; it is refused when the context has no Go sources or a cgo module has no
+musl build. Also refused: prebuilt glibc downloads (linux-amd64, x64, .deb,
+AppImage, also from ARG/ENV values), glibc ELF files copied from the
+context, files copied out of a stage left on glibc, software that does not
+build on musl, and pip packages with no musllinux wheel, with extras, or
+not in the wheel table (pure or compiled is not knowable offline). What
+Debian's dependencies bring besides commands (fonts, Mesa's DRI drivers,
+nmap's NSE scripts, the archive keyring) gets the Alpine packages that give
+it (data/debian-implicit.tsv). The file's final image is refused when it
+has no CMD or ENTRYPOINT of its own on a distribution base (a base or tool
+image) or runs a compiler. See docs/alpine.md.`
+
+// runAlpine plans the conversion of each tree of stages that share a base
+// image, refuses the trees whose files a stage left on glibc copies, and
+// reports.
+func runAlpine(u *transform.Unit) {
+	if u.Opts.Base == "slim" {
+		return // --base slim: never musl
+	}
+	doc := u.Doc
+	file := &alpineFile{}
+	if doc.Escape == '`' {
+		line := 1
+		for _, d := range doc.Directives {
+			if d.Name == "escape" {
+				line = d.Line
+			}
+		}
+		u.Refused(line, "file left unchanged: it sets # escape=` (a Windows Dockerfile), which has no Alpine equivalent")
+		return
+	}
+	children := map[*parser.Stage][]*parser.Stage{}
+	var roots []*parser.Stage
+	for _, st := range doc.Stages {
+		if p := stages.ParentStage(doc, st); p != nil {
+			children[p] = append(children[p], st)
+		} else {
+			roots = append(roots, st)
+		}
+	}
+	var plans []*treePlan
+	copies := debianPathCopies(doc)
+	for _, root := range roots {
+		tree := []*parser.Stage{root}
+		for i := 0; i < len(tree); i++ {
+			tree = append(tree, children[tree[i]]...)
+		}
+		sort.Slice(tree, func(i, j int) bool { return tree[i].Index < tree[j].Index })
+		plans = append(plans, planTree(u, file, tree, copies))
+	}
+	planOf := map[*parser.Stage]*treePlan{}
+	for _, p := range plans {
+		for _, st := range p.tree {
+			planOf[st] = p
+		}
+	}
+	for keepMusl(doc, planOf) || keepGlibc(doc, planOf) {
+	}
+	for _, p := range plans {
+		u.Apply(p.inserts) // before edits: an insertion at an offset where a deletion starts goes first
+		u.Apply(p.edits)
+		for _, f := range p.findings {
+			u.Report(f.Kind, f.Line, "%s", f.Message)
+		}
+	}
+}
+
+// treePlan is the outcome of converting one tree of stages.
+type treePlan struct {
+	tree      []*parser.Stage
+	converted bool
+	static    bool // it builds static binaries (Go, Rust) that run anywhere
+	builder   bool // golang or rust: what it copies out are programs, whatever the folder
+	musl      bool // already on Alpine, or scratch
+	inserts   []transform.Edit
+	edits     []transform.Edit
+	findings  []transform.Finding
+}
+
+func (p *treePlan) refuse(line int, format string, args ...any) {
+	p.findings = append(p.findings, transform.Finding{Kind: transform.Refused, Line: line, Message: fmt.Sprintf(format, args...)})
+}
+
+// refuseAll drops a planned conversion and refuses every stage of the tree.
+func (p *treePlan) refuseAll(format string, args ...any) {
+	p.converted, p.inserts, p.edits, p.findings = false, nil, nil, nil
+	for _, t := range p.tree {
+		p.refuse(t.From.StartLine, "%s left unchanged: %s", stages.StageName(t), fmt.Sprintf(format, args...))
+	}
+}
+
+// keepMusl refuses one converted tree whose files are copied into a stage
+// that stays on glibc, where musl-linked files may not run; it reports
+// whether it refused one (the caller repeats until nothing changes).
+func keepMusl(doc *parser.Document, planOf map[*parser.Stage]*treePlan) bool {
+	for _, in := range doc.Instructions {
+		if in.Keyword != "copy" || in.Stage == nil {
+			continue
+		}
+		for _, f := range in.Flags {
+			from, ok := strings.CutPrefix(f, "--from=")
+			src := planOf[doc.StageByName(from)]
+			dst := planOf[in.Stage]
+			if !ok || src == nil || !src.converted || src.static || dst == src || dst.converted || dst.musl || rebase.Portable(in.Args) && !src.builder {
+				continue
+			}
+			src.refuseAll("%s copies files out of it on line %d and stays on glibc, where files built on Alpine (musl) may not run", stages.StageName(in.Stage), in.StartLine)
+			return true
+		}
+	}
+	return false
+}
+
+// planTree converts a root stage and the stages built on it, or refuses
+// them all.
+func planTree(u *transform.Unit, file *alpineFile, tree []*parser.Stage, copies map[*parser.Stage]debianCopy) *treePlan {
+	p := &treePlan{tree: tree}
+	root := tree[0]
+	base := rebase.BaseOf(u.Doc, root, u.Opts)
+	p.builder = base.Static
+	switch base.Kind {
+	case rebase.BaseSkip:
+		p.musl = base.Musl
+		return p
+	case rebase.BaseUnknown:
+		for _, st := range tree {
+			if l := usesPackageManager(u.Doc, st); l > 0 {
+				p.refuse(l, "%s left unchanged: %s", stages.StageName(root), base.Reason)
+				break
+			}
+		}
+		return p
+	case rebase.BaseRefuse:
+		p.refuse(base.Line, "%s left unchanged: %s", stages.StageName(root), base.Reason)
+		return p
+	}
+	if line, path := copiesDebianPath(copies, tree); line > 0 {
+		p.refuseAll("line %d copies %s out of it, a path of Debian's layout that is elsewhere or missing on Alpine", line, path)
+		return p
+	}
+	for _, st := range tree {
+		for _, in := range st.Instructions {
+			if u.Ignored(in) {
+				p.refuseAll("an ignore comment above line %d switches alpine off for %s, and stages that share a base are converted together", in.StartLine, stages.StageName(st))
+				return p
+			}
+		}
+	}
+	var extra []rebase.AlpineNeed
+	if base.Buildpack {
+		var refusal *rebase.AlpineMsg
+		if extra, refusal = rebase.BuildpackNeeds(u, tree); refusal != nil {
+			p.refuse(refusal.Line, "%s left unchanged: %s", stages.StageName(root), refusal.Msg)
+			return p
+		}
+	} else if base.Full != nil {
+		var refusal *rebase.AlpineMsg
+		if extra, refusal = rebase.FullVariantNeeds(u, tree, base.Full); refusal != nil {
+			p.refuse(refusal.Line, "%s left unchanged: %s", stages.StageName(root), refusal.Msg)
+			return p
+		}
+	}
+	convs := map[*parser.Stage]*alpineStage{}
+	var failed []*alpineStage
+	for _, st := range tree {
+		s := newAlpineStage(u, file, st, base)
+		if st != root {
+			s.inherit(convs[stages.ParentStage(u.Doc, st)])
+		} else {
+			s.needs = append(s.needs, extra...)
+		}
+		s.convert()
+		convs[st] = s
+		if s.refusal != nil {
+			failed = append(failed, s)
+		}
+	}
+	if len(failed) > 0 {
+		for _, st := range tree {
+			s := convs[st]
+			switch {
+			case s.refusal != nil:
+				p.refuse(s.refusal.Line, "%s left unchanged: %s", stages.StageName(st), s.refusal.Msg)
+			case st == root:
+				p.refuse(st.From.StartLine, "%s left unchanged: %s, built on it, cannot be converted (line %d)", stages.StageName(st), stages.StageName(failed[0].st), failed[0].refusal.Line)
+			default:
+				p.refuse(st.From.StartLine, "%s left unchanged: it is built on %s, which stays as it is", stages.StageName(st), stages.StageName(root))
+			}
+		}
+		return p
+	}
+	if why := finalImageRefusal(u.Doc, tree, base.Image == "" && !base.Buildpack && base.Full == nil); why != "" {
+		p.refuseAll("%s", why)
+		return p
+	}
+	p.converted = true
+	p.static = base.Static && !convs[root].has["gcc"] && !convs[root].has["build-base"]
+	var msgs []rebase.AlpineMsg
+	p.edits = append(p.edits, base.Edits...)
+	msgs = append(msgs, base.Changes...)
+	for _, st := range tree {
+		s := convs[st]
+		p.inserts = append(p.inserts, s.inserts...)
+		p.edits = append(p.edits, s.edits...)
+		msgs = append(msgs, s.changes...)
+		p.static = p.static && !s.has["gcc"] && !s.has["build-base"]
+	}
+	sort.SliceStable(msgs, func(i, j int) bool { return msgs[i].Line < msgs[j].Line })
+	for _, m := range msgs {
+		p.findings = append(p.findings, transform.Finding{Kind: transform.Changed, Line: m.Line, Message: m.Msg})
+	}
+	notes := base.Notes
+	for _, st := range tree {
+		notes = append(notes, convs[st].notes...)
+	}
+	for _, m := range notes {
+		p.findings = append(p.findings, transform.Finding{Kind: transform.Info, Line: m.Line, Message: m.Msg})
+	}
+	return p
+}
+
+// alpineStage collects the edits and findings that convert one stage; they
+// are applied only if nothing in its tree refuses.
+// alpineFile is what the stages of one file share while the pass runs on
+// it, each part made on first use.
+type alpineFile struct {
+	ids     map[string]int          // idUsed's counts of numbers outside user commands
+	users   *userCmdRuns            // createsUser's RUNs and answers
+	goSrc   *gosrc.Sources          // the context's Go sources (see goSources)
+	ctxCode map[string]*contextCode // what COPY sources hold, per source list (alpine_glibc.go)
+}
+
+type alpineStage struct {
+	u         *transform.Unit
+	file      *alpineFile
+	uses      []commands.Use // commandUses, made on first use
+	doc       *parser.Document
+	st        *parser.Stage
+	family    string
+	release   string
+	python    bool
+	rust      bool
+	bashShell bool // a SHELL instruction of the stage runs bash (alpine_shsyntax.go)
+	// nodeImage: the stage moves from a glibc node image to -alpine
+	nodeImage bool
+	gob       *goBuild // a golang stage: what its go commands need (alpine_go.go)
+	// cSources are C files copied from the context that include a header
+	// only glibc has, with that header (alpine_glibc.go).
+	cSources [][2]string
+	// dataPaths are the package paths copied scripts use (copiedCode)
+	dataPaths []copiedDataPath
+	meta      map[string]stages.MetaArg // the ARGs before the first FROM, read once
+
+	edits, inserts []transform.Edit
+	changes, notes []rebase.AlpineMsg
+	refusal        *rebase.AlpineMsg
+
+	has  map[string]bool // Alpine packages installed here or in the stages this one is built on
+	debs map[string]bool // the same as the source distribution names them
+	// recDebs are the debs installed with their Recommends (see noteRecommends)
+	recDebs map[string]bool
+	adds    []*apkAdd           // the apk add commands of this stage, in order
+	needs   []rebase.AlpineNeed // packages the stage needs (bash, shadow)
+	vars    map[string]*pkgVar
+	groups  map[string]string // gid → name of the groups addgroup created
+	acct    *accounts         // users and groups (alpine_ids.go)
+	image   string            // the official image the stage is on, "" for ubuntu/debian
+	// pipNoted is set once the stage has the note about musllinux wheels.
+	pipNoted bool
+	// sysPip is the line of the first pip install into Alpine's own python.
+	sysPip int
+	// unlisted is the first pip requirement the wheel table does not list
+	// (alpine_wheels.go): it refuses the stage when nothing else does.
+	unlisted *rebase.AlpineMsg
+}
+
+func newAlpineStage(u *transform.Unit, file *alpineFile, st *parser.Stage, b rebase.AlpineBase) *alpineStage {
+	s := &alpineStage{u: u, file: file, doc: u.Doc, st: st, family: b.Family, release: u.Opts.Alpine(), python: b.Python, rust: b.Rust, nodeImage: b.NodeImage,
+		has: map[string]bool{}, debs: map[string]bool{}, recDebs: map[string]bool{}, vars: map[string]*pkgVar{}, groups: map[string]string{},
+		acct: newAccounts(), image: b.Image}
+	if b.Static && !b.Rust {
+		s.gob = &goBuild{fetchOff: -1, goenv: map[string]string{}}
+	}
+	return s
+}
+
+// inherit takes over what the parent stage installs and defines.
+func (s *alpineStage) inherit(p *alpineStage) {
+	for k := range p.has {
+		s.has[k] = true
+	}
+	for k := range p.debs {
+		s.debs[k] = true
+	}
+	for k := range p.recDebs {
+		s.recDebs[k] = true
+	}
+	for k, v := range p.groups {
+		s.groups[k] = v
+	}
+	s.acct.inherit(p.acct)
+	for k, v := range p.vars {
+		if v.env {
+			s.vars[k] = v
+		}
+	}
+}
+
+func (s *alpineStage) refuse(line int, format string, args ...any) {
+	if s.refusal == nil {
+		s.refusal = &rebase.AlpineMsg{Line: line, Msg: fmt.Sprintf(format, args...)}
+	}
+}
+
+func (s *alpineStage) changed(line int, format string, args ...any) {
+	s.changes = append(s.changes, rebase.AlpineMsg{Line: line, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (s *alpineStage) need(pkg string, off int, why string) {
+	s.needs = append(s.needs, rebase.AlpineNeed{Pkg: pkg, Why: why, Off: off})
+}
+
+// convert walks the stage's instructions.
+func (s *alpineStage) convert() {
+	var script *parser.Instruction // a CMD or ENTRYPOINT that runs a .sh file
+	var runs []*parser.Instruction // the SHELLs, CMDs and ENTRYPOINTs
+	for _, in := range s.st.Instructions {
+		s.accountsOf(in)
+		switch in.Keyword {
+		case "env", "arg":
+			s.envArg(in)
+		case "run":
+			s.bashSyntax(in)
+			s.run(in)
+			s.glibcDownload(in)
+			s.muslBuild(in)
+			s.pipWheels(in)
+			if s.gob != nil {
+				s.goRun(in)
+			}
+			if s.rust && cargoCmd.MatchString(s.doc.Text(in)) {
+				s.need("musl-dev", in.Start, fmt.Sprintf("the RUN on line %d runs cargo, and rust's Alpine images before 2025-12 have no musl-dev, without which a proc-macro crate cannot link", in.StartLine))
+			}
+		case "shell":
+			runs = append(runs, in)
+			if len(in.Args) > 0 && commands.IsBash(in.Args[0]) {
+				s.bashShell = true
+				s.need("bash", in.Start, fmt.Sprintf("SHELL on line %d runs bash", in.StartLine))
+			}
+		case "cmd", "entrypoint":
+			runs = append(runs, in)
+			s.gnuRunTime(in)
+			if usesBash(in) {
+				s.need("bash", len(s.doc.Src), fmt.Sprintf("%s on line %d runs bash", upper(in.Keyword), in.StartLine))
+			}
+			if len(in.Args) > 0 && strings.HasSuffix(strings.Fields(in.Args[0] + " x")[0], ".sh") && s.u.Opts.Context == nil {
+				script = in
+			}
+			if prog := strings.Fields(strings.Join(in.Args, " ") + " x")[0]; s.sysPip > 0 && strings.HasPrefix(prog, "/usr/local/bin/") {
+				s.refuse(in.StartLine, "%s runs %s, but pip (line %d) installs scripts into /usr/bin on Alpine, not /usr/local/bin; call the program by name or install into a virtual environment", upper(in.Keyword), prog, s.sysPip)
+			}
+		case "copy", "add":
+			s.copiedCode(in)
+			if in.Keyword == "add" {
+				s.glibcDownload(in)
+			}
+			s.copiedScripts(in)
+			for _, a := range in.Args {
+				if m := s.marker(a); m != "" {
+					s.refuse(in.StartLine, "%s", m)
+				}
+			}
+		}
+	}
+	s.goFinish()
+	if s.unlisted != nil {
+		s.refuse(s.unlisted.Line, "%s", s.unlisted.Msg)
+	}
+	s.account()
+	s.knownUsers()
+	s.accountCommands()
+	s.accountPaths()
+	s.accountDataPaths()
+	s.placeNeeds()
+	s.wwwData()
+	for _, in := range runs {
+		s.binPaths(in)
+	}
+	s.layouts()
+	s.nginxSetup()
+	s.sshHostKeys()
+	if script != nil && !s.has["bash"] {
+		s.notes = append(s.notes, rebase.AlpineMsg{Line: script.StartLine, Msg: fmt.Sprintf("%s runs a script docklean cannot read without the build context (--context); if it starts with #!/bin/bash, add bash to an apk add", upper(script.Keyword))})
+	}
+}
+
+// placeNeeds adds each needed package to the first apk add that runs before
+// it is needed, and not only under a condition, or inserts "RUN apk add
+// --no-cache PKG" after FROM.
+func (s *alpineStage) placeNeeds() {
+	slices.SortStableFunc(s.needs, func(a, b rebase.AlpineNeed) int { return a.Off - b.Off })
+	fromRun, fromPkgs := -1, []string(nil)
+	for _, n := range s.needs {
+		pkgs := slices.DeleteFunc(strings.Fields(n.Pkg), func(p string) bool { return s.has[p] })
+		if len(pkgs) == 0 {
+			continue
+		}
+		for _, p := range pkgs {
+			s.has[p] = true
+			if arches := alpinepkg.PartialArches(p); arches != "" {
+				s.refuse(s.doc.LineOf(n.Off), "%s would be added (%s), but Alpine builds it only for %s (aports, arch=): the original installs on amd64 and arm64 alike", p, n.Why, archList(arches))
+			}
+		}
+		n.Pkg = strings.Join(pkgs, " ")
+		var host *apkAdd
+		for _, a := range s.adds {
+			if a.start < n.Off && a.last >= 0 && !a.cond {
+				host = a
+				break
+			}
+		}
+		if host != nil {
+			text := " " + n.Pkg
+			ln := s.doc.LineOf(host.last)
+			if ind := s.doc.Indent(ln); ln > s.doc.LineOf(host.start) && strings.TrimSpace(string(s.doc.Src[s.doc.LineStart(ln):host.last])) == s.lastWord(host) {
+				text = " " + host.brk + ind + n.Pkg // a package per line: a line of its own
+			}
+			s.inserts = append(s.inserts, transform.Edit{Start: host.last, End: host.last, Text: text})
+			s.changed(s.doc.LineOf(host.start), "%s added to apk add: %s", n.Pkg, n.Why)
+			continue
+		}
+		from := s.st.From
+		at := s.doc.LineEnd(from.EndLine)
+		fromPkgs = append(fromPkgs, n.Pkg)
+		text := s.doc.Indent(from.StartLine) + "RUN apk add --no-cache " + strings.Join(fromPkgs, " ") + s.doc.EOL
+		if at == len(s.doc.Src) && (at == 0 || s.doc.Src[at-1] != '\n') {
+			text = s.doc.EOL + text
+		}
+		if fromRun >= 0 { // one RUN after FROM holds every such package
+			s.inserts[fromRun].Text = text
+			s.changed(from.StartLine, "%s added to the RUN apk add inserted after FROM: %s", n.Pkg, n.Why)
+			continue
+		}
+		fromRun = len(s.inserts)
+		s.inserts = append(s.inserts, transform.Edit{Start: at, End: at, Text: text})
+		s.changed(from.StartLine, "RUN apk add --no-cache %s inserted after FROM: %s", n.Pkg, n.Why)
+	}
+}
+
+// lastWord is the text of the last package word of an apk add.
+func (s *alpineStage) lastWord(a *apkAdd) string {
+	i := a.last
+	for i > 0 && !strings.ContainsRune(" \t\n", rune(s.doc.Src[i-1])) {
+		i--
+	}
+	return string(s.doc.Src[i:a.last])
+}
+
+// debianCopy is a COPY --from whose source is a path only Debian has.
+type debianCopy struct {
+	line int
+	path string
+}
+
+// debianPathCopies finds, for each stage, the first COPY --from out of it
+// whose source is a Debian multiarch path, which the stage would not have
+// once on Alpine. One walk over the file: a walk per tree of stages was
+// quadratic in the number of stages.
+func debianPathCopies(doc *parser.Document) map[*parser.Stage]debianCopy {
+	out := map[*parser.Stage]debianCopy{}
+	for _, in := range doc.Instructions {
+		if in.Keyword != "copy" {
+			continue
+		}
+		for _, f := range in.Flags {
+			from, ok := strings.CutPrefix(f, "--from=")
+			if !ok {
+				continue
+			}
+			st := doc.StageByName(from)
+			if _, seen := out[st]; st == nil || seen {
+				continue
+			}
+			for _, a := range in.Args[:max(len(in.Args)-1, 0)] {
+				if m := multiarch.FindString(a); m != "" {
+					out[st] = debianCopy{in.StartLine, m}
+					break
+				}
+				if ms := findLayouts(a, 0); len(ms) > 0 {
+					out[st] = debianCopy{in.StartLine, ms[0].path}
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+// copiesDebianPath returns the first (by line) COPY --from of a tree stage
+// that copies a Debian-only path out of it.
+func copiesDebianPath(copies map[*parser.Stage]debianCopy, tree []*parser.Stage) (int, string) {
+	best := debianCopy{}
+	for _, st := range tree {
+		if c, ok := copies[st]; ok && (best.line == 0 || c.line < best.line) {
+			best = c
+		}
+	}
+	return best.line, best.path
+}
+
+// cargoCmd finds a cargo command in a RUN.
+var cargoCmd = regexp.MustCompile(`(^|[\s;&|("'/])cargo[\s"']`)

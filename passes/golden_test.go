@@ -1,0 +1,97 @@
+package passes
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/docklean/docklean/transform"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under fixtures/ (review the diff by hand)")
+
+// TestGolden runs every case under fixtures/<pass>/<case>/: the input
+// Dockerfile goes through that one pass (or the whole pipeline when <pass> is
+// "pipeline"); the output must equal want.Dockerfile and the findings
+// findings.txt. options.json, when present, holds Options; a context/ folder
+// is the build context. Every output must also be a fixed point.
+func TestGolden(t *testing.T) {
+	dirs, _ := filepath.Glob("../fixtures/*/*/Dockerfile")
+	if len(dirs) == 0 {
+		t.Fatal("no fixtures found")
+	}
+	for _, df := range dirs {
+		dir := filepath.Dir(df)
+		passName := filepath.Base(filepath.Dir(dir))
+		if passName == "corpus" || passName == "roundtrip" {
+			continue
+		}
+		t.Run(passName+"/"+filepath.Base(dir), func(t *testing.T) {
+			passes := All()
+			if passName != "pipeline" {
+				p, err := Select([]string{passName}, nil)
+				if err != nil {
+					t.Fatalf("fixtures/%s: %v", passName, err)
+				}
+				passes = p
+			}
+			src, err := os.ReadFile(df)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opts := readOptions(t, dir)
+			res, err := transform.Process("Dockerfile", src, passes, opts)
+			if err != nil {
+				t.Fatalf("Process: %v", err)
+			}
+			var fb strings.Builder
+			for _, f := range res.Findings {
+				fmt.Fprintf(&fb, "%d: %s: %s\n", f.Line, f.Kind, f.Message)
+			}
+			compareGolden(t, filepath.Join(dir, "want.Dockerfile"), res.Output)
+			compareGolden(t, filepath.Join(dir, "findings.txt"), []byte(fb.String()))
+
+			again, err := transform.Process("Dockerfile", res.Output, passes, opts)
+			if err != nil {
+				t.Fatalf("second run: %v", err)
+			}
+			if string(again.Output) != string(res.Output) {
+				t.Errorf("output is not a fixed point; second run gave:\n%s", again.Output)
+			}
+		})
+	}
+}
+
+func readOptions(t *testing.T, dir string) *transform.Options {
+	opts := &transform.Options{}
+	if b, err := os.ReadFile(filepath.Join(dir, "options.json")); err == nil {
+		if err := json.Unmarshal(b, opts); err != nil {
+			t.Fatalf("options.json: %v", err)
+		}
+	}
+	if st, err := os.Stat(filepath.Join(dir, "context")); err == nil && st.IsDir() {
+		opts.Context = os.DirFS(filepath.Join(dir, "context"))
+	}
+	return opts
+}
+
+func compareGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./transform -run Golden -update to create it)", err)
+	}
+	if string(want) != string(got) {
+		t.Errorf("%s differs:\n--- want\n%s\n--- got\n%s", path, want, got)
+	}
+}
