@@ -15,7 +15,7 @@ import (
 )
 
 // TestAlpineCorpus runs the alpine pass over fixtures/corpus and reports how
-// many stages it converted and refused, and why (go test ./transform -run
+// many stages it converted and refused, and why (go test ./passes -run
 // AlpineCorpus -v).
 func TestAlpineCorpus(t *testing.T) {
 	files := corpusFiles(t)

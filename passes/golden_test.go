@@ -89,7 +89,7 @@ func compareGolden(t *testing.T, path string, got []byte) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./transform -run Golden -update to create it)", err)
+		t.Fatalf("%v (run go test ./passes -run Golden -update to create it)", err)
 	}
 	if string(want) != string(got) {
 		t.Errorf("%s differs:\n--- want\n%s\n--- got\n%s", path, want, got)

@@ -15,6 +15,10 @@ package transform
 //
 //go:generate go run ../internal/genslim -out data
 //
+// data/pins.tsv, from the reference data:
+//
+//go:generate go run ../internal/genpins -out data
+//
 // debian-alpine.tsv and fedora-alpine.tsv are curated by hand;
 // alpine-packages.txt, alpine-arches.tsv and images.tsv are generated from
 // the reference data (internal/refdata, a copy of ../shared/data), and the

@@ -1,4 +1,7 @@
-// Package transform holds docklean's passes and the pipeline that runs them.
+// Package transform is the framework docklean's passes run in: the Pass
+// type, the Unit a pass reports through, findings, options, and the
+// pipeline that runs passes (Process). The passes themselves are packages
+// under passes/, listed by package passes; transform imports none of them.
 //
 // A pass looks at a parsed Dockerfile and describes byte-range edits plus
 // findings (what it changed or refused to change, and why); it never prints
@@ -167,6 +170,7 @@ func (u *Unit) Note(line int, format string, args ...any) {
 	u.Report(Info, line, format, args...)
 }
 
+// Report reports a finding of kind k at line.
 func (u *Unit) Report(k Kind, line int, format string, args ...any) {
 	u.findings = append(u.findings, Finding{
 		Pass: u.pass.Name, File: u.File, Line: line, Kind: k,

@@ -139,7 +139,7 @@ func TestE2EAlpineAccounts(t *testing.T) {
 				t.Fatal(err)
 			}
 			if !bytes.Equal(res.Output, want) {
-				t.Fatalf("want.Dockerfile is not what docklean emits; run go test ./transform -run Golden -update")
+				t.Fatalf("want.Dockerfile is not what docklean emits; run go test ./passes -run Golden -update")
 			}
 			users := map[string]bool{}
 			for _, m := range createdUser.FindAllStringSubmatch(string(orig), -1) {
@@ -397,7 +397,7 @@ func TestE2EAlpineHazards(t *testing.T) {
 	if strings.Contains(out, "www-data:x:33") || !strings.Contains(out, "www-data:x:82") {
 		t.Errorf("Alpine's base image: want no www-data user and the group www-data with gid 82, got %q (exit %d)", out, rc)
 	}
-	// the bash syntax alpine_shsyntax.go refuses in Fedora-family stages
+	// the bash syntax passes/alpine/shsyntax.go refuses in Fedora-family stages
 	out, rc = dockerRun(t, alpineImage, "echo {a,b} {1..2}")
 	if strings.TrimSpace(out) != "{a,b} {1..2}" || rc != 0 {
 		t.Errorf("echo {a,b} {1..2} in BusyBox ash: %q (exit %d), want the braces left as text", out, rc)

@@ -1,3 +1,9 @@
+// Package commands knows which commands a stage runs (RUN, CMD, ENTRYPOINT,
+// SHELL, sh -c, the shell scripts it copies from the build context) and
+// which Debian and Alpine packages provide them (data/debian-commands.tsv,
+// data/alpine-commands.tsv): the alpine pass checks that a stage moved to
+// Alpine keeps every command it uses, cache-cleanup that dropping
+// recommended packages removes none.
 package commands
 
 import (
@@ -36,6 +42,7 @@ type cmdTables struct {
 	Rootfs   map[string]bool     // packages of the Alpine base image
 }
 
+// Tables reads debian-commands.tsv and alpine-commands.tsv once.
 var Tables = sync.OnceValue(func() *cmdTables {
 	t := &cmdTables{Deb: map[string]*debPkg{}, DebByCmd: map[string][]string{}, Alp: map[string][]alpCmd{}, Complete: map[string]bool{}, Rootfs: map[string]bool{}}
 	tsv.MustRows("debian-commands.tsv", data.DebianCommands, 5, func(_ int, f []string) {
@@ -63,7 +70,7 @@ var Tables = sync.OnceValue(func() *cmdTables {
 	return t
 })
 
-// debClosure returns the Debian packages in a stage: those of the base
+// DebClosure returns the Debian packages in a stage: those of the base
 // image and those it installs, with their Depends and, for an install that
 // does not turn them off, their Recommends.
 func DebClosure(direct, withRecs map[string]bool) map[string]bool {
@@ -118,6 +125,7 @@ func closure(seen, direct, withRecs map[string]bool) map[string]bool {
 	return seen
 }
 
+// MapKeys iterates over the keys of m.
 func MapKeys(m map[string]bool) func(func(string) bool) {
 	return func(yield func(string) bool) {
 		for k := range m {
@@ -128,19 +136,19 @@ func MapKeys(m map[string]bool) func(func(string) bool) {
 	}
 }
 
-// cmdUse is a command a stage runs.
+// Use is a command a stage runs.
 type Use struct {
 	Word string // as written: a name or an absolute path
 	Line int
 	Off  int    // file offset, for where a needed package must be installed
 	Kind string // "the RUN", "CMD", "ENTRYPOINT", "SHELL"
-	// lnDest: the destination of ln -s without -f, which must not exist;
+	// LnDest: the destination of ln -s without -f, which must not exist;
 	// lnSrc: the target of ln -s, which must exist
 	LnDest, LnSrc bool
 	Via           string // the program that runs it ("git" for ssh)
 }
 
-// notCommands are words docklean's other rules handle, shell builtins and
+// NotCommands are words docklean's other rules handle, shell builtins and
 // wrappers: they are never looked up as package commands.
 var NotCommands = map[string]bool{
 	"cd": true, "export": true, "set": true, "unset": true, "echo": true, "printf": true, "test": true, "[": true,
@@ -153,13 +161,13 @@ var NotCommands = map[string]bool{
 	"ldconfig": true, // bare ldconfig is dropped (see call); with arguments it exists on Alpine (musl-utils)
 }
 
-// wrappers run the command in their arguments.
+// Wrappers run the command in their arguments.
 var Wrappers = map[string]bool{"sudo": true, "exec": true, "nohup": true, "env": true, "time": true, "command": true, "gosu": false}
 
-// scriptShebang matches the #! line of a POSIX or bash shell script.
+// ScriptShebang matches the #! line of a POSIX or bash shell script.
 var ScriptShebang = regexp.MustCompile(`^#!\s*(/usr)?/bin/(env\s+)?(ba|da|a)?sh\b`)
 
-// textUses returns the commands of shell text that is not part of a RUN
+// TextUses returns the commands of shell text that is not part of a RUN
 // (a CMD's text, sh -c's argument, a script): each simple command's
 // program, with wrappers skipped, and ssh for git with an ssh URL. Text
 // the shell parser rejects gives nothing (the other rules see it).
@@ -200,7 +208,7 @@ func TextUses(text string, line, off int, kind string) []Use {
 	return uses
 }
 
-// contextScriptUses returns the commands of the shell scripts a COPY or ADD
+// ContextScriptUses returns the commands of the shell scripts a COPY or ADD
 // brings from the build context ctx (nil when docklean does not have it),
 // each at offset off.
 func ContextScriptUses(ctx fs.FS, in *parser.Instruction, off int) []Use {
@@ -228,7 +236,7 @@ func ContextScriptUses(ctx fs.FS, in *parser.Instruction, off int) []Use {
 	return uses
 }
 
-// lnUses returns, for "ln -s TARGET LINK" between bin folders, the target
+// LnUses returns, for "ln -s TARGET LINK" between bin folders, the target
 // (a command that must exist) and the link (which must not, without -f).
 func LnUses(doc *parser.Document, sh *parser.Shell, args []*syntax.Word, kind string) []Use {
 	force := false
@@ -263,6 +271,7 @@ func LnUses(doc *parser.Document, sh *parser.Shell, args []*syntax.Word, kind st
 	return out
 }
 
+// IsBash reports whether prog names bash.
 func IsBash(prog string) bool { return path.Base(prog) == "bash" }
 
 var (
@@ -270,5 +279,5 @@ var (
 	PythonName = regexp.MustCompile(`^python[0-9.]*$`)
 )
 
-// binDirs are the folders whose programs come from packages.
+// BinDirs are the folders whose programs come from packages.
 var BinDirs = map[string]bool{"/bin/": true, "/sbin/": true, "/usr/bin/": true, "/usr/sbin/": true}

@@ -4,7 +4,7 @@
 // of the same image, from official-images-alpine.tsv of the reference data
 // (internal/refdata: a copy of ../shared/data).
 //
-// It is run by go generate in transform (see transform/pin_table.go):
+// It is run by go generate in transform (see transform/tables.go):
 //
 //	go run ../internal/genpins -out data
 //

@@ -12,7 +12,7 @@
 //     ruby, perl and rust images;
 //   - python: what python:V (on buildpack-deps:X) adds.
 //
-// It is run by go generate in transform (see transform/slim_table.go):
+// It is run by go generate in transform (see transform/tables.go):
 //
 //	go run ../internal/genslim -out data
 //

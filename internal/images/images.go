@@ -33,7 +33,7 @@ var (
 // on Alpine (traefik, registry), gives reason "already Alpine": nothing to
 // do. Note that the full Debian variants of python, node, ruby and golang
 // carry compilers and git (buildpack-deps) and their Alpine variants do not:
-// see fullVariantNeeds and alpine_go.go.
+// see fullVariantNeeds and passes/alpine/go.go.
 func AlpineVariant(image, tag string) (newTag string, ok bool, reason string) {
 	if tag == "" {
 		tag = "latest"

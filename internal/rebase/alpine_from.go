@@ -1,3 +1,10 @@
+// Package rebase is what the alpine and slim passes share about moving a
+// stage to another base image: the verdict on a root stage's base (the
+// Alpine variant, alpine_from.go; the -slim variant, slim_base.go) and the
+// scan of what a tree of stages uses of the packages a full Debian-based
+// image has and the new base lacks (slim_scan.go and the files it calls),
+// which slim runs for its own conversions and alpine for full and
+// buildpack-deps images.
 package rebase
 
 import (
@@ -28,7 +35,7 @@ const (
 	baseConvert
 )
 
-// alpineBase is the verdict on a root stage's base image.
+// AlpineBase is the verdict on a root stage's base image.
 type AlpineBase struct {
 	Kind   baseKind
 	Family string // famDebian or famFedora when kind is baseConvert
@@ -36,13 +43,13 @@ type AlpineBase struct {
 	Static bool   // golang or rust: builds static binaries unless a C compiler is added
 	Rust   bool   // the official rust image, whose older Alpine tags lack musl-dev
 	Image  string // the official image's name (php, node...), "" for ubuntu/debian
-	// buildpack is set for buildpack-deps: the tools the stage uses from it
-	// are installed (see buildpackNeeds).
+	// Buildpack is set for buildpack-deps: the tools the stage uses from it
+	// are installed (see BuildpackNeeds).
 	Buildpack bool
-	// full is the full (buildpack-deps based) tag of an official language
+	// Full is the full (buildpack-deps based) tag of an official language
 	// image moved to its -alpine tag: ref → to (see fullVariantNeeds).
 	Full *fullFrom
-	// nodeImage: an official node image on glibc (full or slim), whose npm
+	// NodeImage: an official node image on glibc (full or slim), whose npm
 	// installs may build native code or fetch glibc prebuilt binaries
 	NodeImage bool
 	Musl      bool // baseSkip because it already is Alpine or scratch
@@ -53,7 +60,7 @@ type AlpineBase struct {
 	Notes     []AlpineMsg
 }
 
-// alpineMsg is a finding waiting for the stage's verdict.
+// AlpineMsg is a finding waiting for the stage's verdict.
 type AlpineMsg struct {
 	Line int
 	Msg  string
@@ -75,7 +82,7 @@ var fedoraImages = map[string]bool{
 // are built on buildpack-deps, with compilers and git.
 var fullVariant = map[string]bool{"python": true, "node": true, "ruby": true, "golang": true, "perl": true, "rust": true}
 
-// baseOf decides what happens to the base image of a root stage.
+// BaseOf decides what happens to the base image of a root stage.
 func BaseOf(doc *parser.Document, st *parser.Stage, o *transform.Options) AlpineBase {
 	release := o.Alpine()
 	line := st.From.StartLine
@@ -123,7 +130,7 @@ func BaseOf(doc *parser.Document, st *parser.Stage, o *transform.Options) Alpine
 		newRef = r.Prefix + r.Name + ":" + tag
 		b.NodeImage = r.Name == "node"
 		if fullVariant[r.Name] && !strings.Contains(r.Tag, "slim") && r.Name != "node" && r.Name != "golang" {
-			// node: alpine_unread.go accounts for npm; golang: alpine_go.go
+			// node: passes/alpine/unread.go accounts for npm; golang: passes/alpine/go.go
 			// for gcc, git, ssh and builds it cannot see.
 			b.Full = &fullFrom{ref: ref, to: newRef, python: r.Name == "python"}
 		}

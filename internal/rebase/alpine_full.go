@@ -21,12 +21,12 @@ type fullFrom struct {
 	python  bool   // the official python image, whose own python3 Alpine keeps
 }
 
-// fullVariantNeeds is what the Alpine stage of tree needs that the full
+// FullVariantNeeds is what the Alpine stage of tree needs that the full
 // image had, or why docklean cannot tell.
 func FullVariantNeeds(u *transform.Unit, tree []*parser.Stage, f *fullFrom) ([]AlpineNeed, *AlpineMsg) {
 	layers := []string{"curl", "scm", "full"}
 	if f.python {
 		layers = append(layers, "python") // so that python3 is not needed
 	}
-	return scanNeeds(u, tree, slimBase{Kind: baseConvert, Ref: f.ref, newRef: f.to, Line: tree[0].From.StartLine, layers: layers})
+	return scanNeeds(u, tree, SlimBase{Kind: baseConvert, Ref: f.ref, newRef: f.to, Line: tree[0].From.StartLine, layers: layers})
 }

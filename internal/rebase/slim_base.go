@@ -11,8 +11,8 @@ import (
 	"github.com/docklean/docklean/transform"
 )
 
-// slimBase is the verdict of the slim pass on a root stage's base image.
-type slimBase struct {
+// SlimBase is the verdict of the slim pass on a root stage's base image.
+type SlimBase struct {
 	Kind    baseKind // baseSkip, baseRefuse or baseConvert
 	Ref     string   // the base as the FROM names it (ARGs expanded)
 	newRef  string
@@ -27,27 +27,27 @@ type slimBase struct {
 // buildpack-deps:X and whose -slim tags on debian:X-slim.
 var slimLanguages = map[string]bool{"python": true, "node": true, "ruby": true, "perl": true, "rust": true}
 
-// slimBaseOf decides what the slim pass does with a root stage's base.
-func SlimBaseOf(doc *parser.Document, st *parser.Stage) slimBase {
+// SlimBaseOf decides what the slim pass does with a root stage's base.
+func SlimBaseOf(doc *parser.Document, st *parser.Stage) SlimBase {
 	line := st.From.StartLine
 	ref, err := stages.ExpandBase(doc, st.Base)
 	if err != nil || strings.EqualFold(ref, "scratch") {
-		return slimBase{Kind: BaseSkip}
+		return SlimBase{Kind: BaseSkip}
 	}
 	r := stages.ParseRef(ref)
 	if !r.Official || images.IsAlpine(r.Tag) || strings.ContainsAny(r.Tag, "\"'") || strings.Contains(r.Tag, "windowsservercore") || strings.Contains(r.Tag, "nanoserver") {
-		return slimBase{Kind: BaseSkip}
+		return SlimBase{Kind: BaseSkip}
 	}
 	tag := r.Tag
 	if tag == "" {
 		tag = "latest"
 	}
-	b := slimBase{Kind: baseConvert, Ref: ref, Line: line}
+	b := SlimBase{Kind: baseConvert, Ref: ref, Line: line}
 	var name, newTag string
 	switch {
 	case slimLanguages[r.Name]:
 		if hasToken(tag, "slim") {
-			return slimBase{Kind: BaseSkip}
+			return SlimBase{Kind: BaseSkip}
 		}
 		name, b.layers = r.Name, []string{"curl", "scm", "full"}
 		if r.Name == "python" {
@@ -56,7 +56,7 @@ func SlimBaseOf(doc *parser.Document, st *parser.Stage) slimBase {
 		newTag = slimTagOf(r.Name, tag)
 	case r.Name == "openjdk":
 		if hasToken(tag, "slim") || strings.Contains(tag, "oraclelinux") || strings.Contains(tag, "windows") {
-			return slimBase{Kind: BaseSkip}
+			return SlimBase{Kind: BaseSkip}
 		}
 		// openjdk's Debian jdk tags are built on buildpack-deps:X-scm,
 		// its jre tags on buildpack-deps:X-curl.
@@ -67,7 +67,7 @@ func SlimBaseOf(doc *parser.Document, st *parser.Stage) slimBase {
 		newTag = slimTagOf(r.Name, tag)
 	case r.Name == "debian":
 		if hasToken(tag, "slim") || strings.Contains(tag, "backports") {
-			return slimBase{Kind: BaseSkip}
+			return SlimBase{Kind: BaseSkip}
 		}
 		name = "debian"
 		if tag == "latest" {
@@ -83,10 +83,10 @@ func SlimBaseOf(doc *parser.Document, st *parser.Stage) slimBase {
 		}
 		b.layers = map[string][]string{"curl": {"curl"}, "scm": {"curl", "scm"}, "full": {"curl", "scm", "full"}}[layer]
 		if strings.Contains(st.Base, "$") {
-			return slimBase{Kind: BaseRefuse, Line: line, Reason: fmt.Sprintf("FROM %s takes the release from an ARG, which may also name an Ubuntu release (ubuntu:X, not debian:X-slim); write the FROM by hand", st.Base)}
+			return SlimBase{Kind: BaseRefuse, Line: line, Reason: fmt.Sprintf("FROM %s takes the release from an ARG, which may also name an Ubuntu release (ubuntu:X, not debian:X-slim); write the FROM by hand", st.Base)}
 		}
 		if rel == "" || rel == "latest" {
-			return slimBase{Kind: BaseRefuse, Line: line, Reason: fmt.Sprintf("%s names no Debian or Ubuntu release, so the slim image of the same release is unknown; pin the release (buildpack-deps:bookworm)", ref)}
+			return SlimBase{Kind: BaseRefuse, Line: line, Reason: fmt.Sprintf("%s names no Debian or Ubuntu release, so the slim image of the same release is unknown; pin the release (buildpack-deps:bookworm)", ref)}
 		}
 		if t := images.Lookup("debian"); t != nil && t.Tags[rel+"-slim"].LastSeen != "" {
 			name, newTag = "debian", rel+"-slim"
@@ -94,13 +94,13 @@ func SlimBaseOf(doc *parser.Document, st *parser.Stage) slimBase {
 			name, newTag = "ubuntu", rel // Ubuntu's own image is its minimal one
 		}
 	default:
-		return slimBase{Kind: BaseSkip}
+		return SlimBase{Kind: BaseSkip}
 	}
 	if newTag == "" {
-		return slimBase{Kind: BaseRefuse, Line: line, Reason: fmt.Sprintf("%s has no -slim variant of the same version among the official images docklean knows", ref)}
+		return SlimBase{Kind: BaseRefuse, Line: line, Reason: fmt.Sprintf("%s has no -slim variant of the same version among the official images docklean knows", ref)}
 	}
 	if r.Digest != "" {
-		return slimBase{Kind: BaseRefuse, Line: line, Reason: fmt.Sprintf("the base %s is pinned by digest; docklean cannot know the digest of %s — drop the digest or convert by hand", ref, name+":"+newTag)}
+		return SlimBase{Kind: BaseRefuse, Line: line, Reason: fmt.Sprintf("the base %s is pinned by digest; docklean cannot know the digest of %s — drop the digest or convert by hand", ref, name+":"+newTag)}
 	}
 	b.newRef = r.Prefix + name + ":" + newTag
 	why := "the glibc -slim variant of the same version: no compilers, git or -dev packages"
@@ -113,7 +113,7 @@ func SlimBaseOf(doc *parser.Document, st *parser.Stage) slimBase {
 	if !strings.Contains(st.Base, "$") {
 		s, e, ok := stages.FromImageSpan(doc, st.From, st.From.Args[0])
 		if !ok {
-			return slimBase{Kind: BaseRefuse, Line: line, Reason: "docklean could not find the image in the FROM line"}
+			return SlimBase{Kind: BaseRefuse, Line: line, Reason: "docklean could not find the image in the FROM line"}
 		}
 		b.Edits = append(b.Edits, transform.Edit{Start: s, End: e, Text: b.newRef})
 		b.Changes = append(b.Changes, AlpineMsg{line, fmt.Sprintf("base %s → %s (%s)", ref, b.newRef, why)})
@@ -121,7 +121,7 @@ func SlimBaseOf(doc *parser.Document, st *parser.Stage) slimBase {
 	}
 	ab := AlpineBase{Kind: baseConvert}.viaArgs(doc, st, ref, b.newRef, why)
 	if ab.Kind == BaseRefuse {
-		return slimBase{Kind: BaseRefuse, Line: ab.Line, Reason: strings.NewReplacer("an Alpine tag", "a -slim tag", "Alpine tag", "-slim tag").Replace(ab.Reason)}
+		return SlimBase{Kind: BaseRefuse, Line: ab.Line, Reason: strings.NewReplacer("an Alpine tag", "a -slim tag", "Alpine tag", "-slim tag").Replace(ab.Reason)}
 	}
 	b.Edits, b.Changes = ab.Edits, ab.Changes
 	for i := range b.Changes {
@@ -132,7 +132,7 @@ func SlimBaseOf(doc *parser.Document, st *parser.Stage) slimBase {
 
 // python reports whether the base is the official python image, whose
 // own python3 the -slim variant keeps.
-func (b slimBase) python() bool { return slices.Contains(b.layers, "python") }
+func (b SlimBase) python() bool { return slices.Contains(b.layers, "python") }
 
 // hasToken reports whether tag has tok among its "-"-separated tokens.
 func hasToken(tag, tok string) bool {

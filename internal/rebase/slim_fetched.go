@@ -11,7 +11,7 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 )
 
-// jvmBuilds are the JVM build tools and their wrappers (./mvnw, ./gradlew).
+// JVMBuilds are the JVM build tools and their wrappers (./mvnw, ./gradlew).
 // Their builds run plugins and tasks that start any program of the image:
 // Gradle's exec tasks and "git rev-parse HEAD".execute(), exec-maven-plugin
 // and Ant's <exec>, sbt's sys.process and Leiningen's prep tasks; docklean
@@ -25,14 +25,14 @@ var JVMBuilds = map[string]bool{"sbt": true, "mvn": true, "mvnw": true, "gradle"
 // subcommand that does it ("" for any use with a URL).
 var fetchers = map[string]string{"curl": "", "wget": "", "git": "clone", "hg": "clone", "svn": "checkout"}
 
-// fetchedPath is a file or folder that a RUN or ADD filled from the network.
+// FetchedPath is a file or folder that a RUN or ADD filled from the network.
 type FetchedPath struct {
 	path string // absolute
 	Line int
 	URL  string // the URL of a single file fetched to path, "" for a folder or an extracted archive
 }
 
-// scriptRunners run the file named by their first argument that is not an
+// ScriptRunners run the file named by their first argument that is not an
 // option (python3 get-pip.py, java -jar tool.jar).
 var ScriptRunners = map[string]bool{"python": true, "python2": true, "python3": true, "perl": true, "ruby": true, "node": true, "php": true, "java": true}
 
@@ -71,7 +71,7 @@ type runFetch struct {
 	ran   string // a relative path the RUN runs from what it downloaded (cd src && ./install.sh)
 }
 
-// runFetches returns where a shell-form RUN (working folder wd) puts what
+// RunFetches returns where a shell-form RUN (working folder wd) puts what
 // it downloads: the files curl and wget write, the folders git clone
 // fills, and, after a download, where tar and unzip extract and where mv,
 // cp, install and ln put files; the working folder follows cd. piped names
@@ -236,7 +236,7 @@ func readsStdin(args []string) bool {
 	return true
 }
 
-// fileArgs returns the arguments of an interpreter from the file it runs
+// FileArgs returns the arguments of an interpreter from the file it runs
 // on, or nil when it runs text (-c, -e, -m) or its standard input.
 func FileArgs(args []string) []string {
 	for i := 1; i < len(args); i++ {
@@ -267,7 +267,7 @@ func fetchedAt(fetched []FetchedPath, abs string, exact bool) *FetchedPath {
 	return nil
 }
 
-// fetchedProgram returns the download that put the program p in place (a
+// FetchedProgram returns the download that put the program p in place (a
 // path, relative to wd, or a name looked up in the PATH folders among the
 // files downloaded by name: a folder extracted into /usr/local/bin does not
 // shadow /bin/tar), or nil.

@@ -25,12 +25,12 @@ var (
 	pathDirs         = []string{"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"}
 )
 
-// slimScan finds what the stages of a tree use from the full image.
+// SlimScan finds what the stages of a tree use from the full image.
 type SlimScan struct {
 	U       *transform.Unit
 	Doc     *parser.Document
 	Tree    []*parser.Stage
-	base    slimBase
+	base    SlimBase
 	removed map[string]string // packages the -slim variant lacks → layer
 	Has     map[string]int    // packages the tree installs with apt-get → offset of the first install
 	Needs   []slimNeed
@@ -67,7 +67,9 @@ type ctxCopy struct {
 	line int
 }
 
-func NewSlimScan(u *transform.Unit, tree []*parser.Stage, base slimBase) *SlimScan {
+// NewSlimScan prepares the scan of tree, a root stage and the stages built
+// on it, against base, the verdict on the root's base image.
+func NewSlimScan(u *transform.Unit, tree []*parser.Stage, base SlimBase) *SlimScan {
 	return &SlimScan{U: u, Doc: u.Doc, Tree: tree, base: base, removed: removedPackages(base.layers),
 		Has: map[string]int{}, scripts: map[string]bool{}, state: map[*parser.Stage]slimState{}}
 }
@@ -81,6 +83,8 @@ func (s *SlimScan) refuse(line int, format string, args ...any) {
 // slimName is the new base, for messages.
 func (s *SlimScan) slimName() string { return s.base.newRef }
 
+// Scan finds what the tree needs of the packages base lacks, or why it
+// stays (Refusal).
 func (s *SlimScan) Scan() {
 	for _, st := range s.Tree {
 		s.st = st

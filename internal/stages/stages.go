@@ -14,16 +14,17 @@ import (
 	"github.com/docklean/docklean/parser"
 )
 
-// alpineRef is an image reference split into its parts.
+// Ref is an image reference split into its parts.
 type Ref struct {
 	Prefix string // registry and namespace as written, "docker.io/library/" or ""
 	Name   string // repository name without prefix, "python"
 	Tag    string
 	Digest string
-	// official is true for Docker Hub library images.
+	// Official is true for Docker Hub library images.
 	Official bool
 }
 
+// ParseRef splits an image reference into its parts.
 func ParseRef(ref string) Ref {
 	var r Ref
 	ref, r.Digest, _ = strings.Cut(ref, "@")
@@ -52,15 +53,17 @@ func ParseRef(ref string) Ref {
 	return r
 }
 
+// ArgRef matches a reference to an ARG, ${NAME}, ${NAME:-default} or $NAME.
 var ArgRef = regexp.MustCompile(`\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))`)
 
-// metaArg is an ARG before the first FROM with a default value.
+// MetaArg is an ARG before the first FROM with a default value.
 type MetaArg struct {
 	in    *parser.Instruction
 	Value string // unquoted
 	raw   string // as written after NAME=
 }
 
+// MetaArgs returns the ARGs before the first FROM that have a default, by name.
 func MetaArgs(doc *parser.Document) map[string]MetaArg {
 	m := map[string]MetaArg{}
 	for _, in := range doc.MetaArgs {
@@ -75,6 +78,7 @@ func MetaArgs(doc *parser.Document) map[string]MetaArg {
 	return m
 }
 
+// Unquote removes the quotes around a value quoted whole with " or '.
 func Unquote(s string) string {
 	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') && s[len(s)-1] == s[0] {
 		return s[1 : len(s)-1]
@@ -82,7 +86,7 @@ func Unquote(s string) string {
 	return s
 }
 
-// expandBase expands ${VAR} and $VAR in a FROM reference through the ARG
+// ExpandBase expands ${VAR} and $VAR in a FROM reference through the ARG
 // defaults before the first FROM, as buildkit does.
 func ExpandBase(doc *parser.Document, raw string) (string, error) {
 	args := MetaArgs(doc)
@@ -105,7 +109,7 @@ func ExpandBase(doc *parser.Document, raw string) (string, error) {
 	return out, nil
 }
 
-// parentStage returns the earlier stage a stage is built on, or nil when
+// ParentStage returns the earlier stage a stage is built on, or nil when
 // its base is an image: the parser's Parent, and for a base written with
 // ARGs (FROM ${BUILDER}) the stage the ARGs' defaults name.
 func ParentStage(doc *parser.Document, st *parser.Stage) *parser.Stage {
@@ -122,6 +126,7 @@ func ParentStage(doc *parser.Document, st *parser.Stage) *parser.Stage {
 	return nil
 }
 
+// StageName names a stage in findings: stage "build", or stage 2.
 func StageName(st *parser.Stage) string {
 	if st.Name != "" {
 		return fmt.Sprintf("stage %q", st.Name)
@@ -129,6 +134,7 @@ func StageName(st *parser.Stage) string {
 	return fmt.Sprintf("stage %d", st.Index)
 }
 
+// StageLabel names a stage in run-merge's and cache-cleanup's findings: 2 (build), or 2.
 func StageLabel(st *parser.Stage) string {
 	if st.Name != "" {
 		return fmt.Sprintf("%d (%s)", st.Index, st.Name)
@@ -136,7 +142,7 @@ func StageLabel(st *parser.Stage) string {
 	return fmt.Sprint(st.Index)
 }
 
-// finalCommand looks at the image docker build makes, the file's last
+// FinalCommand looks at the image docker build makes, the file's last
 // stage, when it is in tree: it returns that stage and the ENTRYPOINT (or,
 // with none, the CMD) it runs, set by it or by a stage of the tree it is
 // built on (the nearest wins); nil, nil when the last stage is not in tree,
@@ -163,7 +169,7 @@ func FinalCommand(doc *parser.Document, tree []*parser.Stage) (*parser.Stage, *p
 	return last, cmd
 }
 
-// fromImageSpan returns the byte range of the image word in a FROM
+// FromImageSpan returns the byte range of the image word in a FROM
 // instruction, which may be preceded by flags and line continuations.
 func FromImageSpan(doc *parser.Document, in *parser.Instruction, image string) (start, end int, ok bool) {
 	text := string(doc.Src[in.Start:in.End])
@@ -199,7 +205,7 @@ func FromImageSpan(doc *parser.Document, in *parser.Instruction, image string) (
 	return 0, 0, false
 }
 
-// keywordEnd returns the offset just past the instruction's keyword.
+// KeywordEnd returns the offset just past the instruction's keyword.
 func KeywordEnd(doc *parser.Document, in *parser.Instruction) int {
 	off := in.Start
 	for off < in.End && (doc.Src[off] == ' ' || doc.Src[off] == '\t') {
@@ -208,7 +214,7 @@ func KeywordEnd(doc *parser.Document, in *parser.Instruction) int {
 	return off + len(in.Keyword)
 }
 
-// absPath resolves p against dir the way WORKDIR and cd do.
+// AbsPath resolves p against dir the way WORKDIR and cd do.
 func AbsPath(dir, p string) string {
 	if strings.HasPrefix(p, "/") {
 		return path.Clean(p)

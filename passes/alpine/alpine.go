@@ -1,3 +1,7 @@
+// Package alpine is the alpine pass: it moves Debian, Ubuntu and
+// Fedora-family stages to Alpine and translates their package commands to
+// apk, or refuses a stage with the reason (see its Pass.Doc and
+// docs/alpine.md).
 package alpine
 
 import (
@@ -307,7 +311,7 @@ type alpineFile struct {
 	ids     map[string]int          // idUsed's counts of numbers outside user commands
 	users   *userCmdRuns            // createsUser's RUNs and answers
 	goSrc   *gosrc.Sources          // the context's Go sources (see goSources)
-	ctxCode map[string]*contextCode // what COPY sources hold, per source list (alpine_glibc.go)
+	ctxCode map[string]*contextCode // what COPY sources hold, per source list (glibc.go)
 }
 
 type alpineStage struct {
@@ -320,12 +324,12 @@ type alpineStage struct {
 	release   string
 	python    bool
 	rust      bool
-	bashShell bool // a SHELL instruction of the stage runs bash (alpine_shsyntax.go)
+	bashShell bool // a SHELL instruction of the stage runs bash (shsyntax.go)
 	// nodeImage: the stage moves from a glibc node image to -alpine
 	nodeImage bool
-	gob       *goBuild // a golang stage: what its go commands need (alpine_go.go)
+	gob       *goBuild // a golang stage: what its go commands need (go.go)
 	// cSources are C files copied from the context that include a header
-	// only glibc has, with that header (alpine_glibc.go).
+	// only glibc has, with that header (glibc.go).
 	cSources [][2]string
 	// dataPaths are the package paths copied scripts use (copiedCode)
 	dataPaths []copiedDataPath
@@ -343,14 +347,14 @@ type alpineStage struct {
 	needs   []rebase.AlpineNeed // packages the stage needs (bash, shadow)
 	vars    map[string]*pkgVar
 	groups  map[string]string // gid → name of the groups addgroup created
-	acct    *accounts         // users and groups (alpine_ids.go)
+	acct    *accounts         // users and groups (ids.go)
 	image   string            // the official image the stage is on, "" for ubuntu/debian
 	// pipNoted is set once the stage has the note about musllinux wheels.
 	pipNoted bool
 	// sysPip is the line of the first pip install into Alpine's own python.
 	sysPip int
 	// unlisted is the first pip requirement the wheel table does not list
-	// (alpine_wheels.go): it refuses the stage when nothing else does.
+	// (wheels.go): it refuses the stage when nothing else does.
 	unlisted *rebase.AlpineMsg
 }
 

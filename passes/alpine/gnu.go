@@ -87,7 +87,7 @@ var notChecked = map[string]bool{
 }
 
 // userApplets are the BusyBox user commands whose options the RUN's user
-// translation handles (alpine_user.go); in a script it does not see (one
+// translation handles (user.go); in a script it does not see (one
 // copied from the context, sh -c, a CMD) their options are checked as any
 // applet's: Debian's adduser --disabled-password is not BusyBox's.
 var userApplets = map[string]bool{"adduser": true, "addgroup": true, "deluser": true, "delgroup": true, "su": true}

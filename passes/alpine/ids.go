@@ -21,7 +21,7 @@ type accounts struct {
 	wwwLine    int             // first line that uses the user www-data
 	wwwDone    bool            // a stage this one is built on creates it
 	noted      map[string]bool // groups whose other id was reported
-	usedUsers  []userRef       // users the stage runs as or gives files to (alpine_usernames.go)
+	usedUsers  []userRef       // users the stage runs as or gives files to (usernames.go)
 }
 
 func newAccounts() *accounts {

@@ -13,7 +13,7 @@ import (
 )
 
 // Issue 18 §3: what Debian pulls in implicitly, Alpine must get explicitly.
-// Besides commands (alpine_commands.go), a Debian package's Depends (and,
+// Besides commands (commands.go), a Debian package's Depends (and,
 // when apt installs them, Recommends) bring files a program relies on that
 // the Alpine packages docklean maps it to do not: fonts (gtk and qt apps
 // reach fontconfig-config → fonts-dejavu-core; Alpine's fontconfig brings

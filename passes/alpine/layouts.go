@@ -71,7 +71,7 @@ var layoutRules = []layoutRule{
 // list or an option value) and ends at such a character.
 var layoutPath = regexp.MustCompile(`/(etc/nginx/conf\.d|etc/nginx/sites-enabled/default|usr/lib/jvm|usr/bin/chromium|usr/share/[a-z0-9][a-z0-9.+-]*/|usr/lib/[a-z0-9_]+-linux-gnu[a-z]*)[^\s:"',;&|)\]]*`)
 
-// layoutHandled are the paths of the Debian markers (alpine_pkg.go) that a
+// layoutHandled are the paths of the Debian markers (pkg.go) that a
 // layout rule maps instead of refusing.
 var layoutHandled = map[string]bool{"/etc/nginx/sites-enabled/default": true}
 

@@ -564,7 +564,7 @@ func (s *alpineStage) marker(text string) string {
 	for _, m := range ms {
 		f := markerRes()[m.re].FindString(text)
 		if layoutHandled[f] {
-			// a path the layout rules map (alpine_layouts.go); another
+			// a path the layout rules map (layouts.go); another
 			// match of the marker may still refuse
 			f = ""
 			for _, g := range markerRes()[m.re].FindAllString(text, -1) {

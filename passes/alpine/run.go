@@ -210,7 +210,7 @@ type runConv struct {
 	locals map[string]*pkgVar
 	top    map[*syntax.Stmt]bool // see topLevel
 	// line0 and prog are the line and program of the user command being
-	// translated (alpine_user.go).
+	// translated (user.go).
 	line0 int
 	prog  string
 	gone  bool // finish removes the whole RUN

@@ -1,3 +1,6 @@
+// Package cachecleanup is the cache-cleanup pass: it keeps package-manager
+// caches and lists out of the layers of the images a file builds (see its
+// Pass.Doc).
 package cachecleanup
 
 import (

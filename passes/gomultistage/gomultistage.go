@@ -1,3 +1,6 @@
+// Package gomultistage is the go-multistage pass: it turns a Dockerfile
+// whose final image is the golang toolchain into a build stage and a small
+// runtime stage (see its Pass.Doc).
 package gomultistage
 
 import (

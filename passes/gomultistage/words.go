@@ -117,7 +117,7 @@ func (g *goStage) shWord(w *syntax.Word, env map[string]string) (expansion, bool
 	return e, ok
 }
 
-// joinText is absPath for the text form of an expansion.
+// joinText is stages.AbsPath for the text form of an expansion.
 func joinText(dirText string, e expansion) string {
 	if strings.HasPrefix(e.value, "/") {
 		return path.Clean(e.text)

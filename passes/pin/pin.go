@@ -1,3 +1,5 @@
+// Package pin is the pin pass: it pins floating base image tags, reports
+// end-of-life bases and adds digests on request (see its Pass.Doc).
 package pin
 
 import (

@@ -1,3 +1,5 @@
+// Package runmerge is the run-merge pass: it merges consecutive RUN
+// instructions when that keeps what each did (see its Pass.Doc).
 package runmerge
 
 import (

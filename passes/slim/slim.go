@@ -1,3 +1,6 @@
+// Package slim is the slim pass: it moves a stage left on a full
+// Debian-based official image to its glibc -slim variant and installs what
+// the stage uses of the full image (see its Pass.Doc and docs/slim.md).
 package slim
 
 import (

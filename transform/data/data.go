@@ -1,5 +1,5 @@
-// Package data embeds the tables of this folder that docklean's internal
-// packages read (docs/tables.md describes each table). The tables stay here,
+// Package data embeds the tables of this folder that docklean's passes and
+// internal packages read (docs/tables.md describes each table). The tables stay here,
 // where their generators write them (see the go:generate lines in
 // transform/tables.go); an embed reaches only files below its package.
 package data
