@@ -20,7 +20,8 @@ import (
 	"github.com/docklean/docklean/transform"
 )
 
-// Pass moves Debian, Ubuntu and Fedora-family stages to Alpine (see alpineDoc).
+// Pass moves Debian, Ubuntu and Fedora-family stages to Alpine (see
+// alpineDoc).
 var Pass = &transform.Pass{Name: "alpine", Doc: alpineDoc, Run: runAlpine}
 
 const alpineDoc = `swap Debian, Ubuntu and Fedora-family stages to Alpine and translate their package commands to apk

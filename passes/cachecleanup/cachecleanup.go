@@ -17,7 +17,8 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 )
 
-// Pass removes package-manager caches from the layers that end up in an image (see its Doc).
+// Pass removes package-manager caches from the layers that end up in an
+// image (see its Doc).
 var Pass = &transform.Pass{
 	Name: "cache-cleanup",
 	// After run-merge, the cleanup lands once, at the end of the merged
