@@ -167,7 +167,10 @@ func defaultSplit(name string) string {
 }
 
 // splitMoves returns the patterns split function fn moves: its amove
-// arguments and the defaults it calls, or [unclearMove].
+// arguments, the sources of its mv "$pkgdir"/… "$subpkgdir"/…, and the
+// defaults it calls, or [unclearMove] when it removes or moves anything
+// else of the bin or lib folders (other commands, which only add to the
+// subpackage, do not change where the rules' files go).
 func splitMoves(fn string, vars map[string]string, fns map[string]*syntax.Stmt) []string {
 	body := fns[fn]
 	if body == nil {
@@ -210,7 +213,13 @@ func splitMoves(fn string, vars map[string]string, fns map[string]*syntax.Stmt) 
 				if touchesBinOrLib(fns[cmd], vars, fns, map[string]bool{fn: true}) {
 					unclear = true
 				}
-			default:
+			case cmd == "mv":
+				m, ok := mvMoves(n.Args[1:], vars)
+				if !ok && touches(n, vars) {
+					unclear = true
+				}
+				moves = append(moves, m...)
+			case removes[cmd]:
 				if touches(n, vars) {
 					unclear = true
 				}
@@ -223,6 +232,46 @@ func splitMoves(fn string, vars map[string]string, fns map[string]*syntax.Stmt) 
 		return []string{unclearMove}
 	}
 	return moves
+}
+
+// mvMoves reads mv "$pkgdir"/SRC... "$subpkgdir"/DEST as moves of the
+// SRCs; ok is false for any other form.
+func mvMoves(args []*syntax.Word, vars map[string]string) ([]string, bool) {
+	var ops []*syntax.Word
+	for _, a := range args {
+		if v, _ := expand(a, vars); strings.HasPrefix(v, "-") {
+			continue
+		}
+		ops = append(ops, a)
+	}
+	if len(ops) < 2 || rootVar(ops[len(ops)-1]) != "subpkgdir" {
+		return nil, false
+	}
+	var out []string
+	for _, a := range ops[:len(ops)-1] {
+		v, ok := expand(a, vars)
+		if !ok || rootVar(a) != "pkgdir" {
+			return nil, false
+		}
+		out = append(out, strings.Trim(path.Clean("/"+v), "/"))
+	}
+	return out, true
+}
+
+// rootVar is the variable a word starts with ("pkgdir" for
+// "$pkgdir"/usr/bin), "" when it starts with anything else.
+func rootVar(w *syntax.Word) string {
+	if len(w.Parts) == 0 {
+		return ""
+	}
+	p := w.Parts[0]
+	if dq, ok := p.(*syntax.DblQuoted); ok && len(dq.Parts) > 0 {
+		p = dq.Parts[0]
+	}
+	if pe, ok := p.(*syntax.ParamExp); ok && pe.Param != nil {
+		return pe.Param.Value
+	}
+	return ""
 }
 
 // touchesBinOrLib reports whether a function body runs a command (other

@@ -168,6 +168,35 @@ func (d *inputs) toolsRule(p *debPackage, o string, cmds, libs []string) decisio
 	return decision{alpine: pkgs, rule: ruleTools, evidence: why}
 }
 
+// cmdConflict checks the split functions' answer pkg for command c of
+// origin o against the cmd: evidence (alpine-commands.tsv): the evidence
+// within o must name pkg; and a command left in the main package only
+// because no split function moves it must not be one that Alpine ships
+// in another origin's package (the evidence, or a package named after
+// it), which is what a script Debian adds to the upstream build looks
+// like (xvfb-run). BusyBox's applets do not count: they are other
+// implementations. It returns why they conflict, or "".
+func (d *inputs) cmdConflict(o, c, pkg string, byDefault bool) string {
+	var in, out []string
+	for _, e := range d.cmds[c] {
+		if d.alp.origin[e] == o {
+			in = append(in, e)
+		} else if d.alp.origin[e] != "" && d.alp.origin[e] != "busybox" {
+			out = append(out, e)
+		}
+	}
+	if o2 := d.alp.origin[c]; o2 != "" && o2 != o && o2 != "busybox" && !slices.Contains(out, c) {
+		out = append(out, c)
+	}
+	switch {
+	case len(in) > 0 && !slices.Contains(in, pkg):
+		return fmt.Sprintf("%s: the cmd: evidence says %s, the split functions %s", c, strings.Join(in, " "), pkg)
+	case len(in) == 0 && byDefault && len(out) > 0:
+		return fmt.Sprintf("%s: no split function of %s moves it, and Alpine ships it in %s, of another origin: the command may be Debian's addition", c, o, strings.Join(out, " "))
+	}
+	return ""
+}
+
 // sonamesStable checks that every soname of libs is shipped by the
 // source in each Debian release from p's to sid, and that Alpine's
 // version of origin o is within the versions of those releases: a soname
@@ -216,14 +245,8 @@ func (d *inputs) targets(o string, files []string) ([]string, string, bool) {
 			return nil, fmt.Sprintf("%s: %s", path.Base(f), pattern), false
 		}
 		if !isLib(f) {
-			var ev []string
-			for _, e := range d.cmds[path.Base(f)] {
-				if d.alp.origin[e] == o {
-					ev = append(ev, e)
-				}
-			}
-			if len(ev) > 0 && !slices.Contains(ev, pkg) {
-				return nil, fmt.Sprintf("%s: the cmd: evidence says %s, the split functions %s", path.Base(f), strings.Join(ev, " "), pkg), false
+			if why := d.cmdConflict(o, path.Base(f), pkg, pattern == ""); why != "" {
+				return nil, why, false
 			}
 		}
 		if !slices.Contains(d.alp.pkgs[o], pkg) {
