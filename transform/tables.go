@@ -15,8 +15,8 @@ import (
 //
 //go:generate go run ../internal/gentables -out data
 //go:generate go run ../internal/gendebian -root .. -out data
-//go:generate go run ../internal/genimplicit -root .. -out data
 //go:generate go run ../internal/genlongtail -root .. -out data
+//go:generate go run ../internal/genimplicit -root .. -out data
 
 // tsvRows calls row for each data line of an embedded table (comment lines
 // starting with # and the header line skipped), panicking with the file and
