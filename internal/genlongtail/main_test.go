@@ -79,6 +79,7 @@ func TestRefusals(t *testing.T) {
 		"libnss-wrapper":    "no Alpine origin",        // not in main or community
 		"libpng12-dev":      "not a package of Debian", // Ubuntu's and old Debian's name
 		"arping":            "of another origin",       // the command exists in another Alpine origin
+		"libcjson-dev":      "names none of them",      // trixie builds libcjson_utils too; Alpine's cjson does not
 	} {
 		dec := d.decide(deb)
 		if dec.refused == "" {

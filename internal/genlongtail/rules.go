@@ -119,21 +119,54 @@ func debianVersions(d *inputs, src string) string {
 
 // devRule: a -dev package → the origin's -dev subpackage, when the
 // source builds no other -dev package (else which of Alpine's -dev files
-// it holds is not known).
+// it holds is not known) and at most one library Alpine's split functions
+// do not name, in each Debian release that has the package (a stage may
+// be on bookworm or trixie).
 func (d *inputs) devRule(p *debPackage, o string) decision {
-	s := d.srcs[p.release][p.source]
-	if s == nil || len(s.devs) != 1 {
-		var devs []string
-		if s != nil {
-			devs = s.devs
-		}
-		return refuse("Debian source %s builds several -dev packages (%s): which Alpine -dev holds %s's files is not known", p.source, strings.Join(devs, " "), p.name)
-	}
 	dev := o + "-dev"
 	if !slices.Contains(d.alp.pkgs[o], dev) {
 		return refuse("Alpine origin %s has no %s", o, dev)
 	}
+	for _, rel := range nameReleases {
+		if d.pkgs[rel][p.name] == nil {
+			continue
+		}
+		s := d.srcs[rel][d.pkgs[rel][p.name].source]
+		if s == nil || len(s.devs) != 1 {
+			var devs []string
+			if s != nil {
+				devs = s.devs
+			}
+			return refuse("Debian %s's source %s builds several -dev packages (%s): which Alpine -dev holds %s's files is not known", rel, p.source, strings.Join(devs, " "), p.name)
+		}
+		if libs := d.unnamedLibs(s, o); len(libs) > 1 {
+			return refuse("Debian %s's %s builds the libraries %s, and aports %s/%s names none of them: which ones Alpine's build has (and so which headers %s holds) is not known", rel, p.source, strings.Join(libs, " "), d.alp.repo[o], o, dev)
+		}
+	}
 	return decision{alpine: []string{dev}, rule: ruleDev, evidence: fmt.Sprintf("the only -dev package of %s", p.source)}
+}
+
+// unnamedLibs returns the libraries (soname stems) Debian's source s
+// ships that no split function of origin o names. One such library is
+// the source's own, which an Alpine -dev of the same upstream has; a
+// second may be an optional part Alpine's build leaves out (Debian builds
+// cJSON's libcjson_utils, Alpine's cjson does not), and its headers with
+// it.
+func (d *inputs) unnamedLibs(s *debSource, o string) []string {
+	var out []string
+	for _, so := range s.sonames {
+		stem, _, _ := strings.Cut(so, ".so.")
+		named := false
+		for _, r := range d.splits[o] {
+			for _, m := range r.moves {
+				named = named || strings.Contains(path.Base(m), stem)
+			}
+		}
+		if !named && !slices.Contains(out, stem) {
+			out = append(out, stem)
+		}
+	}
+	return out
 }
 
 // libRule: a library package → the Alpine packages that ship its
