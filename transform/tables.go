@@ -26,4 +26,5 @@ package transform
 //
 //go:generate go run ../internal/gentables -out data
 //go:generate go run ../internal/gendebian -root .. -out data
+//go:generate go run ../internal/genlongtail -root .. -out data
 //go:generate go run ../internal/genimplicit -root .. -out data

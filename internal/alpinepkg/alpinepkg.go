@@ -19,6 +19,11 @@ import (
 // some 30 ms with images.tsv, more than the rest of a one-file run.
 var (
 	debianTable = sync.OnceValue(func() *packageMap { return parseMapping("debian-alpine.tsv", data.DebianAlpine) })
+	longTail    = sync.OnceValue(func() map[string][]string {
+		m := map[string][]string{}
+		tsvRows("debian-alpine-generated.tsv", data.DebianAlpineGenerated, 4, func(_ int, f []string) { m[f[0]] = strings.Fields(f[1]) })
+		return m
+	})
 	fedoraTable = sync.OnceValue(func() *packageMap { return parseMapping("fedora-alpine.tsv", data.FedoraAlpine) })
 	alpineTable = sync.OnceValue(func() *alpinePackages { return parseAlpinePackages(data.AlpinePackages) })
 	archTable   = sync.OnceValue(func() map[string]string {
@@ -29,14 +34,31 @@ var (
 )
 
 // FromDebian returns the Alpine packages that replace the Debian or
-// Ubuntu package pkg in Alpine release (e.g. "3.24"). ok is false when
-// Alpine has no known equivalent: the table says "-", or pkg has no entry
-// and no Alpine package of that exact name exists, or a mapped name is not
-// in that release. ok with an empty slice means the package is not needed
-// on Alpine (drop it). pkg is a bare name: strip version pins (=1.2) and
-// architecture qualifiers (:amd64) first.
+// Ubuntu package pkg in Alpine release (e.g. "3.24"). The curated table
+// decides first (a "-" row refuses); a name it lacks takes the generated
+// table's row, then an Alpine package of exactly that name. ok is false
+// when Alpine has no known equivalent: the curated table says "-", or no
+// table has pkg and no Alpine package of that name exists, or a mapped
+// name is not in that release. ok with an empty slice means the package
+// is not needed on Alpine (drop it). pkg is a bare name: strip version
+// pins (=1.2) and architecture qualifiers (:amd64) first.
 func FromDebian(pkg, release string) (alpine []string, ok bool) {
-	return mapPackage(debianTable().names, pkg, release)
+	t := debianTable().names
+	if _, curated := t[pkg]; !curated {
+		if names, generated := longTail()[pkg]; generated {
+			return existing(names, release)
+		}
+	}
+	return mapPackage(t, pkg, release)
+}
+
+// Generated reports whether FromDebian answers for pkg from the generated
+// table (debian-alpine-generated.tsv), which has rows only for names the
+// curated table lacks.
+func Generated(pkg string) bool {
+	_, curated := debianTable().names[pkg]
+	_, generated := longTail()[pkg]
+	return generated && !curated
 }
 
 // FromFedora is FromDebian for yum/dnf/microdnf package names
@@ -74,6 +96,11 @@ func mapPackage(table map[string][]string, pkg, release string) ([]string, bool)
 	if names == nil {
 		return nil, false
 	}
+	return existing(names, release)
+}
+
+// existing returns names when each is in Alpine release.
+func existing(names []string, release string) ([]string, bool) {
 	for _, n := range names {
 		if !Exists(n, release) {
 			return nil, false

@@ -22,8 +22,18 @@ func curatedRows(text string) [][3]string {
 	return rows
 }
 
+// generatedRows returns the rows of debian-alpine-generated.tsv: from,
+// to, evidence.
+func generatedRows(text string) [][3]string {
+	var rows [][3]string
+	tsvRows("generated table", text, 4, func(_ int, f []string) {
+		rows = append(rows, [3]string{f[0], f[1], f[3]})
+	})
+	return rows
+}
+
 // TestCuratedTablesEmitRealAlpineNames checks invariant 5 for the curated
-// tables against the raw Alpine data (not the generated copy): every name
+// tables (and the generated Debian one) against the raw Alpine data (not the generated copy): every name
 // they can emit is in main or community in the default release, by name or
 // as a provides= virtual name. Names missing from older releases are logged.
 func TestCuratedTablesEmitRealAlpineNames(t *testing.T) {
@@ -48,8 +58,11 @@ func TestCuratedTablesEmitRealAlpineNames(t *testing.T) {
 			}
 		}
 	}
-	for file, text := range map[string]string{"debian-alpine.tsv": data.DebianAlpine, "fedora-alpine.tsv": data.FedoraAlpine} {
-		rows := curatedRows(text)
+	for file, rows := range map[string][][3]string{
+		"debian-alpine.tsv":           curatedRows(data.DebianAlpine),
+		"fedora-alpine.tsv":           curatedRows(data.FedoraAlpine),
+		"debian-alpine-generated.tsv": generatedRows(data.DebianAlpineGenerated),
+	} {
 		if len(rows) < 100 {
 			t.Errorf("%s: %d rows, want at least 100", file, len(rows))
 		}
@@ -116,6 +129,50 @@ func TestDebianToAlpine(t *testing.T) {
 	got[0] = "changed"
 	if again, _ := FromDebian("ruby-full", "3.24"); again[0] != "ruby" {
 		t.Error("FromDebian returned the table's own slice")
+	}
+}
+
+// TestGeneratedTable checks how FromDebian uses the generated long-tail
+// table: after the curated one, which it never overrides (a "-" row stays
+// a refusal), and before the same-name rule.
+func TestGeneratedTable(t *testing.T) {
+	curated := map[string]string{}
+	for _, row := range curatedRows(data.DebianAlpine) {
+		curated[row[0]] = row[1]
+	}
+	for _, row := range generatedRows(data.DebianAlpineGenerated) {
+		if _, dup := curated[row[0]]; dup {
+			t.Errorf("debian-alpine-generated.tsv has %s, which the curated table has a row for", row[0])
+		}
+		if row[2] == "" {
+			t.Errorf("debian-alpine-generated.tsv: %s has no evidence", row[0])
+		}
+	}
+	for name, to := range curated {
+		if to != "-" {
+			continue
+		}
+		if got, ok := FromDebian(name, release); ok || Generated(name) {
+			t.Errorf("FromDebian(%q) = %q, %v: the curated table refuses it", name, got, ok)
+		}
+	}
+	for _, c := range []struct {
+		pkg       string
+		want      []string
+		generated bool
+	}{
+		{"libpulse0", []string{"libpulse"}, true},
+		{"libzmq3-dev", []string{"zeromq-dev"}, true},
+		{"smbclient", []string{"samba-client"}, true},
+		{"pulseaudio", []string{"pulseaudio", "pulseaudio-utils"}, true}, // Alpine moves pactl & co to -utils
+		{"libssl-dev", []string{"openssl-dev"}, false},                   // curated
+		{"lsb-release", nil, false},                                      // curated "-", although the rules find lsb-release-minimal
+		{"ripgrep", []string{"ripgrep"}, false},                          // same name
+	} {
+		got, ok := FromDebian(c.pkg, release)
+		if ok != (c.want != nil) || !slices.Equal(got, c.want) || Generated(c.pkg) != c.generated {
+			t.Errorf("FromDebian(%q) = %q, %v (generated %v); want %q (generated %v)", c.pkg, got, ok, Generated(c.pkg), c.want, c.generated)
+		}
 	}
 }
 

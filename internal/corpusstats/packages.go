@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/docklean/docklean/internal/alpinepkg"
 	"github.com/docklean/docklean/parser"
 	"github.com/docklean/docklean/passes"
 	"github.com/docklean/docklean/transform"
@@ -81,7 +82,8 @@ func nameMapped(name string, alpineOnly []*transform.Pass) bool {
 
 // printCoverage prints, over the distinct names and over their uses (one per
 // file that installs the name), the share the pass maps, split into names
-// with a row in the curated table and the others, and the most used names it
+// with a row in the curated table, in the generated one
+// (debian-alpine-generated.tsv) and the others, and the most used names it
 // cannot map.
 func printCoverage(w io.Writer, uses map[string]int, curated map[string]bool) {
 	alpineOnly, err := passes.Select([]string{"alpine"}, nil)
@@ -99,7 +101,7 @@ func printCoverage(w io.Writer, uses map[string]int, curated map[string]bool) {
 		return names[i] < names[j]
 	})
 	type tally struct{ names, uses int }
-	var cur, other, unknown, all tally
+	var cur, gen, other, unknown, all tally
 	var missing []string
 	for _, n := range names {
 		u := uses[n]
@@ -113,6 +115,9 @@ func printCoverage(w io.Writer, uses map[string]int, curated map[string]bool) {
 		case curated[n]:
 			cur.names++
 			cur.uses += u
+		case alpinepkg.Generated(n):
+			gen.names++
+			gen.uses += u
 		default:
 			other.names++
 			other.uses += u
@@ -127,7 +132,8 @@ func printCoverage(w io.Writer, uses map[string]int, curated map[string]bool) {
 	fmt.Fprintf(w, "\npackage names installed with apt\tdistinct\tuses (files)\n")
 	fmt.Fprintf(w, "all\t%d\t%d\n", all.names, all.uses)
 	fmt.Fprintf(w, "mapped, row in the curated table\t%d (%s)\t%d (%s)\n", cur.names, pct(cur.names, all.names), cur.uses, pct(cur.uses, all.uses))
-	fmt.Fprintf(w, "mapped otherwise (same name in Alpine, or a generated table)\t%d (%s)\t%d (%s)\n", other.names, pct(other.names, all.names), other.uses, pct(other.uses, all.uses))
+	fmt.Fprintf(w, "mapped, row in the generated table\t%d (%s)\t%d (%s)\n", gen.names, pct(gen.names, all.names), gen.uses, pct(gen.uses, all.uses))
+	fmt.Fprintf(w, "mapped otherwise (same name in Alpine)\t%d (%s)\t%d (%s)\n", other.names, pct(other.names, all.names), other.uses, pct(other.uses, all.uses))
 	fmt.Fprintf(w, "not mapped (the stage is refused)\t%d (%s)\t%d (%s)\n", unknown.names, pct(unknown.names, all.names), unknown.uses, pct(unknown.uses, all.uses))
 	if len(missing) > 40 {
 		missing = missing[:40]

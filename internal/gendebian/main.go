@@ -10,7 +10,8 @@
 //     and writes the filtered inputs under internal/gendebian/input/: the
 //     Packages fields docklean uses and the Contents lines under /bin,
 //     /sbin, /usr/bin and /usr/sbin, only for the packages that matter
-//     (every Debian name in transform/data/debian-alpine.tsv, every name an
+//     (every Debian name in transform/data/debian-alpine.tsv and
+//     debian-alpine-generated.tsv, every name an
 //     apt install in fixtures/ installs, the required and important
 //     packages of a Debian base image, and the closure of their Depends,
 //     Pre-Depends and Recommends). See internal/gendebian/input/SOURCE.md.
@@ -110,7 +111,11 @@ func seeds(root string) (map[string]bool, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, line := range strings.Split(string(tsv), "\n") {
+	gen, err := os.ReadFile(filepath.Join(root, "transform", "data", "debian-alpine-generated.tsv"))
+	if err != nil {
+		return nil, err
+	}
+	for _, line := range strings.Split(string(tsv)+string(gen), "\n") {
 		if line == "" || line[0] == '#' || strings.HasPrefix(line, "debian\t") {
 			continue
 		}

@@ -341,7 +341,9 @@ func path(pkgs map[string]*debPkg, from, to string, recs bool) []string {
 }
 
 // mapping reads transform/data/debian-alpine.tsv: Debian name → Alpine
-// names ("-" refused, none dropped).
+// names ("-" refused, none dropped), and for the names it lacks the rows
+// of debian-alpine-generated.tsv (internal/genlongtail), as
+// alpinepkg.FromDebian does.
 func mapping(root string) (map[string][]string, error) {
 	rows, err := readTSV(filepath.Join(root, "transform", "data", "debian-alpine.tsv"), 3)
 	if err != nil {
@@ -351,7 +353,13 @@ func mapping(root string) (map[string][]string, error) {
 	for _, f := range rows {
 		m[f[0]] = strings.Fields(f[1])
 	}
-	return m, nil
+	gen, err := readTSV(filepath.Join(root, "transform", "data", "debian-alpine-generated.tsv"), 4)
+	for _, f := range gen {
+		if _, curated := m[f[0]]; !curated {
+			m[f[0]] = strings.Fields(f[1])
+		}
+	}
+	return m, err
 }
 
 // alpineNames reads the Alpine package names of every release in

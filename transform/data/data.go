@@ -12,6 +12,13 @@ import _ "embed"
 //go:embed debian-alpine.tsv
 var DebianAlpine string
 
+// DebianAlpineGenerated is debian-alpine-generated.tsv: Alpine
+// equivalents of Debian packages the curated table has no row for,
+// derived with their evidence by internal/genlongtail.
+//
+//go:embed debian-alpine-generated.tsv
+var DebianAlpineGenerated string
+
 // FedoraAlpine is fedora-alpine.tsv: yum/dnf package names and their Alpine
 // equivalents, curated by hand.
 //
