@@ -33,7 +33,7 @@ var aptSyntax = &pmSyntax{
 		"autoclean": "apk add --no-cache leaves no cache", "auto-clean": "apk add --no-cache leaves no cache",
 		"dist-clean": "apk add --no-cache leaves no cache and no package index", "distclean": "apk add --no-cache leaves no cache and no package index",
 		"autoremove": "apk removes unneeded dependencies with apk del",
-		"install": "add", "remove": "del", "purge": "del",
+		"install":    "add", "remove": "del", "purge": "del",
 		"upgrade": "upgrade", "dist-upgrade": "upgrade", "full-upgrade": "upgrade",
 	},
 	toAlpine: alpinepkg.FromDebian,
