@@ -202,7 +202,7 @@ func (s *alpineStage) readCommandUses() []cmdUse {
 			kind := fmt.Sprintf("the RUN on line %d", in.StartLine)
 			parser.Walk(sh.File, func(n syntax.Node) bool {
 				c, ok := n.(*syntax.CallExpr)
-				if !ok || len(c.Args) == 0 || isPrintArch(c) { // printArch rewrites it to apk, or refuses
+				if !ok || len(c.Args) == 0 || isPrintArch(c) || isLocaleGen(c) { // rewritten, removed or refused (alpine_arch.go, alpine_locale.go)
 					return true
 				}
 				args := c.Args

@@ -363,6 +363,9 @@ func (r *runConv) call(st *syntax.Stmt, c *syntax.CallExpr) {
 	if r.arch[c] {
 		return // planned by printArch
 	}
+	if r.s.family == famDebian && r.localeCall(st, c, base) {
+		return
+	}
 	if reason := debianOnly(base, r.s.family); reason != "" {
 		r.s.refuse(r.line(c), "%s", reason)
 		return
