@@ -137,9 +137,18 @@ func (r *runConv) printArch() map[*syntax.CallExpr]bool {
 		}
 	}
 	// Every other read of the variables: a case word, a message, or refuse.
-	var allowed [][2]int // spans of the words that may read them
+	var allowed [][2]int  // spans of the words that may read them
+	var captured [][2]int // command substitutions: what is echoed there is a value, not a message
+	piped := map[*syntax.Stmt]bool{}
 	syntax.Walk(r.sh.File, func(n syntax.Node) bool {
 		switch n := n.(type) {
+		case *syntax.BinaryCmd:
+			if n.Op == syntax.Pipe || n.Op == syntax.PipeAll {
+				piped[n.X], piped[n.Y] = true, true
+			}
+		case *syntax.CmdSubst:
+			s, e := r.span(n)
+			captured = append(captured, [2]int{s, e})
 		case *syntax.CaseClause:
 			if archParam(n.Word, vars) {
 				cases = append(cases, n)
@@ -147,7 +156,11 @@ func (r *runConv) printArch() map[*syntax.CallExpr]bool {
 				allowed = append(allowed, [2]int{s, e})
 			}
 		case *syntax.Stmt:
-			if c, ok := n.Cmd.(*syntax.CallExpr); ok && len(c.Args) > 0 && toStderrOnly(n) {
+			if !toStderrOnly(n) { // { echo "$dpkgArch"; } > file
+				s, e := r.span(n)
+				captured = append(captured, [2]int{s, e})
+			}
+			if c, ok := n.Cmd.(*syntax.CallExpr); ok && len(c.Args) > 0 && toStderrOnly(n) && !piped[n] {
 				if p, _ := shellx.WordLit(c.Args[0]); p == "echo" || p == "printf" {
 					s, _ := r.span(c.Args[0])
 					_, e := r.span(c.Args[len(c.Args)-1])
@@ -167,7 +180,8 @@ func (r *runConv) printArch() map[*syntax.CallExpr]bool {
 			return true
 		}
 		s, e := r.span(pe)
-		if !slices.ContainsFunc(allowed, func(a [2]int) bool { return s >= a[0] && e <= a[1] }) {
+		inside := func(a [2]int) bool { return s >= a[0] && e <= a[1] }
+		if !slices.ContainsFunc(allowed, inside) || slices.ContainsFunc(captured, inside) && !r.caseWordRead(s, e, cases) {
 			r.s.refuse(r.line(pe), "$%s holds Debian's name of the architecture (dpkg --print-architecture) and is used here, where Alpine's names (x86_64, aarch64, ...) would change what it does, e.g. a download URL that names Debian's architectures; convert by hand, mapping the names in a case statement", pe.Param.Value)
 		}
 		return true
@@ -288,4 +302,15 @@ func (r *runConv) archPatterns(cc *syntax.CaseClause) bool {
 		r.s.changed(r.line(cc), "case patterns %s kept: Alpine has no such architecture, so those arms no longer run", strings.Join(dead, ", "))
 	}
 	return true
+}
+
+// caseWordRead reports whether the span s..e lies in the word of one of
+// the case statements.
+func (r *runConv) caseWordRead(s, e int, cases []*syntax.CaseClause) bool {
+	for _, cc := range cases {
+		if ws, we := r.span(cc.Word); s >= ws && e <= we {
+			return true
+		}
+	}
+	return false
 }
