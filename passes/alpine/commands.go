@@ -55,7 +55,7 @@ func (s *alpineStage) readCommandUses() []commands.Use {
 			kind := fmt.Sprintf("the RUN on line %d", in.StartLine)
 			parser.Walk(sh.File, func(n syntax.Node) bool {
 				c, ok := n.(*syntax.CallExpr)
-				if !ok || len(c.Args) == 0 {
+				if !ok || len(c.Args) == 0 || isPrintArch(c) || isLocaleGen(c) { // rewritten, removed or refused (arch.go, locale.go)
 					return true
 				}
 				args := c.Args

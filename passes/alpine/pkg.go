@@ -29,11 +29,13 @@ var aptSyntax = &pmSyntax{
 	argOpts: map[string]bool{"-o": true, "-t": true, "--target-release": true, "--option": true},
 	okOpt: regexp.MustCompile(`^(-[qyfmV]+|-o|-t|--(yes|assume-yes|quiet|no-install-recommends|no-install-suggests|fix-missing|fix-broken|` +
 		`allow-unauthenticated|allow-downgrades|allow-change-held-packages|allow-remove-essential|force-yes|auto-remove|autoremove|purge|` +
-		`no-upgrade|show-progress|verbose-versions|ignore-missing|target-release|option|default-release)|--(quiet|option|target-release|default-release)=.*|-o=.*|-q=.*)$`),
+		`no-upgrade|show-progress|verbose-versions|ignore-missing|target-release|option|default-release|update)|--(quiet|option|target-release|default-release)=.*|-o.+|-q=.*)$`),
 	subs: map[string]string{
 		"update": "apk add --no-cache fetches the package index itself", "clean": "apk add --no-cache leaves no cache",
-		"autoclean": "apk add --no-cache leaves no cache", "autoremove": "apk removes unneeded dependencies with apk del",
-		"install": "add", "remove": "del", "purge": "del",
+		"autoclean": "apk add --no-cache leaves no cache", "auto-clean": "apk add --no-cache leaves no cache",
+		"dist-clean": "apk add --no-cache leaves no cache and no package index", "distclean": "apk add --no-cache leaves no cache and no package index",
+		"autoremove": "apk removes unneeded dependencies with apk del",
+		"install":    "add", "remove": "del", "purge": "del",
 		"upgrade": "upgrade", "dist-upgrade": "upgrade", "full-upgrade": "upgrade",
 	},
 	toAlpine: alpinepkg.FromDebian,
@@ -77,6 +79,13 @@ func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 		w, lit := shellx.WordLit(c.Args[i])
 		switch {
 		case lit && strings.HasPrefix(w, "-"):
+			if setting, isOpt, _ := aptSetting(c, i); sx == aptSyntax && isOpt {
+				if why := aptSettingUnsafe(setting); why != "" {
+					s.refuse(r.line(c.Args[i]), "%s", why)
+					return
+				}
+				s.changed(r.line(c.Args[i]), "apt option -o %s dropped: it only tunes apt, and apk has nothing it would change", setting)
+			}
 			if !sx.okOpt.MatchString(w) {
 				s.refuse(r.line(c.Args[i]), "%s option %s has no apk equivalent", prog, w)
 				return

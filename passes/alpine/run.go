@@ -213,7 +213,8 @@ type runConv struct {
 	// translated (user.go).
 	line0 int
 	prog  string
-	gone  bool // finish removes the whole RUN
+	gone  bool                      // finish removes the whole RUN
+	arch  map[*syntax.CallExpr]bool // dpkg --print-architecture commands printArch rewrites
 }
 
 // topLevel reports whether st runs whenever the RUN succeeds: it starts a
@@ -259,6 +260,7 @@ func (s *alpineStage) run(in *parser.Instruction) {
 		return
 	}
 	r := &runConv{s: s, in: in, sh: in.Shell, del: map[*syntax.Stmt]string{}, done: map[*syntax.Word]bool{}, locals: map[string]*pkgVar{}}
+	r.arch = r.printArch()
 	piped := map[*syntax.Stmt]bool{}
 	parser.Walk(r.sh.File, func(n syntax.Node) bool {
 		switch n := n.(type) {
@@ -361,6 +363,12 @@ func (r *runConv) call(st *syntax.Stmt, c *syntax.CallExpr) {
 	}
 	base := path.Base(name)
 	r.done[c.Args[0]] = true
+	if r.arch[c] {
+		return // planned by printArch
+	}
+	if r.s.family == rebase.FamDebian && r.localeCall(st, c, base) {
+		return
+	}
 	if reason := debianOnly(base, r.s.family); reason != "" {
 		r.s.refuse(r.line(c), "%s", reason)
 		return

@@ -326,7 +326,7 @@ var cacheRules = []*cacheRule{
 					last = i
 				}
 			}
-			return slices.ContainsFunc(cmds[last+1:], func(c *pkgCmd) bool { return c.removes("/var/lib/apt/lists") })
+			return slices.ContainsFunc(cmds[last+1:], func(c *pkgCmd) bool { return c.removes("/var/lib/apt/lists") || aptDistCleans(c) })
 		},
 		// Only the lists matter: a cache mount of /var/cache/apt alone
 		// leaves them in the layer.

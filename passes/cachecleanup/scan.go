@@ -58,6 +58,9 @@ func (a *aptScan) decides(x *parser.Instruction) string {
 		if pc.tool != "apt" {
 			continue
 		}
+		if aptUpdatesFirst(pc) {
+			return "update"
+		}
 		switch pc.subcmd() {
 		case "update":
 			return "update"
