@@ -110,8 +110,12 @@ func (s *slimScan) install() {
 		nl = s.doc.EOL
 	}
 	if s.manDir != "" {
-		s.u.Replace(at, at, nl+s.doc.Indent(from.StartLine)+"RUN mkdir -p /usr/share/man/man1"+s.doc.EOL)
-		s.u.Changed(from.StartLine, "RUN mkdir -p /usr/share/man/man1 inserted after FROM: %s", s.manDir)
+		mkdir := "mkdir -p /usr/share/man/man1"
+		if s.base.manless() {
+			mkdir = "mkdir -p /usr/share/man/man1 /usr/share/man/man2 /usr/share/man/man3 /usr/share/man/man4 /usr/share/man/man5 /usr/share/man/man6 /usr/share/man/man7 /usr/share/man/man8"
+		}
+		s.u.Replace(at, at, nl+s.doc.Indent(from.StartLine)+"RUN "+mkdir+s.doc.EOL)
+		s.u.Changed(from.StartLine, "RUN %s inserted after FROM: %s", mkdir, s.manDir)
 		nl = ""
 	}
 	if len(s.needs) == 0 {

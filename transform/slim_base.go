@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,14 +12,17 @@ import (
 
 // slimBase is the verdict of the slim pass on a root stage's base image.
 type slimBase struct {
-	kind    baseKind // baseSkip, baseRefuse or baseConvert
-	ref     string   // the base as the FROM names it (ARGs expanded)
-	newRef  string
-	line    int
-	reason  string
-	layers  []string // the slim-layers.tsv layers the new base lacks
-	edits   []Edit
-	changes []alpineMsg
+	kind   baseKind // baseSkip, baseRefuse or baseConvert
+	ref    string   // the base as the FROM names it (ARGs expanded)
+	newRef string
+	line   int
+	reason string
+	layers []string // the slim-layers.tsv layers the new base lacks
+	// lastSeen is the month the new tag was last published (YYYY-MM),
+	// "" when unknown.
+	lastSeen string
+	edits    []Edit
+	changes  []alpineMsg
 }
 
 // slimLanguages are the official images whose full tags are built on
@@ -86,7 +90,7 @@ func slimBaseOf(doc *parser.Document, st *parser.Stage) slimBase {
 		if rel == "" || rel == "latest" {
 			return slimBase{kind: baseRefuse, line: line, reason: fmt.Sprintf("%s names no Debian or Ubuntu release, so the slim image of the same release is unknown; pin the release (buildpack-deps:bookworm)", ref)}
 		}
-		if t := images.Lookup("debian"); t != nil && t.Tags[rel+"-slim"].LastSeen != "" {
+		if slimTagSeen("debian", rel+"-slim") != "" {
 			name, newTag = "debian", rel+"-slim"
 		} else if t := images.Lookup("ubuntu"); t != nil && t.Tags[rel].LastSeen != "" {
 			name, newTag = "ubuntu", rel // Ubuntu's own image is its minimal one
@@ -101,6 +105,9 @@ func slimBaseOf(doc *parser.Document, st *parser.Stage) slimBase {
 		return slimBase{kind: baseRefuse, line: line, reason: fmt.Sprintf("the base %s is pinned by digest; docklean cannot know the digest of %s — drop the digest or convert by hand", ref, name+":"+newTag)}
 	}
 	b.newRef = r.prefix + name + ":" + newTag
+	if name != "ubuntu" {
+		b.lastSeen = slimTagSeen(name, newTag)
+	}
 	why := "the glibc -slim variant of the same version: no compilers, git or -dev packages"
 	switch {
 	case len(b.layers) == 0:
@@ -138,26 +145,49 @@ func hasToken(tag, tok string) bool {
 }
 
 // slimTagOf returns the -slim tag of image:tag that exists in the images
-// table ("" when none): "slim" inserted among the tag's tokens, so that the
-// version and every other variant stay (python 3.12-bookworm →
-// 3.12-slim-bookworm, node 22-bookworm → 22-bookworm-slim, latest → slim).
+// table or data/slim-history.tsv ("" when none): "slim" inserted among the
+// tag's tokens, so that the version and every other variant stay (python
+// 3.12-bookworm → 3.12-slim-bookworm, node 22-bookworm → 22-bookworm-slim,
+// latest → slim, debian stretch → stretch-slim).
 func slimTagOf(image, tag string) string {
-	t := images.Lookup(image)
-	if t == nil {
-		return ""
-	}
 	if tag == "latest" {
-		if _, ok := t.Tags["slim"]; ok {
-			return "slim"
+		if t := images.Lookup(image); t != nil {
+			if _, ok := t.Tags["slim"]; ok {
+				return "slim"
+			}
 		}
 		return ""
 	}
 	toks := strings.Split(tag, "-")
 	for i := len(toks); i >= 0; i-- {
 		c := strings.Join(slices.Concat(toks[:i], []string{"slim"}, toks[i:]), "-")
-		if _, ok := t.Tags[c]; ok {
+		if slimTagSeen(image, c) != "" {
 			return c
 		}
 	}
 	return ""
+}
+
+// slimTagSeen returns the month image:tag was last published, from the
+// images table or, for a tag no longer published that the table lacks,
+// data/slim-history.tsv; "" when neither has it.
+func slimTagSeen(image, tag string) string {
+	if t := images.Lookup(image); t != nil {
+		if row, ok := t.Tags[tag]; ok {
+			return cmp.Or(row.LastSeen, "?")
+		}
+	}
+	return slimHistory()[image][tag]
+}
+
+// manFoldersSince is the first month the official -slim images kept the
+// empty /usr/share/man/man* folders (debuerreotype/debuerreotype#116,
+// merged 2021-07-30, closing #10): before, update-alternatives failed to
+// link the man pages of packages such as postgresql-client and openjdk.
+const manFoldersSince = "2021-08"
+
+// manless reports whether the new base was last published before its
+// -slim image kept the /usr/share/man/man* folders.
+func (b slimBase) manless() bool {
+	return b.lastSeen != "" && b.lastSeen != "?" && b.lastSeen < manFoldersSince
 }

@@ -364,6 +364,9 @@ func (s *slimScan) command(args []string, off, depth int) {
 			break
 		}
 	}
+	if s.base.manless() && s.manDir == "" && installsDebs(name, sub, args) {
+		s.manDir = fmt.Sprintf("line %d installs Debian packages, and %s, last published %s, lacks the /usr/share/man/man* folders where update-alternatives links man pages (postgresql-client, openjdk …)", line, s.slimName(), s.base.lastSeen)
+	}
 	if len(s.base.layers) == 0 && name != "apt-get" && name != "apt" {
 		return // debian:X and X-slim have the same packages: only apt-get installs matter
 	}
@@ -486,6 +489,18 @@ func (s *slimScan) command(args []string, off, depth int) {
 			return
 		}
 	}
+}
+
+// installsDebs reports whether a command installs Debian packages: apt-get,
+// apt or aptitude install, or dpkg -i.
+func installsDebs(name, sub string, args []string) bool {
+	switch name {
+	case "apt-get", "apt", "aptitude":
+		return sub == "install"
+	case "dpkg":
+		return slices.Contains(args, "-i") || slices.Contains(args, "--install")
+	}
+	return false
 }
 
 // need records a package the tree needs from off on.
