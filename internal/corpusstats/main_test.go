@@ -79,13 +79,16 @@ func TestReach(t *testing.T) {
 		t.Fatal(err)
 	}
 	findings := []transform.Finding{
-		{Pass: "alpine", Line: 4, Kind: transform.Refused, Message: "not this one"},
+		{Pass: "alpine", Line: 4, Kind: transform.Refused, Message: "stage 1 left unchanged: package X has no Alpine equivalent"},
 		{Pass: "slim", Line: 4, Kind: transform.Refused, Message: `stage "dev" left on python:3.12: line 4 runs make`},
 	}
 	if got, want := blocker(doc, findings), "slim: line N runs make"; got != want {
 		t.Errorf("blocker = %q, want %q", got, want)
 	}
-	if got := blocker(doc, findings[:1]); got != "(no refusal)" {
-		t.Errorf("blocker without a slim finding = %q", got)
+	if got, want := blocker(doc, findings[:1]), "alpine: package X has no Alpine equivalent"; got != want {
+		t.Errorf("blocker without a slim finding = %q, want %q", got, want)
+	}
+	if got := blocker(doc, nil); got != "(no refusal)" {
+		t.Errorf("blocker without findings = %q", got)
 	}
 }

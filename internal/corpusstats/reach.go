@@ -55,9 +55,9 @@ func familyOf(ref string) family {
 var slimLeft = regexp.MustCompile(`^stage (\d+|"[^"]*") left (on \S+|unchanged): `)
 
 // blocker is why a file's final stage keeps its full base: the refusal of
-// the slim pass (or else go-multistage) on a line of a stage that shares
-// the final stage's root image, as a pattern; "(no refusal)" when neither
-// pass said anything.
+// the slim pass (or else go-multistage, or else alpine) on a line of a
+// stage that shares the final stage's root image, as a pattern; "(no
+// refusal)" when none of them said anything.
 func blocker(doc *parser.Document, findings []transform.Finding) string {
 	final := doc.Stages[len(doc.Stages)-1]
 	root := final
@@ -76,7 +76,7 @@ func blocker(doc *parser.Document, findings []transform.Finding) string {
 		}
 		return false
 	}
-	for _, pass := range []string{"slim", "go-multistage"} {
+	for _, pass := range []string{"slim", "go-multistage", "alpine"} {
 		for _, f := range findings {
 			if f.Kind == transform.Refused && f.Pass == pass && inTree(f.Line) {
 				return pass + ": " + pattern(slimLeft.ReplaceAllString(f.Message, ""))
