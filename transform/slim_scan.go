@@ -377,6 +377,9 @@ func (s *slimScan) command(args []string, off, depth int) {
 	case compilers[name]:
 		s.refuse(line, "line %d runs %s: a build of unknown sources may use any of the compilers and libraries of %s (the %d packages of buildpack-deps' full layer: gcc, make, -dev headers …), and docklean cannot tell which", line, name, s.base.ref, len(slimLayers()["full"]))
 		return
+	case name == "bzr" && s.removed["git"] != "":
+		s.refuse(line, "line %d runs bzr, which buildpack-deps' scm layer installed on Debian jessie and stretch (until 2022) and no longer does: docklean cannot tell whether %s has it", line, s.base.ref)
+		return
 	case jvmBuilds[name]:
 		s.refuse(line, "line %d runs %s: its plugins and tasks may run any program of %s (git, ps, ssh, unzip, bzip2, xz …, which %s lacks), and docklean does not read the build files to tell which", line, name, s.base.ref, s.slimName())
 		return
