@@ -39,6 +39,7 @@ func main() {
 	out := flag.String("out", "", "write docklean's output of each converted file to this folder")
 	list := flag.Bool("list", true, "print the list of files with a stage moved to Alpine")
 	packages := flag.Bool("packages", false, "also print the coverage of the Debian package names the apt stages install (needs transform/data/debian-alpine.tsv under the working folder for the curated split)")
+	left := flag.Bool("left", false, "print each file whose final stage is on a full image and keeps its base, with its base and the blocker")
 	review := flag.String("review", "", "compare the files the alpine pass changes with this review table (docs/corpus/alpine-review.tsv): which outputs changed, which files joined or left")
 	flag.Parse()
 	if flag.NArg() != 1 {
@@ -52,6 +53,9 @@ func main() {
 	}
 	st := measure(flag.Arg(0), paths)
 	st.print(os.Stdout, *list)
+	if *left {
+		st.printLeft(os.Stdout)
+	}
 	if *packages {
 		uses := map[string]int{}
 		for _, f := range st.files {
@@ -209,6 +213,9 @@ type fileStat struct {
 	aptNames   []string // distinct package names its apt stages install
 	refusals   []string // one reason per refused apt stage
 	fullFinal  bool     // the final stage is on a full Debian/Ubuntu/language image
+	base       string   // the final stage's root image, when fullFinal
+	family     family   // its class
+	blocker    string   // why a fullFinal file's final base does not get smaller
 	smaller    bool     // the final base image gets smaller
 	idempotent bool
 	output     []byte
@@ -303,6 +310,13 @@ func measureFile(dir, rel string, alpineOnly []*transform.Pass) *fileStat {
 	}
 	fs.output = r.Output
 	fs.smaller = r.Estimate != nil && r.Estimate.AfterMB < r.Estimate.BeforeMB
+	if fs.fullFinal {
+		fs.base = rootBase(doc.Stages[len(doc.Stages)-1])
+		fs.family = familyOf(fs.base)
+		if !fs.smaller {
+			fs.blocker = blocker(doc, r.Findings)
+		}
+	}
 	again, err := transform.Process(rel, r.Output, passes.All(), opts())
 	fs.idempotent = err == nil && string(again.Output) == string(r.Output)
 	return fs
@@ -491,25 +505,13 @@ func (st *stats) print(w io.Writer, list bool) {
 	fmt.Fprintf(w, "files with an apt stage moved to Alpine\t%d\n", convFiles)
 	fmt.Fprintf(w, "files the alpine pass changes (any stage)\t%d\n", movedFiles)
 	fmt.Fprintf(w, "files whose final stage is on a full Debian/Ubuntu/language image\t%d\n", full)
-	fmt.Fprintf(w, "files whose final base gets smaller\t%d\n", smaller)
-	type kv struct {
-		k string
-		v int
-	}
-	var rs []kv
-	for k, v := range reasons {
-		rs = append(rs, kv{k, v})
-	}
-	sort.Slice(rs, func(i, j int) bool {
-		if rs[i].v != rs[j].v {
-			return rs[i].v > rs[j].v
-		}
-		return rs[i].k < rs[j].k
-	})
+	fmt.Fprintf(w, "files whose final base gets smaller (any file)\t%d\n", smaller)
+	rs := sortedCounts(reasons)
 	fmt.Fprintf(w, "\nrefused apt stages by reason pattern (%d patterns)\n", len(rs))
 	for _, r := range rs {
 		fmt.Fprintf(w, "%5d  %s\n", r.v, r.k)
 	}
+	st.printReach(w)
 	if !list {
 		return
 	}

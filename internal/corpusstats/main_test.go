@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/docklean/docklean/parser"
+	"github.com/docklean/docklean/transform"
 )
 
 func TestPattern(t *testing.T) {
@@ -63,5 +64,31 @@ func TestAptNames(t *testing.T) {
 	got := strings.Join(aptNames(doc, doc.Stages[0]), " ")
 	if want := "curl libssl-dev git"; got != want {
 		t.Errorf("aptNames = %q, want %q", got, want)
+	}
+}
+
+func TestReach(t *testing.T) {
+	for ref, want := range map[string]family{"ubuntu:22.04": famUbuntu, "docker.io/library/debian:bookworm": famDebian,
+		"python:3.12": famSlimLang, "golang:1.22@sha256:00": famGolang, "php:8.2-apache": famOtherLang, "example/app": famUnfamiliar} {
+		if got := familyOf(ref); got != want {
+			t.Errorf("familyOf(%q) = %q, want %q", ref, got, want)
+		}
+	}
+	doc, err := parser.Parse([]byte("FROM python:3.12 AS base\nRUN true\nFROM base AS dev\nRUN make\nFROM base\nCMD [\"x\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	findings := []transform.Finding{
+		{Pass: "alpine", Line: 4, Kind: transform.Refused, Message: "stage 1 left unchanged: package X has no Alpine equivalent"},
+		{Pass: "slim", Line: 4, Kind: transform.Refused, Message: `stage "dev" left on python:3.12: line 4 runs make`},
+	}
+	if got, want := blocker(doc, findings), "slim: line N runs make"; got != want {
+		t.Errorf("blocker = %q, want %q", got, want)
+	}
+	if got, want := blocker(doc, findings[:1]), "alpine: package X has no Alpine equivalent"; got != want {
+		t.Errorf("blocker without a slim finding = %q, want %q", got, want)
+	}
+	if got := blocker(doc, nil); got != "(no refusal)" {
+		t.Errorf("blocker without findings = %q", got)
 	}
 }

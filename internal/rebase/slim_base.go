@@ -1,6 +1,7 @@
 package rebase
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -13,14 +14,17 @@ import (
 
 // SlimBase is the verdict of the slim pass on a root stage's base image.
 type SlimBase struct {
-	Kind    baseKind // baseSkip, baseRefuse or baseConvert
-	Ref     string   // the base as the FROM names it (ARGs expanded)
-	newRef  string
-	Line    int
-	Reason  string
-	layers  []string // the slim-layers.tsv layers the new base lacks
-	Edits   []transform.Edit
-	Changes []AlpineMsg
+	Kind   baseKind // baseSkip, baseRefuse or baseConvert
+	Ref    string   // the base as the FROM names it (ARGs expanded)
+	newRef string
+	Line   int
+	Reason string
+	layers []string // the slim-layers.tsv layers the new base lacks
+	// lastSeen is the month the new tag was last published (YYYY-MM),
+	// "" when unknown.
+	lastSeen string
+	Edits    []transform.Edit
+	Changes  []AlpineMsg
 }
 
 // slimLanguages are the official images whose full tags are built on
@@ -88,7 +92,7 @@ func SlimBaseOf(doc *parser.Document, st *parser.Stage) SlimBase {
 		if rel == "" || rel == "latest" {
 			return SlimBase{Kind: BaseRefuse, Line: line, Reason: fmt.Sprintf("%s names no Debian or Ubuntu release, so the slim image of the same release is unknown; pin the release (buildpack-deps:bookworm)", ref)}
 		}
-		if t := images.Lookup("debian"); t != nil && t.Tags[rel+"-slim"].LastSeen != "" {
+		if slimTagSeen("debian", rel+"-slim") != "" {
 			name, newTag = "debian", rel+"-slim"
 		} else if t := images.Lookup("ubuntu"); t != nil && t.Tags[rel].LastSeen != "" {
 			name, newTag = "ubuntu", rel // Ubuntu's own image is its minimal one
@@ -103,6 +107,9 @@ func SlimBaseOf(doc *parser.Document, st *parser.Stage) SlimBase {
 		return SlimBase{Kind: BaseRefuse, Line: line, Reason: fmt.Sprintf("the base %s is pinned by digest; docklean cannot know the digest of %s — drop the digest or convert by hand", ref, name+":"+newTag)}
 	}
 	b.newRef = r.Prefix + name + ":" + newTag
+	if name != "ubuntu" {
+		b.lastSeen = slimTagSeen(name, newTag)
+	}
 	why := "the glibc -slim variant of the same version: no compilers, git or -dev packages"
 	switch {
 	case len(b.layers) == 0:
@@ -140,26 +147,53 @@ func hasToken(tag, tok string) bool {
 }
 
 // slimTagOf returns the -slim tag of image:tag that exists in the images
-// table ("" when none): "slim" inserted among the tag's tokens, so that the
-// version and every other variant stay (python 3.12-bookworm →
-// 3.12-slim-bookworm, node 22-bookworm → 22-bookworm-slim, latest → slim).
+// table or data/slim-history.tsv ("" when none): "slim" inserted among the
+// tag's tokens, so that the version and every other variant stay (python
+// 3.12-bookworm → 3.12-slim-bookworm, node 22-bookworm → 22-bookworm-slim,
+// latest → slim, debian stretch → stretch-slim).
 func slimTagOf(image, tag string) string {
-	t := images.Lookup(image)
-	if t == nil {
-		return ""
-	}
 	if tag == "latest" {
-		if _, ok := t.Tags["slim"]; ok {
-			return "slim"
+		if t := images.Lookup(image); t != nil {
+			if _, ok := t.Tags["slim"]; ok {
+				return "slim"
+			}
 		}
 		return ""
 	}
 	toks := strings.Split(tag, "-")
 	for i := len(toks); i >= 0; i-- {
 		c := strings.Join(slices.Concat(toks[:i], []string{"slim"}, toks[i:]), "-")
-		if _, ok := t.Tags[c]; ok {
+		if slimTagSeen(image, c) != "" {
 			return c
 		}
 	}
 	return ""
+}
+
+// slimTagSeen returns the month image:tag was last published, from the
+// images table or, for a tag no longer published that the table lacks,
+// data/slim-history.tsv; "" when neither has it.
+func slimTagSeen(image, tag string) string {
+	if t := images.Lookup(image); t != nil {
+		if row, ok := t.Tags[tag]; ok {
+			return cmp.Or(row.LastSeen, "?")
+		}
+	}
+	return slimHistory()[image][tag]
+}
+
+// manFoldersSince is the first month the official -slim images kept the
+// empty /usr/share/man/man* folders (debuerreotype/debuerreotype#116,
+// merged 2021-07-30, closing #10): before, update-alternatives failed to
+// link the man pages of packages such as postgresql-client and openjdk.
+const manFoldersSince = "2021-08"
+
+// Manless reports whether the new base of s lacks /usr/share/man/man*
+// (see SlimBase.manless).
+func (s *SlimScan) Manless() bool { return s.base.manless() }
+
+// manless reports whether the new base was last published before its
+// -slim image kept the /usr/share/man/man* folders.
+func (b SlimBase) manless() bool {
+	return b.lastSeen != "" && b.lastSeen != "?" && b.lastSeen < manFoldersSince
 }

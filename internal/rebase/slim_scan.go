@@ -371,6 +371,9 @@ func (s *SlimScan) command(args []string, off, depth int) {
 			break
 		}
 	}
+	if s.base.manless() && s.ManDir == "" && installsDebs(name, sub, args) {
+		s.ManDir = fmt.Sprintf("line %d installs Debian packages, and %s, last published %s, lacks the /usr/share/man/man* folders where update-alternatives links man pages (postgresql-client, openjdk …)", line, s.slimName(), s.base.lastSeen)
+	}
 	if len(s.base.layers) == 0 && name != "apt-get" && name != "apt" {
 		return // debian:X and X-slim have the same packages: only apt-get installs matter
 	}
@@ -380,6 +383,9 @@ func (s *SlimScan) command(args []string, off, depth int) {
 	switch {
 	case compilers[name]:
 		s.refuse(line, "line %d runs %s: a build of unknown sources may use any of the compilers and libraries of %s (the %d packages of buildpack-deps' full layer: gcc, make, -dev headers …), and docklean cannot tell which", line, name, s.base.Ref, len(slimLayers()["full"]))
+		return
+	case name == "bzr" && s.removed["git"] != "":
+		s.refuse(line, "line %d runs bzr, which buildpack-deps' scm layer installed on Debian jessie and stretch (until 2022) and no longer does: docklean cannot tell whether %s has it", line, s.base.Ref)
 		return
 	case JVMBuilds[name]:
 		s.refuse(line, "line %d runs %s: its plugins and tasks may run any program of %s (git, ps, ssh, unzip, bzip2, xz …, which %s lacks), and docklean does not read the build files to tell which", line, name, s.base.Ref, s.slimName())
@@ -493,6 +499,18 @@ func (s *SlimScan) command(args []string, off, depth int) {
 			return
 		}
 	}
+}
+
+// installsDebs reports whether a command installs Debian packages: apt-get,
+// apt or aptitude install, or dpkg -i.
+func installsDebs(name, sub string, args []string) bool {
+	switch name {
+	case "apt-get", "apt", "aptitude":
+		return sub == "install"
+	case "dpkg":
+		return slices.Contains(args, "-i") || slices.Contains(args, "--install")
+	}
+	return false
 }
 
 // need records a package the tree needs from off on.

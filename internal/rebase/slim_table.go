@@ -12,7 +12,8 @@ import (
 // data/slim-layers.tsv is generated from the docker-library Dockerfiles of
 // the full images (see internal/genslim, run by the go:generate line in
 // transform/tables.go); slim-commands.tsv and slim-builds.tsv are curated
-// by hand (see docs/slim.md).
+// by hand (see docs/slim.md); slim-history.tsv is extracted from
+// docker-library/official-images' history (the command is in its header).
 
 // slimCmd is a command a full image has and its -slim variant lacks.
 type slimCmd struct{ pkg, layer string }
@@ -44,6 +45,21 @@ var (
 				}
 				m[c] = slimCmd{f[0], f[1]}
 			}
+		})
+		return m
+	})
+	// slimHistory maps image and -slim tag no longer published to the
+	// month it was last published (YYYY-MM).
+	slimHistory = sync.OnceValue(func() map[string]map[string]string {
+		m := map[string]map[string]string{}
+		tsv.MustRows("slim-history.tsv", data.SlimHistory, 3, func(line int, f []string) {
+			if m[f[0]] == nil {
+				m[f[0]] = map[string]string{}
+			}
+			if _, dup := m[f[0]][f[1]]; dup {
+				panic(fmt.Sprintf("rebase: data/slim-history.tsv:%d: %s:%s twice", line, f[0], f[1]))
+			}
+			m[f[0]][f[1]] = f[2]
 		})
 		return m
 	})

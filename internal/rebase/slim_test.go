@@ -1,11 +1,14 @@
 package rebase
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/docklean/docklean/internal/images"
 	"github.com/docklean/docklean/internal/refdata"
+	"github.com/docklean/docklean/parser"
 )
 
 func TestSlimTagOf(t *testing.T) {
@@ -51,6 +54,39 @@ func TestSlimEmitsRealNames(t *testing.T) {
 	for _, n := range names {
 		if !known[n] {
 			t.Errorf("%s is not a Debian bookworm package", n)
+		}
+	}
+}
+
+// TestSlimHistory checks data/slim-history.tsv: -slim tags the images
+// table lacks, each with a YYYY-MM month.
+func TestSlimHistory(t *testing.T) {
+	month := regexp.MustCompile(`^20\d\d-(0[1-9]|1[0-2])$`)
+	n := 0
+	for image, tags := range slimHistory() {
+		known := images.Lookup(image)
+		for tag, seen := range tags {
+			n++
+			if !strings.HasSuffix(tag, "-slim") || !month.MatchString(seen) {
+				t.Errorf("%s:%s %s: want a -slim tag and a YYYY-MM month", image, tag, seen)
+			}
+			if known != nil {
+				if _, dup := known.Tags[tag]; dup {
+					t.Errorf("%s:%s is in data/images.tsv too", image, tag)
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("data/slim-history.tsv has no rows")
+	}
+	for ref, manless := range map[string]bool{"debian:jessie": true, "debian:stretch": false, "debian:bookworm": false} {
+		doc, err := parser.Parse([]byte("FROM " + ref + "\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b := SlimBaseOf(doc, doc.Stages[0]); b.Kind != baseConvert || b.manless() != manless {
+			t.Errorf("%s: want a conversion, manless %v; got %+v", ref, manless, b)
 		}
 	}
 }

@@ -109,8 +109,12 @@ func install(s *rebase.SlimScan) {
 		nl = s.Doc.EOL
 	}
 	if s.ManDir != "" {
-		s.U.Replace(at, at, nl+s.Doc.Indent(from.StartLine)+"RUN mkdir -p /usr/share/man/man1"+s.Doc.EOL)
-		s.U.Changed(from.StartLine, "RUN mkdir -p /usr/share/man/man1 inserted after FROM: %s", s.ManDir)
+		mkdir := "mkdir -p /usr/share/man/man1"
+		if s.Manless() {
+			mkdir = "mkdir -p /usr/share/man/man1 /usr/share/man/man2 /usr/share/man/man3 /usr/share/man/man4 /usr/share/man/man5 /usr/share/man/man6 /usr/share/man/man7 /usr/share/man/man8"
+		}
+		s.U.Replace(at, at, nl+s.Doc.Indent(from.StartLine)+"RUN "+mkdir+s.Doc.EOL)
+		s.U.Changed(from.StartLine, "RUN %s inserted after FROM: %s", mkdir, s.ManDir)
 		nl = ""
 	}
 	if len(s.Needs) == 0 {

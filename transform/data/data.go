@@ -115,6 +115,14 @@ var SlimLayers string
 //go:embed slim-commands.tsv
 var SlimCommands string
 
+// SlimHistory is slim-history.tsv: the -slim tags no longer published
+// that images.tsv lacks, with the month each was last published,
+// extracted from docker-library/official-images' history (the command is
+// in its header).
+//
+//go:embed slim-history.tsv
+var SlimHistory string
+
 // SlimBuilds is slim-builds.tsv: what building a pip package, gem or crate needs on
 // -slim, curated by hand.
 //
