@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	register(&Pass{Name: "alpine", Doc: alpineDoc, Run: runAlpine})
+	register(&Pass{Name: "alpine", Doc: alpineDoc, Run: legacy(runAlpine)})
 }
 
 const alpineDoc = `swap Debian, Ubuntu and Fedora-family stages to Alpine and translate their package commands to apk

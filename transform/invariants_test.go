@@ -138,7 +138,7 @@ func corpusFiles(tb testing.TB) []string {
 func TestCheckPipelineCatches(t *testing.T) {
 	src := []byte("FROM debian\n# note\nRUN echo b\n")
 	insert := func(name string, at func(*Unit) int, text string) *Pass {
-		return &Pass{Name: name, Run: func(u *Unit) { o := at(u); u.Replace(o, o, text) }}
+		return &Pass{Name: name, Run: func(u *Unit) error { o := at(u); u.Begin().Replace(o, o, text); return nil }}
 	}
 	cases := []struct {
 		pass *Pass
@@ -148,14 +148,16 @@ func TestCheckPipelineCatches(t *testing.T) {
 		// Text inserted between instructions that continues onto the RUN.
 		{insert("swallow", func(u *Unit) int { return len("FROM debian\n") }, "RUN echo a \\\n"), "changed the instruction at line 3, which none of its edits touches"},
 		{insert("grows", func(u *Unit) int { return len(u.Doc.Src) }, "LABEL again=1\n"), "not a fixed point"},
-		{&Pass{Name: "panics", Run: func(*Unit) { panic("boom") }}, "panic: boom"},
+		{&Pass{Name: "panics", Run: func(*Unit) error { panic("boom") }}, "panic: boom"},
 		{insert("breaks", func(u *Unit) int { return 0 }, "RUN before FROM\n"), "pass breaks produced an invalid Dockerfile"},
-		{&Pass{Name: "shell", Run: func(u *Unit) { u.Replace(len(src)-1, len(src)-1, " &&") }}, "shell cannot parse"},
+		{&Pass{Name: "shell", Run: func(u *Unit) error { u.Begin().Replace(len(src)-1, len(src)-1, " &&"); return nil }}, "shell cannot parse"},
+		{&Pass{Name: "fails", Run: func(*Unit) error { return errors.New("context unreadable") }}, "pass fails: context unreadable"},
 	}
-	cases[0].pass.Run = func(u *Unit) {
+	cases[0].pass.Run = func(u *Unit) error {
 		if !strings.Contains(string(u.Doc.Src), "USER") {
-			u.Replace(len(u.Doc.Src), len(u.Doc.Src), "USER nobody\n")
+			u.Begin().Replace(len(u.Doc.Src), len(u.Doc.Src), "USER nobody\n")
 		}
+		return nil
 	}
 	for _, c := range cases {
 		_, err := checkPipeline(t, "Dockerfile", src, []*Pass{c.pass}, nil, true)

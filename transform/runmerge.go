@@ -28,7 +28,7 @@ heredocs, a shell comment inside the RUN, a background process or daemon,
 and anything that would need a subshell while errexit (set -e, SHELL -e) is
 on, since the shell ignores -e inside an && list. Stages with a non-POSIX
 SHELL are left alone.`,
-		Run: runMerge,
+		Run: legacy(runMerge),
 	})
 }
 

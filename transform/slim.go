@@ -10,7 +10,7 @@ import (
 
 func init() {
 	// slim sees only the stages alpine left on a full image.
-	register(&Pass{Name: "slim", Doc: slimDoc, After: []string{"alpine"}, Run: runSlim})
+	register(&Pass{Name: "slim", Doc: slimDoc, After: []string{"alpine"}, Run: legacy(runSlim)})
 }
 
 const slimDoc = `swap a stage left on a full Debian-based official image to its glibc -slim variant, installing what the stage uses
