@@ -80,7 +80,7 @@ func BenchmarkPass(b *testing.B) {
 				b.SetBytes(int64(len(in[1])))
 				b.ReportAllocs()
 				for b.Loop() {
-					transform.Run(p, doc, "Dockerfile", &transform.Options{})
+					_, _, _ = transform.Run(p, doc, "Dockerfile", &transform.Options{})
 				}
 			})
 		}

@@ -38,7 +38,7 @@ func TestResultEstimate(t *testing.T) {
 // estimateOf is Process's estimate for a rewrite of before into after
 // made by one edit, so that after is parsed afresh.
 func estimateOf(t *testing.T, file string, before, after []byte) *transform.SizeEstimate {
-	whole := &transform.Pass{Name: "whole", Run: func(u *transform.Unit) { u.Replace(0, len(u.Doc.Src), string(after)) }}
+	whole := &transform.Pass{Name: "whole", Run: func(u *transform.Unit) error { u.Begin().Replace(0, len(u.Doc.Src), string(after)); return nil }}
 	res, err := transform.Process(file, before, []*transform.Pass{whole}, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -49,9 +49,9 @@ func checkPipeline(tb testing.TB, file string, src []byte, passes []*transform.P
 	var seen [][]byte
 	watched := make([]*transform.Pass, len(passes))
 	for i, p := range passes {
-		watched[i] = &transform.Pass{Name: p.Name, Doc: p.Doc, After: p.After, Run: func(u *transform.Unit) {
+		watched[i] = &transform.Pass{Name: p.Name, Doc: p.Doc, After: p.After, Rules: p.Rules, Run: func(u *transform.Unit) error {
 			seen = append(seen, u.Doc.Src)
-			p.Run(u)
+			return p.Run(u)
 		}}
 	}
 	res, err := transform.Process(file, src, watched, opts)
@@ -156,7 +156,7 @@ func corpusFiles(tb testing.TB) []string {
 func TestCheckPipelineCatches(t *testing.T) {
 	src := []byte("FROM debian\n# note\nRUN echo b\n")
 	insert := func(name string, at func(*transform.Unit) int, text string) *transform.Pass {
-		return &transform.Pass{Name: name, Run: func(u *transform.Unit) { o := at(u); u.Replace(o, o, text) }}
+		return &transform.Pass{Name: name, Run: func(u *transform.Unit) error { o := at(u); u.Begin().Replace(o, o, text); return nil }}
 	}
 	cases := []struct {
 		pass *transform.Pass
@@ -166,14 +166,16 @@ func TestCheckPipelineCatches(t *testing.T) {
 		// Text inserted between instructions that continues onto the RUN.
 		{insert("swallow", func(u *transform.Unit) int { return len("FROM debian\n") }, "RUN echo a \\\n"), "changed the instruction at line 3, which none of its edits touches"},
 		{insert("grows", func(u *transform.Unit) int { return len(u.Doc.Src) }, "LABEL again=1\n"), "not a fixed point"},
-		{&transform.Pass{Name: "panics", Run: func(*transform.Unit) { panic("boom") }}, "panic: boom"},
+		{&transform.Pass{Name: "panics", Run: func(*transform.Unit) error { panic("boom") }}, "panic: boom"},
 		{insert("breaks", func(u *transform.Unit) int { return 0 }, "RUN before FROM\n"), "pass breaks produced an invalid Dockerfile"},
-		{&transform.Pass{Name: "shell", Run: func(u *transform.Unit) { u.Replace(len(src)-1, len(src)-1, " &&") }}, "shell cannot parse"},
+		{&transform.Pass{Name: "shell", Run: func(u *transform.Unit) error { u.Begin().Replace(len(src)-1, len(src)-1, " &&"); return nil }}, "shell cannot parse"},
+		{&transform.Pass{Name: "fails", Run: func(*transform.Unit) error { return errors.New("context unreadable") }}, "pass fails: context unreadable"},
 	}
-	cases[0].pass.Run = func(u *transform.Unit) {
+	cases[0].pass.Run = func(u *transform.Unit) error {
 		if !strings.Contains(string(u.Doc.Src), "USER") {
-			u.Replace(len(u.Doc.Src), len(u.Doc.Src), "USER nobody\n")
+			u.Begin().Replace(len(u.Doc.Src), len(u.Doc.Src), "USER nobody\n")
 		}
+		return nil
 	}
 	for _, c := range cases {
 		_, err := checkPipeline(t, "Dockerfile", src, []*transform.Pass{c.pass}, nil, true)

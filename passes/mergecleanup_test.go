@@ -109,7 +109,7 @@ func editBytes(t *testing.T, src []byte, pass *transform.Pass) (ins, del int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	edits, _ := transform.Run(pass, doc, "", &transform.Options{})
+	edits, _, _ := transform.Run(pass, doc, "", &transform.Options{})
 	for _, e := range edits {
 		ins += len(e.Text)
 		del += e.End - e.Start

@@ -115,8 +115,21 @@ func Process(file string, src []byte, passes []*Pass, opts *Options) (*Result, e
 		return res, nil
 	}
 	for _, p := range passes {
-		edits, findings := Run(p, doc, file, opts)
-		edits, findings = ign.filter(doc, file, p.Name, edits, findings)
+		u := &Unit{Doc: doc, Opts: opts, File: file, pass: p, ign: &ign}
+		if err := p.Run(u); err != nil {
+			return nil, fmt.Errorf("pass %s: %w", p.Name, err)
+		}
+		edits, outcomes := u.settle(ign)
+		toOrig := func(line int) int { return origLine(orig, doc, history, line) }
+		for _, o := range outcomes {
+			f := Finding{Pass: p.Name, Code: o.code, File: file, Line: toOrig(o.line), Kind: o.kind}
+			// One finding, one line: a message may quote shell text.
+			f.Message = oneLine.Replace(o.msg.mapped(toOrig, &f.Related))
+			f.Edits = origEdits(history, o.edits)
+			res.Findings = append(res.Findings, f)
+		}
+		oldEdits, findings := ign.filter(doc, file, p.Name, u.edits, u.findings)
+		edits = append(edits, oldEdits...)
 		for _, f := range findings {
 			// One finding, one line: a message may quote shell text.
 			f.Message = oneLine.Replace(f.Message)
@@ -160,10 +173,17 @@ func Process(file string, src []byte, passes []*Pass, opts *Options) (*Result, e
 // Run runs pass p alone over doc, which was read from file, and returns the
 // edits and findings it reported, neither applied nor checked: Process does
 // both, for each pass in turn.
-func Run(p *Pass, doc *parser.Document, file string, opts *Options) ([]Edit, []Finding) {
+func Run(p *Pass, doc *parser.Document, file string, opts *Options) ([]Edit, []Finding, error) {
 	u := &Unit{Doc: doc, Opts: opts, File: file, pass: p}
-	p.Run(u)
-	return u.edits, u.findings
+	if err := p.Run(u); err != nil {
+		return nil, nil, err
+	}
+	edits, outcomes := u.settle(ignores{})
+	var findings []Finding
+	for _, o := range outcomes {
+		findings = append(findings, Finding{Pass: p.Name, Code: o.code, File: file, Line: o.line, Kind: o.kind, Message: o.msg.String(), Edits: o.edits})
+	}
+	return append(edits, u.edits...), append(findings, u.findings...), nil
 }
 
 // dropTouchedShells forgets the shell trees of the instructions of doc
@@ -203,6 +223,42 @@ func origLine(orig lineIndex, doc *parser.Document, history []*editIndex, line i
 	}
 	o, _ := origOffset(history, start)
 	return orig.lineOf(o)
+}
+
+// origEdits returns edits, made on the text after the edits in history,
+// as edits of the original text, or nil when one of them cannot be said
+// there: it touches text an earlier pass inserted or deleted.
+func origEdits(history []*editIndex, edits []Edit) []Edit {
+	if len(history) == 0 || len(edits) == 0 {
+		return edits
+	}
+	out := make([]Edit, len(edits))
+	for i, e := range edits {
+		start, end := e.Start, e.End
+		for h := len(history) - 1; h >= 0; h-- {
+			var ok bool
+			if start, end, ok = history[h].oldRange(start, end); !ok {
+				return nil
+			}
+		}
+		out[i] = Edit{Start: start, End: end, Text: e.Text}
+	}
+	return out
+}
+
+// oldRange maps the range [s, e) of the text after x's edits to the text
+// before them; ok is false when one of the edits lies inside the range
+// (or, for an empty range, around it), so that no range of the old text
+// holds the same bytes.
+func (x *editIndex) oldRange(s, e int) (int, int, bool) {
+	k := sort.SearchInts(x.newStart, s+1) // edits starting at or before s
+	if k > 0 && x.newStart[k-1]+len(x.edits[k-1].Text) > s {
+		return 0, 0, false // s is inside an edit's text
+	}
+	if k < len(x.edits) && x.newStart[k] < e {
+		return 0, 0, false // an edit starts inside the range
+	}
+	return s - x.delta[k], e - x.delta[k], true
 }
 
 // origOffset maps an offset of the text after the edits in history back to

@@ -11,20 +11,23 @@ import (
 // from the input, so after a pass moved lines they applied to whatever
 // instruction had moved onto the old line number.
 func TestIgnoresFollowEdits(t *testing.T) {
-	grow := &Pass{Name: "grow", Run: func(u *Unit) {
+	grow := &Pass{Name: "grow", Run: func(u *Unit) error {
 		for _, s := range u.Doc.Stages {
 			end := u.Doc.LineEnd(s.From.EndLine)
-			u.Replace(end, end, "LABEL grown=1\n")
+			u.Begin().Replace(end, end, "LABEL grown=1\n")
 		}
+		return nil
 	}}
-	echo := &Pass{Name: "echo", Run: func(u *Unit) {
+	echo := &Pass{Name: "echo", Rules: []Rule{{"echo/b", "b to c"}}, Run: func(u *Unit) error {
 		for _, in := range u.Doc.Instructions {
 			if in.Shell != nil && in.Shell.Text == "echo b" {
 				a, b := in.Shell.Range(5, 6)
-				u.Replace(a, b, "c")
-				u.Changed(in.StartLine, "b to c")
+				tx := u.Begin()
+				tx.Replace(a, b, "c")
+				tx.Changed(in.StartLine, "echo/b", "b to c")
 			}
 		}
+		return nil
 	}}
 	src := "FROM alpine AS one\nRUN echo b\nFROM alpine\n# docklean:ignore=echo\nRUN echo b\n"
 	want := "FROM alpine AS one\nLABEL grown=1\nRUN echo c\nFROM alpine\nLABEL grown=1\n# docklean:ignore=echo\nRUN echo b\n"
@@ -60,9 +63,10 @@ func TestOldOffset(t *testing.T) {
 // escape token makes the RUN swallow the next instruction; the self-check
 // must reject it even though the result parses (found by FuzzPipeline).
 func TestProcessKeepsUntouchedInstructions(t *testing.T) {
-	trim := &Pass{Name: "trim", Run: func(u *Unit) {
+	trim := &Pass{Name: "trim", Run: func(u *Unit) error {
 		in := u.Doc.Instructions[1]
-		u.Replace(in.End-len(" && rm -rf /x"), in.End, " ")
+		u.Begin().Replace(in.End-len(" && rm -rf /x"), in.End, " ")
+		return nil
 	}}
 	src := "FROM debian\nRUN echo \\ && rm -rf /x\nCOPY a b\n"
 	_, err := Process("Dockerfile", []byte(src), []*Pass{trim}, nil)
@@ -74,8 +78,9 @@ func TestProcessKeepsUntouchedInstructions(t *testing.T) {
 // TestFindingsOneLine checks that a message quoting multi-line shell text
 // (a heredoc script's quoted string) stays one line of -v output.
 func TestFindingsOneLine(t *testing.T) {
-	quote := &Pass{Name: "quote", Run: func(u *Unit) {
-		u.Changed(1, "quoted 'apt-get update\napt-get install -y x'\r\nend")
+	quote := &Pass{Name: "quote", Rules: []Rule{{"quote/q", "quotes"}}, Run: func(u *Unit) error {
+		u.Begin().Changed(1, "quote/q", "quoted 'apt-get update\napt-get install -y x'\r\nend")
+		return nil
 	}}
 	res, err := Process("Dockerfile", []byte("FROM alpine\n"), []*Pass{quote}, nil)
 	if err != nil {

@@ -32,7 +32,16 @@ type Pass struct {
 	// selected, each for a reason its file gives; the pipeline order
 	// follows from it (pipelineOrder).
 	After []string
-	Run   func(*Unit)
+	// URL is the pass's page of documentation; each rule has a heading
+	// there (URL#rule).
+	URL string
+	// Rules lists every code the pass reports (besides PASS/ignored, which
+	// the pipeline reports for every pass).
+	Rules []Rule
+	// Run records the pass's transactions on the Unit; an error is an
+	// internal failure (the file is left unchanged and the error names the
+	// pass), never a refusal, which is a finding.
+	Run func(*Unit) error
 }
 
 // Summary is the first line of the pass's doc.
@@ -51,13 +60,22 @@ const (
 	Info    Kind = "info"
 )
 
-// Finding is what a pass says about one place in a file.
+// Finding is what a pass says about one place in a file. Lines are lines
+// of the file as the user wrote it, and Edits replace its bytes.
 type Finding struct {
 	Pass    string `json:"pass"`
+	Code    Code   `json:"code"`
 	File    string `json:"file"`
 	Line    int    `json:"line"`
 	Kind    Kind   `json:"kind"`
 	Message string `json:"message"`
+	// Related are the other lines the message names, in its order.
+	Related []int `json:"related,omitempty"`
+	// Edits are the changes the finding stands for, when it is the first
+	// change of a transaction and its edits can be said in the bytes of
+	// the original file (an edit inside text an earlier pass wrote
+	// cannot): applied alone to the original file, they make that change.
+	Edits []Edit `json:"edits,omitempty"`
 }
 
 func (f Finding) String() string {
@@ -141,6 +159,8 @@ type Unit struct {
 	File string
 
 	pass     *Pass
+	txs      []*Tx // the transactions the pass opened (tx.go)
+	seq      int   // counts what the transactions record (Unit.next)
 	edits    []Edit
 	findings []Finding
 	ign      *ignores // Doc's ignore comments, read on first use (see Unit.Ignored)

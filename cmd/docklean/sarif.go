@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"strings"
 
 	"github.com/docklean/docklean/passes"
 	"github.com/docklean/docklean/transform"
@@ -32,7 +33,6 @@ type (
 	}
 	sarifRule struct {
 		ID               string       `json:"id"`
-		Name             string       `json:"name"`
 		ShortDescription sarifMessage `json:"shortDescription"`
 		HelpURI          string       `json:"helpUri"`
 	}
@@ -54,8 +54,32 @@ type (
 		Kind      string          `json:"kind"`
 		Message   sarifMessage    `json:"message"`
 		Locations []sarifLocation `json:"locations"`
+		// RelatedLocations are the other lines the message names.
+		RelatedLocations []sarifLocation `json:"relatedLocations,omitempty"`
+		// Fixes hold the change, for a finding that made one.
+		Fixes []sarifFix `json:"fixes,omitempty"`
+	}
+	sarifFix struct {
+		Description     sarifMessage          `json:"description"`
+		ArtifactChanges []sarifArtifactChange `json:"artifactChanges"`
+	}
+	sarifArtifactChange struct {
+		ArtifactLocation sarifArtifact      `json:"artifactLocation"`
+		Replacements     []sarifReplacement `json:"replacements"`
+	}
+	sarifReplacement struct {
+		DeletedRegion   sarifBytes    `json:"deletedRegion"`
+		InsertedContent *sarifContent `json:"insertedContent,omitempty"` // absent: a deletion
+	}
+	sarifBytes struct {
+		ByteOffset int `json:"byteOffset"`
+		ByteLength int `json:"byteLength"`
+	}
+	sarifContent struct {
+		Text string `json:"text"`
 	}
 	sarifLocation struct {
+		ID               int           `json:"id,omitempty"` // in relatedLocations: 1, 2, …
 		PhysicalLocation sarifPhysical `json:"physicalLocation"`
 	}
 	sarifPhysical struct {
@@ -72,19 +96,25 @@ type (
 
 const sarifSchema = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
-// sarifReport builds a SARIF 2.1.0 log: one rule per pass, one result per
-// finding. Changes are warnings (the file can be improved), refusals and
-// notes are notes; files that failed are tool execution notifications.
+// sarifReport builds a SARIF 2.1.0 log: one rule per code of every pass
+// (its help is the code's heading in the pass's page), one result per
+// finding, with the other lines it names as related locations and, for a
+// change, the change as a fix. Changes are warnings (the file can be
+// improved), refusals and notes are notes; files that failed are tool
+// execution notifications.
 func sarifReport(jobs []*job) *sarifLog {
 	driver := sarifDriver{Name: "docklean", Version: version, InformationURI: docsURL, Rules: []sarifRule{}}
-	index := map[string]int{}
+	index := map[transform.Code]int{}
 	for _, p := range passes.All() {
-		index[p.Name] = len(driver.Rules)
-		driver.Rules = append(driver.Rules, sarifRule{
-			ID: p.Name, Name: p.Name,
-			ShortDescription: sarifMessage{p.Summary()},
-			HelpURI:          docsURL + p.Name + ".md",
-		})
+		for _, r := range p.AllRules() {
+			_, name, _ := strings.Cut(string(r.Code), "/")
+			index[r.Code] = len(driver.Rules)
+			driver.Rules = append(driver.Rules, sarifRule{
+				ID:               string(r.Code),
+				ShortDescription: sarifMessage{r.Summary},
+				HelpURI:          docsURL + p.Name + ".md#" + name,
+			})
+		}
 	}
 	inv := sarifInvocation{ExecutionSuccessful: true}
 	results := []sarifResult{}
@@ -96,24 +126,43 @@ func sarifReport(jobs []*job) *sarifLog {
 			continue
 		}
 		for _, f := range j.res.Findings {
-			level := "note"
-			if f.Kind == transform.Changed {
-				level = "warning"
-			}
-			results = append(results, sarifResult{
-				RuleID: f.Pass, RuleIndex: index[f.Pass], Level: level, Kind: "fail",
-				Message: sarifMessage{string(f.Kind) + ": " + f.Message},
-				Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
-					ArtifactLocation: sarifArtifact{diffPath(f.File)},
-					Region:           sarifRegion{max(f.Line, 1)},
-				}}},
-			})
+			results = append(results, sarifResultOf(f, index[f.Code]))
 		}
 	}
 	return &sarifLog{
 		Schema: sarifSchema, Version: "2.1.0",
 		Runs: []sarifRun{{Tool: sarifTool{driver}, Invocations: []sarifInvocation{inv}, Results: results}},
 	}
+}
+
+// sarifResultOf is the result for one finding of rule number rule.
+func sarifResultOf(f transform.Finding, rule int) sarifResult {
+	level := "note"
+	if f.Kind == transform.Changed {
+		level = "warning"
+	}
+	file := sarifArtifact{diffPath(f.File)}
+	at := func(line int) sarifPhysical { return sarifPhysical{ArtifactLocation: file, Region: sarifRegion{max(line, 1)}} }
+	r := sarifResult{
+		RuleID: string(f.Code), RuleIndex: rule, Level: level, Kind: "fail",
+		Message:   sarifMessage{string(f.Kind) + ": " + f.Message},
+		Locations: []sarifLocation{{PhysicalLocation: at(f.Line)}},
+	}
+	for i, l := range f.Related {
+		r.RelatedLocations = append(r.RelatedLocations, sarifLocation{ID: i + 1, PhysicalLocation: at(l)})
+	}
+	if len(f.Edits) > 0 {
+		change := sarifArtifactChange{ArtifactLocation: file}
+		for _, e := range f.Edits {
+			rep := sarifReplacement{DeletedRegion: sarifBytes{ByteOffset: e.Start, ByteLength: e.End - e.Start}}
+			if e.Text != "" {
+				rep.InsertedContent = &sarifContent{e.Text}
+			}
+			change.Replacements = append(change.Replacements, rep)
+		}
+		r.Fixes = []sarifFix{{Description: sarifMessage{f.Message}, ArtifactChanges: []sarifArtifactChange{change}}}
+	}
+	return r
 }
 
 // writeSARIF writes the --format sarif document.

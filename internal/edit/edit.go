@@ -11,8 +11,9 @@ import (
 
 // Edit replaces the bytes [Start, End) of the source with Text.
 type Edit struct {
-	Start, End int
-	Text       string
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+	Text  string `json:"text"`
 }
 
 // Sort returns a copy of edits sorted by Start, insertions at the same

@@ -22,7 +22,7 @@ import (
 
 // Pass moves Debian, Ubuntu and Fedora-family stages to Alpine (see
 // alpineDoc).
-var Pass = &transform.Pass{Name: "alpine", Doc: alpineDoc, Run: runAlpine}
+var Pass = &transform.Pass{Name: "alpine", Doc: alpineDoc, Run: transform.Legacy(runAlpine)}
 
 const alpineDoc = `swap Debian, Ubuntu and Fedora-family stages to Alpine and translate their package commands to apk
 

@@ -48,7 +48,7 @@ changed. It refuses a stage when a later RUN still needs the apt lists
 (apt-get install without apt-get update), or when a package manager runs in
 an exec-form or unparsable RUN, or a heredoc that is not a shell script (RUN
 <<EOF and RUN bash <<EOF scripts are cleaned), where no cleanup can be added.`,
-	Run: cacheCleanup,
+	Run: transform.Legacy(cacheCleanup),
 }
 
 // cleaner holds the edits and findings cache-cleanup plans for one stage.

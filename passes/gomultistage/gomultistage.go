@@ -45,7 +45,7 @@ libraries the runtime lacks, the Go sources are not in the build context,
 runtime files cannot be determined, CMD/ENTRYPOINT
 does not run the built binary, or the program needs the Go toolchain at run
 time (air, golangci-lint, dlv …).`,
-	Run: runGoMultistage,
+	Run: transform.Legacy(runGoMultistage),
 }
 
 // goStage is the analysis of the one stage go-multistage converts.

@@ -29,7 +29,7 @@ the tag; --refresh-digests also updates digests already there.
 Left alone, with an info finding: images that are not official images,
 tags the tables do not know, bases set by a build argument. Stage names and
 scratch are not images and are skipped.`,
-	Run: runPin,
+	Run: transform.Legacy(runPin),
 }
 
 // imageRef is a FROM image reference split into its parts.

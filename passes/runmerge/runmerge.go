@@ -32,7 +32,7 @@ heredocs, a shell comment inside the RUN, a background process or daemon,
 and anything that would need a subshell while errexit (set -e, SHELL -e) is
 on, since the shell ignores -e inside an && list. Stages with a non-POSIX
 SHELL are left alone.`,
-	Run: runMerge,
+	Run: transform.Legacy(runMerge),
 }
 
 // mergeRun is one RUN of a merge group with what run-merge knows about it.

@@ -17,7 +17,7 @@ import (
 // Pass moves stages left on a full Debian-based official image to its
 // -slim variant (see slimDoc). It runs after alpine: slim sees only the
 // stages alpine left on a full image.
-var Pass = &transform.Pass{Name: "slim", Doc: slimDoc, After: []string{"alpine"}, Run: runSlim}
+var Pass = &transform.Pass{Name: "slim", Doc: slimDoc, After: []string{"alpine"}, Run: transform.Legacy(runSlim)}
 
 const slimDoc = `swap a stage left on a full Debian-based official image to its glibc -slim variant, installing what the stage uses
 
