@@ -50,7 +50,7 @@ func TestGolden(t *testing.T) {
 			}
 			var fb strings.Builder
 			for _, f := range res.Findings {
-				fmt.Fprintf(&fb, "%d: %s: %s\n", f.Line, f.Kind, f.Message)
+				fmt.Fprintf(&fb, "%d: %s: %s: %s\n", f.Line, f.Kind, f.Code, f.Message)
 			}
 			compareGolden(t, filepath.Join(dir, "want.Dockerfile"), res.Output)
 			compareGolden(t, filepath.Join(dir, "findings.txt"), []byte(fb.String()))
