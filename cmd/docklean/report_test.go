@@ -23,8 +23,9 @@ type jsonReport struct {
 func reportJobs() []*job {
 	return []*job{
 		{path: "app/Dockerfile", changed: true, res: &transform.Result{Findings: []transform.Finding{
-			{Pass: "alpine", File: "app/Dockerfile", Line: 1, Kind: transform.Changed, Message: "ubuntu:22.04 → alpine:3.24"},
-			{Pass: "run-merge", File: "app/Dockerfile", Line: 4, Kind: transform.Refused, Message: "RUN 4 runs cd: not merged"},
+			{Pass: "alpine", Code: "alpine/ignored", File: "app/Dockerfile", Line: 1, Kind: transform.Changed, Message: "ubuntu:22.04 → alpine:3.24",
+				Edits: []transform.Edit{{Start: 5, End: 17, Text: "alpine:3.24"}, {Start: 30, End: 41}}},
+			{Pass: "run-merge", Code: "run-merge/ignored", File: "app/Dockerfile", Line: 4, Kind: transform.Refused, Message: "RUN on line 4 runs cd: not merged", Related: []int{2}},
 		}}},
 		{path: "bad/Dockerfile", err: &parser.Error{Line: 2, Msg: "unknown instruction: RUNN"}},
 		{path: "gone/Dockerfile", err: errors.New("boom")},
@@ -61,10 +62,31 @@ func TestSARIFValidates(t *testing.T) {
 	}
 	run := back.Runs[0]
 	res := run.Results
-	if len(res) != 2 || res[0].RuleID != "alpine" || res[0].Level != "warning" || res[1].Level != "note" ||
+	if len(res) != 2 || res[0].RuleID != "alpine/ignored" || res[0].Level != "warning" || res[1].Level != "note" ||
 		res[1].Locations[0].PhysicalLocation.Region.StartLine != 4 ||
 		res[1].Locations[0].PhysicalLocation.ArtifactLocation.URI != "app/Dockerfile" {
 		t.Fatalf("results: %s", buf.String())
+	}
+	if rel := res[1].RelatedLocations; len(rel) != 1 || rel[0].ID != 1 || rel[0].PhysicalLocation.Region.StartLine != 2 {
+		t.Errorf("related locations %+v, want line 2", rel)
+	}
+	// The change's fix: a replacement, and a deletion without insertedContent.
+	if fx := res[0].Fixes; len(fx) != 1 || len(fx[0].ArtifactChanges) != 1 {
+		t.Fatalf("fixes %+v", fx)
+	} else if reps := fx[0].ArtifactChanges[0].Replacements; len(reps) != 2 ||
+		reps[0].DeletedRegion != (sarifBytes{ByteOffset: 5, ByteLength: 12}) || reps[0].InsertedContent == nil || reps[0].InsertedContent.Text != "alpine:3.24" ||
+		reps[1].DeletedRegion != (sarifBytes{ByteOffset: 30, ByteLength: 11}) || reps[1].InsertedContent != nil {
+		t.Errorf("replacements %+v", reps)
+	}
+	if res[1].Fixes != nil {
+		t.Errorf("a refusal carries fixes: %+v", res[1].Fixes)
+	}
+	ids := map[string]bool{}
+	for _, rule := range run.Tool.Driver.Rules {
+		if ids[rule.ID] || !strings.Contains(rule.HelpURI, ".md#") {
+			t.Errorf("rule %+v: listed twice or its help is not a heading of a pass's page", rule)
+		}
+		ids[rule.ID] = true
 	}
 	for _, r := range res {
 		if rule := run.Tool.Driver.Rules[r.RuleIndex]; rule.ID != r.RuleID || rule.HelpURI == "" {
@@ -90,6 +112,9 @@ func TestJSONReport(t *testing.T) {
 	if len(r.Files) != 3 || !r.Files[0].Changed || r.Files[2].Error != "gone/Dockerfile: boom" ||
 		len(r.Findings) != 2 || r.Findings[1].Kind != transform.Refused || r.Findings[1].Line != 4 {
 		t.Fatalf("%s", buf.String())
+	}
+	if f := r.Findings[0]; f.Code != "alpine/ignored" || len(f.Edits) != 2 || f.Edits[0].Text != "alpine:3.24" || r.Findings[1].Related[0] != 2 {
+		t.Errorf("the report lost a finding's code, edits or related lines: %s", buf.String())
 	}
 }
 
