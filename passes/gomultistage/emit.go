@@ -34,11 +34,11 @@ func (g *goStage) edits(p *goPlan) ([]transform.Edit, error) {
 	if !p.cgo && bin.cgo == "" && g.cgoEnv != "0" {
 		at, _ := bin.in.Shell.Span(bin.call)
 		edits = append(edits, transform.Edit{Start: at, End: at, Text: "CGO_ENABLED=0 "})
-		g.u.Changed(bin.in.StartLine, "CGO_ENABLED=0 on the go %s so that the binary is static", map[bool]string{true: "install", false: "build"}[bin.install])
+		g.tx.Changed(bin.in.StartLine, codeCgoDisabled, "CGO_ENABLED=0 on the go %s so that the binary is static", map[bool]string{true: "install", false: "build"}[bin.install])
 	}
 	edits = append(edits, p.restruct...)
 	if len(p.restruct) > 0 {
-		g.u.Changed(g.whole.StartLine, "copies %s and runs go mod download before COPY of the sources, so that the module download stays cached", strings.ReplaceAll(p.modFiles, " ", " and "))
+		g.tx.Changed(g.whole.StartLine, codeModuleCache, "copies %s and runs go mod download before COPY of the sources, so that the module download stays cached", strings.ReplaceAll(p.modFiles, " ", " and "))
 	}
 	moved := map[*parser.Instruction]bool{}
 	for _, in := range p.moved {
@@ -103,7 +103,7 @@ func (g *goStage) edits(p *goPlan) ([]transform.Edit, error) {
 	text := strings.Join(rt, eol)
 	switch {
 	case lastKept == 0:
-		return nil, g.refuse(from.StartLine, "internal: nothing left of the builder")
+		return nil, fmt.Errorf("go-multistage: internal: nothing left of the builder at line %d", from.StartLine)
 	case doc.LineEnd(lastKept) == len(doc.Src) && !strings.HasSuffix(string(doc.Src), "\n"):
 		text = eol + eol + text // the kept text ends without a line ending
 	case !blank(lastKept):
@@ -123,9 +123,9 @@ func (g *goStage) edits(p *goPlan) ([]transform.Edit, error) {
 	if p.user {
 		user = ", running as USER " + nonRootUser
 	}
-	g.u.Changed(from.StartLine, "split into builder stage %q and runtime stage FROM %s, which ships %s instead of the Go toolchain%s", name, g.runtimeRef(p), what, user)
+	g.tx.Changed(from.StartLine, codeSplit, "split into builder stage %q and runtime stage FROM %s, which ships %s instead of the Go toolchain%s", name, g.runtimeRef(p), what, user)
 	for _, n := range p.notes {
-		g.u.Note(from.StartLine, "%s", n)
+		g.tx.Note(from.StartLine, n.code, "%v", n.msg)
 	}
 	return edits, nil
 }
@@ -207,7 +207,7 @@ func (g *goStage) runtimeStage(p *goPlan, build string, blocks map[*parser.Instr
 	}
 	for _, l := range body {
 		if strings.HasPrefix(l, "COPY") && strings.Count(l, " ") != len(strings.Fields(l))-1 {
-			return nil, g.refuse(g.st.From.StartLine, "runtime files cannot be determined: a path to copy has white space (%s)", l)
+			return nil, g.refuse(g.st.From.StartLine, codeRuntimeFiles, "runtime files cannot be determined: a path to copy has white space (%s)", l)
 		}
 	}
 	var args []string

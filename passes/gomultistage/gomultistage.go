@@ -5,7 +5,6 @@ package gomultistage
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"path"
 	"regexp"
@@ -45,12 +44,15 @@ libraries the runtime lacks, the Go sources are not in the build context,
 runtime files cannot be determined, CMD/ENTRYPOINT
 does not run the built binary, or the program needs the Go toolchain at run
 time (air, golangci-lint, dlv …).`,
-	Run: transform.Legacy(runGoMultistage),
+	URL:   "docs/go-multistage.md",
+	Rules: rules,
+	Run:   runGoMultistage,
 }
 
 // goStage is the analysis of the one stage go-multistage converts.
 type goStage struct {
 	u      *transform.Unit
+	tx     *transform.Tx
 	doc    *parser.Document
 	st     *parser.Stage
 	ctx    fs.FS
@@ -109,28 +111,27 @@ var runtimeTools = map[string]string{
 	"git": "git", "bash": "bash",
 }
 
-func runGoMultistage(u *transform.Unit) {
+func runGoMultistage(u *transform.Unit) error {
 	doc := u.Doc
 	st := doc.Stages[len(doc.Stages)-1]
+	tx := u.Begin()
 	if !isGolang(st.Base) {
 		if b := st.Parent; b != nil && isGolang(b.Base) {
-			u.Refused(st.From.StartLine, "not the final stage: the image is built FROM stage %s, which is golang; docklean splits a final stage that starts FROM golang", st.Base)
+			tx.Refuse(st.From.StartLine, codeNotFinal, "not the final stage: the image is built FROM stage %s, which is golang; docklean splits a final stage that starts FROM golang", st.Base)
 		}
-		return
+		return nil
 	}
-	g := &goStage{u: u, doc: doc, st: st, ctx: u.Opts.Context, vars: map[string]goVar{},
+	g := &goStage{u: u, tx: tx, doc: doc, st: st, ctx: u.Opts.Context, vars: map[string]goVar{},
 		dir: "/go", dirText: "/go", dirs: map[string]bool{}, pkgLine: map[string]int{}}
 	edits, err := g.convert()
-	var r *refusal
-	if errors.As(err, &r) {
-		line := r.line
-		if line == 0 {
-			line = st.From.StartLine
-		}
-		u.Refused(line, "%s", r.msg)
-		return
+	if errors.Is(err, errRefused) || tx.Refused() {
+		return nil // the Tx reports its blockers
 	}
-	u.Apply(edits)
+	if err != nil {
+		return err
+	}
+	tx.Apply(edits)
+	return nil
 }
 
 // isGolang reports whether an image reference names the official golang image.
@@ -149,7 +150,7 @@ func (g *goStage) convert() ([]transform.Edit, error) {
 	from := g.st.From
 	tag := strings.ToLower(g.st.Base)
 	if strings.Contains(tag, "windowsservercore") || strings.Contains(tag, "nanoserver") {
-		return nil, g.refuse(from.StartLine, "a Windows golang image: scratch, distroless and alpine runtimes are Linux images")
+		return nil, g.refuse(from.StartLine, codeUnsupported, "a Windows golang image: scratch, distroless and alpine runtimes are Linux images")
 	}
 	g.alpine = strings.Contains(tag, "alpine")
 	if g.ctx != nil {
@@ -163,14 +164,20 @@ func (g *goStage) convert() ([]transform.Edit, error) {
 			meta[k] = goVar{value: unquoteDF(v), known: ok}
 		}
 	}
+	// The scan goes on after a blocker that leaves its state whole (block)
+	// and stops at one that does not (refuse); the plan reads the whole
+	// scan, so it waits for a stage without blockers.
 	for _, in := range g.st.Instructions[1:] {
 		if err := g.scan(in, meta); err != nil {
 			return nil, err
 		}
 	}
+	if g.tx.Refused() {
+		return nil, errRefused
+	}
 	plan, err := g.plan()
-	if err != nil {
-		return nil, err
+	if err != nil || g.tx.Refused() {
+		return nil, errors.Join(err, errRefused)
 	}
 	return g.edits(plan)
 }
@@ -197,7 +204,7 @@ func (g *goStage) scan(in *parser.Instruction, meta map[string]goVar) error {
 	case "workdir":
 		e, ok := g.dfWord(in.Args[0])
 		if !ok {
-			return g.refuse(in.StartLine, "WORKDIR %s uses a variable docklean cannot resolve", in.Args[0])
+			return g.refuse(in.StartLine, codeVariable, "WORKDIR %s uses a variable docklean cannot resolve", in.Args[0])
 		}
 		g.dir, g.dirText = stages.AbsPath(g.dir, e.value), joinText(g.dirText, e)
 		g.dirs[g.dir] = true
@@ -206,9 +213,9 @@ func (g *goStage) scan(in *parser.Instruction, meta map[string]goVar) error {
 	case "copy", "add":
 		return g.copyInstr(in)
 	case "shell":
-		return g.refuse(in.StartLine, "SHELL changes how the image runs commands; docklean does not split such stages")
+		return g.refuse(in.StartLine, codeUnsupported, "SHELL changes how the image runs commands; docklean does not split such stages")
 	case "onbuild":
-		return g.refuse(in.StartLine, "ONBUILD: the image is meant as a base for other builds, which need the Go toolchain")
+		return g.refuse(in.StartLine, codeUnsupported, "ONBUILD: the image is meant as a base for other builds, which need the Go toolchain")
 	}
 	return nil
 }
@@ -227,7 +234,7 @@ type goPlan struct {
 	moved    []*parser.Instruction
 	copied   map[*parser.Instruction]bool // kept in the builder and repeated
 	files    []runtimeFile
-	notes    []string
+	notes    []note
 	entryLn  int
 	restruct []transform.Edit
 	modFiles string // what restruct copies first
@@ -239,9 +246,9 @@ func (g *goStage) plan() (*goPlan, error) {
 	p := &goPlan{copied: map[*parser.Instruction]bool{}}
 	if len(g.bins) == 0 {
 		if p := g.entryProgram(); p == "go" {
-			return nil, g.refuse(g.st.From.StartLine, "the image runs `go run` (or another go command) at start: there is no binary to ship; build one with go build -o and run it")
+			return nil, g.refuse(g.st.From.StartLine, codeGoRun, "the image runs `go run` (or another go command) at start: there is no binary to ship; build one with go build -o and run it")
 		}
-		return nil, g.refuse(g.st.From.StartLine, "binary unknown: the stage runs no go build or go install")
+		return nil, g.refuse(g.st.From.StartLine, codeBinary, "binary unknown: the stage runs no go build or go install")
 	}
 	g.classify(p)
 	needs := map[string]string{} // why the runtime needs alpine
@@ -261,27 +268,27 @@ func (g *goStage) plan() (*goPlan, error) {
 		run = cmd
 	}
 	if run == nil {
-		return nil, g.refuse(g.st.From.StartLine, "CMD/ENTRYPOINT does not run the built binary: there is none, so the image runs the golang image's bash")
+		return nil, g.refuse(g.st.From.StartLine, codeEntrypoint, "CMD/ENTRYPOINT does not run the built binary: there is none, so the image runs the golang image's bash")
 	}
 	p.entryLn = run.StartLine
 	progs, shell, err := commandPrograms(run.Args, run.JSON)
 	if err != nil || len(progs) == 0 || progs[0] == "" {
-		return nil, g.refuse(run.StartLine, "CMD/ENTRYPOINT does not run the built binary: docklean cannot read which program it starts")
+		return nil, g.refuse(run.StartLine, codeEntrypoint, "CMD/ENTRYPOINT does not run the built binary: docklean cannot read which program it starts")
 	}
 	if shell {
 		needs["shell"] = "the shell-form " + strings.ToUpper(run.Keyword)
 	}
 	bin, idx, viaPath := g.locate(progs[0])
 	if bin == nil {
-		return nil, g.refuse(run.StartLine, "CMD/ENTRYPOINT does not run the built binary: it runs %s, while the build writes %s", progs[0], g.binList())
+		return nil, g.refuse(run.StartLine, codeEntrypoint, "CMD/ENTRYPOINT does not run the built binary: it runs %s, while the build writes %s", progs[0], g.binList())
 	}
 	p.bin, p.binIdx = bin, idx
-	if err := g.needsToolchain(run, bin, idx); err != nil {
-		return nil, err
-	}
+	// From here on every check records its blockers and the plan goes
+	// on, so that a refused stage lists them all.
+	g.needsToolchain(run, bin, idx)
 	for _, b := range g.bins {
 		if b != bin && !b.ranInBuild {
-			return nil, g.refuse(b.in.StartLine, "several binaries: the RUN at line %d builds %s besides %s; docklean ships one program", b.in.StartLine, strings.Join(b.paths, ", "), bin.paths[idx])
+			g.block(b.in.StartLine, codeSeveral, "several binaries: the RUN at %v builds %s besides %s; docklean ships one program", transform.Line(b.in.StartLine), strings.Join(b.paths, ", "), bin.paths[idx])
 		}
 	}
 	p.binDest = bin.texts[idx]
@@ -289,77 +296,62 @@ func (g *goStage) plan() (*goPlan, error) {
 		p.binDest = path.Join("/usr/local/bin", path.Base(bin.paths[idx]))
 	}
 	for _, prog := range progs[1:] {
-		if err := g.tool(prog, run, needs, p); err != nil {
-			return nil, err
-		}
+		g.tool(prog, run, needs, p)
 	}
 	if health != nil && len(health.Args) > 1 && strings.EqualFold(health.Args[0], "cmd") {
 		progs, shell, err := commandPrograms(health.Args[1:], health.JSON)
 		if err != nil {
-			return nil, g.refuse(health.StartLine, "HEALTHCHECK: docklean cannot read which programs it runs")
+			g.block(health.StartLine, codeTool, "HEALTHCHECK: docklean cannot read which programs it runs")
 		}
 		if shell {
 			needs["shell healthcheck"] = "the shell-form HEALTHCHECK"
 		}
 		for _, prog := range progs {
-			if err := g.tool(prog, health, needs, p); err != nil {
-				return nil, err
-			}
+			g.tool(prog, health, needs, p)
 		}
 	}
-	if err := g.cgo(p, needs); err != nil {
-		return nil, err
-	}
+	g.cgo(p, needs)
 	if g.src != nil {
 		for _, prog := range g.src.Execs {
-			if err := g.tool(prog, nil, needs, p); err != nil {
-				return nil, err
-			}
+			g.tool(prog, nil, needs, p)
 		}
 	}
-	if err := g.chooseRuntime(p, needs); err != nil {
-		return nil, err
-	}
-	if err := g.unread(p); err != nil {
-		return nil, err
-	}
-	if err := g.users(p); err != nil {
-		return nil, err
-	}
-	if err := g.runtimeFiles(p); err != nil {
-		return nil, err
+	g.chooseRuntime(p, needs)
+	g.unread(p)
+	g.users(p)
+	g.runtimeFiles(p)
+	if g.tx.Refused() {
+		return nil, errRefused
 	}
 	p.restruct, p.modFiles = g.restructure()
 	return p, nil
 }
 
-// unread refuses a stage whose program docklean cannot read: without its
+// unread blocks a stage whose program docklean cannot read: without its
 // sources it cannot tell whether the program needs cgo (CGO_ENABLED=0 would
 // turn go-sqlite3 into a stub) or files of the context at run time.
-func (g *goStage) unread(p *goPlan) error {
+func (g *goStage) unread(p *goPlan) {
 	b := p.bin
 	cgoOff := b.cgo == "0" || b.cgo == "" && g.cgoEnv == "0"
 	switch {
 	case b.remote && !cgoOff:
-		return g.refuse(b.in.StartLine, "nothing unread: go install downloads the program's sources at build time, so docklean cannot read whether it needs cgo; set CGO_ENABLED=0 on the go install if it does not")
+		g.block(b.in.StartLine, codeUnread, "nothing unread: go install downloads the program's sources at build time, so docklean cannot read whether it needs cgo; set CGO_ENABLED=0 on the go install if it does not")
 	case b.remote:
-		return nil
 	case g.ctx == nil:
-		return g.refuse(b.in.StartLine, "nothing unread: the build context is not available, so docklean cannot read the Go sources to tell whether the program needs cgo or files at run time (templates, static files, configuration); run docklean with --context DIR")
+		g.block(b.in.StartLine, codeUnread, "nothing unread: the build context is not available, so docklean cannot read the Go sources to tell whether the program needs cgo or files at run time (templates, static files, configuration); run docklean with --context DIR")
 	case g.src.Files == 0:
-		return g.refuse(b.in.StartLine, "nothing unread: the build context holds no Go sources, so docklean cannot tell whether the program needs cgo or files at run time; run docklean with --context set to the folder the image is built from")
+		g.block(b.in.StartLine, codeUnread, "nothing unread: the build context holds no Go sources, so docklean cannot tell whether the program needs cgo or files at run time; run docklean with --context set to the folder the image is built from")
 	}
-	return nil
 }
 
 // tool checks a program a command of the runtime image starts.
-func (g *goStage) tool(prog string, in *parser.Instruction, needs map[string]string, p *goPlan) error {
+func (g *goStage) tool(prog string, in *parser.Instruction, needs map[string]string, p *goPlan) {
 	if b, _, _ := g.locate(prog); b == p.bin {
-		return nil
+		return
 	}
 	base := path.Base(prog)
 	if shellBuiltins[base] {
-		return nil
+		return
 	}
 	pkg, ok := runtimeTools[base]
 	if !ok {
@@ -368,13 +360,12 @@ func (g *goStage) tool(prog string, in *parser.Instruction, needs map[string]str
 		if in != nil {
 			where, line = strings.ToUpper(in.Keyword)+" runs "+prog, in.StartLine
 		}
-		return g.refuse(line, "%s, which a minimal runtime image would lack and docklean cannot name an Alpine package for", where)
+		g.block(line, codeTool, "%s, which a minimal runtime image would lack and docklean cannot name an Alpine package for", where)
 	}
 	needs["tool "+base] = base
 	if pkg != "" {
 		p.apk = gosrc.AppendNew(p.apk, pkg)
 	}
-	return nil
 }
 
 // locate finds the binary a command runs: prog is a path (relative to the
@@ -390,7 +381,7 @@ func (g *goStage) locate(prog string) (*goBinary, int, bool) {
 		for _, b := range g.bins {
 			if b.guess && path.Dir(abs) == b.dir && path.Ext(abs) == "" {
 				b.paths, b.texts = []string{abs}, []string{abs}
-				g.u.Note(b.in.StartLine, "the program's name comes from go.mod, which docklean could not read; it takes %s from CMD/ENTRYPOINT", abs)
+				g.tx.Note(b.in.StartLine, codeNameFromCmd, "the program's name comes from go.mod, which docklean could not read; it takes %s from CMD/ENTRYPOINT", abs)
 				return b, 0, false
 			}
 		}
@@ -518,7 +509,7 @@ func (g *goStage) classify(p *goPlan) {
 
 // cgo decides whether the build needs cgo and, if so, whether an alpine
 // runtime can run the result.
-func (g *goStage) cgo(p *goPlan, needs map[string]string) error {
+func (g *goStage) cgo(p *goPlan, needs map[string]string) {
 	b := p.bin
 	off := b.cgo == "0" || b.cgo == "" && g.cgoEnv == "0"
 	var why, libs, cc []string
@@ -543,7 +534,7 @@ func (g *goStage) cgo(p *goPlan, needs map[string]string) error {
 		case "tz":
 			p.tz = true
 		case "":
-			return g.refuse(g.pkgLine[pkg], "the stage installs %s; docklean cannot tell whether the program needs it at run time", pkg)
+			g.block(g.pkgLine[pkg], codePackage, "the stage installs %s; docklean cannot tell whether the program needs it at run time", pkg)
 		}
 	}
 	if len(libs) > 0 {
@@ -553,25 +544,28 @@ func (g *goStage) cgo(p *goPlan, needs map[string]string) error {
 		why = append(why, "installs "+strings.Join(cc, " ")+" (without the build context docklean cannot rule cgo out)")
 	}
 	if off || len(why) == 0 {
-		return nil
+		return
 	}
 	reason := strings.Join(why, ", ")
 	if !g.alpine {
-		return g.refuse(b.in.StartLine, "cgo needs libraries the runtime lacks (%s): the binary links against the builder's glibc, which no runtime docklean emits has (scratch and distroless/static have no C library, alpine has musl); build FROM golang:*-alpine, or set CGO_ENABLED=0 if the program does not need cgo", reason)
+		g.block(b.in.StartLine, codeCgoGlibc, "cgo needs libraries the runtime lacks (%s): the binary links against the builder's glibc, which no runtime docklean emits has (scratch and distroless/static have no C library, alpine has musl); build FROM golang:*-alpine, or set CGO_ENABLED=0 if the program does not need cgo", reason)
+		return
 	}
 	for _, l := range libs {
 		rt, ok := cgoRuntimeLibs[l]
 		if !ok {
-			return g.refuse(b.in.StartLine, "cgo needs libraries the runtime lacks: docklean does not know which Alpine package holds the run-time library of %s", l)
+			g.block(b.in.StartLine, codeCgoLibrary, "cgo needs libraries the runtime lacks: docklean does not know which Alpine package holds the run-time library of %s", l)
+			continue
 		}
 		p.apk = gosrc.AppendNew(p.apk, rt)
 	}
 	p.cgo = true
 	needs["cgo"] = "cgo (" + reason + ")"
-	return nil
 }
 
-func (g *goStage) chooseRuntime(p *goPlan, needs map[string]string) error {
+// chooseRuntime picks the runtime image: alpine when the image needs a
+// shell, tools or cgo, else --go-runtime or scratch.
+func (g *goStage) chooseRuntime(p *goPlan, needs map[string]string) {
 	mode := g.u.Opts.GoRuntime // checked by Options.Validate
 	if len(needs) > 0 {
 		var why []string
@@ -580,10 +574,11 @@ func (g *goStage) chooseRuntime(p *goPlan, needs map[string]string) error {
 		}
 		slices.Sort(why)
 		if mode == "scratch" || mode == "distroless" {
-			return g.refuse(p.entryLn, "the %s runtime has no shell or tools, but the image needs %s; use --go-runtime=alpine", mode, strings.Join(why, ", "))
+			g.block(p.entryLn, codeRuntimeFlag, "the %s runtime has no shell or tools, but the image needs %s; use --go-runtime=alpine", mode, strings.Join(why, ", "))
+		} else {
+			mode = "alpine"
+			p.notes = append(p.notes, note{codeAlpine, transform.Msgf("alpine runtime because of %s", strings.Join(why, ", "))})
 		}
-		mode = "alpine"
-		p.notes = append(p.notes, "alpine runtime because of "+strings.Join(why, ", "))
 	}
 	if mode == "" {
 		mode = "scratch"
@@ -598,11 +593,10 @@ func (g *goStage) chooseRuntime(p *goPlan, needs map[string]string) error {
 	if p.tz && mode == "alpine" {
 		p.apk = gosrc.AppendNew(p.apk, "tzdata")
 	}
-	return nil
 }
 
 // users decides who the runtime stage runs as.
-func (g *goStage) users(p *goPlan) error {
+func (g *goStage) users(p *goPlan) {
 	var last, volume *parser.Instruction
 	for _, in := range g.st.Instructions {
 		switch in.Keyword {
@@ -613,32 +607,32 @@ func (g *goStage) users(p *goPlan) error {
 		}
 	}
 	if last == nil && volume != nil {
-		p.notes = append(p.notes, "runs as root like before, not as a non-root user: the image declares VOLUME "+strings.Join(volume.Args, " ")+", whose root-owned mount point such a user could not write to; add a USER and the folder's ownership by hand")
-		return nil
+		p.notes = append(p.notes, note{codeRunsAsRoot, transform.Msgf("runs as root like before, not as a non-root user: the image declares VOLUME %s, whose root-owned mount point such a user could not write to; add a USER and the folder's ownership by hand", strings.Join(volume.Args, " "))})
+		return
 	}
 	if last == nil && g.src != nil {
 		for _, w := range g.src.Writes {
 			if !strings.HasPrefix(w, "/tmp/") && !strings.HasPrefix(w, "/dev/") {
-				p.notes = append(p.notes, "runs as root like before, not as a non-root user: the program writes "+w+", which such a user could not; add a USER and the folder's ownership by hand")
-				return nil
+				p.notes = append(p.notes, note{codeRunsAsRoot, transform.Msgf("runs as root like before, not as a non-root user: the program writes %s, which such a user could not; add a USER and the folder's ownership by hand", w)})
+				return
 			}
 		}
 	}
 	if last == nil {
 		why := g.rootReasons()
 		if in := g.explicitRootOnly(); in != nil {
-			why = append(why, fmt.Sprintf("the COPY at line %d leaves a file only root may read", in.StartLine))
+			why = append(why, transform.Msgf("the COPY at %v leaves a file only root may read", transform.Line(in.StartLine)))
 		}
 		if len(why) > 0 {
-			p.notes = append(p.notes, "runs as root like before, not as a non-root user: "+strings.Join(why, "; ")+"; add a USER by hand once the program does without root")
-			return nil
+			p.notes = append(p.notes, note{codeRunsAsRoot, transform.Msgf("runs as root like before, not as a non-root user: %v; add a USER by hand once the program does without root", joinMsgs(why, "; "))})
+			return
 		}
 		p.user = true
-		return nil
+		return
 	}
 	name, _, _ := strings.Cut(last.Args[0], ":")
 	if strings.Contains(name, "$") {
-		return nil
+		return
 	}
 	if strings.Trim(name, "0123456789") == "" {
 		// A numeric user sees the builder's user database, as it did in
@@ -646,16 +640,15 @@ func (g *goStage) users(p *goPlan) error {
 		if name != "0" && p.runtime != "alpine" {
 			p.passwd = true
 		}
-		return nil
+		return
 	}
 	switch {
 	case name == "root", p.runtime == "distroless" && (name == "nonroot" || name == "nobody"), p.runtime == "alpine" && (name == "nobody" || name == "guest"):
 	case p.runtime == "alpine":
-		return g.refuse(last.StartLine, "USER %s exists only in the golang builder; give a numeric id (USER 10001) so the alpine runtime can use it", name)
+		g.block(last.StartLine, codeAlpineUser, "USER %s exists only in the golang builder; give a numeric id (USER 10001) so the alpine runtime can use it", name)
 	default:
 		p.passwd = true
 	}
-	return nil
 }
 
 // conventional are names of folders and files Go services read at run time.
@@ -663,7 +656,7 @@ var conventional = []string{"templates", "static", "public", "assets", "migratio
 	"config", "configs", "config.yaml", "config.yml", "config.json", "config.toml", ".env"}
 
 // runtimeFiles lists what is copied from the builder besides the binary.
-func (g *goStage) runtimeFiles(p *goPlan) error {
+func (g *goStage) runtimeFiles(p *goPlan) {
 	add := func(f runtimeFile) {
 		for _, x := range p.files {
 			if x.path == f.path || strings.HasPrefix(f.path, x.path+"/") {
@@ -683,14 +676,14 @@ func (g *goStage) runtimeFiles(p *goPlan) error {
 		}
 	}
 	if g.whole == nil {
-		return nil
+		return
 	}
 	if g.ctx == nil {
-		p.notes = append(p.notes, "the build context is not available, so files the program reads at run time (templates, static files, configuration) may be missing from the runtime stage: check it, or run with --context")
-		return nil
+		p.notes = append(p.notes, note{codeUnchecked, transform.Msgf("the build context is not available, so files the program reads at run time (templates, static files, configuration) may be missing from the runtime stage: check it, or run with --context")})
+		return
 	}
 	if g.src.Capped {
-		p.notes = append(p.notes, "the build context has more than 2000 Go files; docklean read the first ones only, so runtime files may be missing")
+		p.notes = append(p.notes, note{codeUnchecked, transform.Msgf("the build context has more than 2000 Go files; docklean read the first ones only, so runtime files may be missing")})
 	}
 	var found []string
 	for _, r := range g.src.Reads {
@@ -700,14 +693,12 @@ func (g *goStage) runtimeFiles(p *goPlan) error {
 		}
 		if first == "." || first == ".." {
 			if g.covered(g.dir) {
-				return g.refuse(g.whole.StartLine, "runtime files cannot be determined: the program reads %q, which is the whole working folder", r)
+				g.block(g.whole.StartLine, codeRuntimeFiles, "runtime files cannot be determined: the program reads %q, which is the whole working folder", r)
 			}
 			continue
 		}
 		f := stages.AbsPath(g.dir, first)
-		if err := g.missingRead(r, f); err != nil {
-			return err
-		}
+		g.missingRead(r, f)
 		found = append(found, f)
 	}
 	for _, c := range conventional {
@@ -720,32 +711,31 @@ func (g *goStage) runtimeFiles(p *goPlan) error {
 		}
 		add(runtimeFile{path: f, text: f, flags: g.ownerFlags(f)})
 	}
-	return nil
 }
 
-// missingRead refuses when the program opens the literal path r (builder
+// missingRead blocks the stage when the program opens the literal path r (builder
 // path f, its first element) in a folder the build filled from the context
 // and the context docklean reads does not have it: the original image got
 // it from COPY only if it was there at build time (a gitignored .env
 // written before the build), and the runtime stage would not ship it. A
 // path the program also writes, or one .dockerignore leaves out (the
 // original did not have it either), is not a finding.
-func (g *goStage) missingRead(r, f string) error {
+func (g *goStage) missingRead(r, f string) {
 	if strings.HasPrefix(r, "/") && (g.dir == "/" || !strings.HasPrefix(f, g.dir+"/")) {
-		return nil // outside the working folder: a mounted or system path
+		return // outside the working folder: a mounted or system path
 	}
 	ctxPath, ok := g.toContext(f)
 	if !ok || slices.Contains(g.src.Writes, r) || g.ignore.Ignored(ctxPath) || g.embedded(f) {
-		return nil
+		return
 	}
 	if _, err := fs.Stat(g.ctx, ctxPath); err == nil {
-		return nil
+		return
 	}
 	at := g.src.ReadAt[r]
 	if at == "" {
 		at = "the Go sources"
 	}
-	return g.refuse(g.whole.StartLine, "runtime files cannot be determined: %s opens %q, which the build context docklean reads does not have (it may be created before the build, e.g. a gitignored .env, and line %d copies it); put it in the context, or copy it into the runtime stage by hand", at, r, g.whole.StartLine)
+	g.block(g.whole.StartLine, codeMissingFile, "runtime files cannot be determined: %s opens %q, which the build context docklean reads does not have (it may be created before the build, e.g. a gitignored .env, and %v copies it); put it in the context, or copy it into the runtime stage by hand", at, r, transform.Line(g.whole.StartLine))
 }
 
 // covered reports whether builder path p holds files of the build context.

@@ -1,11 +1,11 @@
 package gomultistage
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/docklean/docklean/parser"
+	"github.com/docklean/docklean/transform"
 )
 
 // What a minimal OS gives a program and scratch does not: a user database
@@ -73,8 +73,8 @@ func alpineUser() string {
 // rootReasons returns why a stage that runs as root (no USER) must keep
 // running as root: a different user would change what the program does or
 // make it fail.
-func (g *goStage) rootReasons() []string {
-	var why []string
+func (g *goStage) rootReasons() []transform.Msg {
+	var why []transform.Msg
 	for _, in := range g.st.Instructions {
 		if in.Keyword != "expose" {
 			continue
@@ -85,7 +85,7 @@ func (g *goStage) rootReasons() []string {
 				port = e.value
 			}
 			if n, err := strconv.Atoi(port); err == nil && n > 0 && n < 1024 {
-				why = append(why, fmt.Sprintf("it listens on port %d (EXPOSE at line %d), below 1024, which only root may bind outside Docker's default sysctl (Kubernetes, Podman, older engines)", n, in.StartLine))
+				why = append(why, transform.Msgf("it listens on port %d (EXPOSE at %v), below 1024, which only root may bind outside Docker's default sysctl (Kubernetes, Podman, older engines)", n, transform.Line(in.StartLine)))
 			}
 		}
 	}
@@ -93,16 +93,16 @@ func (g *goStage) rootReasons() []string {
 		return why
 	}
 	for _, l := range g.src.Listens {
-		why = append(why, fmt.Sprintf("it listens on %q, a port below 1024, which only root may bind outside Docker's default sysctl", l))
+		why = append(why, transform.Msgf("it listens on %q, a port below 1024, which only root may bind outside Docker's default sysctl", l))
 	}
 	if len(g.src.UserDeps) > 0 {
-		why = append(why, "its behaviour depends on the user it runs as ("+strings.Join(g.src.UserDeps, "; ")+"): it would see another user name and home")
+		why = append(why, transform.Msgf("its behaviour depends on the user it runs as (%s): it would see another user name and home", strings.Join(g.src.UserDeps, "; ")))
 	}
 	if len(g.src.SQLite) > 0 {
-		why = append(why, "it opens SQLite databases ("+strings.Join(g.src.SQLite, ", ")+"), which create their files and journals in folders the non-root user does not own")
+		why = append(why, transform.Msgf("it opens SQLite databases (%s), which create their files and journals in folders the non-root user does not own", strings.Join(g.src.SQLite, ", ")))
 	}
 	for _, r := range g.src.RootOnly {
-		why = append(why, "it reads "+r+", which only root may read")
+		why = append(why, transform.Msgf("it reads %s, which only root may read", r))
 	}
 	return why
 }

@@ -1,7 +1,6 @@
 package gomultistage
 
 import (
-	"fmt"
 	"io/fs"
 	"maps"
 	"path"
@@ -12,6 +11,7 @@ import (
 	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/internal/stages"
 	"github.com/docklean/docklean/parser"
+	"github.com/docklean/docklean/transform"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -33,18 +33,6 @@ type goBinary struct {
 	flags   []string // -race, -linkmode=external ...: flags that need cgo
 	// ranInBuild is set when a later RUN runs the binary: a build tool.
 	ranInBuild bool
-}
-
-// refusal is why a stage is left alone.
-type refusal struct {
-	line int
-	msg  string
-}
-
-func (r *refusal) Error() string { return r.msg }
-
-func (g *goStage) refuse(line int, format string, args ...any) error {
-	return &refusal{line, fmt.Sprintf(format, args...)}
 }
 
 // goDirs are folders that exist in the official golang images; go build -o
@@ -78,10 +66,10 @@ var shells = map[string]bool{"sh": true, "bash": true, "ash": true, "dash": true
 // scanRun reads one shell-form RUN.
 func (g *goStage) scanRun(in *parser.Instruction) error {
 	if in.Shell == nil || len(in.Heredocs) > 0 {
-		return g.refuse(in.StartLine, "RUN in exec or heredoc form: docklean reads shell-form RUNs only, so it cannot tell what this one builds")
+		return g.refuse(in.StartLine, codeUnreadable, "RUN in exec or heredoc form: docklean reads shell-form RUNs only, so it cannot tell what this one builds")
 	}
 	if in.Shell.Err != nil || !in.Shell.Mapped() {
-		return g.refuse(in.StartLine, "the RUN at line %d is not valid shell", in.StartLine)
+		return g.refuse(in.StartLine, codeUnreadable, "the RUN at %v is not valid shell", transform.Line(in.StartLine))
 	}
 	env := map[string]string{}
 	_, err := g.stmts(in, in.Shell.File.Stmts, g.dir, env)
@@ -102,7 +90,7 @@ func (g *goStage) stmt(in *parser.Instruction, s *syntax.Stmt, dir string, env m
 	for _, r := range s.Redirs {
 		if r.Op == syntax.RdrOut || r.Op == syntax.AppOut || r.Op == syntax.RdrAll || r.Op == syntax.AppAll || r.Op == syntax.RdrClob {
 			if t, ok := shellx.WordLit(r.Word); !ok || !strings.HasPrefix(t, "/dev/") {
-				return dir, g.refuse(in.StartLine, "runtime files cannot be determined: the RUN at line %d writes a file with a redirection", in.StartLine)
+				g.block(in.StartLine, codeRuntimeFiles, "runtime files cannot be determined: the RUN at %v writes a file with a redirection", transform.Line(in.StartLine))
 			}
 		}
 	}
@@ -128,13 +116,13 @@ func (g *goStage) stmt(in *parser.Instruction, s *syntax.Stmt, dir string, env m
 	parser.Walk(s, func(n syntax.Node) bool {
 		if call, ok := n.(*syntax.CallExpr); ok && err == nil && len(call.Args) > 0 {
 			if name, _ := shellx.WordLit(call.Args[0]); name == "go" || builders[path.Base(name)] {
-				err = g.refuse(in.StartLine, "the RUN at line %d builds inside a shell loop or condition; docklean cannot tell which binaries it produces", in.StartLine)
+				err = g.refuse(in.StartLine, codeUnreadable, "the RUN at %v builds inside a shell loop or condition; docklean cannot tell which binaries it produces", transform.Line(in.StartLine))
 			}
 		}
 		return err == nil
 	})
 	if err == nil {
-		err = g.refuse(in.StartLine, "runtime files cannot be determined: the RUN at line %d uses shell control flow", in.StartLine)
+		g.block(in.StartLine, codeRuntimeFiles, "runtime files cannot be determined: the RUN at %v uses shell control flow", transform.Line(in.StartLine))
 	}
 	return dir, err
 }
@@ -169,13 +157,13 @@ func (g *goStage) call(in *parser.Instruction, c *syntax.CallExpr, dir string, e
 	base := path.Base(name)
 	switch {
 	case name == "\x00":
-		return dir, g.refuse(in.StartLine, "the RUN at line %d runs a command named by a variable", in.StartLine)
+		return dir, g.refuse(in.StartLine, codeVariable, "the RUN at %v runs a command named by a variable", transform.Line(in.StartLine))
 	case name == "cd":
 		if len(args) < 2 {
 			return "/root", nil
 		}
 		if args[1] == "\x00" {
-			return dir, g.refuse(in.StartLine, "binary unknown: the RUN at line %d changes to a folder named by an unknown variable", in.StartLine)
+			return dir, g.refuse(in.StartLine, codeVariable, "binary unknown: the RUN at %v changes to a folder named by an unknown variable", transform.Line(in.StartLine))
 		}
 		return stages.AbsPath(dir, args[1]), nil
 	case name == "export":
@@ -196,15 +184,15 @@ func (g *goStage) call(in *parser.Instruction, c *syntax.CallExpr, dir string, e
 	case name == "apk" || name == "apt-get" || name == "apt":
 		g.packages(in.StartLine, args)
 	case name == "mv" || name == "cp":
-		return dir, g.move(in, c, args, words, dir, name == "mv")
+		g.move(in, c, args, words, dir, name == "mv")
 	case builders[base]:
-		return dir, g.refuse(in.StartLine, "builds with %s: docklean cannot see which binary it produces; write the go build in the Dockerfile or keep the stage as it is", base)
+		return dir, g.refuse(in.StartLine, codeBuildDriver, "builds with %s: docklean cannot see which binary it produces; write the go build in the Dockerfile or keep the stage as it is", base)
 	case shells[base] || strings.HasSuffix(name, ".sh") || strings.HasPrefix(name, "./") || strings.HasPrefix(name, "/"):
-		return dir, g.refuse(in.StartLine, "the RUN at line %d runs a script (%s): docklean cannot see which binary it produces or which files it leaves", in.StartLine, name)
+		return dir, g.refuse(in.StartLine, codeBuildDriver, "the RUN at %v runs a script (%s): docklean cannot see which binary it produces or which files it leaves", transform.Line(in.StartLine), name)
 	case harmless[name]:
 	default:
 		if !g.isTool(name) {
-			return dir, g.refuse(in.StartLine, "runtime files cannot be determined: the RUN at line %d runs %s, which may create files the program needs", in.StartLine, name)
+			g.block(in.StartLine, codeRuntimeFiles, "runtime files cannot be determined: the RUN at %v runs %s, which may create files the program needs", transform.Line(in.StartLine), name)
 		}
 	}
 	return dir, nil
@@ -225,7 +213,7 @@ func (g *goStage) isTool(name string) bool {
 }
 
 // move follows "mv BIN DEST" / "cp BIN DEST" of a built binary.
-func (g *goStage) move(in *parser.Instruction, c *syntax.CallExpr, args []string, words []expansion, dir string, mv bool) error {
+func (g *goStage) move(in *parser.Instruction, c *syntax.CallExpr, args []string, words []expansion, dir string, mv bool) {
 	var ops []int
 	for i, a := range args[1:] {
 		if !strings.HasPrefix(a, "-") {
@@ -248,14 +236,14 @@ func (g *goStage) move(in *parser.Instruction, c *syntax.CallExpr, args []string
 				b.paths, b.texts = slices.Delete(b.paths, i, i+1), slices.Delete(b.texts, i, i+1)
 			}
 			b.paths, b.texts = append(b.paths, dst), append(b.texts, dstText)
-			return nil
+			return
 		}
 	}
 	var text []string
 	for _, w := range c.Args {
 		text = append(text, shellx.WordText(in.Shell, w))
 	}
-	return g.refuse(in.StartLine, "runtime files cannot be determined: the RUN at line %d copies or moves files (%s)", in.StartLine, strings.Join(text, " "))
+	g.block(in.StartLine, codeRuntimeFiles, "runtime files cannot be determined: the RUN at %v copies or moves files (%s)", transform.Line(in.StartLine), strings.Join(text, " "))
 }
 
 // goBuildValueFlags are the go build flags that take a value.
@@ -276,7 +264,8 @@ func (g *goStage) goCmd(in *parser.Instruction, c *syntax.CallExpr, args []strin
 	}
 	switch args[1] {
 	case "run":
-		return g.refuse(in.StartLine, "the stage runs `go run`: there is no binary to ship; build one with go build -o and run it")
+		g.block(in.StartLine, codeGoRun, "the stage runs `go run`: there is no binary to ship; build one with go build -o and run it")
+		return nil
 	case "build", "install":
 	default:
 		return nil
@@ -314,11 +303,11 @@ func (g *goStage) goCmd(in *parser.Instruction, c *syntax.CallExpr, args []strin
 			w := words[i]
 			out = &w
 			if !known {
-				return g.refuse(in.StartLine, "binary unknown: go build -o uses a variable docklean cannot resolve")
+				return g.refuse(in.StartLine, codeVariable, "binary unknown: go build -o uses a variable docklean cannot resolve")
 			}
 		case "C":
 			if !known {
-				return g.refuse(in.StartLine, "binary unknown: go build -C uses a variable docklean cannot resolve")
+				return g.refuse(in.StartLine, codeVariable, "binary unknown: go build -C uses a variable docklean cannot resolve")
 			}
 			dir = stages.AbsPath(dir, val)
 			b.dir = dir
@@ -332,7 +321,7 @@ func (g *goStage) goCmd(in *parser.Instruction, c *syntax.CallExpr, args []strin
 			b.tags = strings.FieldsFunc(val, func(r rune) bool { return r == ',' || r == ' ' })
 		case "buildmode":
 			if val != "exe" && val != "default" {
-				return g.refuse(in.StartLine, "go build -buildmode=%s does not produce a program docklean can ship", val)
+				return g.refuse(in.StartLine, codeBinary, "go build -buildmode=%s does not produce a program docklean can ship", val)
 			}
 		}
 	}
@@ -341,12 +330,12 @@ func (g *goStage) goCmd(in *parser.Instruction, c *syntax.CallExpr, args []strin
 	}
 	for _, p := range pkgs {
 		if strings.Contains(p, "...") || p == "\x00" {
-			return g.refuse(in.StartLine, "several binaries: go %s %s builds packages docklean cannot list; build one package with -o", args[1], strings.Join(pkgText, " "))
+			return g.refuse(in.StartLine, codeSeveral, "several binaries: go %s %s builds packages docklean cannot list; build one package with -o", args[1], strings.Join(pkgText, " "))
 		}
 	}
 	files := strings.HasSuffix(pkgs[0], ".go")
 	if len(pkgs) > 1 && !files {
-		return g.refuse(in.StartLine, "several binaries: go %s builds %d packages", args[1], len(pkgs))
+		return g.refuse(in.StartLine, codeSeveral, "several binaries: go %s builds %d packages", args[1], len(pkgs))
 	}
 	var name string
 	switch {
@@ -365,10 +354,10 @@ func (g *goStage) goCmd(in *parser.Instruction, c *syntax.CallExpr, args []strin
 	switch {
 	case b.install:
 		if out != nil {
-			return g.refuse(in.StartLine, "go install does not take -o")
+			return g.refuse(in.StartLine, codeBinary, "go install does not take -o")
 		}
 		if env["GOOS"] != "" || env["GOARCH"] != "" || g.known("GOOS") || g.known("GOARCH") {
-			return g.refuse(in.StartLine, "binary unknown: go install with GOOS/GOARCH set writes to a platform folder; use go build -o")
+			return g.refuse(in.StartLine, codeBinary, "binary unknown: go install with GOOS/GOARCH set writes to a platform folder; use go build -o")
 		}
 		binDir := "/go/bin"
 		if v, ok := env["GOBIN"]; ok {
@@ -547,7 +536,8 @@ func (g *goStage) copyInstr(in *parser.Instruction) error {
 			keep = append(keep, f)
 		case f == "--link" || strings.HasPrefix(f, "--link="):
 		default:
-			return g.refuse(in.StartLine, "%s %s: docklean cannot tell which files it adds", strings.ToUpper(in.Keyword), f)
+			g.block(in.StartLine, codeRuntimeFiles, "%s %s: docklean cannot tell which files it adds", strings.ToUpper(in.Keyword), f)
+			return nil
 		}
 	}
 	if len(in.Args) < 2 {
@@ -556,7 +546,8 @@ func (g *goStage) copyInstr(in *parser.Instruction) error {
 	srcs, destArg := in.Args[:len(in.Args)-1], in.Args[len(in.Args)-1]
 	de, ok := g.dfWord(destArg)
 	if !ok {
-		return g.refuse(in.StartLine, "runtime files cannot be determined: the destination of line %d uses a variable docklean cannot resolve", in.StartLine)
+		g.block(in.StartLine, codeVariable, "runtime files cannot be determined: the destination of %v uses a variable docklean cannot resolve", transform.Line(in.StartLine))
+		return nil
 	}
 	dest := stages.AbsPath(g.dir, de.value)
 	destText := joinText(g.dirText, de)
@@ -564,11 +555,13 @@ func (g *goStage) copyInstr(in *parser.Instruction) error {
 	for _, src := range srcs {
 		se, ok := g.dfWord(src)
 		if !ok {
-			return g.refuse(in.StartLine, "runtime files cannot be determined: line %d copies %s", in.StartLine, src)
+			g.block(in.StartLine, codeVariable, "runtime files cannot be determined: %v copies %s", transform.Line(in.StartLine), src)
+			continue
 		}
 		s := se.value
 		if in.Keyword == "add" && (strings.Contains(s, "://") || isArchive(s)) && len(from) == 0 {
-			return g.refuse(in.StartLine, "runtime files cannot be determined: ADD %s fetches or unpacks files docklean cannot list", s)
+			g.block(in.StartLine, codeRuntimeFiles, "runtime files cannot be determined: ADD %s fetches or unpacks files docklean cannot list", s)
+			continue
 		}
 		clean := path.Clean(strings.TrimPrefix(s, "/"))
 		if len(from) == 0 && g.isSource(clean) {
@@ -589,7 +582,8 @@ func (g *goStage) copyInstr(in *parser.Instruction) error {
 		switch {
 		case strings.ContainsAny(s, "*?[") || srcDir:
 			if existing {
-				return g.refuse(in.StartLine, "runtime files cannot be determined: line %d spreads %s into the folder %s, which holds other files", in.StartLine, s, dest)
+				g.block(in.StartLine, codeRuntimeFiles, "runtime files cannot be determined: %v spreads %s into the folder %s, which holds other files", transform.Line(in.StartLine), s, dest)
+				continue
 			}
 		case destIsDir:
 			p, t = path.Join(dest, path.Base(clean)), path.Join(destText, path.Base(clean))

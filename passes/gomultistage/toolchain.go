@@ -22,24 +22,25 @@ var goToolchainTools = map[string]bool{
 // as reflex ... -- go run . or CompileDaemon --build="go build".
 var goSubcommand = regexp.MustCompile(`(^|[\s="'])go\s+(build|run|test|install|generate|vet|mod|tool)\b`)
 
-// needsToolchain refuses a stage whose program needs the Go toolchain at run
+// needsToolchain blocks a stage whose program needs the Go toolchain at run
 // time: a known tool that runs go, a CMD/ENTRYPOINT that runs go, or a
 // downloaded program (go install module@version) next to Go sources the
 // stage copies but never builds, which only the program can be there for.
-func (g *goStage) needsToolchain(run *parser.Instruction, bin *goBinary, idx int) error {
+func (g *goStage) needsToolchain(run *parser.Instruction, bin *goBinary, idx int) {
 	name := path.Base(bin.paths[idx])
 	if goToolchainTools[name] {
-		return g.refuse(run.StartLine, "%s runs the go command at run time (it builds, checks or debugs Go code), so the image needs the Go toolchain", name)
+		g.block(run.StartLine, codeToolchain, "%s runs the go command at run time (it builds, checks or debugs Go code), so the image needs the Go toolchain", name)
+		return
 	}
 	for _, in := range g.st.Instructions {
 		if (in.Keyword == "cmd" || in.Keyword == "entrypoint") && goSubcommand.MatchString(strings.Join(in.Args, " ")) {
-			return g.refuse(in.StartLine, "%s runs the go command at run time, so the image needs the Go toolchain", strings.ToUpper(in.Keyword))
+			g.block(in.StartLine, codeToolchain, "%s runs the go command at run time, so the image needs the Go toolchain", strings.ToUpper(in.Keyword))
+			return
 		}
 	}
 	if bin.remote && len(g.sources) > 0 {
-		return g.refuse(g.sources[0].in.StartLine, "the stage copies Go sources but builds none of them: %s, a downloaded program, presumably works on them at run time with the Go toolchain", name)
+		g.block(g.sources[0].in.StartLine, codeToolchain, "the stage copies Go sources but builds none of them: %s, a downloaded program, presumably works on them at run time with the Go toolchain", name)
 	}
-	return nil
 }
 
 // goRuntimeVars are GO* variables the Go runtime reads in the running
