@@ -45,7 +45,7 @@ func TestPinCorpus(t *testing.T) {
 		}
 		for _, fd := range res.Findings {
 			switch {
-			case strings.HasPrefix(fd.Message, "pinned "):
+			case fd.Code == "pin/floating-tag":
 				floating++
 				pinned++
 				from, rest, _ := strings.Cut(strings.TrimPrefix(fd.Message, "pinned "), " to ")
@@ -54,8 +54,7 @@ func TestPinCorpus(t *testing.T) {
 				if r := stages.ParseRef(to); images.Lookup(r.Name) == nil || !images.Lookup(r.Name).Tags[r.Tag].Current {
 					t.Errorf("%s: pinned to %s, which is not a current official tag", f, to)
 				}
-			case strings.Contains(fd.Message, "cannot tell which specific tag its latest is"),
-				strings.Contains(fd.Message, "moves with new releases"):
+			case fd.Code == "pin/not-official", fd.Code == "pin/moving-tag":
 				floating++
 				left[fd.Message]++
 			}

@@ -1,7 +1,6 @@
 package cachecleanup
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/docklean/docklean/internal/shellx"
@@ -27,11 +26,11 @@ func (c *cleaner) keepDownloads(in *parser.Instruction) {
 		return
 	}
 	if x := c.unmountedApt(in); x != nil {
-		c.notes = append(c.notes, transform.Finding{Line: in.StartLine, Message: fmt.Sprintf("the /var/cache/apt mount stays empty: the image's /etc/apt/apt.conf.d/docker-clean deletes downloaded .debs, and removing it would leave them in the layer of the RUN at line %d, which has no cache mount", x.StartLine)})
+		c.tx.Note(in.StartLine, codeDockerClean, "the /var/cache/apt mount stays empty: the image's /etc/apt/apt.conf.d/docker-clean deletes downloaded .debs, and removing it would leave them in the layer of the RUN at %v, which has no cache mount", transform.Line(x.StartLine))
 		return
 	}
 	start, _ := in.Shell.Span(in.Shell.File.Stmts[0])
-	c.add(start, keepDebs, "added rm -f /etc/apt/apt.conf.d/docker-clean and Keep-Downloaded-Packages before apt: Debian's and Ubuntu's images delete downloaded .debs after each install, which would leave the /var/cache/apt mount empty")
+	c.add(start, keepDebs, codeDockerClean, "added rm -f /etc/apt/apt.conf.d/docker-clean and Keep-Downloaded-Packages before apt: Debian's and Ubuntu's images delete downloaded .debs after each install, which would leave the /var/cache/apt mount empty")
 	c.keptDebs = true
 }
 

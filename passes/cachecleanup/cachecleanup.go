@@ -4,7 +4,6 @@
 package cachecleanup
 
 import (
-	"fmt"
 	"path"
 	"regexp"
 	"slices"
@@ -48,19 +47,59 @@ changed. It refuses a stage when a later RUN still needs the apt lists
 (apt-get install without apt-get update), or when a package manager runs in
 an exec-form or unparsable RUN, or a heredoc that is not a shell script (RUN
 <<EOF and RUN bash <<EOF scripts are cleaned), where no cleanup can be added.`,
-	Run: transform.Legacy(cacheCleanup),
+	URL: "docs/cache-cleanup.md",
+	Rules: []transform.Rule{
+		{Code: codeCacheFlag, Summary: "a package manager's no-cache flag was added (apk --no-cache, pip --no-cache-dir, uv --no-cache, gem --no-document)"},
+		{Code: codeNoRecommends, Summary: "apt-get install got --no-install-recommends"},
+		{Code: codeRecommends, Summary: "a package that is only recommended but needed was added to apt-get install (ca-certificates, a used program's recommends)"},
+		{Code: codeRecommendsUnknown, Summary: "no --no-install-recommends: docklean does not know the Recommends of every package installed"},
+		{Code: codeCleanup, Summary: "the package manager's cleanup was added at the end of the RUN (rm -rf /var/lib/apt/lists/*, npm cache clean …)"},
+		{Code: codeApkRedundant, Summary: "apk update or rm -rf /var/cache/apk/* removed: apk add --no-cache makes it redundant"},
+		{Code: codeCacheMount, Summary: "a BuildKit cache mount was added (--cache-mounts)"},
+		{Code: codeDockerClean, Summary: "Debian's docker-clean was removed so an apt cache mount keeps the .debs, or why it was not"},
+		{Code: codeSyntax, Summary: "# syntax=docker/dockerfile:1 was added for RUN --mount"},
+		{Code: codeNonRoot, Summary: "the cache lives in a non-root user's home, so it is deleted instead of mounted"},
+		{Code: codeYarnBerry, Summary: "no yarn cache clean for Yarn 2 or later, whose cache can hold the packages it loads"},
+		{Code: codeUnusedStage, Summary: "the stage does not end up in an image, so its caches cost nothing"},
+		{Code: codeOpaqueRun, Summary: "a package manager runs in exec form, a heredoc or unparsable shell text, where no cleanup can be added"},
+		{Code: codeAptLists, Summary: "a later RUN installs with the apt lists this RUN downloads, so they cannot be removed here"},
+		{Code: codeSplitKeyword, Summary: "the RUN keyword is split across lines, so no mount can be added"},
+		{Code: codeBackground, Summary: "the RUN ends with a background command, so no cleanup can follow it"},
+		{Code: codeErrexit, Summary: "the RUN ends with a compound command under set -e, which would stop working after && cleanup"},
+	},
+	Run: func(u *transform.Unit) error { cacheCleanup(u); return nil },
 }
 
-// cleaner holds the edits and findings cache-cleanup plans for one stage.
+// The codes cache-cleanup reports (docs/cache-cleanup.md, section Codes).
+const (
+	codeCacheFlag         transform.Code = "cache-cleanup/cache-flag"
+	codeNoRecommends      transform.Code = "cache-cleanup/no-recommends"
+	codeRecommends        transform.Code = "cache-cleanup/recommends"
+	codeRecommendsUnknown transform.Code = "cache-cleanup/recommends-unknown"
+	codeCleanup           transform.Code = "cache-cleanup/cleanup"
+	codeApkRedundant      transform.Code = "cache-cleanup/apk-redundant"
+	codeCacheMount        transform.Code = "cache-cleanup/cache-mount"
+	codeDockerClean       transform.Code = "cache-cleanup/docker-clean"
+	codeSyntax            transform.Code = "cache-cleanup/syntax"
+	codeNonRoot           transform.Code = "cache-cleanup/non-root"
+	codeYarnBerry         transform.Code = "cache-cleanup/yarn-berry"
+	codeUnusedStage       transform.Code = "cache-cleanup/unused-stage"
+	codeOpaqueRun         transform.Code = "cache-cleanup/opaque-run"
+	codeAptLists          transform.Code = "cache-cleanup/apt-lists"
+	codeSplitKeyword      transform.Code = "cache-cleanup/split-keyword"
+	codeBackground        transform.Code = "cache-cleanup/background"
+	codeErrexit           transform.Code = "cache-cleanup/errexit"
+)
+
+// cleaner plans cache-cleanup's change of one stage: its transaction
+// holds the edits, findings and every reason to leave the stage alone.
 type cleaner struct {
 	u       *transform.Unit
 	doc     *parser.Document
 	style   shellx.JoinStyle
-	edits   []transform.Edit
-	changes []transform.Finding
-	refusal string // why the stage is left alone
-	refLine int
-	notes   []transform.Finding
+	st      *parser.Stage
+	tx      *transform.Tx
+	edited  bool // the transaction has an edit
 	mounted bool // a cache mount was added
 	// keptDebs is set once a RUN of the stage removes docker-clean; kept
 	// holds the stages whose edits did so, shared by the stages' cleaners.
@@ -82,31 +121,19 @@ func cacheCleanup(u *transform.Unit) {
 	apt := newAptScan(u.Doc, cmds)
 	used := &usedCmds{ctx: u.Opts.Context}
 	for _, st := range u.Doc.Stages {
-		c := &cleaner{u: u, doc: u.Doc, style: style, kept: kept, cmds: cmds, apt: apt, used: used}
+		c := &cleaner{u: u, doc: u.Doc, style: style, st: st, tx: u.Begin(), kept: kept, cmds: cmds, apt: apt, used: used}
 		for _, in := range st.Instructions {
-			if in.Keyword == "run" && shellx.PosixShellAt(u.Doc, in) && c.refusal == "" {
+			if in.Keyword == "run" && shellx.PosixShellAt(u.Doc, in) {
 				c.run(in)
 			}
 		}
 		switch {
-		case len(c.edits) == 0 && c.refusal == "":
-			for _, f := range c.notes {
-				if images[st] {
-					u.Note(f.Line, "%s", f.Message)
-				}
-			}
+		case !images[st] && !c.edited && !c.tx.Refused():
+			c.tx.Discard() // its notes are about caches that cost nothing
 		case !images[st]:
-			u.Note(st.From.StartLine, "stage %s does not end up in an image (nothing copies from it or builds on it): its caches cost nothing in the result, left as is", stages.StageLabel(st))
-		case c.refusal != "":
-			u.Refused(c.refLine, "stage %s left as is: %s", stages.StageLabel(st), c.refusal)
-		default:
-			u.Apply(c.edits)
-			for _, f := range c.changes {
-				u.Changed(f.Line, "%s", f.Message)
-			}
-			for _, f := range c.notes {
-				u.Note(f.Line, "%s", f.Message)
-			}
+			c.tx.Discard()
+			c.tx.Note(st.From.StartLine, codeUnusedStage, "stage %s does not end up in an image (nothing copies from it or builds on it): its caches cost nothing in the result, left as is", stages.StageLabel(st))
+		case c.edited && !c.tx.Refused():
 			mounted = mounted || c.mounted
 			kept[st] = c.keptDebs
 		}
@@ -116,21 +143,25 @@ func cacheCleanup(u *transform.Unit) {
 		if u.Doc.BOM {
 			off = len("\ufeff")
 		}
-		u.Replace(off, off, "# syntax=docker/dockerfile:1"+u.Doc.EOL)
-		u.Changed(1, "added # syntax=docker/dockerfile:1 (RUN --mount needs it)")
+		tx := u.Begin()
+		tx.Replace(off, off, "# syntax=docker/dockerfile:1"+u.Doc.EOL)
+		tx.Changed(1, codeSyntax, "added # syntax=docker/dockerfile:1 (RUN --mount needs it)")
 	}
 }
 
 // installWords finds package installs in text docklean cannot edit.
 var installWords = regexp.MustCompile(`\b(apt-get|apt|apk|pip[0-9.]*|uv|npm|yum|dnf|microdnf|gem|conda|mamba|micromamba)\s+(\S+\s+)*?(install|add|ci|sync|create)\b`)
 
-func (c *cleaner) refuse(line int, format string, args ...any) {
-	c.refusal, c.refLine = fmt.Sprintf(format, args...), line
+// refuse records a reason to leave the stage alone.
+func (c *cleaner) refuse(line int, code transform.Code, format string, args ...any) {
+	c.tx.Refuse(line, code, "stage %s left as is: %v", stages.StageLabel(c.st), transform.Msgf(format, args...))
 }
 
-func (c *cleaner) add(off int, text, msg string) {
-	c.edits = append(c.edits, transform.Edit{Start: off, End: off, Text: text})
-	c.changes = append(c.changes, transform.Finding{Line: c.doc.LineOf(off), Message: msg})
+// add records the insertion of text at off and the change it makes.
+func (c *cleaner) add(off int, text string, code transform.Code, format string, args ...any) {
+	c.tx.Replace(off, off, text)
+	c.edited = true
+	c.tx.Changed(c.doc.LineOf(off), code, format, args...)
 }
 
 // run plans the cleanup of one RUN.
@@ -148,7 +179,7 @@ func (c *cleaner) run(in *parser.Instruction) {
 			case !in.JSON:
 				form = "shell text docklean cannot parse"
 			}
-			c.refuse(in.StartLine, "the RUN at line %d runs %q in %s, where no cleanup can be added; write it as a shell-form RUN", in.StartLine, strings.Fields(m)[0], form)
+			c.refuse(in.StartLine, codeOpaqueRun, "the RUN at %v runs %q in %s, where no cleanup can be added; write it as a shell-form RUN", transform.Line(in.StartLine), strings.Fields(m)[0], form)
 		}
 		return
 	}
@@ -167,7 +198,7 @@ func (c *cleaner) run(in *parser.Instruction) {
 		}
 		dir, moved := c.cacheDir(in, r, need[0])
 		if r.name == "yarn" && c.yarnBerry(need) {
-			c.notes = append(c.notes, transform.Finding{Line: c.doc.LineOf(in.Shell.Offset(int(need[0].stmt.Pos().Offset()))), Message: "no yarn cache clean: this is Yarn 2 or later (--immutable or .yarnrc.yml), whose cache can hold the packages Plug'n'Play loads at run time"})
+			c.tx.Note(c.doc.LineOf(in.Shell.Offset(int(need[0].stmt.Pos().Offset()))), codeYarnBerry, "no yarn cache clean: this is Yarn 2 or later (--immutable or .yarnrc.yml), whose cache can hold the packages Plug'n'Play loads at run time")
 			continue
 		}
 		// Under sudo the user is not root, and the set-up a mount needs
@@ -187,14 +218,18 @@ func (c *cleaner) run(in *parser.Instruction) {
 		}
 		for _, pc := range need {
 			if r.name == "apt-get install" {
-				if why := c.recommendsUnknown(in, pc); why != "" {
-					c.notes = append(c.notes, transform.Finding{Line: c.doc.LineOf(in.Shell.Offset(int(pc.stmt.Pos().Offset()))), Message: fmt.Sprintf("no --no-install-recommends for %s install: %s", pc.args[0], why)})
+				if why := c.recommendsUnknown(in, pc); !why.IsZero() {
+					c.tx.Note(c.doc.LineOf(in.Shell.Offset(int(pc.stmt.Pos().Offset()))), codeRecommendsUnknown, "no --no-install-recommends for %s install: %v", pc.args[0], why)
 					continue
 				}
 			}
 			if r.flag != "" && pc.sub > 0 {
 				_, end := in.Shell.Span(pc.words[pc.flagAfter()])
-				c.add(end, " "+r.flag, fmt.Sprintf("added %s to %s", r.flag, strings.Join(append(pc.args[:1:1], pc.args[pc.sub:pc.flagAfter()+1]...), " ")))
+				code := codeCacheFlag
+				if r.name == "apt-get install" {
+					code = codeNoRecommends
+				}
+				c.add(end, " "+r.flag, code, "added %s to %s", r.flag, strings.Join(append(pc.args[:1:1], pc.args[pc.sub:pc.flagAfter()+1]...), " "))
 			}
 			if r.name == "apt-get install" {
 				c.keepCertificates(in, pc)
@@ -216,7 +251,7 @@ func (c *cleaner) run(in *parser.Instruction) {
 		cleanups = append(cleanups, cleanup)
 		if r.name == "apt" {
 			if later := c.apt.needed(in); later != nil {
-				c.refuse(in.StartLine, "the RUN at line %d runs apt-get install without apt-get update, using the lists this RUN downloads, so they cannot be removed here; merge the two RUNs or add apt-get update to the later one", later.StartLine)
+				c.refuse(in.StartLine, codeAptLists, "the RUN at %v runs apt-get install without apt-get update, using the lists this RUN downloads, so they cannot be removed here; merge the two RUNs or add apt-get update to the later one", transform.Line(later.StartLine))
 				return
 			}
 		}
@@ -225,11 +260,11 @@ func (c *cleaner) run(in *parser.Instruction) {
 	if len(newMounts) > 0 {
 		off := stages.KeywordEnd(c.doc, in)
 		if !strings.EqualFold(string(c.doc.Src[off-len(in.Keyword):off]), in.Keyword) {
-			c.refuse(in.StartLine, "the RUN keyword at line %d is split across lines; write it on one line", in.StartLine)
+			c.refuse(in.StartLine, codeSplitKeyword, "the RUN keyword at %v is split across lines; write it on one line", transform.Line(in.StartLine))
 			return
 		}
 		text := " " + strings.Join(newMounts, " ")
-		c.add(off, text, fmt.Sprintf("added a BuildKit cache mount for %s: %s", strings.Join(mountFor, ", "), strings.TrimSpace(text)))
+		c.add(off, text, codeCacheMount, "added a BuildKit cache mount for %s: %s", strings.Join(mountFor, ", "), strings.TrimSpace(text))
 		c.mounted = true
 		if slices.Contains(mountFor, "apt") {
 			c.keepDownloads(in)
@@ -364,14 +399,15 @@ func (c *cleaner) dropApkRedundancy(in *parser.Instruction, cmds []*pkgCmd) {
 		if !ok {
 			continue
 		}
-		c.edits = append(c.edits, edits...)
+		c.tx.Apply(edits)
+		c.edited = true
 		for _, pc := range drops[l[0]] {
 			at, _ := in.Shell.Span(pc.stmt)
 			if i := slices.Index(l, pc.stmt); i == len(l)-1 {
 				_, at = in.Shell.Span(l[i-1]) // the deletion starts after the command before
 			}
 			text := in.Shell.Text[pc.stmt.Pos().Offset():pc.stmt.Cmd.End().Offset()]
-			c.changes = append(c.changes, transform.Finding{Line: c.doc.LineOf(at), Message: fmt.Sprintf("removed %q: apk add --no-cache makes it redundant", text)})
+			c.tx.Changed(c.doc.LineOf(at), codeApkRedundant, "removed %q: apk add --no-cache makes it redundant", text)
 		}
 	}
 }
@@ -403,18 +439,18 @@ func (c *cleaner) appendCleanup(in *parser.Instruction, text string) {
 		last = stmts[len(stmts)-1]
 	}
 	if last.Background {
-		c.refuse(in.StartLine, "the RUN at line %d ends with a background command; add the cleanup by hand", in.StartLine)
+		c.refuse(in.StartLine, codeBackground, "the RUN at %v ends with a background command; add the cleanup by hand", transform.Line(in.StartLine))
 		return
 	}
 	leaves := shellx.AndLeaves(last)
 	final := leaves[len(leaves)-1]
 	if !shellx.SimpleCmd(final) && mayErrexit(c.doc, in) {
-		c.refuse(in.StartLine, "the RUN at line %d ends with a compound command under set -e, which the shell would ignore inside it once \"&& cleanup\" follows; add the cleanup inside it by hand", in.StartLine)
+		c.refuse(in.StartLine, codeErrexit, "the RUN at %v ends with a compound command under set -e, which the shell would ignore inside it once \"&& cleanup\" follows; add the cleanup inside it by hand", transform.Line(in.StartLine))
 		return
 	}
 	end := shellx.StmtEnd(in.Shell, last)
 	if c.doc.LineOf(end) == in.StartLine {
-		c.add(end, " && "+text, "added "+text+" at the end of the RUN")
+		c.add(end, " && "+text, codeCleanup, "added %s at the end of the RUN", text)
 		return
 	}
 	st := runStyle(c.doc, in, c.style)
@@ -422,7 +458,7 @@ func (c *cleaner) appendCleanup(in *parser.Instruction, text string) {
 	if ln := c.doc.LineOf(start); ln != in.StartLine {
 		st.Indent = c.doc.Indent(ln)
 	}
-	c.add(end, st.Join(c.doc, in, text), "added "+text+" at the end of the RUN")
+	c.add(end, st.Join(c.doc, in, text), codeCleanup, "added %s at the end of the RUN", text)
 }
 
 // mayErrexit reports whether errexit can be on anywhere in a RUN: its SHELL
@@ -441,7 +477,7 @@ func (c *cleaner) isRoot(in *parser.Instruction) bool {
 	if name == "root" || name == "0" {
 		return true
 	}
-	c.notes = append(c.notes, transform.Finding{Line: in.StartLine, Message: fmt.Sprintf("USER %s: the cache lives in that user's home, so it is deleted instead of mounted", u)})
+	c.tx.Note(in.StartLine, codeNonRoot, "USER %s: the cache lives in that user's home, so it is deleted instead of mounted", u)
 	return false
 }
 

@@ -1,7 +1,6 @@
 package cachecleanup
 
 import (
-	"fmt"
 	"io/fs"
 	"strings"
 
@@ -59,7 +58,7 @@ func (c *cleaner) keepCertificates(in *parser.Instruction, pc *pkgCmd) {
 		return
 	}
 	_, end := in.Shell.Span(pc.words[len(pc.words)-1])
-	c.add(end, " ca-certificates", fmt.Sprintf("added ca-certificates to %s install: %s only recommends it, and without it --no-install-recommends would leave HTTPS downloads unable to check certificates", pc.args[0], pkg))
+	c.add(end, " ca-certificates", codeRecommends, "added ca-certificates to %s install: %s only recommends it, and without it --no-install-recommends would leave HTTPS downloads unable to check certificates", pc.args[0], pkg)
 }
 
 // aptInstalls reports whether an apt-get install names package pkg, maybe

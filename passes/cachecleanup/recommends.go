@@ -1,7 +1,6 @@
 package cachecleanup
 
 import (
-	"fmt"
 	"io/fs"
 	"path"
 	"slices"
@@ -10,6 +9,7 @@ import (
 	"github.com/docklean/docklean/internal/commands"
 	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
+	"github.com/docklean/docklean/transform"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -52,23 +52,23 @@ func (c *cleaner) keepRecommends(in *parser.Instruction, pc *pkgCmd) {
 				continue // keepCertificates handles ca-certificates
 			}
 			why := own
-			if l := used["pip install"]; why == "" && l >= in.StartLine && pipBuildNeeds[r] {
-				why = fmt.Sprintf("pip install on line %d builds packages that have no wheel with it", l)
-			} else if why == "" {
+			if l := used["pip install"]; why.IsZero() && l >= in.StartLine && pipBuildNeeds[r] {
+				why = transform.Msgf("pip install on %v builds packages that have no wheel with it", transform.Line(l))
+			} else if why.IsZero() {
 				gained := commandsOf(commands.DebClosure(map[string]bool{r: true}, nil))
 				for _, cmd := range slices.Sorted(commands.MapKeys(gained)) {
 					if l := used[cmd]; l >= in.StartLine && !had[cmd] {
-						why = fmt.Sprintf("it brings %s, which line %d runs", cmd, l)
+						why = transform.Msgf("it brings %s, which %v runs", cmd, transform.Line(l))
 						break
 					}
 				}
 			}
-			if why == "" {
+			if why.IsZero() {
 				continue
 			}
 			keep = append(keep, r)
 			_, end := in.Shell.Span(pc.words[len(pc.words)-1])
-			c.add(end, " "+r, fmt.Sprintf("added %s to %s install: %s only recommends it, which --no-install-recommends would drop, and %s", r, pc.args[0], name, why))
+			c.add(end, " "+r, codeRecommends, "added %s to %s install: %s only recommends it, which --no-install-recommends would drop, and %v", r, pc.args[0], name, why)
 		}
 	}
 }
@@ -87,18 +87,18 @@ var modelledRecommends = map[string]bool{"git": true, "python3-pip": true}
 // the package's own programs may run or load any package it recommends
 // (xvfb-run, a script of xvfb, stops without xauth, which xvfb only
 // recommends). debian-commands.tsv records which packages a package
-// recommends, not which of its programs uses them, so all are kept; "" when
+// recommends, not which of its programs uses them, so all are kept; the zero Msg when
 // no command of it runs, or it is one of modelledRecommends.
-func ownCommandRun(name string, cmds []string, used map[string]int, from int) string {
+func ownCommandRun(name string, cmds []string, used map[string]int, from int) transform.Msg {
 	if modelledRecommends[name] {
-		return ""
+		return transform.Msg{}
 	}
 	for _, cmd := range cmds {
 		if l := used[path.Base(cmd)]; l >= from {
-			return fmt.Sprintf("the stage runs %s (line %d), a program of %s, which may use what its package recommends", path.Base(cmd), l, name)
+			return transform.Msgf("the stage runs %s (%v), a program of %s, which may use what its package recommends", path.Base(cmd), transform.Line(l), name)
 		}
 	}
-	return ""
+	return transform.Msg{}
 }
 
 // commandsOf returns the names of the commands a set of Debian packages

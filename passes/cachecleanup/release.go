@@ -10,6 +10,7 @@ import (
 	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/internal/stages"
 	"github.com/docklean/docklean/parser"
+	"github.com/docklean/docklean/transform"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -70,51 +71,51 @@ func stageRelease(doc *parser.Document, st *parser.Stage) (codename, desc string
 
 // recommendsUnknown returns why docklean cannot tell what
 // --no-install-recommends would take from pc, an apt-get install of in, or
-// "" when it can: the flag is added only then.
-func (c *cleaner) recommendsUnknown(in *parser.Instruction, pc *pkgCmd) string {
+// the zero Msg when it can: the flag is added only then.
+func (c *cleaner) recommendsUnknown(in *parser.Instruction, pc *pkgCmd) transform.Msg {
 	chain := stageChain(c.doc, c.doc.Stages[len(c.doc.Stages)-1])
 	if _, cmd := stages.FinalCommand(c.doc, chain); cmd == nil && slices.Contains(chain, in.Stage) {
-		return "the image has no CMD or ENTRYPOINT: it is a base or tool image whose users run their own commands, which may use any recommended package"
+		return transform.Msgf("the image has no CMD or ENTRYPOINT: it is a base or tool image whose users run their own commands, which may use any recommended package")
 	}
 	if pc.has("--fix-broken") || slices.ContainsFunc(pc.args[1:], func(a string) bool {
 		return len(a) > 1 && a[0] == '-' && a[1] != '-' && strings.Contains(a, "f")
 	}) {
-		return "it is apt-get -f install, which completes packages this list does not name, whose Recommends docklean cannot see"
+		return transform.Msgf("it is apt-get -f install, which completes packages this list does not name, whose Recommends docklean cannot see")
 	}
 	if l := c.dpkgInstall(in, pc); l > 0 {
-		return fmt.Sprintf("line %d installs a .deb with dpkg -i, whose Recommends are in no table docklean has", l)
+		return transform.Msgf("%v installs a .deb with dpkg -i, whose Recommends are in no table docklean has", transform.Line(l))
 	}
 	if rel, desc := stageRelease(c.doc, in.Stage); rel != recommendsRelease {
 		if rel != "" {
 			desc = "the stage is on " + desc
 		}
-		return fmt.Sprintf("%s; docklean knows only Debian %s's Recommends (data/debian-commands.tsv)", desc, recommendsRelease)
+		return transform.Msgf("%s; docklean knows only Debian %s's Recommends (data/debian-commands.tsv)", desc, recommendsRelease)
 	}
 	t := commands.Tables()
 	for i := pc.sub + 1; i < len(pc.args); i++ {
 		a := pc.args[i]
 		switch {
 		case a == "":
-			return "a package name comes from a variable"
+			return transform.Msgf("a package name comes from a variable")
 		case strings.HasSuffix(a, ".deb"):
-			return fmt.Sprintf("it installs the file %s, whose Recommends are in no table docklean has", a)
+			return transform.Msgf("it installs the file %s, whose Recommends are in no table docklean has", a)
 		case (a == "-t" || a == "--target-release") && i+1 < len(pc.args):
-			return fmt.Sprintf("it installs from the release %s (%s), whose Recommends may differ from Debian %s's", pc.args[i+1], a, recommendsRelease)
+			return transform.Msgf("it installs from the release %s (%s), whose Recommends may differ from Debian %s's", pc.args[i+1], a, recommendsRelease)
 		case strings.HasPrefix(a, "--target-release=") || strings.Contains(a, "/") && !strings.HasSuffix(a, "/"+recommendsRelease):
-			return fmt.Sprintf("it installs from another release (%s), whose Recommends may differ from Debian %s's", a, recommendsRelease)
+			return transform.Msgf("it installs from another release (%s), whose Recommends may differ from Debian %s's", a, recommendsRelease)
 		case a == "-o" || a == "--option" || a == "-c" || a == "--config-file":
 			i++ // the option's value
 		case strings.HasPrefix(a, "-"):
 		case strings.ContainsAny(a, "*?[]"):
-			return fmt.Sprintf("%s is a pattern, not a package name", a)
+			return transform.Msgf("%s is a pattern, not a package name", a)
 		default:
 			name, _, _ := strings.Cut(strings.TrimSuffix(a, "/"+recommendsRelease), "=")
 			if t.Deb[name] == nil {
-				return fmt.Sprintf("%s is not among the Debian %s packages docklean has the Recommends of (data/debian-commands.tsv)", name, recommendsRelease)
+				return transform.Msgf("%s is not among the Debian %s packages docklean has the Recommends of (data/debian-commands.tsv)", name, recommendsRelease)
 			}
 		}
 	}
-	return ""
+	return transform.Msgf("")
 }
 
 // stageChain returns st and the stages it is built on.

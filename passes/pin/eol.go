@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/docklean/docklean/internal/pins"
-	"github.com/docklean/docklean/transform"
 )
 
 // checkEOL reports ref when its release, or the distribution release its
@@ -13,14 +12,14 @@ import (
 // end of life before today. With Options.UpgradeEOL an ended release of the
 // image itself is replaced by the nearest supported one with the same
 // variant among the official images' current tags.
-func checkEOL(u *transform.Unit, line int, ref imageRef, today time.Time) imageRef {
+func checkEOL(f *fromTx, ref imageRef, today time.Time) imageRef {
 	if !ref.official() || ref.tag == "" {
 		return ref
 	}
 	c, ok := pins.ImageCycle(ref.name, ref.tag)
 	if !ok || !c.Ended(today) {
 		if b, ok := pins.VariantBase(ref.name, ref.tag); ok && b.Ended(today) {
-			u.Refused(line, "%s: its base %s reached end of %s on %s; pick a newer variant by hand",
+			f.refuse(codeEOLVariant, "%s: its base %s reached end of %s on %s; pick a newer variant by hand",
 				ref.short(), b.Label(), b.Support, b.EOL.Format(time.DateOnly))
 		}
 		return ref
@@ -29,14 +28,14 @@ func checkEOL(u *transform.Unit, line int, ref imageRef, today time.Time) imageR
 	next, found := pins.Upgrade(ref.name, ref.tag, today)
 	switch {
 	case !found:
-		u.Refused(line, "%s; no supported release with the same variant is among the official images' tags", what)
+		f.refuse(codeEndOfLife, "%s; no supported release with the same variant is among the official images' tags", what)
 		return ref
-	case !u.Opts.UpgradeEOL:
-		u.Refused(line, "%s; --upgrade-eol would move it to %s:%s", what, ref.name, next)
+	case !f.u.Opts.UpgradeEOL:
+		f.refuse(codeEndOfLife, "%s; --upgrade-eol would move it to %s:%s", what, ref.name, next)
 		return ref
 	}
 	out := ref
 	out.tag = next
-	u.Changed(line, "upgraded %s to %s: %s", ref.short(), out.short(), what)
-	return pinRef(u, line, out)
+	f.tx.Changed(f.line, codeEndOfLife, "upgraded %s to %s: %s", ref.short(), out.short(), what)
+	return pinRef(f, out)
 }

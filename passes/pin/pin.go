@@ -8,6 +8,7 @@ import (
 	"github.com/docklean/docklean/internal/images"
 	"github.com/docklean/docklean/internal/pins"
 	"github.com/docklean/docklean/internal/stages"
+	"github.com/docklean/docklean/parser"
 	"github.com/docklean/docklean/transform"
 )
 
@@ -29,7 +30,56 @@ the tag; --refresh-digests also updates digests already there.
 Left alone, with an info finding: images that are not official images,
 tags the tables do not know, bases set by a build argument. Stage names and
 scratch are not images and are skipped.`,
-	Run: transform.Legacy(runPin),
+	URL: "docs/pin.md",
+	Rules: []transform.Rule{
+		{Code: codeFloatingTag, Summary: "a floating tag of an official image was pinned to the specific tag of the same image"},
+		{Code: codeBuildArg, Summary: "the base image is set by a build argument, so pin cannot pin it"},
+		{Code: codeNotOfficial, Summary: "an untagged or latest image that is not an official image cannot be pinned"},
+		{Code: codeUnknownTag, Summary: "an official image's tag is not among the tags in the data"},
+		{Code: codeMovingTag, Summary: "an official floating tag has no numbered tag of the same image to pin to"},
+		{Code: codeEndOfLife, Summary: "the base image's release reached its end of life (--upgrade-eol moves it)"},
+		{Code: codeEOLVariant, Summary: "the distribution release a variant names (-buster, -alpine3.17) reached its end of life"},
+		{Code: codeDigest, Summary: "the registry digest of the base image was added or refreshed"},
+		{Code: codeDigestUnresolved, Summary: "the digest of the base image could not be resolved"},
+		{Code: codeFromNotFound, Summary: "the image could not be found in the FROM line to rewrite it"},
+	},
+	Run: func(u *transform.Unit) error { runPin(u); return nil },
+}
+
+// The codes pin reports (docs/pin.md, section Codes).
+const (
+	codeFloatingTag      transform.Code = "pin/floating-tag"
+	codeBuildArg         transform.Code = "pin/build-arg"
+	codeNotOfficial      transform.Code = "pin/not-official"
+	codeUnknownTag       transform.Code = "pin/unknown-tag"
+	codeMovingTag        transform.Code = "pin/moving-tag"
+	codeEndOfLife        transform.Code = "pin/end-of-life"
+	codeEOLVariant       transform.Code = "pin/eol-variant"
+	codeDigest           transform.Code = "pin/digest"
+	codeDigestUnresolved transform.Code = "pin/digest-unresolved"
+	codeFromNotFound     transform.Code = "pin/from-not-found"
+)
+
+// fromTx records what pin does to one FROM line: tx holds the rewrite of
+// the image word with its changes and notes; what pin cannot do (move an
+// ended release, add a digest) goes into a transaction of its own,
+// opened on the first such blocker, so that it does not hold back the
+// pinning that can land.
+type fromTx struct {
+	u      *transform.Unit
+	st     *parser.Stage
+	line   int
+	tx     *transform.Tx
+	cannot *transform.Tx
+}
+
+// refuse records a blocker of what pin cannot do for the stage.
+func (f *fromTx) refuse(code transform.Code, format string, args ...any) {
+	if f.cannot == nil {
+		f.cannot = f.u.Begin()
+		f.cannot.Cover(f.st)
+	}
+	f.cannot.Refuse(f.line, code, format, args...)
 }
 
 // imageRef is a FROM image reference split into its parts.
@@ -87,38 +137,39 @@ func runPin(u *transform.Unit) {
 		case strings.EqualFold(base, "scratch") || st.Parent != nil:
 			continue
 		case strings.Contains(base, "$"):
-			u.Note(line, "base image %s is set by a build argument; pin the argument's value instead", base)
+			u.Begin().Note(line, codeBuildArg, "base image %s is set by a build argument; pin the argument's value instead", base)
 			continue
 		}
+		f := &fromTx{u: u, st: st, line: line, tx: u.Begin()}
 		ref := parseRef(base)
 		next := ref
 		if ref.digest == "" {
-			next = pinRef(u, line, ref)
-			next = checkEOL(u, line, next, today)
+			next = pinRef(f, ref)
+			next = checkEOL(f, next, today)
 		}
-		next = addDigest(u, line, next)
+		next = addDigest(f, next)
 		if next == ref {
 			continue
 		}
 		start, end, ok := stages.FromImageSpan(u.Doc, st.From, base)
 		if !ok {
-			u.Refused(line, "could not find %s in the FROM line to rewrite it", base)
+			f.tx.Refuse(line, codeFromNotFound, "could not find %s in the FROM line to rewrite it", base)
 			continue
 		}
-		u.Replace(start, end, next.String())
+		f.tx.Replace(start, end, next.String())
 	}
 }
 
 // pinRef returns ref with a floating tag replaced by the most specific tag
 // of the same image that Options.Pin asks for.
-func pinRef(u *transform.Unit, line int, ref imageRef) imageRef {
+func pinRef(f *fromTx, ref imageRef) imageRef {
 	if !ref.official() {
 		if ref.tag == "" || ref.tag == "latest" {
-			u.Note(line, "%s is not an official image, so docklean cannot tell which specific tag its latest is; pin it by hand", ref.short())
+			f.tx.Note(f.line, codeNotOfficial, "%s is not an official image, so docklean cannot tell which specific tag its latest is; pin it by hand", ref.short())
 		}
 		return ref
 	}
-	pinned, known := pins.Tag(ref.name, ref.tag, u.Opts.Pin)
+	pinned, known := pins.Tag(ref.name, ref.tag, f.u.Opts.Pin)
 	if !known {
 		tag := ref.tag
 		if tag == "" {
@@ -130,9 +181,9 @@ func pinRef(u *transform.Unit, line int, ref imageRef) imageRef {
 			// a release name (debian:bookworm), or an old release the
 			// end-of-life check reports
 		case imageCurrent(ref.name, tag) && version == "":
-			u.Note(line, "%s moves with new releases, and docklean cannot tell which numbered tag is the same image; pin it by hand", ref.short())
+			f.tx.Note(f.line, codeMovingTag, "%s moves with new releases, and docklean cannot tell which numbered tag is the same image; pin it by hand", ref.short())
 		case !imageCurrent(ref.name, tag):
-			u.Note(line, "%s is not among the official images' tags of %s; left as is", ref.short(), pins.Date())
+			f.tx.Note(f.line, codeUnknownTag, "%s is not among the official images' tags of %s; left as is", ref.short(), pins.Date())
 		}
 		return ref
 	}
@@ -141,7 +192,7 @@ func pinRef(u *transform.Unit, line int, ref imageRef) imageRef {
 	}
 	out := ref
 	out.tag = pinned
-	u.Changed(line, "pinned %s to %s, the same image in the official images of %s (%s moves to each new release)", ref.short(), out.short(), pins.Date(), ref.short())
+	f.tx.Changed(f.line, codeFloatingTag, "pinned %s to %s, the same image in the official images of %s (%s moves to each new release)", ref.short(), out.short(), pins.Date(), ref.short())
 	return out
 }
 
@@ -169,29 +220,29 @@ func imageCurrent(image, tag string) bool {
 }
 
 // addDigest resolves ref's digest when Options.Digests asks for it.
-func addDigest(u *transform.Unit, line int, ref imageRef) imageRef {
-	o := u.Opts
+func addDigest(f *fromTx, ref imageRef) imageRef {
+	o := f.u.Opts
 	if !o.Digests && !o.RefreshDigests || ref.digest != "" && !o.RefreshDigests {
 		return ref
 	}
 	if o.Resolve == nil {
-		u.Refused(line, "cannot add a digest to %s: no registry resolver was given", ref.short())
+		f.refuse(codeDigestUnresolved, "cannot add a digest to %s: no registry resolver was given", ref.short())
 		return ref
 	}
 	bare := ref
 	bare.digest = ""
 	d, err := o.Resolve(bare.String())
 	if err != nil {
-		u.Refused(line, "could not resolve the digest of %s: %v", bare.String(), err)
+		f.refuse(codeDigestUnresolved, "could not resolve the digest of %s: %v", bare.String(), err)
 		return ref
 	}
 	if d == ref.digest {
 		return ref
 	}
 	if ref.digest != "" {
-		u.Changed(line, "refreshed the digest of %s to %s", ref.short(), d)
+		f.tx.Changed(f.line, codeDigest, "refreshed the digest of %s to %s", ref.short(), d)
 	} else {
-		u.Changed(line, "added the digest of %s (%s)", ref.short(), d)
+		f.tx.Changed(f.line, codeDigest, "added the digest of %s (%s)", ref.short(), d)
 	}
 	bare.digest = d
 	return bare

@@ -3,7 +3,6 @@
 package runmerge
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
@@ -32,8 +31,56 @@ heredocs, a shell comment inside the RUN, a background process or daemon,
 and anything that would need a subshell while errexit (set -e, SHELL -e) is
 on, since the shell ignores -e inside an && list. Stages with a non-POSIX
 SHELL are left alone.`,
-	Run: transform.Legacy(runMerge),
+	URL: "docs/run-merge.md",
+	Rules: []transform.Rule{
+		{Code: codeMerged, Summary: "consecutive RUN instructions were merged into one"},
+		{Code: codeLayers, Summary: "how many RUN instructions and layers a stage has before and after merging"},
+		{Code: codeNonPosix, Summary: "the stage's SHELL is not a POSIX shell, so its RUNs are not merged"},
+		{Code: codeExecForm, Summary: "a RUN in exec form is not merged"},
+		{Code: codeHeredoc, Summary: "a RUN with a heredoc is not merged"},
+		{Code: codeUnparsed, Summary: "a RUN whose shell text does not parse is not merged"},
+		{Code: codeDashCommand, Summary: "a RUN with a command whose name starts with \"-\" is not merged"},
+		{Code: codeComment, Summary: "a comment (between the RUNs, inside or after one) would be misplaced by merging"},
+		{Code: codeFlags, Summary: "RUNs with different flags (--mount, --network, --security) are not merged"},
+		{Code: codeShellChange, Summary: "a RUN changes the shell later RUNs run under"},
+		{Code: codeBackground, Summary: "a RUN starts a process that keeps running while the next command runs"},
+		{Code: codeErrexit, Summary: "merging would put set -e where the shell ignores it"},
+		{Code: codeMergeUnparsed, Summary: "the merged shell text would not parse (a bug)"},
+	},
+	Run: func(u *transform.Unit) error { runMerge(u); return nil },
 }
+
+// The codes run-merge reports (docs/run-merge.md, section Codes).
+const (
+	codeMerged        transform.Code = "run-merge/merged"
+	codeLayers        transform.Code = "run-merge/layers"
+	codeNonPosix      transform.Code = "run-merge/non-posix-shell"
+	codeExecForm      transform.Code = "run-merge/exec-form"
+	codeHeredoc       transform.Code = "run-merge/heredoc"
+	codeUnparsed      transform.Code = "run-merge/unparsed"
+	codeDashCommand   transform.Code = "run-merge/dash-command"
+	codeComment       transform.Code = "run-merge/comment"
+	codeFlags         transform.Code = "run-merge/flags"
+	codeShellChange   transform.Code = "run-merge/shell-change"
+	codeBackground    transform.Code = "run-merge/background"
+	codeErrexit       transform.Code = "run-merge/errexit"
+	codeMergeUnparsed transform.Code = "run-merge/merge-unparsed"
+)
+
+// reason says why two RUNs are not merged; the zero reason says nothing
+// stops them.
+type reason struct {
+	code transform.Code
+	msg  transform.Msg
+}
+
+// because returns the reason with code and the message of format and args.
+func because(code transform.Code, format string, args ...any) reason {
+	return reason{code, transform.Msgf(format, args...)}
+}
+
+// none reports whether r is the zero reason.
+func (r reason) none() bool { return r.code == "" }
 
 // mergeRun is one RUN of a merge group with what run-merge knows about it.
 type mergeRun struct {
@@ -64,35 +111,35 @@ func mergeStage(u *transform.Unit, st *parser.Stage, style shellx.JoinStyle) {
 		cur = nil
 	}
 	var prevIn *parser.Instruction
-	prevWhy := "" // why the previous RUN cannot take part in a merge
+	var prevWhy reason // why the previous RUN cannot take part in a merge
 	for _, in := range st.Instructions {
 		prev := prevIn
 		prevIn = in
 		if in.Keyword != "run" {
 			flush()
-			prevWhy = ""
+			prevWhy = reason{}
 			continue
 		}
 		afterRun := prev != nil && prev.Keyword == "run"
 		if !shellx.PosixShellAt(doc, in) {
 			if afterRun {
-				u.Note(in.StartLine, "RUN not merged: the stage's SHELL (%s) is not a POSIX shell", shellName(doc, in))
+				u.Begin().Note(in.StartLine, codeNonPosix, "RUN not merged: the stage's SHELL (%s) is not a POSIX shell", shellName(doc, in))
 			}
 			flush()
-			prevWhy = "the stage's SHELL is not a POSIX shell"
+			prevWhy = because(codeNonPosix, "the stage's SHELL is not a POSIX shell")
 			continue
 		}
 		r, why := inspectRun(doc, in)
 		if afterRun {
-			reason := why
-			if reason == "" {
-				reason = prevWhy
+			r := why
+			if r.none() {
+				r = prevWhy
 			}
-			if reason == "" {
-				reason = joinRefusal(doc, cur[len(cur)-1], in)
+			if r.none() {
+				r = joinRefusal(doc, cur[len(cur)-1], in)
 			}
-			if reason != "" {
-				u.Refused(in.StartLine, "not merged with the RUN at line %d: %s", prev.StartLine, reason)
+			if !r.none() {
+				u.Begin().Refuse(in.StartLine, r.code, "not merged with the RUN at %v: %v", transform.Line(prev.StartLine), r.msg)
 				flush()
 			}
 		} else {
@@ -109,33 +156,37 @@ func mergeStage(u *transform.Unit, st *parser.Stage, style shellx.JoinStyle) {
 	}
 	runsBefore, layersBefore := layerCount(st)
 	merged := 0
+	var last *transform.Tx // the last merge that lands, which reports the stage's counts
 	for _, g := range groups {
+		tx := u.Begin()
 		edits := mergeEdits(doc, g, style)
 		if wrapsAny(g) && !mergedParses(doc, g, edits) {
-			u.Refused(g[0].in.StartLine, "RUNs not merged: the merged shell text would not parse (please report this file)")
+			tx.Refuse(g[0].in.StartLine, codeMergeUnparsed, "RUNs not merged: the merged shell text would not parse (please report this file)")
 			continue
 		}
-		u.Apply(edits)
-		var lines, isolated []string
+		tx.Apply(edits)
+		var lines, isolated transform.Lines
 		for i, r := range g {
-			lines = append(lines, fmt.Sprint(r.in.StartLine))
+			lines = append(lines, r.in.StartLine)
 			if wraps(r, i == len(g)-1) {
-				isolated = append(isolated, fmt.Sprint(r.in.StartLine))
+				isolated = append(isolated, r.in.StartLine)
 			}
 		}
-		msg := fmt.Sprintf("merged %d RUNs (lines %s) into one", len(g), strings.Join(lines, ", "))
+		format, args := "merged %d RUNs (%v) into one", []any{len(g), lines}
 		if len(isolated) > 0 {
-			word := "line"
-			if len(isolated) > 1 {
-				word = "lines"
-			}
-			msg += fmt.Sprintf("; %s %s kept apart in a subshell ( … ) so shell state and failure handling stay as they were", word, strings.Join(isolated, ", "))
+			format += "; %v kept apart in a subshell ( … ) so shell state and failure handling stay as they were"
+			args = append(args, isolated)
 		}
-		u.Changed(g[0].in.StartLine, "%s", msg)
+		tx.Changed(g[0].in.StartLine, codeMerged, format, args...)
 		merged += len(g) - 1
+		last = tx
 	}
-	u.Note(st.From.StartLine, "stage %s: RUN instructions %d → %d, layers %d → %d",
-		stages.StageLabel(st), runsBefore, runsBefore-merged, layersBefore, layersBefore-merged)
+	if last != nil {
+		// An ignore comment blocks every merge of the stage, and the
+		// counts with them.
+		last.Note(st.From.StartLine, codeLayers, "stage %s: RUN instructions %d → %d, layers %d → %d",
+			stages.StageLabel(st), runsBefore, runsBefore-merged, layersBefore, layersBefore-merged)
+	}
 }
 
 // dashCommand reports whether a command of f has a name that starts with
@@ -155,24 +206,25 @@ func dashCommand(f *syntax.File) bool {
 
 // inspectRun returns what run-merge needs to know about in, or a reason it
 // cannot take part in a merge at all.
-func inspectRun(doc *parser.Document, in *parser.Instruction) (*mergeRun, string) {
+func inspectRun(doc *parser.Document, in *parser.Instruction) (*mergeRun, reason) {
+	at := transform.Line(in.StartLine)
 	switch {
 	case in.JSON:
-		return nil, fmt.Sprintf("the RUN at line %d is in exec form", in.StartLine)
+		return nil, because(codeExecForm, "the RUN at %v is in exec form", at)
 	case len(in.Heredocs) > 0:
-		return nil, fmt.Sprintf("the RUN at line %d uses a heredoc", in.StartLine)
+		return nil, because(codeHeredoc, "the RUN at %v uses a heredoc", at)
 	case in.Shell == nil || in.Shell.Err != nil || !in.Shell.Mapped():
-		return nil, fmt.Sprintf("the shell text of the RUN at line %d does not parse", in.StartLine)
+		return nil, because(codeUnparsed, "the shell text of the RUN at %v does not parse", at)
 	case dashCommand(in.Shell.File):
 		// Passes that delete commands refuse where a RUN would be left
 		// starting with "-"; merged behind another RUN, it would not, and
 		// a second run of docklean would do what the first refused.
-		return nil, fmt.Sprintf("the RUN at line %d runs a command whose name starts with \"-\", which could be left first and read as a flag of RUN", in.StartLine)
+		return nil, because(codeDashCommand, "the RUN at %v runs a command whose name starts with \"-\", which could be left first and read as a flag of RUN", at)
 	}
 	sh := in.Shell
 	_, e := sh.Range(0, len(sh.Text))
 	if strings.TrimSpace(string(doc.Src[e:in.End])) != "" {
-		return nil, fmt.Sprintf("the RUN at line %d ends with comment lines", in.StartLine)
+		return nil, because(codeComment, "the RUN at %v ends with comment lines", at)
 	}
 	f := sh.File
 	r := &mergeRun{in: in}
@@ -191,7 +243,7 @@ func inspectRun(doc *parser.Document, in *parser.Instruction) (*mergeRun, string
 		return true
 	})
 	if sh.Comment {
-		return nil, fmt.Sprintf("the RUN at line %d has a shell comment (#) that merging would misplace", in.StartLine)
+		return nil, because(codeComment, "the RUN at %v has a shell comment (#) that merging would misplace", at)
 	}
 	r.list = len(f.Stmts) != 1 || f.Stmts[0].Semicolon.IsValid() || f.Stmts[0].Negated
 	if !r.list {
@@ -206,42 +258,44 @@ func inspectRun(doc *parser.Document, in *parser.Instruction) (*mergeRun, string
 	}
 	r.state, r.errexit = shellState(f), shellx.SetsErrexit(f)
 	r.shell = shellChange(f)
-	return r, ""
+	return r, reason{}
 }
 
 // joinRefusal says why in cannot be appended to a group ending with prev,
-// which would stop being the group's last RUN, or "" when it can.
-func joinRefusal(doc *parser.Document, prev *mergeRun, in *parser.Instruction) string {
+// which would stop being the group's last RUN, or returns the zero reason
+// when it can.
+func joinRefusal(doc *parser.Document, prev *mergeRun, in *parser.Instruction) reason {
+	at := transform.Line(prev.in.StartLine)
 	between := string(doc.Src[prev.in.End:in.Start])
 	for _, l := range strings.Split(between, "\n") {
 		if strings.HasPrefix(strings.TrimSpace(l), "#") {
-			return "a comment sits between them (move it above the first RUN to merge them)"
+			return because(codeComment, "a comment sits between them (move it above the first RUN to merge them)")
 		}
 	}
 	if !slices.Equal(prev.in.Flags, in.Flags) {
-		return fmt.Sprintf("their flags differ (%s / %s)", flagText(prev.in.Flags), flagText(in.Flags))
+		return because(codeFlags, "their flags differ (%s / %s)", flagText(prev.in.Flags), flagText(in.Flags))
 	}
 	if prev.shell != "" {
-		return fmt.Sprintf("line %d changes the shell later RUNs run under (%s); merged, the next commands would still run in the shell that was already running", prev.in.StartLine, prev.shell)
+		return because(codeShellChange, "%v changes the shell later RUNs run under (%s); merged, the next commands would still run in the shell that was already running", at, prev.shell)
 	}
 	if prev.daemon != "" {
-		return fmt.Sprintf("line %d starts a process in the background (%s) that would keep running while the next command runs", prev.in.StartLine, prev.daemon)
+		return because(codeBackground, "%v starts a process in the background (%s) that would keep running while the next command runs", at, prev.daemon)
 	}
 	if wraps(prev, false) {
 		if prev.errexit {
-			return fmt.Sprintf("line %d sets -e, which the shell ignores inside a subshell that is part of an && list", prev.in.StartLine)
+			return because(codeErrexit, "%v sets -e, which the shell ignores inside a subshell that is part of an && list", at)
 		}
 		if shellx.Errexit(shellx.ShellAt(doc, in)) {
-			return "the SHELL sets -e, which the shell ignores inside a subshell that is part of an && list"
+			return because(codeErrexit, "the SHELL sets -e, which the shell ignores inside a subshell that is part of an && list")
 		}
 	}
 	if prev.compound && prev.errexit {
-		return fmt.Sprintf("line %d sets -e inside a compound command or subshell, which the shell ignores there once it is part of an && list", prev.in.StartLine)
+		return because(codeErrexit, "%v sets -e inside a compound command or subshell, which the shell ignores there once it is part of an && list", at)
 	}
 	if prev.compound && shellx.Errexit(shellx.ShellAt(doc, in)) {
-		return fmt.Sprintf("the SHELL sets -e, which the shell ignores in the compound commands of line %d once they are part of an && list", prev.in.StartLine)
+		return because(codeErrexit, "the SHELL sets -e, which the shell ignores in the compound commands of %v once they are part of an && list", at)
 	}
-	return ""
+	return reason{}
 }
 
 // wraps reports whether r must be isolated in a subshell: its text is not a
