@@ -35,15 +35,16 @@ func BuildpackNeeds(u *transform.Unit, tree []*parser.Stage) ([]AlpineNeed, *Alp
 	return scanNeeds(u, tree, sb)
 }
 
-// ScanNeeds runs the slim pass's scan of tree against sb (the packages of
+// scanNeeds runs the slim pass's scan of tree against sb (the packages of
 // the full image the new base lacks) and maps each package the tree needs
-// to its Alpine names; the scan's refusal, or a package with no Alpine
-// name, is the refusal.
+// to its Alpine names; the scan's first blocker, or a package with no
+// Alpine name, is the refusal. (The scan's Blockers, with their lines as
+// data, are there for the alpine pass to report every one.)
 func scanNeeds(u *transform.Unit, tree []*parser.Stage, sb SlimBase) ([]AlpineNeed, *AlpineMsg) {
 	s := NewSlimScan(u, tree, sb)
 	s.Scan()
-	if s.Refusal != nil {
-		return nil, &AlpineMsg{s.Refusal.Line, s.Refusal.Msg}
+	if len(s.Blockers) > 0 {
+		return nil, &AlpineMsg{s.Blockers[0].Line, s.Blockers[0].Msg.String()}
 	}
 	var needs []AlpineNeed
 	for _, n := range s.Needs {
@@ -52,10 +53,10 @@ func scanNeeds(u *transform.Unit, tree []*parser.Stage, sb SlimBase) ([]AlpineNe
 		}
 		names, ok := alpinepkg.FromDebian(n.Pkg, u.Opts.Alpine())
 		if !ok {
-			return nil, &AlpineMsg{tree[0].From.StartLine, fmt.Sprintf("%s; %s has no known Alpine equivalent", n.Why, n.Pkg)}
+			return nil, &AlpineMsg{tree[0].From.StartLine, fmt.Sprintf("%v; %s has no known Alpine equivalent", n.Why, n.Pkg)}
 		}
 		for _, a := range names {
-			needs = append(needs, AlpineNeed{a, n.Why, n.Off})
+			needs = append(needs, AlpineNeed{a, n.Why.String(), n.Off})
 		}
 	}
 	return needs, nil

@@ -19,7 +19,8 @@ type SlimBase struct {
 	newRef string
 	Line   int
 	Reason string
-	layers []string // the slim-layers.tsv layers the new base lacks
+	Code   transform.Code // the slim pass's code of a baseRefuse
+	layers []string       // the slim-layers.tsv layers the new base lacks
 	// lastSeen is the month the new tag was last published (YYYY-MM),
 	// "" when unknown.
 	lastSeen string
@@ -87,10 +88,10 @@ func SlimBaseOf(doc *parser.Document, st *parser.Stage) SlimBase {
 		}
 		b.layers = map[string][]string{"curl": {"curl"}, "scm": {"curl", "scm"}, "full": {"curl", "scm", "full"}}[layer]
 		if strings.Contains(st.Base, "$") {
-			return SlimBase{Kind: BaseRefuse, Line: line, Reason: fmt.Sprintf("FROM %s takes the release from an ARG, which may also name an Ubuntu release (ubuntu:X, not debian:X-slim); write the FROM by hand", st.Base)}
+			return SlimBase{Kind: BaseRefuse, Line: line, Code: SlimFromArg, Reason: fmt.Sprintf("FROM %s takes the release from an ARG, which may also name an Ubuntu release (ubuntu:X, not debian:X-slim); write the FROM by hand", st.Base)}
 		}
 		if rel == "" || rel == "latest" {
-			return SlimBase{Kind: BaseRefuse, Line: line, Reason: fmt.Sprintf("%s names no Debian or Ubuntu release, so the slim image of the same release is unknown; pin the release (buildpack-deps:bookworm)", ref)}
+			return SlimBase{Kind: BaseRefuse, Line: line, Code: SlimUnknownRelease, Reason: fmt.Sprintf("%s names no Debian or Ubuntu release, so the slim image of the same release is unknown; pin the release (buildpack-deps:bookworm)", ref)}
 		}
 		if slimTagSeen("debian", rel+"-slim") != "" {
 			name, newTag = "debian", rel+"-slim"
@@ -101,10 +102,10 @@ func SlimBaseOf(doc *parser.Document, st *parser.Stage) SlimBase {
 		return SlimBase{Kind: BaseSkip}
 	}
 	if newTag == "" {
-		return SlimBase{Kind: BaseRefuse, Line: line, Reason: fmt.Sprintf("%s has no -slim variant of the same version among the official images docklean knows", ref)}
+		return SlimBase{Kind: BaseRefuse, Line: line, Code: SlimNoSlimTag, Reason: fmt.Sprintf("%s has no -slim variant of the same version among the official images docklean knows", ref)}
 	}
 	if r.Digest != "" {
-		return SlimBase{Kind: BaseRefuse, Line: line, Reason: fmt.Sprintf("the base %s is pinned by digest; docklean cannot know the digest of %s — drop the digest or convert by hand", ref, name+":"+newTag)}
+		return SlimBase{Kind: BaseRefuse, Line: line, Code: SlimDigest, Reason: fmt.Sprintf("the base %s is pinned by digest; docklean cannot know the digest of %s — drop the digest or convert by hand", ref, name+":"+newTag)}
 	}
 	b.newRef = r.Prefix + name + ":" + newTag
 	if name != "ubuntu" {
@@ -120,7 +121,7 @@ func SlimBaseOf(doc *parser.Document, st *parser.Stage) SlimBase {
 	if !strings.Contains(st.Base, "$") {
 		s, e, ok := stages.FromImageSpan(doc, st.From, st.From.Args[0])
 		if !ok {
-			return SlimBase{Kind: BaseRefuse, Line: line, Reason: "docklean could not find the image in the FROM line"}
+			return SlimBase{Kind: BaseRefuse, Line: line, Code: SlimFromArg, Reason: "docklean could not find the image in the FROM line"}
 		}
 		b.Edits = append(b.Edits, transform.Edit{Start: s, End: e, Text: b.newRef})
 		b.Changes = append(b.Changes, AlpineMsg{line, fmt.Sprintf("base %s → %s (%s)", ref, b.newRef, why)})
@@ -128,7 +129,7 @@ func SlimBaseOf(doc *parser.Document, st *parser.Stage) SlimBase {
 	}
 	ab := AlpineBase{Kind: baseConvert}.viaArgs(doc, st, ref, b.newRef, why)
 	if ab.Kind == BaseRefuse {
-		return SlimBase{Kind: BaseRefuse, Line: ab.Line, Reason: strings.NewReplacer("an Alpine tag", "a -slim tag", "Alpine tag", "-slim tag").Replace(ab.Reason)}
+		return SlimBase{Kind: BaseRefuse, Line: ab.Line, Code: SlimFromArg, Reason: strings.NewReplacer("an Alpine tag", "a -slim tag", "Alpine tag", "-slim tag").Replace(ab.Reason)}
 	}
 	b.Edits, b.Changes = ab.Edits, ab.Changes
 	for i := range b.Changes {

@@ -1,10 +1,11 @@
 package rebase
 
 import (
-	"fmt"
 	"path"
 	"regexp"
 	"strings"
+
+	"github.com/docklean/docklean/transform"
 )
 
 // pipValued are pip install options whose value is the next word.
@@ -30,7 +31,7 @@ func (s *SlimScan) pip(args []string, off int) {
 		switch {
 		case a == "" && i > 0 && (args[i-1] == "-r" || args[i-1] == "--requirement"):
 		case a == "":
-			s.refuse(line, "line %d runs pip install with a package list docklean cannot read", line)
+			s.refuse(line, SlimUnknownPackage, "%v runs pip install with a package list docklean cannot read", transform.Line(line))
 			return
 		case a == "-r" || a == "--requirement" || strings.HasPrefix(a, "--requirement=") || strings.HasPrefix(a, "-r") && len(a) > 2:
 			f := strings.TrimPrefix(strings.TrimPrefix(a, "--requirement="), "-r")
@@ -49,10 +50,10 @@ func (s *SlimScan) pip(args []string, off int) {
 		case a == "--only-binary" && i+1 < len(args) && args[i+1] == ":all:", a == "--only-binary=:all:":
 			return // wheels only: nothing compiles, on any base
 		case a == "--no-binary" || strings.HasPrefix(a, "--no-binary="):
-			s.refuse(line, "line %d runs pip install --no-binary, which compiles with the full image's compilers and headers", line)
+			s.refuse(line, SlimCompiler, "%v runs pip install --no-binary, which compiles with the full image's compilers and headers", transform.Line(line))
 			return
 		case a == "-e" || a == "--editable":
-			s.refuse(line, "line %d installs an editable project, whose build needs docklean cannot tell", line)
+			s.refuse(line, SlimUnknownPackage, "%v installs an editable project, whose build needs docklean cannot tell", transform.Line(line))
 			return
 		case a == "-c" || a == "--constraint" || pipValued[a]:
 			i++
@@ -73,7 +74,7 @@ func (s *SlimScan) requirements(f string, depth int) ([]string, bool) {
 	line := s.in.StartLine
 	data, _, mapped, err := s.readCtx(f, false)
 	if !mapped || err != nil || depth > 3 {
-		s.refuse(line, "line %d runs pip install -r %s, a file docklean cannot read from the build context, so it cannot tell whether a package compiles", line, f)
+		s.refuse(line, SlimContextFile, "%v runs pip install -r %s, a file docklean cannot read from the build context, so it cannot tell whether a package compiles", transform.Line(line), f)
 		return nil, false
 	}
 	var reqs []string
@@ -95,7 +96,7 @@ func (s *SlimScan) requirements(f string, depth int) ([]string, bool) {
 		case strings.HasPrefix(l, "--only-binary") && strings.Contains(l, ":all:"):
 			return nil, true
 		case strings.HasPrefix(l, "-e") || strings.HasPrefix(l, "--editable") || strings.HasPrefix(l, "--no-binary"):
-			s.refuse(line, "%s (installed on line %d) has %q, whose build needs docklean cannot tell", f, line, l)
+			s.refuse(line, SlimUnknownPackage, "%s (installed on %v) has %q, whose build needs docklean cannot tell", f, transform.Line(line), l)
 			return nil, false
 		case strings.HasPrefix(l, "-"):
 		default:
@@ -113,21 +114,21 @@ func (s *SlimScan) pipReq(r string, off int) bool {
 	line := s.in.StartLine
 	m := pipReq.FindStringSubmatch(r)
 	if m == nil || strings.Contains(r, "://") || strings.Contains(r, " @ ") || strings.HasSuffix(r, ".whl") || strings.HasSuffix(r, ".tar.gz") {
-		s.refuse(line, "line %d installs %s, a local project, archive or URL whose build needs docklean cannot tell", line, r)
+		s.refuse(line, SlimUnknownPackage, "%v installs %s, a local project, archive or URL whose build needs docklean cannot tell", transform.Line(line), r)
 		return false
 	}
 	name := strings.ToLower(pipNameSep.ReplaceAllString(m[1], "-"))
 	b, ok := slimBuilds()[name]
 	switch {
 	case !ok:
-		s.refuse(line, "line %d installs %s with pip; docklean does not know whether it has a wheel or compiles from source (%s has no compiler)", line, m[1], s.slimName())
+		s.refuse(line, SlimUnknownPackage, "%v installs %s with pip; docklean does not know whether it has a wheel or compiles from source (%s has no compiler)", transform.Line(line), m[1], s.slimName())
 		return false
 	case b.kind == "wheel" && (strings.Contains(m[3], "==") || strings.Contains(m[3], "~=") || strings.Contains(m[3], "<")):
-		s.refuse(line, "line %d installs %s; docklean cannot tell whether that version has a manylinux wheel for this Python (without one pip compiles it, and %s has no compiler)", line, strings.TrimSpace(r), s.slimName())
+		s.refuse(line, SlimUnknownPackage, "%v installs %s; docklean cannot tell whether that version has a manylinux wheel for this Python (without one pip compiles it, and %s has no compiler)", transform.Line(line), strings.TrimSpace(r), s.slimName())
 		return false
 	}
 	for _, p := range b.needs {
-		s.need(p, off, fmt.Sprintf("line %d installs %s with pip, which needs %s on %s", line, m[1], p, s.slimName()))
+		s.need(p, off, transform.Msgf("%v installs %s with pip, which needs %s on %s", transform.Line(line), m[1], p, s.slimName()))
 	}
 	return true
 }
@@ -137,7 +138,7 @@ func (s *SlimScan) bundle(off int) {
 	line := s.in.StartLine
 	data, ok := s.ctxFile("Gemfile.lock")
 	if !ok {
-		s.refuse(line, "line %d runs bundle install and docklean cannot read Gemfile.lock from the build context, so it cannot tell which gems compile", line)
+		s.refuse(line, SlimContextFile, "%v runs bundle install and docklean cannot read Gemfile.lock from the build context, so it cannot tell which gems compile", transform.Line(line))
 		return
 	}
 	inSpecs, git := false, false
@@ -159,8 +160,8 @@ func (s *SlimScan) bundle(off int) {
 		}
 	}
 	if git {
-		s.need("git", off, fmt.Sprintf("line %d runs bundle install and Gemfile.lock has gems from git", line))
-		s.need("ca-certificates", off, fmt.Sprintf("line %d runs bundle install, which fetches gems from git over https", line))
+		s.need("git", off, transform.Msgf("%v runs bundle install and Gemfile.lock has gems from git", transform.Line(line)))
+		s.need("ca-certificates", off, transform.Msgf("%v runs bundle install, which fetches gems from git over https", transform.Line(line)))
 	}
 	s.gems(gems, off, "Gemfile.lock")
 }
@@ -174,7 +175,7 @@ func (s *SlimScan) gemInstall(args []string, off int) {
 			i++
 		case strings.HasPrefix(a, "-"):
 		case a == "":
-			s.refuse(s.in.StartLine, "line %d runs gem install with a gem list docklean cannot read", s.in.StartLine)
+			s.refuse(s.in.StartLine, SlimUnknownPackage, "%v runs gem install with a gem list docklean cannot read", transform.Line(s.in.StartLine))
 			return
 		default:
 			gems = append(gems, a)
@@ -188,11 +189,11 @@ func (s *SlimScan) gems(gems []string, off int, from string) {
 	for _, g := range gems {
 		b, ok := slimBuilds()["gem:"+g]
 		if !ok {
-			s.refuse(line, "line %d installs the gem %s (%s); docklean does not know whether it compiles a native extension", line, g, from)
+			s.refuse(line, SlimUnknownPackage, "%v installs the gem %s (%s); docklean does not know whether it compiles a native extension", transform.Line(line), g, from)
 			return
 		}
 		for _, p := range b.needs {
-			s.need(p, off, fmt.Sprintf("line %d installs the gem %s, whose native extension needs %s", line, g, p))
+			s.need(p, off, transform.Msgf("%v installs the gem %s, whose native extension needs %s", transform.Line(line), g, p))
 		}
 	}
 }
@@ -207,22 +208,22 @@ var selfContainedSys = map[string]bool{"linux-raw-sys": true, "windows-sys": tru
 func (s *SlimScan) cargo(args []string, sub string, off int) {
 	line := s.in.StartLine
 	if sub == "install" && !strings.Contains(strings.Join(args, " "), "--path") {
-		s.refuse(line, "line %d runs cargo install of a crate whose dependencies docklean cannot read", line)
+		s.refuse(line, SlimUnknownPackage, "%v runs cargo install of a crate whose dependencies docklean cannot read", transform.Line(line))
 		return
 	}
 	data, ok := s.ctxFile("Cargo.lock")
 	if !ok {
-		s.refuse(line, "line %d runs cargo %s and docklean cannot read Cargo.lock from the build context, so it cannot tell which crates link system libraries", line, sub)
+		s.refuse(line, SlimContextFile, "%v runs cargo %s and docklean cannot read Cargo.lock from the build context, so it cannot tell which crates link system libraries", transform.Line(line), sub)
 		return
 	}
 	for _, m := range sysCrate.FindAllStringSubmatch(string(data), -1) {
 		switch n := m[1]; {
 		case selfContainedSys[n]:
 		case n == "openssl-sys":
-			s.need("libssl-dev", off, fmt.Sprintf("line %d runs cargo %s and Cargo.lock has openssl-sys, which links OpenSSL", line, sub))
-			s.need("pkgconf", off, fmt.Sprintf("line %d runs cargo %s and openssl-sys finds OpenSSL with pkg-config", line, sub))
+			s.need("libssl-dev", off, transform.Msgf("%v runs cargo %s and Cargo.lock has openssl-sys, which links OpenSSL", transform.Line(line), sub))
+			s.need("pkgconf", off, transform.Msgf("%v runs cargo %s and openssl-sys finds OpenSSL with pkg-config", transform.Line(line), sub))
 		default:
-			s.refuse(line, "line %d runs cargo %s and Cargo.lock has %s, which may link a library of the full image", line, sub, n)
+			s.refuse(line, SlimNativeLibrary, "%v runs cargo %s and Cargo.lock has %s, which may link a library of the full image", transform.Line(line), sub, n)
 			return
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/internal/stages"
 	"github.com/docklean/docklean/parser"
+	"github.com/docklean/docklean/transform"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -49,19 +50,23 @@ func isFetchURL(w string) bool {
 }
 
 // recordFetches notes where a RUN of the tree puts what it downloads (see
-// runFetches); a download piped into a shell or interpreter refuses.
-func (s *SlimScan) recordFetches(in *parser.Instruction) {
+// runFetches); a download piped into a shell or interpreter refuses, and
+// then recordFetches reports true.
+func (s *SlimScan) recordFetches(in *parser.Instruction) bool {
 	if len(s.base.layers) == 0 {
-		return
+		return false
 	}
 	r := RunFetches(in, s.wd)
 	s.fetched = append(s.fetched, r.Paths...)
 	switch {
 	case r.piped != "":
-		s.refuse(in.StartLine, "line %d pipes a download into %s: it runs a script fetched while building, which docklean cannot read, and which may run tools that %s has and %s lacks (git, ps, ssh, unzip, bzip2, xz …)", in.StartLine, r.piped, s.base.Ref, s.slimName())
+		s.refuse(in.StartLine, SlimFetchedProgram, "%v pipes a download into %s: it runs a script fetched while building, which docklean cannot read, and which may run tools that %s has and %s lacks (git, ps, ssh, unzip, bzip2, xz …)", transform.Line(in.StartLine), r.piped, s.base.Ref, s.slimName())
 	case r.ran != "":
-		s.refuse(in.StartLine, "line %d runs %s, which the download before it put in place: docklean cannot read it, and it may run tools that %s has and %s lacks (git, ps, ssh, unzip, bzip2, xz …)", in.StartLine, r.ran, s.base.Ref, s.slimName())
+		s.refuse(in.StartLine, SlimFetchedProgram, "%v runs %s, which the download before it put in place: docklean cannot read it, and it may run tools that %s has and %s lacks (git, ps, ssh, unzip, bzip2, xz …)", transform.Line(in.StartLine), r.ran, s.base.Ref, s.slimName())
+	default:
+		return false
 	}
+	return true
 }
 
 // runFetch is what runFetches finds in a RUN.
@@ -293,7 +298,7 @@ func (s *SlimScan) refuseFetched(p string) bool {
 		return false
 	}
 	if f := FetchedProgram(s.fetched, s.wd, p); f != nil {
-		s.refuse(s.in.StartLine, "line %d runs %s, which the download on line %d put in place: docklean cannot read it, and it may run tools that %s has and %s lacks (git, ps, ssh, unzip, bzip2, xz …)", s.in.StartLine, p, f.Line, s.base.Ref, s.slimName())
+		s.refuse(s.in.StartLine, SlimFetchedProgram, "%v runs %s, which the download on %v put in place: docklean cannot read it, and it may run tools that %s has and %s lacks (git, ps, ssh, unzip, bzip2, xz …)", transform.Line(s.in.StartLine), p, transform.Line(f.Line), s.base.Ref, s.slimName())
 		return true
 	}
 	return false

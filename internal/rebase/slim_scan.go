@@ -27,7 +27,6 @@ var (
 
 // SlimScan finds what the stages of a tree use from the full image.
 type SlimScan struct {
-	U       *transform.Unit
 	Doc     *parser.Document
 	Tree    []*parser.Stage
 	base    SlimBase
@@ -35,9 +34,12 @@ type SlimScan struct {
 	Has     map[string]int    // packages the tree installs with apt-get → offset of the first install
 	Needs   []slimNeed
 	fetched []FetchedPath // what the tree downloaded, in order
-	Refusal *slimRefusal
-	Host    *aptHost
-	ManDir  string // why the tree needs /usr/share/man/man1, "" when it does not
+	// Blockers are every reason the tree stays on its full image, in the
+	// order the scan found them.
+	Blockers []SlimBlocker
+	Host     *aptHost
+	ManDir   transform.Msg // why the tree needs /usr/share/man/man1, zero when it does not
+	ctx      fs.FS         // the build context, nil when unknown
 	// pathCopy is set once a COPY from the context writes into a PATH
 	// folder (or above one): only then are programs run by name looked up.
 	pathCopy bool
@@ -70,21 +72,20 @@ type ctxCopy struct {
 // NewSlimScan prepares the scan of tree, a root stage and the stages built
 // on it, against base, the verdict on the root's base image.
 func NewSlimScan(u *transform.Unit, tree []*parser.Stage, base SlimBase) *SlimScan {
-	return &SlimScan{U: u, Doc: u.Doc, Tree: tree, base: base, removed: removedPackages(base.layers),
+	return &SlimScan{Doc: u.Doc, ctx: u.Opts.Context, Tree: tree, base: base, removed: removedPackages(base.layers),
 		Has: map[string]int{}, scripts: map[string]bool{}, state: map[*parser.Stage]slimState{}}
 }
 
-func (s *SlimScan) refuse(line int, format string, args ...any) {
-	if s.Refusal == nil {
-		s.Refusal = &slimRefusal{St: s.st, Line: line, Msg: fmt.Sprintf(format, args...)}
-	}
+// refuse records a blocker of the stage being scanned at line.
+func (s *SlimScan) refuse(line int, code transform.Code, format string, args ...any) {
+	s.Blockers = append(s.Blockers, SlimBlocker{St: s.st, Line: line, Code: code, Msg: transform.Msgf(format, args...)})
 }
 
 // slimName is the new base, for messages.
 func (s *SlimScan) slimName() string { return s.base.newRef }
 
-// Scan finds what the tree needs of the packages base lacks, or why it
-// stays (Refusal).
+// Scan finds what the tree needs of the packages base lacks, and every
+// reason it stays (Blockers).
 func (s *SlimScan) Scan() {
 	for _, st := range s.Tree {
 		s.st = st
@@ -94,9 +95,6 @@ func (s *SlimScan) Scan() {
 			s.wd, s.copies = ps.wd, slices.Clone(ps.copies)
 		}
 		for _, in := range st.Instructions[1:] {
-			if s.Refusal != nil {
-				return
-			}
 			s.in = in
 			s.instruction(in)
 		}
@@ -104,7 +102,7 @@ func (s *SlimScan) Scan() {
 	}
 	if st := s.baseImage(); st != nil {
 		s.st = st
-		s.refuse(st.From.StartLine, "%s is the image the file builds and has no CMD or ENTRYPOINT of its own: it is a base or tool image whose users run commands docklean cannot read, and they may need what %s has; keep the base", stages.StageName(st), s.base.Ref)
+		s.refuse(st.From.StartLine, SlimBaseImage, "%s is the image the file builds and has no CMD or ENTRYPOINT of its own: it is a base or tool image whose users run commands docklean cannot read, and they may need what %s has; keep the base", stages.StageName(st), s.base.Ref)
 	}
 }
 
@@ -136,7 +134,7 @@ func (s *SlimScan) instruction(in *parser.Instruction) {
 		}
 		if from != "" {
 			if len(s.base.layers) > 0 && !Portable(in.Args) {
-				s.refuse(in.StartLine, "line %d copies files out of %s that may be programs or native libraries linked against libraries the full image has and %s lacks (libpq, libxml2, libssl …); docklean cannot tell which", in.StartLine, from, s.slimName())
+				s.refuse(in.StartLine, SlimCopyFrom, "%v copies files out of %s that may be programs or native libraries linked against libraries the full image has and %s lacks (libpq, libxml2, libssl …); docklean cannot tell which", transform.Line(in.StartLine), from, s.slimName())
 			}
 			return
 		}
@@ -159,11 +157,10 @@ func (s *SlimScan) instruction(in *parser.Instruction) {
 				s.bindMount(m, in.StartLine)
 			}
 		}
-		s.recordFetches(in)
 		switch {
-		case s.Refusal != nil:
+		case s.recordFetches(in):
 		case in.Shell != nil && len(in.Shell.Shebang) > 0 && !isShellName(path.Base(in.Shell.Shebang[len(in.Shell.Shebang)-1])) && !isShellName(path.Base(in.Shell.Shebang[0])):
-			s.refuse(in.StartLine, "the RUN on line %d runs a %s program, whose commands docklean cannot read", in.StartLine, strings.Join(in.Shell.Shebang, " "))
+			s.refuse(in.StartLine, SlimUnreadableShell, "the RUN on %v runs a %s program, whose commands docklean cannot read", transform.Line(in.StartLine), strings.Join(in.Shell.Shebang, " "))
 		case in.Shell != nil && in.Shell.File != nil:
 			sh := in.Shell
 			s.walk(sh.File, func(n syntax.Node) int {
@@ -174,9 +171,9 @@ func (s *SlimScan) instruction(in *parser.Instruction) {
 				return in.Start
 			}, sh, 0)
 		case in.Shell != nil:
-			s.refuse(in.StartLine, "docklean cannot parse the shell text of the RUN on line %d", in.StartLine)
+			s.refuse(in.StartLine, SlimUnreadableShell, "docklean cannot parse the shell text of the RUN on %v", transform.Line(in.StartLine))
 		case len(in.Heredocs) > 0:
-			s.refuse(in.StartLine, "the RUN on line %d runs a here-document that is not a shell script, whose commands docklean cannot read", in.StartLine)
+			s.refuse(in.StartLine, SlimUnreadableShell, "the RUN on %v runs a here-document that is not a shell script, whose commands docklean cannot read", transform.Line(in.StartLine))
 		case in.JSON && len(in.Args) > 0:
 			s.exec(in.Args, in.Start)
 		}
@@ -221,7 +218,7 @@ func (s *SlimScan) program(args []string, isJSON bool, off int) {
 	}
 	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(strings.Join(args, " ")), "")
 	if err != nil {
-		s.refuse(s.in.StartLine, "docklean cannot parse the shell text of line %d", s.in.StartLine)
+		s.refuse(s.in.StartLine, SlimUnreadableShell, "docklean cannot parse the shell text of %v", transform.Line(s.in.StartLine))
 		return
 	}
 	s.walk(f, func(syntax.Node) int { return off }, nil, 1)
@@ -245,7 +242,7 @@ func isShellName(n string) bool { return n == "sh" || n == "bash" || n == "dash"
 func (s *SlimScan) shellText(text string, off, depth int) {
 	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(text), "")
 	if err != nil {
-		s.refuse(s.in.StartLine, "docklean cannot parse the shell text %q on line %d", text, s.in.StartLine)
+		s.refuse(s.in.StartLine, SlimUnreadableShell, "docklean cannot parse the shell text %q on %v", text, transform.Line(s.in.StartLine))
 		return
 	}
 	s.walk(f, func(syntax.Node) int { return off }, nil, depth+1)
@@ -265,9 +262,6 @@ func (s *SlimScan) walk(f *syntax.File, offOf func(syntax.Node) int, sh *parser.
 		}
 	}
 	parser.Walk(f, func(n syntax.Node) bool {
-		if s.Refusal != nil {
-			return false
-		}
 		st, ok := n.(*syntax.Stmt)
 		if !ok {
 			return true
@@ -290,7 +284,7 @@ func (s *SlimScan) walk(f *syntax.File, offOf func(syntax.Node) int, sh *parser.
 		if args[0] == "" && len(s.base.layers) > 0 {
 			last, _ := words[0].Parts[len(words[0].Parts)-1].(*syntax.Lit)
 			if last == nil || !strings.Contains(last.Value, "/") {
-				s.refuse(s.in.StartLine, "line %d runs a command named by a variable (%s), so docklean cannot tell whether %s has it", s.in.StartLine, slimWordText(words[0]), s.slimName())
+				s.refuse(s.in.StartLine, SlimVariableCommand, "%v runs a command named by a variable (%s), so docklean cannot tell whether %s has it", transform.Line(s.in.StartLine), slimWordText(words[0]), s.slimName())
 				return false
 			}
 			args[0] = last.Value[strings.LastIndexByte(last.Value, '/'):]
@@ -371,8 +365,8 @@ func (s *SlimScan) command(args []string, off, depth int) {
 			break
 		}
 	}
-	if s.base.manless() && s.ManDir == "" && installsDebs(name, sub, args) {
-		s.ManDir = fmt.Sprintf("line %d installs Debian packages, and %s, last published %s, lacks the /usr/share/man/man* folders where update-alternatives links man pages (postgresql-client, openjdk …)", line, s.slimName(), s.base.lastSeen)
+	if s.base.manless() && s.ManDir.IsZero() && installsDebs(name, sub, args) {
+		s.ManDir = transform.Msgf("%v installs Debian packages, and %s, last published %s, lacks the /usr/share/man/man* folders where update-alternatives links man pages (postgresql-client, openjdk …)", transform.Line(line), s.slimName(), s.base.lastSeen)
 	}
 	if len(s.base.layers) == 0 && name != "apt-get" && name != "apt" {
 		return // debian:X and X-slim have the same packages: only apt-get installs matter
@@ -382,13 +376,13 @@ func (s *SlimScan) command(args []string, off, depth int) {
 	}
 	switch {
 	case compilers[name]:
-		s.refuse(line, "line %d runs %s: a build of unknown sources may use any of the compilers and libraries of %s (the %d packages of buildpack-deps' full layer: gcc, make, -dev headers …), and docklean cannot tell which", line, name, s.base.Ref, len(slimLayers()["full"]))
+		s.refuse(line, SlimCompiler, "%v runs %s: a build of unknown sources may use any of the compilers and libraries of %s (the %d packages of buildpack-deps' full layer: gcc, make, -dev headers …), and docklean cannot tell which", transform.Line(line), name, s.base.Ref, len(slimLayers()["full"]))
 		return
 	case name == "bzr" && s.removed["git"] != "":
-		s.refuse(line, "line %d runs bzr, which buildpack-deps' scm layer installed on Debian jessie and stretch (until 2022) and no longer does: docklean cannot tell whether %s has it", line, s.base.Ref)
+		s.refuse(line, SlimBzr, "%v runs bzr, which buildpack-deps' scm layer installed on Debian jessie and stretch (until 2022) and no longer does: docklean cannot tell whether %s has it", transform.Line(line), s.base.Ref)
 		return
 	case JVMBuilds[name]:
-		s.refuse(line, "line %d runs %s: its plugins and tasks may run any program of %s (git, ps, ssh, unzip, bzip2, xz …, which %s lacks), and docklean does not read the build files to tell which", line, name, s.base.Ref, s.slimName())
+		s.refuse(line, SlimBuildTool, "%v runs %s: its plugins and tasks may run any program of %s (git, ps, ssh, unzip, bzip2, xz …, which %s lacks), and docklean does not read the build files to tell which", transform.Line(line), name, s.base.Ref, s.slimName())
 		return
 	case isShellName(name):
 		for i := 1; i < len(args); i++ {
@@ -419,8 +413,8 @@ func (s *SlimScan) command(args []string, off, depth int) {
 				if _, ok := s.Has[p]; !ok {
 					s.Has[p] = off
 				}
-				if (strings.HasPrefix(p, "openjdk-") || strings.HasPrefix(p, "default-j")) && s.ManDir == "" {
-					s.ManDir = fmt.Sprintf("line %d installs %s, whose setup links its man pages into /usr/share/man/man1, a folder -slim images do not have", line, p)
+				if (strings.HasPrefix(p, "openjdk-") || strings.HasPrefix(p, "default-j")) && s.ManDir.IsZero() {
+					s.ManDir = transform.Msgf("%v installs %s, whose setup links its man pages into /usr/share/man/man1, a folder -slim images do not have", transform.Line(line), p)
 				}
 			}
 		}
@@ -436,18 +430,18 @@ func (s *SlimScan) command(args []string, off, depth int) {
 		}
 		return
 	case commands.PythonName.MatchString(name) && len(args) > 1 && strings.HasSuffix(args[1], "setup.py"):
-		s.refuse(line, "line %d runs setup.py, which may compile C code with the full image's compilers and headers", line)
+		s.refuse(line, SlimCompiler, "%v runs setup.py, which may compile C code with the full image's compilers and headers", transform.Line(line))
 		return
 	case name == "uv":
 		if len(args) > 2 && args[1] == "pip" && args[2] == "install" {
 			s.pip(args[3:], off)
 		} else if sub == "sync" {
-			s.refuse(line, "line %d runs uv sync; docklean does not read uv.lock to tell whether a package compiles", line)
+			s.refuse(line, SlimLockFile, "%v runs uv sync; docklean does not read uv.lock to tell whether a package compiles", transform.Line(line))
 		}
 		return
 	case name == "poetry" || name == "pipenv" || name == "pdm" || name == "conda":
 		if sub == "install" || sub == "sync" {
-			s.refuse(line, "line %d runs %s %s; docklean does not read its lock file to tell whether a package compiles", line, name, sub)
+			s.refuse(line, SlimLockFile, "%v runs %s %s; docklean does not read its lock file to tell whether a package compiles", transform.Line(line), name, sub)
 		}
 		return
 	case name == "npm" || name == "yarn" || name == "pnpm":
@@ -469,17 +463,17 @@ func (s *SlimScan) command(args []string, off, depth int) {
 		}
 		return
 	case name == "cpanm" || name == "cpan":
-		s.refuse(line, "line %d runs %s; Perl modules may compile XS code with the full image's compilers and headers, and docklean cannot tell which", line, name)
+		s.refuse(line, SlimCompiler, "%v runs %s; Perl modules may compile XS code with the full image's compilers and headers, and docklean cannot tell which", transform.Line(line), name)
 		return
 	case name == "node-gyp":
-		s.nodeTools(off, fmt.Sprintf("line %d runs node-gyp", line))
+		s.nodeTools(off, transform.Msgf("%v runs node-gyp", transform.Line(line)))
 		return
 	}
 	if c, ok := slimCommands()[name]; ok && s.removed[c.pkg] != "" && !(c.pkg == "python3" && s.base.python()) {
-		s.need(c.pkg, off, fmt.Sprintf("line %d runs %s, which %s has and %s lacks", line, name, s.base.Ref, s.slimName()))
+		s.need(c.pkg, off, transform.Msgf("%v runs %s, which %s has and %s lacks", transform.Line(line), name, s.base.Ref, s.slimName()))
 		if (name == "curl" || name == "wget" || name == "git" || name == "hg" || name == "svn" || name == "gpg") && !s.base.python() {
 			// (python's -slim keeps ca-certificates)
-			s.need("ca-certificates", off, fmt.Sprintf("line %d runs %s, which needs the CA certificates for https", line, name))
+			s.need("ca-certificates", off, transform.Msgf("%v runs %s, which needs the CA certificates for https", transform.Line(line), name))
 		}
 		return
 	}
@@ -514,14 +508,14 @@ func installsDebs(name, sub string, args []string) bool {
 }
 
 // need records a package the tree needs from off on.
-func (s *SlimScan) need(pkg string, off int, why string) {
+func (s *SlimScan) need(pkg string, off int, why transform.Msg) {
 	s.Needs = append(s.Needs, slimNeed{pkg, why, off})
 }
 
 // nodeTools records python3, make and g++, what node-gyp builds with.
-func (s *SlimScan) nodeTools(off int, why string) {
+func (s *SlimScan) nodeTools(off int, why transform.Msg) {
 	for _, p := range []string{"g++", "make", "python3"} {
-		s.need(p, off, why+"; node-gyp builds native modules with python3, make and g++")
+		s.need(p, off, transform.Msgf("%v; node-gyp builds native modules with python3, make and g++", why))
 	}
 }
 
@@ -538,7 +532,7 @@ func (s *SlimScan) script(p string, off, depth int) {
 		return
 	}
 	if err != nil {
-		s.refuse(s.in.StartLine, "line %d runs %s, copied from the build context on line %d, which docklean cannot read (%v); pass the context with --context", s.in.StartLine, p, line, err)
+		s.refuse(s.in.StartLine, SlimContextFile, "%v runs %s, copied from the build context on %v, which docklean cannot read (%v); pass the context with --context", transform.Line(s.in.StartLine), p, transform.Line(line), err)
 		return
 	}
 	abs := stages.AbsPath(s.wd, p)
@@ -548,12 +542,12 @@ func (s *SlimScan) script(p string, off, depth int) {
 	s.scripts[abs] = true
 	text := string(data)
 	if first, _, _ := strings.Cut(text, "\n"); strings.HasPrefix(first, "#!") && !shShebang.MatchString(first) {
-		s.refuse(s.in.StartLine, "line %d runs %s, a %s script, whose commands docklean cannot read", s.in.StartLine, p, strings.TrimPrefix(first, "#!"))
+		s.refuse(s.in.StartLine, SlimUnreadableShell, "%v runs %s, a %s script, whose commands docklean cannot read", transform.Line(s.in.StartLine), p, strings.TrimPrefix(first, "#!"))
 		return
 	}
 	f, perr := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(text), p)
 	if perr != nil {
-		s.refuse(s.in.StartLine, "line %d runs %s, which docklean cannot parse as a shell script: %v", s.in.StartLine, p, perr)
+		s.refuse(s.in.StartLine, SlimUnreadableShell, "%v runs %s, which docklean cannot parse as a shell script: %v", transform.Line(s.in.StartLine), p, perr)
 		return
 	}
 	s.walk(f, func(syntax.Node) int { return off }, nil, depth+1)
@@ -565,7 +559,7 @@ func (s *SlimScan) script(p string, off, depth int) {
 // the context cannot be read (other files there may come from a RUN).
 func (s *SlimScan) readCtx(p string, scriptOnly bool) (data []byte, line int, mapped bool, err error) {
 	abs := stages.AbsPath(s.wd, p)
-	ctx := s.U.Opts.Context
+	ctx := s.ctx
 	for i := len(s.copies) - 1; i >= 0; i-- {
 		c := s.copies[i]
 		for _, src := range c.srcs {
@@ -651,11 +645,11 @@ func (s *SlimScan) node(tool string, args []string, sub string, off int) {
 	if named || sub == "add" {
 		for _, a := range args[i+1:] {
 			if n := npmLibPackage(a); n != "" {
-				s.refuse(line, "line %d runs %s %s, whose native build links libraries of the full image (-dev packages docklean cannot list)", line, cmd, n)
+				s.refuse(line, SlimNativeLibrary, "%v runs %s %s, whose native build links libraries of the full image (-dev packages docklean cannot list)", transform.Line(line), cmd, n)
 				return
 			}
 		}
-		s.nodeTools(off, fmt.Sprintf("line %d runs %s with packages docklean does not know", line, cmd))
+		s.nodeTools(off, transform.Msgf("%v runs %s with packages docklean does not know", transform.Line(line), cmd))
 		return
 	}
 	for _, lock := range []string{"package-lock.json", "npm-shrinkwrap.json"} {
@@ -663,28 +657,28 @@ func (s *SlimScan) node(tool string, args []string, sub string, off int) {
 			text := string(data)
 			for _, m := range npmLockPackage.FindAllStringSubmatch(text, -1) {
 				if n := npmLibPackage(m[1]); n != "" {
-					s.refuse(line, "line %d runs %s and %s has %s, whose native build links libraries of the full image (-dev packages docklean cannot list)", line, cmd, lock, n)
+					s.refuse(line, SlimNativeLibrary, "%v runs %s and %s has %s, whose native build links libraries of the full image (-dev packages docklean cannot list)", transform.Line(line), cmd, lock, n)
 					return
 				}
 			}
 			if npmInstallScript.MatchString(text) {
-				s.nodeTools(off, fmt.Sprintf("line %d runs %s and %s lists packages with install scripts", line, cmd, lock))
+				s.nodeTools(off, transform.Msgf("%v runs %s and %s lists packages with install scripts", transform.Line(line), cmd, lock))
 			}
 			if npmGitDep.MatchString(text) {
-				s.need("git", off, fmt.Sprintf("line %d runs %s and %s has packages from git", line, cmd, lock))
-				s.need("ca-certificates", off, fmt.Sprintf("line %d runs %s, which fetches git packages over https", line, cmd))
+				s.need("git", off, transform.Msgf("%v runs %s and %s has packages from git", transform.Line(line), cmd, lock))
+				s.need("ca-certificates", off, transform.Msgf("%v runs %s, which fetches git packages over https", transform.Line(line), cmd))
 			}
 			return
 		}
 	}
 	data, ok := s.ctxFile("package.json")
 	if !ok {
-		s.refuse(line, "line %d runs %s and docklean cannot read package.json from the build context, so it cannot tell whether a dependency needs git or libraries of the full image; give --context", line, cmd)
+		s.refuse(line, SlimContextFile, "%v runs %s and docklean cannot read package.json from the build context, so it cannot tell whether a dependency needs git or libraries of the full image; give --context", transform.Line(line), cmd)
 		return
 	}
 	var pj map[string]json.RawMessage
 	if json.Unmarshal(data, &pj) != nil {
-		s.refuse(line, "line %d runs %s and package.json does not parse, so docklean cannot tell what its dependencies need", line, cmd)
+		s.refuse(line, SlimContextFile, "%v runs %s and package.json does not parse, so docklean cannot tell what its dependencies need", transform.Line(line), cmd)
 		return
 	}
 	deps := 0
@@ -695,7 +689,7 @@ func (s *SlimScan) node(tool string, args []string, sub string, off int) {
 		deps += len(m)
 		for k := range m {
 			if n := npmLibPackage(k); n != "" {
-				s.refuse(line, "line %d runs %s and package.json depends on %s, whose native build links libraries of the full image (-dev packages docklean cannot list)", line, cmd, n)
+				s.refuse(line, SlimNativeLibrary, "%v runs %s and package.json depends on %s, whose native build links libraries of the full image (-dev packages docklean cannot list)", transform.Line(line), cmd, n)
 				return
 			}
 		}
@@ -704,11 +698,11 @@ func (s *SlimScan) node(tool string, args []string, sub string, off int) {
 		}
 	}
 	if git {
-		s.need("git", off, fmt.Sprintf("line %d runs %s and package.json has dependencies from git", line, cmd))
-		s.need("ca-certificates", off, fmt.Sprintf("line %d runs %s, which fetches git packages over https", line, cmd))
+		s.need("git", off, transform.Msgf("%v runs %s and package.json has dependencies from git", transform.Line(line), cmd))
+		s.need("ca-certificates", off, transform.Msgf("%v runs %s, which fetches git packages over https", transform.Line(line), cmd))
 	}
 	if deps > 0 {
-		s.nodeTools(off, fmt.Sprintf("line %d runs %s and no package-lock.json says whether its %d dependencies build native modules", line, cmd, deps))
+		s.nodeTools(off, transform.Msgf("%v runs %s and no package-lock.json says whether its %d dependencies build native modules", transform.Line(line), cmd, deps))
 	}
 }
 
@@ -733,15 +727,19 @@ func npmLibPackage(arg string) string {
 
 // slimNeed is a package a stage of the tree needs from offset off on.
 type slimNeed struct {
-	Pkg, Why string
-	Off      int
+	Pkg string
+	Why transform.Msg
+	Off int
 }
 
-// slimRefusal is why a tree stays on its full image.
-type slimRefusal struct {
+// SlimBlocker is a reason a tree stays on its full image: the stage and
+// line it is about, its code, and its message (lines as data, so that the
+// alpine pass, which runs the scan too, can report it as its own).
+type SlimBlocker struct {
 	St   *parser.Stage
 	Line int
-	Msg  string
+	Code transform.Code
+	Msg  transform.Msg
 }
 
 // removedPackages returns the packages of the layers, with their layer.

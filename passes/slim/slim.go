@@ -17,7 +17,7 @@ import (
 // Pass moves stages left on a full Debian-based official image to its
 // -slim variant (see slimDoc). It runs after alpine: slim sees only the
 // stages alpine left on a full image.
-var Pass = &transform.Pass{Name: "slim", Doc: slimDoc, After: []string{"alpine"}, Run: transform.Legacy(runSlim)}
+var Pass = &transform.Pass{Name: "slim", Doc: slimDoc, URL: "docs/slim.md", Rules: rebase.SlimRules, After: []string{"alpine"}, Run: runSlim}
 
 const slimDoc = `swap a stage left on a full Debian-based official image to its glibc -slim variant, installing what the stage uses
 
@@ -42,9 +42,9 @@ that may have no wheel for the Python; a command named by a variable; a COPY
 --base alpine. See docs/slim.md.`
 
 // runSlim plans each tree of stages that share a base image.
-func runSlim(u *transform.Unit) {
+func runSlim(u *transform.Unit) error {
 	if u.Opts.Base == "alpine" || u.Doc.Escape == '`' {
-		return
+		return nil
 	}
 	doc := u.Doc
 	children := map[*parser.Stage][]*parser.Stage{}
@@ -64,57 +64,56 @@ func runSlim(u *transform.Unit) {
 		sort.Slice(tree, func(i, j int) bool { return tree[i].Index < tree[j].Index })
 		planSlim(u, tree)
 	}
+	return nil
 }
 
-// planSlim converts a root stage and the stages built on it, or refuses.
+// planSlim converts a root stage and the stages built on it in one
+// transaction, which covers them all (they share the base image), or
+// refuses it with every blocker the scan finds.
 func planSlim(u *transform.Unit, tree []*parser.Stage) {
 	root := tree[0]
 	base := rebase.SlimBaseOf(u.Doc, root)
-	switch base.Kind {
-	case rebase.BaseSkip:
-		return
-	case rebase.BaseRefuse:
-		u.Refused(base.Line, "%s left unchanged: %s", stages.StageName(root), base.Reason)
+	if base.Kind == rebase.BaseSkip {
 		return
 	}
-	for _, st := range tree {
-		for _, in := range st.Instructions {
-			if u.Ignored(in) {
-				u.Refused(in.StartLine, "%s left unchanged: an ignore comment above line %d switches slim off, and stages that share a base are converted together", stages.StageName(root), in.StartLine)
-				return
-			}
-		}
+	tx := u.Begin()
+	tx.Cover(tree...)
+	if base.Kind == rebase.BaseRefuse {
+		tx.Refuse(base.Line, base.Code, "%s left unchanged: %s", stages.StageName(root), base.Reason)
+		return
 	}
 	s := rebase.NewSlimScan(u, tree, base)
 	s.Scan()
-	if s.Refusal != nil {
-		u.Refused(s.Refusal.Line, "%s left on %s: %s", stages.StageName(s.Refusal.St), base.Ref, s.Refusal.Msg)
+	for _, b := range s.Blockers {
+		tx.Refuse(b.Line, b.Code, "%s left on %s: %v", stages.StageName(b.St), base.Ref, b.Msg)
+	}
+	if tx.Refused() {
 		return
 	}
-	u.Apply(base.Edits)
+	tx.Apply(base.Edits)
 	for _, m := range base.Changes {
-		u.Changed(m.Line, "%s", m.Msg)
+		tx.Changed(m.Line, rebase.SlimBaseSwap, "%s", m.Msg)
 	}
-	install(s)
+	install(s, tx)
 }
 
 // install adds the needed packages to the root stage's first apt-get
 // install that runs before any of them is needed, or inserts a RUN after
 // its FROM.
-func install(s *rebase.SlimScan) {
+func install(s *rebase.SlimScan, tx *transform.Tx) {
 	from := s.Tree[0].From
 	at := s.Doc.LineEnd(from.EndLine)
 	nl := ""
 	if at == len(s.Doc.Src) && (at == 0 || s.Doc.Src[at-1] != '\n') {
 		nl = s.Doc.EOL
 	}
-	if s.ManDir != "" {
+	if !s.ManDir.IsZero() {
 		mkdir := "mkdir -p /usr/share/man/man1"
 		if s.Manless() {
 			mkdir = "mkdir -p /usr/share/man/man1 /usr/share/man/man2 /usr/share/man/man3 /usr/share/man/man4 /usr/share/man/man5 /usr/share/man/man6 /usr/share/man/man7 /usr/share/man/man8"
 		}
-		s.U.Replace(at, at, nl+s.Doc.Indent(from.StartLine)+"RUN "+mkdir+s.Doc.EOL)
-		s.U.Changed(from.StartLine, "RUN %s inserted after FROM: %s", mkdir, s.ManDir)
+		tx.Replace(at, at, nl+s.Doc.Indent(from.StartLine)+"RUN "+mkdir+s.Doc.EOL)
+		tx.Changed(from.StartLine, rebase.SlimManFolders, "RUN %s inserted after FROM: %v", mkdir, s.ManDir)
 		nl = ""
 	}
 	if len(s.Needs) == 0 {
@@ -122,7 +121,7 @@ func install(s *rebase.SlimScan) {
 	}
 	var pkgs []string
 	first := len(s.Doc.Src)
-	why := map[string]string{}
+	why := map[string]transform.Msg{}
 	for _, n := range s.Needs {
 		if at, ok := s.Has[n.Pkg]; ok && at < n.Off {
 			continue // the stage installs it itself before it is needed
@@ -139,14 +138,14 @@ func install(s *rebase.SlimScan) {
 	slices.Sort(pkgs)
 	list := strings.Join(pkgs, " ")
 	if h := s.Host; h != nil && h.Off < first {
-		s.U.Replace(h.End, h.End, " "+list)
+		tx.Replace(h.End, h.End, " "+list)
 		for _, p := range pkgs {
-			s.U.Changed(h.Line, "%s added to apt-get install: %s", p, why[p])
+			tx.Changed(h.Line, rebase.SlimInstall, "%s added to apt-get install: %v", p, why[p])
 		}
 		return
 	}
-	s.U.Replace(at, at, nl+s.Doc.Indent(from.StartLine)+"RUN apt-get update && apt-get install -y --no-install-recommends "+list+" && rm -rf /var/lib/apt/lists/*"+s.Doc.EOL)
+	tx.Replace(at, at, nl+s.Doc.Indent(from.StartLine)+"RUN apt-get update && apt-get install -y --no-install-recommends "+list+" && rm -rf /var/lib/apt/lists/*"+s.Doc.EOL)
 	for _, p := range pkgs {
-		s.U.Changed(from.StartLine, "%s installed in a RUN after FROM: %s", p, why[p])
+		tx.Changed(from.StartLine, rebase.SlimInstall, "%s installed in a RUN after FROM: %v", p, why[p])
 	}
 }
