@@ -153,7 +153,7 @@ func (s *alpineStage) contextScripts(in *parser.Instruction) []commands.Use {
 // accountCommands checks every command the stage runs against what its
 // Alpine packages provide (see the top of this file).
 func (s *alpineStage) accountCommands() {
-	if s.family != rebase.FamDebian || s.refusal != nil {
+	if s.family != rebase.FamDebian || s.refused() {
 		return
 	}
 	t := commands.Tables()
@@ -174,7 +174,7 @@ func (s *alpineStage) accountCommands() {
 		if u.LnDest {
 			// where Debian has the file too, the original fails the same way
 			if p, at := s.alpineProvider(name, debs); len(debs) == 0 && p != "" && (at == "" || at == u.Word) {
-				s.refuse(u.Line, "%s runs ln -s to %s without -f, but on Alpine %s already has %s there, so ln fails; use ln -sf or drop the link", u.Kind, u.Word, p, name)
+				s.refuse(u.Line, codeCommand, "%s runs ln -s to %s without -f, but on Alpine %s already has %s there, so ln fails; use ln -sf or drop the link", u.Kind, u.Word, p, name)
 				return
 			}
 			continue
@@ -198,10 +198,10 @@ func (s *alpineStage) accountCommands() {
 				if name == "service" || name == "invoke-rc.d" || name == "systemctl" {
 					fix = "Alpine images run no init system: start the daemon directly (its own binary, in the foreground)"
 				}
-				s.refuse(u.Line, "%s %s, which Debian's package %s provides, and no Alpine package docklean knows provides it (%s); %s", u.Kind, runs, deb, why, fix)
+				s.refuse(u.Line, codeCommand, "%s %s, which Debian's package %s provides, and no Alpine package docklean knows provides it (%s); %s", u.Kind, runs, deb, why, fix)
 				return
 			}
-			s.need(add, u.Off, fmt.Sprintf("%s %s, which Debian's %s brings and the Alpine packages installed do not", u.Kind, runs, deb))
+			s.need(add, u.Off, codeCommand, "%s %s, which Debian's %s brings and the Alpine packages installed do not", u.Kind, runs, deb)
 			p = add
 		}
 		if !abs || u.Kind == "CMD" || u.Kind == "ENTRYPOINT" || u.Kind == "SHELL" {
@@ -209,10 +209,10 @@ func (s *alpineStage) accountCommands() {
 		}
 		switch {
 		case at != "" && at != u.Word:
-			s.refuse(u.Line, "%s runs %s, but on Alpine %s is %s (package %s); call it by name or by that path", u.Kind, u.Word, name, at, p)
+			s.refuse(u.Line, codeProgPath, "%s runs %s, but on Alpine %s is %s (package %s); call it by name or by that path", u.Kind, u.Word, name, at, p)
 			return
 		case at == "" && !strings.HasPrefix(u.Word, "/usr/bin/") && (alpineBins[name].path != u.Word || alpineBins[name].pkg != p):
-			s.refuse(u.Line, "%s runs %s by its path, and docklean cannot check that Alpine's %s installs it there; call it by name (PATH finds it)", u.Kind, u.Word, p)
+			s.refuse(u.Line, codeProgPath, "%s runs %s by its path, and docklean cannot check that Alpine's %s installs it there; call it by name (PATH finds it)", u.Kind, u.Word, p)
 			return
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/docklean/docklean/internal/rebase"
 	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
+	"github.com/docklean/docklean/transform"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -178,7 +179,7 @@ func (s *alpineStage) gnuArgs(args []gnuArg, line, off int, where string) {
 			return
 		}
 		if opt, why := lacksEverywhere(name, args[1:]); opt != "" {
-			s.refuse(line, "%s %s%s: %s", name, opt, where, why)
+			s.refuse(line, codeBusybox, "%s %s%s: %s", name, opt, where, why)
 			return
 		}
 		if s.has[gnuPackages[name]] {
@@ -186,13 +187,13 @@ func (s *alpineStage) gnuArgs(args []gnuArg, line, off int, where string) {
 		}
 		if where != "" && s.family == rebase.FamFedora && name == "adduser" {
 			// RHEL's shadow-utils installs adduser as a link to useradd
-			s.refuse(line, "adduser%s: on RHEL adduser is a link to useradd, on Alpine it is BusyBox's adduser, with other options and defaults; call useradd (Alpine's shadow has it) or convert by hand", where)
+			s.refuse(line, codeUser, "adduser%s: on RHEL adduser is a link to useradd, on Alpine it is BusyBox's adduser, with other options and defaults; call useradd (Alpine's shadow has it) or convert by hand", where)
 			return
 		}
 		if where != "" && shadowOnly[name] {
 			// text the RUN's user translation does not see: a script
 			if !s.has["shadow"] {
-				s.need("shadow", off, fmt.Sprintf("%s%s on line %d: BusyBox has no %s; shadow has it", name, where, line, name))
+				s.need("shadow", off, codeBusybox, "%s%s on %v: BusyBox has no %s; shadow has it", name, where, transform.Line(line), name)
 			}
 			return
 		}
@@ -202,10 +203,10 @@ func (s *alpineStage) gnuArgs(args []gnuArg, line, off int, where string) {
 			pkg, ok := gnuPackages[name]
 			cmd += where
 			if !ok || !alpinepkg.Exists(pkg, s.release) {
-				s.refuse(line, "%s: BusyBox's %s (Alpine's %s) has no %s, and docklean knows no Alpine package with the full %s; convert by hand", cmd, name, name, opt, name)
+				s.refuse(line, codeBusybox, "%s: BusyBox's %s (Alpine's %s) has no %s, and docklean knows no Alpine package with the full %s; convert by hand", cmd, name, name, opt, name)
 				return
 			}
-			s.need(pkg, off, fmt.Sprintf("%s on line %d: BusyBox's %s has no %s (from busybox %s --help in Alpine's base image); %s brings the full %s", cmd, line, name, opt, name, pkg, name))
+			s.need(pkg, off, codeBusybox, "%s on %v: BusyBox's %s has no %s (from busybox %s --help in Alpine's base image); %s brings the full %s", cmd, transform.Line(line), name, opt, name, pkg, name)
 			return
 		}
 		args = rest

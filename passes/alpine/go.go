@@ -11,6 +11,7 @@ import (
 	"github.com/docklean/docklean/internal/gosrc"
 	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
+	"github.com/docklean/docklean/transform"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -247,11 +248,11 @@ func (s *alpineStage) goCall(in *parser.Instruction, c *syntax.CallExpr, exporte
 // commands, or refuses the stage.
 func (s *alpineStage) goFinish() {
 	g := s.gob
-	if g == nil || s.refusal != nil {
+	if g == nil || s.refused() {
 		return
 	}
 	if g.opaque != "" {
-		s.refuse(g.opaqueLn, "%s builds with commands docklean cannot see (the go builds, C compilers and git it may run), and golang:*-alpine lacks what golang:* has for them (make, gcc, g++, git, ssh); keep the builder on Debian, or write the go build in the Dockerfile", g.opaque)
+		s.refuse(g.opaqueLn, codeGo, "%s builds with commands docklean cannot see (the go builds, C compilers and git it may run), and golang:*-alpine lacks what golang:* has for them (make, gcc, g++, git, ssh); keep the builder on Debian, or write the go build in the Dockerfile", g.opaque)
 		return
 	}
 	var on []goCompile
@@ -271,11 +272,11 @@ func (s *alpineStage) goFinish() {
 			what = "whether it stamps a .git folder of the context with git (golang:* has git, golang:*-alpine does not)"
 		}
 		if s.u.Opts.Context == nil {
-			s.refuse(c.line, "the go command on line %d builds sources of the build context, which docklean does not have (--context), so it cannot tell %s; run with --context", c.line, what)
+			s.refuse(c.line, codeGo, "the go command on %v builds sources of the build context, which docklean does not have (--context), so it cannot tell %s; run with --context", transform.Line(c.line), what)
 			return
 		}
 		if s.file.goSources(s.u.Opts.Context).Files == 0 {
-			s.refuse(c.line, "the go command on line %d builds sources of the build context, and the context has no Go files docklean can read, so it cannot tell %s; give the real build context with --context", c.line, what)
+			s.refuse(c.line, codeGo, "the go command on %v builds sources of the build context, and the context has no Go files docklean can read, so it cannot tell %s; give the real build context with --context", transform.Line(c.line), what)
 			return
 		}
 		break
@@ -283,7 +284,7 @@ func (s *alpineStage) goFinish() {
 	if len(on) > 0 {
 		s.goCgo(on)
 	}
-	if s.refusal != nil {
+	if s.refused() {
 		return
 	}
 	if len(g.vcs) == 0 && len(g.ssh) == 0 {
@@ -295,7 +296,7 @@ func (s *alpineStage) goFinish() {
 		if len(g.ssh) > 0 {
 			pkgs, what = "git openssh-client", "git or ssh"
 		}
-		s.need(pkgs, g.fetchOff, fmt.Sprintf("%s; golang:*-alpine has no %s (golang:* has)", strings.Join(why, "; "), what))
+		s.need(pkgs, g.fetchOff, codeGo, "%s; golang:*-alpine has no %s (golang:* has)", strings.Join(why, "; "), what)
 	}
 }
 
@@ -318,7 +319,7 @@ func (s *alpineStage) goCgo(on []goCompile) {
 		}
 		m := gosrc.CgoModuleOf(c.remote)
 		if m == nil {
-			s.refuse(c.line, "go on line %d compiles %s, whose sources docklean cannot read, with cgo on (CGO_ENABLED is not 0); golang:*-alpine has no C compiler, so a module that uses cgo would build differently or fail; set CGO_ENABLED=0 on the command if it builds without cgo", c.line, c.remote)
+			s.refuse(c.line, codeGo, "go on %v compiles %s, whose sources docklean cannot read, with cgo on (CGO_ENABLED is not 0); golang:*-alpine has no C compiler, so a module that uses cgo would build differently or fail; set CGO_ENABLED=0 on the command if it builds without cgo", transform.Line(c.line), c.remote)
 			return
 		}
 		mods = append(mods, m)
@@ -351,7 +352,7 @@ func (s *alpineStage) goCgo(on []goCompile) {
 	for _, m := range mods {
 		switch m.Kind {
 		case gosrc.CgoGlibc:
-			s.refuse(line, "the program uses %s, which %s; golang:*-alpine cannot build it: keep this builder on Debian", m.Path, m.Note)
+			s.refuse(line, codeGo, "the program uses %s, which %s; golang:*-alpine cannot build it: keep this builder on Debian", m.Path, m.Note)
 			return
 		case gosrc.CgoMuslTag:
 			ok := true
@@ -359,7 +360,7 @@ func (s *alpineStage) goCgo(on []goCompile) {
 				ok = ok && slices.ContainsFunc(strings.FieldsFunc(c.tags, func(r rune) bool { return r == ',' || r == ' ' }), func(t string) bool { return t == "musl" || t == "dynamic" })
 			}
 			if !ok {
-				s.refuse(line, "the program uses %s, which %s; the go build on line %d has no -tags musl: add it and convert by hand, or keep the builder on Debian", m.Path, m.Note, line)
+				s.refuse(line, codeGo, "the program uses %s, which %s; the go build on %v has no -tags musl: add it and convert by hand, or keep the builder on Debian", m.Path, m.Note, transform.Line(line))
 				return
 			}
 		case gosrc.CgoCxx:
@@ -374,7 +375,7 @@ func (s *alpineStage) goCgo(on []goCompile) {
 	if pkgConfig {
 		pkgs += " pkgconf"
 	}
-	s.need(pkgs, on[0].off, fmt.Sprintf("the go build on line %d uses cgo (%s); golang:*-alpine has no C compiler, and without one Go turns cgo off silently", line, strings.Join(why, ", ")))
+	s.need(pkgs, on[0].off, codeGo, "the go build on %v uses cgo (%s); golang:*-alpine has no C compiler, and without one Go turns cgo off silently", transform.Line(line), strings.Join(why, ", "))
 }
 
 // goBuildVCS adds git when go build stamps version control information
@@ -405,7 +406,7 @@ func (s *alpineStage) goBuildVCS() {
 	}
 	for _, c := range s.gob.compiles {
 		if c.remote == "" && c.buildvcs && c.off > s.st.Instructions[0].Start {
-			s.need("git", c.off, fmt.Sprintf("the go build on line %d stamps the commit of the .git folder copied on line %d into the binary with git (vcs.revision); golang:*-alpine has no git, and go would leave the stamp out silently (or pass -buildvcs=false)", c.line, copied))
+			s.need("git", c.off, codeGo, "the go build on %v stamps the commit of the .git folder copied on %v into the binary with git (vcs.revision); golang:*-alpine has no git, and go would leave the stamp out silently (or pass -buildvcs=false)", transform.Line(c.line), transform.Line(copied))
 			return
 		}
 	}

@@ -64,7 +64,7 @@ func (s *alpineStage) knownUsers() {
 		if u.where != "" {
 			at = u.where
 		}
-		s.refuse(u.line, "%s uses the user %s, which neither the Dockerfile nor Alpine's base image creates, and no Alpine package docklean knows does (a Debian package may create it under a name Alpine's package does not use, as debian-tor and Alpine's tor); create it in the Dockerfile or convert by hand", at, n)
+		s.refuse(u.line, codeUser, "%s uses the user %s, which neither the Dockerfile nor Alpine's base image creates, and no Alpine package docklean knows does (a Debian package may create it under a name Alpine's package does not use, as debian-tor and Alpine's tor); create it in the Dockerfile or convert by hand", at, n)
 		return
 	}
 }
