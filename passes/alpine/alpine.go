@@ -476,8 +476,8 @@ func (s *alpineStage) convert() {
 			}
 			s.copiedScripts(in)
 			for _, a := range in.Args {
-				if m := s.marker(a); m != "" {
-					s.refuse(in.StartLine, codeDebianTool, "%s", m)
+				if code, m := s.marker(a); m != "" {
+					s.refuse(in.StartLine, code, "%s", m)
 				}
 			}
 		}

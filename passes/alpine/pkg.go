@@ -564,8 +564,8 @@ func pipedCode(text string) []string {
 }
 
 // marker says why text (a RUN's shell text, a COPY argument) ties the stage
-// to its distribution, or "".
-func (s *alpineStage) marker(text string) string {
+// to its distribution, with the code of the rule, or "".
+func (s *alpineStage) marker(text string) (transform.Code, string) {
 	ms := debianMarkers
 	if s.family == rebase.FamFedora {
 		ms = fedoraMarkers
@@ -589,9 +589,12 @@ func (s *alpineStage) marker(text string) string {
 				why = fmt.Sprintf(why, f)
 			}
 			if !strings.HasSuffix(why, ",") {
-				return why
+				return codeLayout, why // a configuration layout
 			}
-			return why + " which has no Alpine equivalent"
+			if m.re == multiarch.String() {
+				return codeLayout, why + " which has no Alpine equivalent"
+			}
+			return codeDebianTool, why + " which has no Alpine equivalent"
 		}
 	}
 	// Both of pipedScript's alternatives need curl or wget; without them,
@@ -599,20 +602,20 @@ func (s *alpineStage) marker(text string) string {
 	if containsAny(text, []string{"curl", "wget"}) {
 		if m := pipedCode(text); m != nil {
 			if prog := m[2] + m[3]; !strings.HasSuffix(prog, "sh") {
-				return fmt.Sprintf("it runs code downloaded from %s with %s, which docklean has not read: such installers (get-pip.py and the like) install packages, write into the system python (externally managed on Alpine) or download glibc builds, so docklean cannot tell what it would do on Alpine", m[1]+m[4], prog)
+				return codeUnread, fmt.Sprintf("it runs code downloaded from %s with %s, which docklean has not read: such installers (get-pip.py and the like) install packages, write into the system python (externally managed on Alpine) or download glibc builds, so docklean cannot tell what it would do on Alpine", m[1]+m[4], prog)
 			}
-			return fmt.Sprintf("it runs a script downloaded from %s in a shell; such setup scripts detect the distribution and install with apt or yum, or download glibc builds, so docklean cannot tell what it would do on Alpine", m[1]+m[4])
+			return codeUnread, fmt.Sprintf("it runs a script downloaded from %s in a shell; such setup scripts detect the distribution and install with apt or yum, or download glibc builds, so docklean cannot tell what it would do on Alpine", m[1]+m[4])
 		}
 	}
 	if f := glibcDownload.FindString(text); f != "" {
-		return fmt.Sprintf("it downloads a glibc build (%s) that will not run on musl", f)
+		return codeGlibc, fmt.Sprintf("it downloads a glibc build (%s) that will not run on musl", f)
 	}
 	if containsAny(text, []string{"conda", "mamba"}) {
 		if m := condaCmd.FindStringSubmatch(text); m != nil {
-			return fmt.Sprintf("it runs %s, whose packages are glibc builds (conda has no musl platform)", m[1])
+			return codeGlibc, fmt.Sprintf("it runs %s, whose packages are glibc builds (conda has no musl platform)", m[1])
 		}
 	}
-	return ""
+	return "", ""
 }
 
 // archList is an arch= value for a finding: "none" means no architecture.

@@ -255,8 +255,8 @@ func (s *alpineStage) run(in *parser.Instruction) {
 			s.refuse(in.StartLine, codePkgManager, "the RUN mounts an apt cache (%s); drop the mount or convert by hand", f)
 		}
 	}
-	if m := s.marker(in.Shell.Text); m != "" {
-		s.refuse(in.StartLine, codeDebianTool, "%s", m)
+	if code, m := s.marker(in.Shell.Text); m != "" {
+		s.refuse(in.StartLine, code, "%s", m)
 		return
 	}
 	r := &runConv{s: s, in: in, sh: in.Shell, del: map[*syntax.Stmt]string{}, done: map[*syntax.Word]bool{}, locals: map[string]*pkgVar{}}
@@ -500,8 +500,8 @@ func (r *runConv) finish() {
 // script (see parser.Instruction.Shell), which docklean does not rewrite.
 func (s *alpineStage) opaqueRun(in *parser.Instruction) {
 	text := s.doc.Text(in)
-	if m := s.marker(text); m != "" {
-		s.refuse(in.StartLine, codeDebianTool, "%s", m)
+	if code, m := s.marker(text); m != "" {
+		s.refuse(in.StartLine, code, "%s", m)
 		return
 	}
 	if pmWord.MatchString(text) {

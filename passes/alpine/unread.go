@@ -380,7 +380,7 @@ func (s *alpineStage) scriptBlocker(b []byte) (why string, runs []string) {
 	if err != nil {
 		return "is not shell docklean can parse (" + err.Error() + ")", nil
 	}
-	if m := s.marker(string(b)); m != "" {
+	if _, m := s.marker(string(b)); m != "" {
 		return strings.TrimSuffix(strings.TrimPrefix(m, "it "), ","), nil
 	}
 	parser.Walk(f, func(n syntax.Node) bool {
