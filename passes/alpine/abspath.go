@@ -91,7 +91,7 @@ func (s *alpineStage) accountPaths() {
 		case pkg != "":
 			hint, fix = "docklean cannot check that Alpine's "+pkg+" installs it there", "call it by name (PATH finds it)"
 		}
-		s.refuse(u.Line, codeProgPath, "%s %s by its path, and %s; %s", u.Kind, runs, hint, fix)
+		s.refuse(u.Line, codeProgPath, "%v %s by its path, and %s; %s", useKind(u), runs, hint, fix)
 		return
 	}
 }

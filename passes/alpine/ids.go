@@ -264,7 +264,7 @@ func (s *alpineStage) owner(v string, groupOnly bool, line int) {
 		s.useWWW(line)
 	}
 	if !groupOnly {
-		s.acct.usedUsers = append(s.acct.usedUsers, userRef{strings.Trim(user, `"'`), line, ""})
+		s.acct.usedUsers = append(s.acct.usedUsers, userRef{strings.Trim(user, `"'`), line, transform.Msg{}})
 	}
 	if hasGroup {
 		if why := s.groupRef(group, line); why != "" {
