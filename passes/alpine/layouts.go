@@ -116,9 +116,6 @@ func (s *alpineStage) installs(prefix string) bool {
 // it knows what the stage installs.
 func (s *alpineStage) layouts() {
 	for _, in := range s.st.Instructions {
-		if s.refused() {
-			return
-		}
 		var ms []layoutMatch
 		editable := true // the matches may be edited where they are
 		switch in.Keyword {

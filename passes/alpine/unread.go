@@ -61,9 +61,6 @@ func (s *alpineStage) account() {
 	var fetched []rebase.FetchedPath  // what the stage's RUNs downloaded
 	wd := "/"
 	for _, in := range s.st.Instructions {
-		if s.refused() {
-			return
-		}
 		switch in.Keyword {
 		case "workdir":
 			if len(in.Args) > 0 && wd != "" && !strings.Contains(in.Args[0], "$") {
@@ -83,7 +80,7 @@ func (s *alpineStage) account() {
 			s.accountExec(in, copied)
 		}
 	}
-	if !s.refused() && s.nodeImage {
+	if s.nodeImage {
 		s.accountNpm()
 	}
 }
@@ -204,9 +201,6 @@ func (s *alpineStage) accountRun(in *parser.Instruction, copied map[string]copie
 	fetched := map[string]string{} // base name → URL, fetched in this RUN
 	cloned := ""                   // a git clone in this RUN
 	parser.Walk(sh.File, func(n syntax.Node) bool {
-		if s.refused() {
-			return false
-		}
 		c, ok := n.(*syntax.CallExpr)
 		if !ok || len(c.Args) == 0 {
 			return true
@@ -252,7 +246,7 @@ func (s *alpineStage) accountRun(in *parser.Instruction, copied map[string]copie
 		case shell && (strings.Contains(f, "/") || strings.HasSuffix(f, ".sh") || shellProgs[path.Base(args[0])]):
 			s.accountScript(line, f, copied, 0)
 		}
-		return !s.refused()
+		return true
 	})
 }
 
@@ -350,7 +344,7 @@ func (s *alpineStage) accountScript(line int, f string, copied map[string]copied
 		return
 	}
 	for _, r := range runs {
-		if depth+1 >= maxScriptDepth || s.refused() {
+		if depth+1 >= maxScriptDepth {
 			return
 		}
 		s.accountScript(line, r, copied, depth+1)

@@ -307,8 +307,8 @@ func (s *alpineStage) pipWheels(in *parser.Instruction) {
 	}
 	parser.Walk(in.Shell.File, func(n syntax.Node) bool {
 		c, ok := n.(*syntax.CallExpr)
-		if !ok || s.refused() {
-			return !s.refused()
+		if !ok {
+			return true
 		}
 		args, _ := shellx.CallArgs(c)
 		if sub := pipInstallArgs(args); sub >= 0 {
@@ -363,7 +363,7 @@ var pipOptsWithValue = map[string]bool{
 }
 
 func (s *alpineStage) pipArgs(in *parser.Instruction, args []string) {
-	for i := 0; i < len(args) && !s.refused(); i++ {
+	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
 		case a == "-r" || a == "--requirement":
@@ -478,9 +478,6 @@ func (s *alpineStage) requirementsFile(in *parser.Instruction, p string, depth i
 		case strings.HasPrefix(line, "-"):
 		default:
 			s.checkWheel(in.StartLine, line, c)
-		}
-		if s.refused() {
-			return
 		}
 	}
 }
