@@ -11,6 +11,7 @@ import (
 	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/internal/stages"
 	"github.com/docklean/docklean/parser"
+	"github.com/docklean/docklean/transform"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -45,7 +46,7 @@ var rootfsPaths = sync.OnceValue(func() map[string]string {
 // image's own files are unknown, so only the programs of packages the
 // stage installs are checked.
 func (s *alpineStage) accountPaths() {
-	if s.refusal != nil {
+	if s.refused() {
 		return
 	}
 	var made map[string]bool
@@ -90,7 +91,7 @@ func (s *alpineStage) accountPaths() {
 		case pkg != "":
 			hint, fix = "docklean cannot check that Alpine's "+pkg+" installs it there", "call it by name (PATH finds it)"
 		}
-		s.refuse(u.Line, "%s %s by its path, and %s; %s", u.Kind, runs, hint, fix)
+		s.refuse(u.Line, codeProgPath, "%v %s by its path, and %s; %s", useKind(u), runs, hint, fix)
 		return
 	}
 }
@@ -98,7 +99,7 @@ func (s *alpineStage) accountPaths() {
 // willAdd reports whether the stage gets pkg added (bash for bash -c).
 func (s *alpineStage) willAdd(pkg string) bool {
 	for _, n := range s.needs {
-		if slices.Contains(strings.Fields(n.Pkg), pkg) {
+		if slices.Contains(strings.Fields(n.pkg), pkg) {
 			return true
 		}
 	}
@@ -227,7 +228,7 @@ var baseDataDirs = []string{"/var/log", "/var/run", "/var/tmp", "/var/cache", "/
 // /var/bind). Official images keep their layout on their Alpine variants
 // and are not checked.
 func (s *alpineStage) accountDataPaths() {
-	if s.refusal != nil || s.image != "" {
+	if s.refused() || s.image != "" {
 		return
 	}
 	var made map[string]bool
@@ -238,7 +239,7 @@ func (s *alpineStage) accountDataPaths() {
 		if s.madeHere(made, strings.TrimRight(d.path, "*")) {
 			continue
 		}
-		s.refuse(d.in.StartLine, "%s, copied on line %d, uses %s, where the original distribution's packages keep their files; docklean cannot check that Alpine's packages keep them there (Alpine's bind uses /etc/bind and /var/bind, not /etc/named* and /var/named); convert by hand", d.file, d.in.StartLine, d.path)
+		s.refuse(d.in.StartLine, codeLayout, "%s, copied on %v, uses %s, where the original distribution's packages keep their files; docklean cannot check that Alpine's packages keep them there (Alpine's bind uses /etc/bind and /var/bind, not /etc/named* and /var/named); convert by hand", d.file, transform.Line(d.in.StartLine), d.path)
 		return
 	}
 }

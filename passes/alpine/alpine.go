@@ -5,7 +5,6 @@
 package alpine
 
 import (
-	"fmt"
 	"regexp"
 	"slices"
 	"sort"
@@ -22,7 +21,7 @@ import (
 
 // Pass moves Debian, Ubuntu and Fedora-family stages to Alpine (see
 // alpineDoc).
-var Pass = &transform.Pass{Name: "alpine", Doc: alpineDoc, Run: transform.Legacy(runAlpine)}
+var Pass = &transform.Pass{Name: "alpine", Doc: alpineDoc, URL: "docs/alpine.md", Rules: rules, Run: runAlpine}
 
 const alpineDoc = `swap Debian, Ubuntu and Fedora-family stages to Alpine and translate their package commands to apk
 
@@ -96,11 +95,11 @@ has no CMD or ENTRYPOINT of its own on a distribution base (a base or tool
 image) or runs a compiler. See docs/alpine.md.`
 
 // runAlpine plans the conversion of each tree of stages that share a base
-// image, refuses the trees whose files a stage left on glibc copies, and
-// reports.
-func runAlpine(u *transform.Unit) {
+// image, one transaction per tree, and refuses the trees whose files a
+// stage left on glibc copies.
+func runAlpine(u *transform.Unit) error {
 	if u.Opts.Base == "slim" {
-		return // --base slim: never musl
+		return nil // --base slim: never musl
 	}
 	doc := u.Doc
 	file := &alpineFile{}
@@ -111,8 +110,8 @@ func runAlpine(u *transform.Unit) {
 				line = d.Line
 			}
 		}
-		u.Refused(line, "file left unchanged: it sets # escape=` (a Windows Dockerfile), which has no Alpine equivalent")
-		return
+		u.Begin().Refuse(line, codeWindows, "file left unchanged: it sets # escape=` (a Windows Dockerfile), which has no Alpine equivalent")
+		return nil
 	}
 	children := map[*parser.Stage][]*parser.Stage{}
 	var roots []*parser.Stage
@@ -141,36 +140,27 @@ func runAlpine(u *transform.Unit) {
 	}
 	for keepMusl(doc, planOf) || keepGlibc(doc, planOf) {
 	}
-	for _, p := range plans {
-		u.Apply(p.inserts) // before edits: an insertion at an offset where a deletion starts goes first
-		u.Apply(p.edits)
-		for _, f := range p.findings {
-			u.Report(f.Kind, f.Line, "%s", f.Message)
-		}
-	}
+	return nil
 }
 
-// treePlan is the outcome of converting one tree of stages.
+// treePlan is the conversion of one tree of stages, recorded in its
+// transaction.
 type treePlan struct {
+	tx        *transform.Tx
 	tree      []*parser.Stage
 	converted bool
 	static    bool // it builds static binaries (Go, Rust) that run anywhere
 	builder   bool // golang or rust: what it copies out are programs, whatever the folder
 	musl      bool // already on Alpine, or scratch
-	inserts   []transform.Edit
-	edits     []transform.Edit
-	findings  []transform.Finding
 }
 
-func (p *treePlan) refuse(line int, format string, args ...any) {
-	p.findings = append(p.findings, transform.Finding{Kind: transform.Refused, Line: line, Message: fmt.Sprintf(format, args...)})
-}
-
-// refuseAll drops a planned conversion and refuses every stage of the tree.
-func (p *treePlan) refuseAll(format string, args ...any) {
-	p.converted, p.inserts, p.edits, p.findings = false, nil, nil, nil
+// refuseAll drops a planned conversion and refuses every stage of the
+// tree with code and the reason.
+func (p *treePlan) refuseAll(code transform.Code, format string, args ...any) {
+	p.converted = false
+	p.tx.Discard()
 	for _, t := range p.tree {
-		p.refuse(t.From.StartLine, "%s left unchanged: %s", stages.StageName(t), fmt.Sprintf(format, args...))
+		p.tx.Refuse(t.From.StartLine, code, "%s left unchanged: %v", stages.StageName(t), transform.Msgf(format, args...))
 	}
 }
 
@@ -189,7 +179,7 @@ func keepMusl(doc *parser.Document, planOf map[*parser.Stage]*treePlan) bool {
 			if !ok || src == nil || !src.converted || src.static || dst == src || dst.converted || dst.musl || rebase.Portable(in.Args) && !src.builder {
 				continue
 			}
-			src.refuseAll("%s copies files out of it on line %d and stays on glibc, where files built on Alpine (musl) may not run", stages.StageName(in.Stage), in.StartLine)
+			src.refuseAll(codeGlibcCopy, "%s copies files out of it on %v and stays on glibc, where files built on Alpine (musl) may not run", stages.StageName(in.Stage), transform.Line(in.StartLine))
 			return true
 		}
 	}
@@ -197,9 +187,9 @@ func keepMusl(doc *parser.Document, planOf map[*parser.Stage]*treePlan) bool {
 }
 
 // planTree converts a root stage and the stages built on it, or refuses
-// them all.
+// them all, in a transaction of its own.
 func planTree(u *transform.Unit, file *alpineFile, tree []*parser.Stage, copies map[*parser.Stage]debianCopy) *treePlan {
-	p := &treePlan{tree: tree}
+	p := &treePlan{tx: u.Begin(), tree: tree}
 	root := tree[0]
 	base := rebase.BaseOf(u.Doc, root, u.Opts)
 	p.builder = base.Static
@@ -210,38 +200,38 @@ func planTree(u *transform.Unit, file *alpineFile, tree []*parser.Stage, copies 
 	case rebase.BaseUnknown:
 		for _, st := range tree {
 			if l := usesPackageManager(u.Doc, st); l > 0 {
-				p.refuse(l, "%s left unchanged: %s", stages.StageName(root), base.Reason)
+				p.tx.Refuse(l, codeBase, "%s left unchanged: %s", stages.StageName(root), base.Reason)
 				break
 			}
 		}
 		return p
 	case rebase.BaseRefuse:
-		p.refuse(base.Line, "%s left unchanged: %s", stages.StageName(root), base.Reason)
+		p.tx.Refuse(base.Line, codeBase, "%s left unchanged: %s", stages.StageName(root), base.Reason)
 		return p
+	}
+	// A base image swap changes what every instruction of the tree runs
+	// on: an ignore comment on any of them keeps the tree as it is.
+	p.tx.Cover(tree...)
+	for _, st := range tree {
+		if slices.ContainsFunc(st.Instructions, u.Ignored) {
+			return p // the pipeline reports it (alpine/ignored)
+		}
 	}
 	if line, path := copiesDebianPath(copies, tree); line > 0 {
-		p.refuseAll("line %d copies %s out of it, a path of Debian's layout that is elsewhere or missing on Alpine", line, path)
+		p.refuseAll(codeLayout, "%v copies %s out of it, a path of Debian's layout that is elsewhere or missing on Alpine", transform.Line(line), path)
 		return p
-	}
-	for _, st := range tree {
-		for _, in := range st.Instructions {
-			if u.Ignored(in) {
-				p.refuseAll("an ignore comment above line %d switches alpine off for %s, and stages that share a base are converted together", in.StartLine, stages.StageName(st))
-				return p
-			}
-		}
 	}
 	var extra []rebase.AlpineNeed
 	if base.Buildpack {
 		var refusal *rebase.AlpineMsg
 		if extra, refusal = rebase.BuildpackNeeds(u, tree); refusal != nil {
-			p.refuse(refusal.Line, "%s left unchanged: %s", stages.StageName(root), refusal.Msg)
+			p.tx.Refuse(refusal.Line, codeFullImage, "%s left unchanged: %s", stages.StageName(root), refusal.Msg)
 			return p
 		}
 	} else if base.Full != nil {
 		var refusal *rebase.AlpineMsg
 		if extra, refusal = rebase.FullVariantNeeds(u, tree, base.Full); refusal != nil {
-			p.refuse(refusal.Line, "%s left unchanged: %s", stages.StageName(root), refusal.Msg)
+			p.tx.Refuse(refusal.Line, codeFullImage, "%s left unchanged: %s", stages.StageName(root), refusal.Msg)
 			return p
 		}
 	}
@@ -252,11 +242,13 @@ func planTree(u *transform.Unit, file *alpineFile, tree []*parser.Stage, copies 
 		if st != root {
 			s.inherit(convs[stages.ParentStage(u.Doc, st)])
 		} else {
-			s.needs = append(s.needs, extra...)
+			for _, n := range extra {
+				s.needs = append(s.needs, need{pkg: n.Pkg, why: transform.Msgf("%s", n.Why), off: n.Off, code: codeFullImage})
+			}
 		}
 		s.convert()
 		convs[st] = s
-		if s.refusal != nil {
+		if s.refused() {
 			failed = append(failed, s)
 		}
 	}
@@ -264,42 +256,49 @@ func planTree(u *transform.Unit, file *alpineFile, tree []*parser.Stage, copies 
 		for _, st := range tree {
 			s := convs[st]
 			switch {
-			case s.refusal != nil:
-				p.refuse(s.refusal.Line, "%s left unchanged: %s", stages.StageName(st), s.refusal.Msg)
+			case s.refused():
+				for _, r := range s.refusals {
+					p.tx.Refuse(r.line, r.code, "%s left unchanged: %v", stages.StageName(st), r.msg)
+				}
 			case st == root:
-				p.refuse(st.From.StartLine, "%s left unchanged: %s, built on it, cannot be converted (line %d)", stages.StageName(st), stages.StageName(failed[0].st), failed[0].refusal.Line)
+				p.tx.Refuse(st.From.StartLine, codeSharedBase, "%s left unchanged: %s, built on it, cannot be converted (%v)", stages.StageName(st), stages.StageName(failed[0].st), transform.Line(failed[0].refusals[0].line))
 			default:
-				p.refuse(st.From.StartLine, "%s left unchanged: it is built on %s, which stays as it is", stages.StageName(st), stages.StageName(root))
+				p.tx.Refuse(st.From.StartLine, codeSharedBase, "%s left unchanged: it is built on %s, which stays as it is", stages.StageName(st), stages.StageName(root))
 			}
 		}
 		return p
 	}
-	if why := finalImageRefusal(u.Doc, tree, base.Image == "" && !base.Buildpack && base.Full == nil); why != "" {
-		p.refuseAll("%s", why)
+	if why := finalImageRefusal(u.Doc, tree, base.Image == "" && !base.Buildpack && base.Full == nil); !why.IsZero() {
+		p.refuseAll(codeFinalImage, "%v", why)
 		return p
 	}
 	p.converted = true
 	p.static = base.Static && !convs[root].has["gcc"] && !convs[root].has["build-base"]
-	var msgs []rebase.AlpineMsg
-	p.edits = append(p.edits, base.Edits...)
-	msgs = append(msgs, base.Changes...)
+	var msgs []finding
+	for _, m := range base.Changes {
+		msgs = append(msgs, finding{m.Line, codeBase, transform.Msgf("%s", m.Msg)})
+	}
 	for _, st := range tree {
 		s := convs[st]
-		p.inserts = append(p.inserts, s.inserts...)
-		p.edits = append(p.edits, s.edits...)
+		p.tx.Apply(s.inserts) // before edits: an insertion at an offset where a deletion starts goes first
 		msgs = append(msgs, s.changes...)
 		p.static = p.static && !s.has["gcc"] && !s.has["build-base"]
 	}
-	sort.SliceStable(msgs, func(i, j int) bool { return msgs[i].Line < msgs[j].Line })
-	for _, m := range msgs {
-		p.findings = append(p.findings, transform.Finding{Kind: transform.Changed, Line: m.Line, Message: m.Msg})
-	}
-	notes := base.Notes
+	p.tx.Apply(base.Edits)
 	for _, st := range tree {
-		notes = append(notes, convs[st].notes...)
+		p.tx.Apply(convs[st].edits)
 	}
-	for _, m := range notes {
-		p.findings = append(p.findings, transform.Finding{Kind: transform.Info, Line: m.Line, Message: m.Msg})
+	sort.SliceStable(msgs, func(i, j int) bool { return msgs[i].line < msgs[j].line })
+	for _, m := range msgs {
+		p.tx.Changed(m.line, m.code, "%v", m.msg)
+	}
+	for _, m := range base.Notes {
+		p.tx.Note(m.Line, codeBase, "%s", m.Msg)
+	}
+	for _, st := range tree {
+		for _, m := range convs[st].notes {
+			p.tx.Note(m.line, m.code, "%v", m.msg)
+		}
 	}
 	return p
 }
@@ -337,15 +336,16 @@ type alpineStage struct {
 	meta      map[string]stages.MetaArg // the ARGs before the first FROM, read once
 
 	edits, inserts []transform.Edit
-	changes, notes []rebase.AlpineMsg
-	refusal        *rebase.AlpineMsg
+	// changes, notes and refusals wait for the tree's verdict; a stage
+	// with refusals lists them all.
+	changes, notes, refusals []finding
 
 	has  map[string]bool // Alpine packages installed here or in the stages this one is built on
 	debs map[string]bool // the same as the source distribution names them
 	// recDebs are the debs installed with their Recommends (see noteRecommends)
 	recDebs map[string]bool
-	adds    []*apkAdd           // the apk add commands of this stage, in order
-	needs   []rebase.AlpineNeed // packages the stage needs (bash, shadow)
+	adds    []*apkAdd // the apk add commands of this stage, in order
+	needs   []need    // packages the stage needs (bash, shadow)
 	vars    map[string]*pkgVar
 	groups  map[string]string // gid → name of the groups addgroup created
 	acct    *accounts         // users and groups (ids.go)
@@ -356,7 +356,7 @@ type alpineStage struct {
 	sysPip int
 	// unlisted is the first pip requirement the wheel table does not list
 	// (wheels.go): it refuses the stage when nothing else does.
-	unlisted *rebase.AlpineMsg
+	unlisted *finding
 }
 
 func newAlpineStage(u *transform.Unit, file *alpineFile, st *parser.Stage, b rebase.AlpineBase) *alpineStage {
@@ -391,18 +391,43 @@ func (s *alpineStage) inherit(p *alpineStage) {
 	}
 }
 
-func (s *alpineStage) refuse(line int, format string, args ...any) {
-	if s.refusal == nil {
-		s.refusal = &rebase.AlpineMsg{Line: line, Msg: fmt.Sprintf(format, args...)}
-	}
+// finding is a finding of a stage waiting for its tree's verdict.
+type finding struct {
+	line int
+	code transform.Code
+	msg  transform.Msg
 }
 
-func (s *alpineStage) changed(line int, format string, args ...any) {
-	s.changes = append(s.changes, rebase.AlpineMsg{Line: line, Msg: fmt.Sprintf(format, args...)})
+// need is a package a stage needs from offset off on (len(src) for run
+// time), why, reported under code when it is added.
+type need struct {
+	pkg  string
+	why  transform.Msg
+	off  int
+	code transform.Code
 }
 
-func (s *alpineStage) need(pkg string, off int, why string) {
-	s.needs = append(s.needs, rebase.AlpineNeed{Pkg: pkg, Why: why, Off: off})
+// refuse records a blocker of the stage.
+func (s *alpineStage) refuse(line int, code transform.Code, format string, args ...any) {
+	s.refusals = append(s.refusals, finding{line, code, transform.Msgf(format, args...)})
+}
+
+// refused reports whether the stage has a blocker.
+func (s *alpineStage) refused() bool { return len(s.refusals) > 0 }
+
+// changed records a change the stage makes.
+func (s *alpineStage) changed(line int, code transform.Code, format string, args ...any) {
+	s.changes = append(s.changes, finding{line, code, transform.Msgf(format, args...)})
+}
+
+// note records a note on the stage's conversion.
+func (s *alpineStage) note(line int, code transform.Code, format string, args ...any) {
+	s.notes = append(s.notes, finding{line, code, transform.Msgf(format, args...)})
+}
+
+// need records that the stage needs pkg from offset off on, why.
+func (s *alpineStage) need(pkg string, off int, code transform.Code, format string, args ...any) {
+	s.needs = append(s.needs, need{pkg: pkg, why: transform.Msgf(format, args...), off: off, code: code})
 }
 
 // convert walks the stage's instructions.
@@ -424,25 +449,25 @@ func (s *alpineStage) convert() {
 				s.goRun(in)
 			}
 			if s.rust && cargoCmd.MatchString(s.doc.Text(in)) {
-				s.need("musl-dev", in.Start, fmt.Sprintf("the RUN on line %d runs cargo, and rust's Alpine images before 2025-12 have no musl-dev, without which a proc-macro crate cannot link", in.StartLine))
+				s.need("musl-dev", in.Start, codeCompiler, "the RUN on %v runs cargo, and rust's Alpine images before 2025-12 have no musl-dev, without which a proc-macro crate cannot link", transform.Line(in.StartLine))
 			}
 		case "shell":
 			runs = append(runs, in)
 			if len(in.Args) > 0 && commands.IsBash(in.Args[0]) {
 				s.bashShell = true
-				s.need("bash", in.Start, fmt.Sprintf("SHELL on line %d runs bash", in.StartLine))
+				s.need("bash", in.Start, codeShell, "SHELL on %v runs bash", transform.Line(in.StartLine))
 			}
 		case "cmd", "entrypoint":
 			runs = append(runs, in)
 			s.gnuRunTime(in)
 			if usesBash(in) {
-				s.need("bash", len(s.doc.Src), fmt.Sprintf("%s on line %d runs bash", upper(in.Keyword), in.StartLine))
+				s.need("bash", len(s.doc.Src), codeShell, "%s on %v runs bash", upper(in.Keyword), transform.Line(in.StartLine))
 			}
 			if len(in.Args) > 0 && strings.HasSuffix(strings.Fields(in.Args[0] + " x")[0], ".sh") && s.u.Opts.Context == nil {
 				script = in
 			}
 			if prog := strings.Fields(strings.Join(in.Args, " ") + " x")[0]; s.sysPip > 0 && strings.HasPrefix(prog, "/usr/local/bin/") {
-				s.refuse(in.StartLine, "%s runs %s, but pip (line %d) installs scripts into /usr/bin on Alpine, not /usr/local/bin; call the program by name or install into a virtual environment", upper(in.Keyword), prog, s.sysPip)
+				s.refuse(in.StartLine, codePip, "%s runs %s, but pip (%v) installs scripts into /usr/bin on Alpine, not /usr/local/bin; call the program by name or install into a virtual environment", upper(in.Keyword), prog, transform.Line(s.sysPip))
 			}
 		case "copy", "add":
 			s.copiedCode(in)
@@ -451,15 +476,15 @@ func (s *alpineStage) convert() {
 			}
 			s.copiedScripts(in)
 			for _, a := range in.Args {
-				if m := s.marker(a); m != "" {
-					s.refuse(in.StartLine, "%s", m)
+				if code, m := s.marker(a); m != "" {
+					s.refuse(in.StartLine, code, "%s", m)
 				}
 			}
 		}
 	}
 	s.goFinish()
 	if s.unlisted != nil {
-		s.refuse(s.unlisted.Line, "%s", s.unlisted.Msg)
+		s.refusals = append(s.refusals, *s.unlisted)
 	}
 	s.account()
 	s.knownUsers()
@@ -475,7 +500,7 @@ func (s *alpineStage) convert() {
 	s.nginxSetup()
 	s.sshHostKeys()
 	if script != nil && !s.has["bash"] {
-		s.notes = append(s.notes, rebase.AlpineMsg{Line: script.StartLine, Msg: fmt.Sprintf("%s runs a script docklean cannot read without the build context (--context); if it starts with #!/bin/bash, add bash to an apk add", upper(script.Keyword))})
+		s.note(script.StartLine, codeUnread, "%s runs a script docklean cannot read without the build context (--context); if it starts with #!/bin/bash, add bash to an apk add", upper(script.Keyword))
 	}
 }
 
@@ -483,52 +508,52 @@ func (s *alpineStage) convert() {
 // it is needed, and not only under a condition, or inserts "RUN apk add
 // --no-cache PKG" after FROM.
 func (s *alpineStage) placeNeeds() {
-	slices.SortStableFunc(s.needs, func(a, b rebase.AlpineNeed) int { return a.Off - b.Off })
+	slices.SortStableFunc(s.needs, func(a, b need) int { return a.off - b.off })
 	fromRun, fromPkgs := -1, []string(nil)
 	for _, n := range s.needs {
-		pkgs := slices.DeleteFunc(strings.Fields(n.Pkg), func(p string) bool { return s.has[p] })
+		pkgs := slices.DeleteFunc(strings.Fields(n.pkg), func(p string) bool { return s.has[p] })
 		if len(pkgs) == 0 {
 			continue
 		}
 		for _, p := range pkgs {
 			s.has[p] = true
 			if arches := alpinepkg.PartialArches(p); arches != "" {
-				s.refuse(s.doc.LineOf(n.Off), "%s would be added (%s), but Alpine builds it only for %s (aports, arch=): the original installs on amd64 and arm64 alike", p, n.Why, archList(arches))
+				s.refuse(s.doc.LineOf(n.off), codeArch, "%s would be added (%v), but Alpine builds it only for %s (aports, arch=): the original installs on amd64 and arm64 alike", p, n.why, archList(arches))
 			}
 		}
-		n.Pkg = strings.Join(pkgs, " ")
+		n.pkg = strings.Join(pkgs, " ")
 		var host *apkAdd
 		for _, a := range s.adds {
-			if a.start < n.Off && a.last >= 0 && !a.cond {
+			if a.start < n.off && a.last >= 0 && !a.cond {
 				host = a
 				break
 			}
 		}
 		if host != nil {
-			text := " " + n.Pkg
+			text := " " + n.pkg
 			ln := s.doc.LineOf(host.last)
 			if ind := s.doc.Indent(ln); ln > s.doc.LineOf(host.start) && strings.TrimSpace(string(s.doc.Src[s.doc.LineStart(ln):host.last])) == s.lastWord(host) {
-				text = " " + host.brk + ind + n.Pkg // a package per line: a line of its own
+				text = " " + host.brk + ind + n.pkg // a package per line: a line of its own
 			}
 			s.inserts = append(s.inserts, transform.Edit{Start: host.last, End: host.last, Text: text})
-			s.changed(s.doc.LineOf(host.start), "%s added to apk add: %s", n.Pkg, n.Why)
+			s.changed(s.doc.LineOf(host.start), n.code, "%s added to apk add: %v", n.pkg, n.why)
 			continue
 		}
 		from := s.st.From
 		at := s.doc.LineEnd(from.EndLine)
-		fromPkgs = append(fromPkgs, n.Pkg)
+		fromPkgs = append(fromPkgs, n.pkg)
 		text := s.doc.Indent(from.StartLine) + "RUN apk add --no-cache " + strings.Join(fromPkgs, " ") + s.doc.EOL
 		if at == len(s.doc.Src) && (at == 0 || s.doc.Src[at-1] != '\n') {
 			text = s.doc.EOL + text
 		}
 		if fromRun >= 0 { // one RUN after FROM holds every such package
 			s.inserts[fromRun].Text = text
-			s.changed(from.StartLine, "%s added to the RUN apk add inserted after FROM: %s", n.Pkg, n.Why)
+			s.changed(from.StartLine, n.code, "%s added to the RUN apk add inserted after FROM: %v", n.pkg, n.why)
 			continue
 		}
 		fromRun = len(s.inserts)
 		s.inserts = append(s.inserts, transform.Edit{Start: at, End: at, Text: text})
-		s.changed(from.StartLine, "RUN apk add --no-cache %s inserted after FROM: %s", n.Pkg, n.Why)
+		s.changed(from.StartLine, n.code, "RUN apk add --no-cache %s inserted after FROM: %v", n.pkg, n.why)
 	}
 }
 

@@ -134,7 +134,7 @@ func (r *runConv) printArch() map[*syntax.CallExpr]bool {
 	})
 	for _, c := range calls {
 		if !handled[c] {
-			r.s.refuse(r.line(c), "dpkg --print-architecture prints Debian's name of the architecture, and this RUN uses it where docklean cannot map it to Alpine's (only a variable read by case statements is mapped); convert by hand with apk --print-arch")
+			r.s.refuse(r.line(c), codeArch, "dpkg --print-architecture prints Debian's name of the architecture, and this RUN uses it where docklean cannot map it to Alpine's (only a variable read by case statements is mapped); convert by hand with apk --print-arch")
 			return nil
 		}
 	}
@@ -171,7 +171,7 @@ func (r *runConv) printArch() map[*syntax.CallExpr]bool {
 			}
 		case *syntax.Assign:
 			if n.Name != nil && vars[n.Name.Value] && !assigns[n] {
-				r.s.refuse(r.line(n), "$%s holds the architecture from dpkg --print-architecture and is set again here; convert by hand with apk --print-arch", n.Name.Value)
+				r.s.refuse(r.line(n), codeArch, "$%s holds the architecture from dpkg --print-architecture and is set again here; convert by hand with apk --print-arch", n.Name.Value)
 			}
 		}
 		return true
@@ -184,11 +184,11 @@ func (r *runConv) printArch() map[*syntax.CallExpr]bool {
 		s, e := r.span(pe)
 		inside := func(a [2]int) bool { return s >= a[0] && e <= a[1] }
 		if !slices.ContainsFunc(allowed, inside) || slices.ContainsFunc(captured, inside) && !r.caseWordRead(s, e, cases) {
-			r.s.refuse(r.line(pe), "$%s holds Debian's name of the architecture (dpkg --print-architecture) and is used here, where Alpine's names (x86_64, aarch64, ...) would change what it does, e.g. a download URL that names Debian's architectures; convert by hand, mapping the names in a case statement", pe.Param.Value)
+			r.s.refuse(r.line(pe), codeArch, "$%s holds Debian's name of the architecture (dpkg --print-architecture) and is used here, where Alpine's names (x86_64, aarch64, ...) would change what it does, e.g. a download URL that names Debian's architectures; convert by hand, mapping the names in a case statement", pe.Param.Value)
 		}
 		return true
 	})
-	if r.s.refusal != nil {
+	if r.s.refused() {
 		return nil
 	}
 	for _, cc := range cases {
@@ -199,7 +199,7 @@ func (r *runConv) printArch() map[*syntax.CallExpr]bool {
 	for _, st := range substs {
 		s, e := r.span(st)
 		r.edits = append(r.edits, transform.Edit{Start: s, End: e, Text: "apk --print-arch"})
-		r.s.changed(r.line(st), "%s → apk --print-arch (Alpine's name of the architecture; the case patterns that read it are mapped)", r.s.doc.Src[s:e])
+		r.s.changed(r.line(st), codeArch, "%s → apk --print-arch (Alpine's name of the architecture; the case patterns that read it are mapped)", r.s.doc.Src[s:e])
 	}
 	return handled
 }
@@ -272,7 +272,7 @@ func (r *runConv) archPatterns(cc *syntax.CaseClause) bool {
 			case ok && debianArchOnly[name]:
 				dead = append(dead, name)
 			default:
-				r.s.refuse(r.line(p), "the case pattern %s is not a Debian architecture name that docklean can map to Alpine's; convert by hand with apk --print-arch", r.raw(p))
+				r.s.refuse(r.line(p), codeArch, "the case pattern %s is not a Debian architecture name that docklean can map to Alpine's; convert by hand with apk --print-arch", r.raw(p))
 				return false
 			}
 		}
@@ -288,7 +288,7 @@ func (r *runConv) archPatterns(cc *syntax.CaseClause) bool {
 		})
 		for _, u := range urlText.FindAllString(r.s.expandVars(text), -1) {
 			if f := glibcDownloadURL(strings.TrimRight(u, ".,")); f != "" {
-				r.s.refuse(r.line(item.Patterns[0]), "on %s, it downloads %s (a %s, most likely linked against glibc), which will not run on musl; keep the stage on Debian, or use the project's musl or static build", r.raw(item.Patterns[0]), u, f)
+				r.s.refuse(r.line(item.Patterns[0]), codeGlibc, "on %s, it downloads %s (a %s, most likely linked against glibc), which will not run on musl; keep the stage on Debian, or use the project's musl or static build", r.raw(item.Patterns[0]), u, f)
 				return false
 			}
 		}
@@ -298,10 +298,10 @@ func (r *runConv) archPatterns(cc *syntax.CaseClause) bool {
 		if slices.Contains(from, "armhf") {
 			why += " (Debian's armhf is ARMv7, Alpine's armv7; Alpine's armhf is ARMv6)"
 		}
-		r.s.changed(r.line(cc), "case patterns %s → %s: %s", strings.Join(from, ", "), strings.Join(to, ", "), why)
+		r.s.changed(r.line(cc), codeArch, "case patterns %s → %s: %s", strings.Join(from, ", "), strings.Join(to, ", "), why)
 	}
 	if len(dead) > 0 {
-		r.s.changed(r.line(cc), "case patterns %s kept: Alpine has no such architecture, so those arms no longer run", strings.Join(dead, ", "))
+		r.s.changed(r.line(cc), codeArch, "case patterns %s kept: Alpine has no such architecture, so those arms no longer run", strings.Join(dead, ", "))
 	}
 	return true
 }

@@ -4,8 +4,10 @@ import (
 	_ "embed"
 	"fmt"
 	"path"
+	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/docklean/docklean/internal/alpinepkg"
@@ -13,6 +15,7 @@ import (
 	"github.com/docklean/docklean/internal/rebase"
 	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
+	"github.com/docklean/docklean/transform"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -153,7 +156,7 @@ func (s *alpineStage) contextScripts(in *parser.Instruction) []commands.Use {
 // accountCommands checks every command the stage runs against what its
 // Alpine packages provide (see the top of this file).
 func (s *alpineStage) accountCommands() {
-	if s.family != rebase.FamDebian || s.refusal != nil {
+	if s.family != rebase.FamDebian || s.refused() {
 		return
 	}
 	t := commands.Tables()
@@ -174,7 +177,7 @@ func (s *alpineStage) accountCommands() {
 		if u.LnDest {
 			// where Debian has the file too, the original fails the same way
 			if p, at := s.alpineProvider(name, debs); len(debs) == 0 && p != "" && (at == "" || at == u.Word) {
-				s.refuse(u.Line, "%s runs ln -s to %s without -f, but on Alpine %s already has %s there, so ln fails; use ln -sf or drop the link", u.Kind, u.Word, p, name)
+				s.refuse(u.Line, codeCommand, "%v runs ln -s to %s without -f, but on Alpine %s already has %s there, so ln fails; use ln -sf or drop the link", useKind(u), u.Word, p, name)
 				return
 			}
 			continue
@@ -198,10 +201,10 @@ func (s *alpineStage) accountCommands() {
 				if name == "service" || name == "invoke-rc.d" || name == "systemctl" {
 					fix = "Alpine images run no init system: start the daemon directly (its own binary, in the foreground)"
 				}
-				s.refuse(u.Line, "%s %s, which Debian's package %s provides, and no Alpine package docklean knows provides it (%s); %s", u.Kind, runs, deb, why, fix)
+				s.refuse(u.Line, codeCommand, "%v %s, which Debian's package %s provides, and no Alpine package docklean knows provides it (%s); %s", useKind(u), runs, deb, why, fix)
 				return
 			}
-			s.need(add, u.Off, fmt.Sprintf("%s %s, which Debian's %s brings and the Alpine packages installed do not", u.Kind, runs, deb))
+			s.need(add, u.Off, codeCommand, "%v %s, which Debian's %s brings and the Alpine packages installed do not", useKind(u), runs, deb)
 			p = add
 		}
 		if !abs || u.Kind == "CMD" || u.Kind == "ENTRYPOINT" || u.Kind == "SHELL" {
@@ -209,10 +212,10 @@ func (s *alpineStage) accountCommands() {
 		}
 		switch {
 		case at != "" && at != u.Word:
-			s.refuse(u.Line, "%s runs %s, but on Alpine %s is %s (package %s); call it by name or by that path", u.Kind, u.Word, name, at, p)
+			s.refuse(u.Line, codeProgPath, "%v runs %s, but on Alpine %s is %s (package %s); call it by name or by that path", useKind(u), u.Word, name, at, p)
 			return
 		case at == "" && !strings.HasPrefix(u.Word, "/usr/bin/") && (alpineBins[name].path != u.Word || alpineBins[name].pkg != p):
-			s.refuse(u.Line, "%s runs %s by its path, and docklean cannot check that Alpine's %s installs it there; call it by name (PATH finds it)", u.Kind, u.Word, p)
+			s.refuse(u.Line, codeProgPath, "%v runs %s by its path, and docklean cannot check that Alpine's %s installs it there; call it by name (PATH finds it)", useKind(u), u.Word, p)
 			return
 		}
 	}
@@ -317,4 +320,21 @@ func (s *alpineStage) noteRecommends(c *syntax.CallExpr, debs []string) {
 		d, _, _ = strings.Cut(d, ":")
 		s.recDebs[d] = true
 	}
+}
+
+// kindLine finds the line number that a command use's Kind names ("the RUN
+// on line 7", "start.sh, copied on line 3,").
+var kindLine = regexp.MustCompile(`\bline (\d+)\b`)
+
+// useKind is u.Kind as a message whose line is a transform.Line, so that
+// it names the line of the file as written: internal/commands, shared with
+// the slim pass, keeps Kind a string.
+func useKind(u commands.Use) transform.Msg {
+	m := kindLine.FindStringSubmatchIndex(u.Kind)
+	if m == nil {
+		return transform.Msgf("%s", u.Kind)
+	}
+	n, _ := strconv.Atoi(u.Kind[m[2]:m[3]])
+	esc := func(s string) string { return strings.ReplaceAll(s, "%", "%%") }
+	return transform.Msgf(esc(u.Kind[:m[0]])+"%v"+esc(u.Kind[m[1]:]), transform.Line(n))
 }

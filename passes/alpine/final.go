@@ -1,13 +1,13 @@
 package alpine
 
 import (
-	"fmt"
 	"path"
 	"regexp"
 	"strings"
 
 	"github.com/docklean/docklean/internal/stages"
 	"github.com/docklean/docklean/parser"
+	"github.com/docklean/docklean/transform"
 )
 
 // toolchain matches the compilers and linkers, whose product is programs linked
@@ -23,19 +23,19 @@ var toolchain = regexp.MustCompile(`^(cc|c\+\+|gcc|g\+\+|clang|clang\+\+|ld|ld\.
 // Debian, Ubuntu, the Fedora family), a base or tool image with no command
 // of its own, whose users run commands docklean cannot read (the slim pass
 // refuses the same for the images it moves, see slimScan.baseImage); ""
-// otherwise. An official image's own CMD (nginx, postgres) is what such an
+// the zero Msg otherwise. An official image's own CMD (nginx, postgres) is what such an
 // image runs, so it is not taken for a base image.
-func finalImageRefusal(doc *parser.Document, tree []*parser.Stage, distro bool) string {
+func finalImageRefusal(doc *parser.Document, tree []*parser.Stage, distro bool) transform.Msg {
 	last, in := stages.FinalCommand(doc, tree)
 	switch {
 	case last == nil || in == nil && !distro:
-		return ""
+		return transform.Msg{}
 	case in == nil:
-		return stages.StageName(last) + " is the image the file builds and has no CMD or ENTRYPOINT of its own: it is a base or tool image whose users run commands docklean cannot read (and may install packages with apt-get), so it stays on its distribution"
+		return transform.Msgf("%s is the image the file builds and has no CMD or ENTRYPOINT of its own: it is a base or tool image whose users run commands docklean cannot read (and may install packages with apt-get), so it stays on its distribution", stages.StageName(last))
 	}
 	prog := path.Base(strings.Fields(strings.Join(in.Args, " ") + " x")[0])
 	if toolchain.MatchString(prog) {
-		return fmt.Sprintf("%s on line %d runs %s, a compiler or linker: on Alpine what it builds links musl instead of glibc and does not run where the image's users run it, so it stays on its distribution", upper(in.Keyword), in.StartLine, prog)
+		return transform.Msgf("%s on %v runs %s, a compiler or linker: on Alpine what it builds links musl instead of glibc and does not run where the image's users run it, so it stays on its distribution", upper(in.Keyword), transform.Line(in.StartLine), prog)
 	}
-	return ""
+	return transform.Msg{}
 }

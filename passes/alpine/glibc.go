@@ -1,7 +1,6 @@
 package alpine
 
 import (
-	"fmt"
 	"io/fs"
 	"path"
 	"regexp"
@@ -13,6 +12,7 @@ import (
 	"github.com/docklean/docklean/internal/rebase"
 	"github.com/docklean/docklean/internal/stages"
 	"github.com/docklean/docklean/parser"
+	"github.com/docklean/docklean/transform"
 )
 
 // glibc programs put on musl (issue 14 §2, issue 18 §6): prebuilt Linux
@@ -37,7 +37,7 @@ func keepGlibc(doc *parser.Document, planOf map[*parser.Stage]*treePlan) bool {
 			srcSt := doc.StageByName(from)
 			src, dst := planOf[srcSt], planOf[in.Stage]
 			if ok && srcSt == nil && dst != nil && dst.converted && !muslImage(from) && !rebase.Portable(in.Args) {
-				dst.refuseAll("line %d copies files out of the image %s, which docklean cannot tell is built for musl; programs built for glibc do not run on Alpine", in.StartLine, from)
+				dst.refuseAll(codeGlibcCopy, "%v copies files out of the image %s, which docklean cannot tell is built for musl; programs built for glibc do not run on Alpine", transform.Line(in.StartLine), from)
 				return true
 			}
 			if !ok || src == nil || dst == nil || src == dst || src.converted || src.musl || !dst.converted {
@@ -46,7 +46,7 @@ func keepGlibc(doc *parser.Document, planOf map[*parser.Stage]*treePlan) bool {
 			if rebase.Portable(in.Args) && !src.builder || staticGo(doc, src.tree) {
 				continue
 			}
-			dst.refuseAll("line %d copies files out of %s, which stays on glibc; programs built or installed there may not run on musl", in.StartLine, stages.StageName(srcSt))
+			dst.refuseAll(codeGlibcCopy, "%v copies files out of %s, which stays on glibc; programs built or installed there may not run on musl", transform.Line(in.StartLine), stages.StageName(srcSt))
 			return true
 		}
 	}
@@ -192,7 +192,7 @@ func (s *alpineStage) glibcDownload(in *parser.Instruction) {
 			if f == "glibc build" {
 				what = "a glibc build,"
 			}
-			s.refuse(in.StartLine, "it downloads %s%s, %s which will not run on musl; keep the stage on Debian, or use the project's musl or static build", u, via, what)
+			s.refuse(in.StartLine, codeGlibc, "it downloads %s%s, %s which will not run on musl; keep the stage on Debian, or use the project's musl or static build", u, via, what)
 			return
 		}
 	}
@@ -252,7 +252,7 @@ func (s *alpineStage) muslBuild(in *parser.Instruction) {
 		exp := s.expandVars(text)
 		for _, m := range muslUnbuildable {
 			if f := m.re.FindString(exp); f != "" {
-				s.refuse(in.StartLine, "it fetches %s: %s, so it does not build on Alpine; keep the stage on Debian", f, m.why)
+				s.refuse(in.StartLine, codeGlibc, "it fetches %s: %s, so it does not build on Alpine; keep the stage on Debian", f, m.why)
 				return
 			}
 		}
@@ -261,7 +261,7 @@ func (s *alpineStage) muslBuild(in *parser.Instruction) {
 		return
 	}
 	f := s.cSources[0]
-	s.refuse(in.StartLine, "the RUN builds C sources of the build context, and %s includes <%s>, a glibc header musl does not have; keep the stage on Debian", f[0], f[1])
+	s.refuse(in.StartLine, codeGlibc, "the RUN builds C sources of the build context, and %s includes <%s>, a glibc header musl does not have; keep the stage on Debian", f[0], f[1])
 }
 
 // maxScanFiles bounds how many files of a copied folder the pass reads.
@@ -308,13 +308,13 @@ func (s *alpineStage) copiedCode(in *parser.Instruction) {
 		s.dataPaths = append(s.dataPaths, copiedDataPath{in, c.dataScript, c.dataPath})
 	}
 	if c.bashScript != "" {
-		s.need("bash", in.Start, fmt.Sprintf("%s, copied on line %d, is a bash script", c.bashScript, in.StartLine))
+		s.need("bash", in.Start, codeShell, "%s, copied on %v, is a bash script", c.bashScript, transform.Line(in.StartLine))
 	}
 	switch {
 	case c.glibcFile != "":
-		s.refuse(in.StartLine, "it copies %s from the build context, an ELF file %s, which will not run on musl; keep the stage on Debian, or build it statically or on Alpine", c.glibcFile, c.glibcWhy)
+		s.refuse(in.StartLine, codeGlibc, "it copies %s from the build context, an ELF file %s, which will not run on musl; keep the stage on Debian, or build it statically or on Alpine", c.glibcFile, c.glibcWhy)
 	case c.capped:
-		s.refuse(in.StartLine, "%s copies more than %d files from the build context, more than docklean reads to rule out glibc programs; add the folders that need not be copied to .dockerignore", upper(in.Keyword), maxScanFiles)
+		s.refuse(in.StartLine, codeGlibc, "%s copies more than %d files from the build context, more than docklean reads to rule out glibc programs; add the folders that need not be copied to .dockerignore", upper(in.Keyword), maxScanFiles)
 	}
 }
 

@@ -1,7 +1,6 @@
 package alpine
 
 import (
-	"fmt"
 	"io/fs"
 	"path"
 	"regexp"
@@ -11,6 +10,7 @@ import (
 	"github.com/docklean/docklean/internal/rebase"
 	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
+	"github.com/docklean/docklean/transform"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -119,9 +119,9 @@ func (r *runConv) gnu(c *syntax.CallExpr) {
 	for i, w := range c.Args {
 		args[i].v, args[i].lit = shellx.WordLit(w)
 	}
-	r.s.gnuArgs(args, r.line(c), r.startOf(c), "")
+	r.s.gnuArgs(args, r.line(c), r.startOf(c), transform.Msg{})
 	if script := shellC(args); script != "" {
-		r.s.gnuScript(script, r.line(c), r.startOf(c), " (in "+args[0].v+" -c)")
+		r.s.gnuScript(script, r.line(c), r.startOf(c), transform.Msgf(" (in %s -c)", args[0].v))
 	}
 }
 
@@ -153,7 +153,7 @@ func (s *alpineStage) gnuRunTime(in *parser.Instruction) {
 	if len(in.Args) == 0 {
 		return
 	}
-	where := " (" + upper(in.Keyword) + ")"
+	where := transform.Msgf(" (%s)", upper(in.Keyword))
 	if !in.JSON {
 		s.gnuScript(strings.Join(in.Args, " "), in.StartLine, len(s.doc.Src), where)
 		return
@@ -171,41 +171,40 @@ func (s *alpineStage) gnuRunTime(in *parser.Instruction) {
 
 // gnuArgs checks one command line; where says where it is when it is not
 // the RUN's own text (a script the RUN writes).
-func (s *alpineStage) gnuArgs(args []gnuArg, line, off int, where string) {
+func (s *alpineStage) gnuArgs(args []gnuArg, line, off int, where transform.Msg) {
 	for len(args) > 0 {
 		name := path.Base(args[0].v)
 		if !args[0].lit {
 			return
 		}
 		if opt, why := lacksEverywhere(name, args[1:]); opt != "" {
-			s.refuse(line, "%s %s%s: %s", name, opt, where, why)
+			s.refuse(line, codeBusybox, "%s %s%v: %s", name, opt, where, why)
 			return
 		}
 		if s.has[gnuPackages[name]] {
 			return
 		}
-		if where != "" && s.family == rebase.FamFedora && name == "adduser" {
+		if !where.IsZero() && s.family == rebase.FamFedora && name == "adduser" {
 			// RHEL's shadow-utils installs adduser as a link to useradd
-			s.refuse(line, "adduser%s: on RHEL adduser is a link to useradd, on Alpine it is BusyBox's adduser, with other options and defaults; call useradd (Alpine's shadow has it) or convert by hand", where)
+			s.refuse(line, codeUser, "adduser%v: on RHEL adduser is a link to useradd, on Alpine it is BusyBox's adduser, with other options and defaults; call useradd (Alpine's shadow has it) or convert by hand", where)
 			return
 		}
-		if where != "" && shadowOnly[name] {
+		if !where.IsZero() && shadowOnly[name] {
 			// text the RUN's user translation does not see: a script
 			if !s.has["shadow"] {
-				s.need("shadow", off, fmt.Sprintf("%s%s on line %d: BusyBox has no %s; shadow has it", name, where, line, name))
+				s.need("shadow", off, codeBusybox, "%s%v on %v: BusyBox has no %s; shadow has it", name, where, transform.Line(line), name)
 			}
 			return
 		}
-		opt, word, rest := busyboxLacks(name, args[1:], where != "")
+		opt, word, rest := busyboxLacks(name, args[1:], !where.IsZero())
 		if opt != "" {
-			cmd := name + " " + word
+			cmd := transform.Msgf("%s %s%v", name, word, where)
 			pkg, ok := gnuPackages[name]
-			cmd += where
 			if !ok || !alpinepkg.Exists(pkg, s.release) {
-				s.refuse(line, "%s: BusyBox's %s (Alpine's %s) has no %s, and docklean knows no Alpine package with the full %s; convert by hand", cmd, name, name, opt, name)
+				s.refuse(line, codeBusybox, "%v: BusyBox's %s (Alpine's %s) has no %s, and docklean knows no Alpine package with the full %s; convert by hand", cmd, name, name, opt, name)
 				return
 			}
-			s.need(pkg, off, fmt.Sprintf("%s on line %d: BusyBox's %s has no %s (from busybox %s --help in Alpine's base image); %s brings the full %s", cmd, line, name, opt, name, pkg, name))
+			s.need(pkg, off, codeBusybox, "%v on %v: BusyBox's %s has no %s (from busybox %s --help in Alpine's base image); %s brings the full %s", cmd, transform.Line(line), name, opt, name, pkg, name)
 			return
 		}
 		args = rest
@@ -427,13 +426,13 @@ func (r *runConv) writtenScript(st *syntax.Stmt, c *syntax.CallExpr) {
 	if body.Len() == 0 {
 		return
 	}
-	r.s.gnuScript(body.String(), r.line(c), r.startOf(c), " (in "+file+", which the RUN writes)")
+	r.s.gnuScript(body.String(), r.line(c), r.startOf(c), transform.Msgf(" (in %s, which the RUN writes)", file))
 }
 
 // gnuScript checks the commands of a shell script: one a RUN writes, or
 // one a COPY brings from the build context. A script that does not parse
 // is not checked.
-func (s *alpineStage) gnuScript(text string, line, off int, where string) {
+func (s *alpineStage) gnuScript(text string, line, off int, where transform.Msg) {
 	f, err := syntax.NewParser().Parse(strings.NewReader(text), "")
 	if err != nil {
 		return
@@ -475,7 +474,7 @@ func (s *alpineStage) copiedScripts(in *parser.Instruction) {
 			if err != nil || !shellScript.Match(firstLine(b)) && !strings.HasSuffix(m, ".sh") {
 				continue
 			}
-			s.gnuScript(string(b), in.StartLine, in.Start, fmt.Sprintf(" (in %s, copied on line %d)", m, in.StartLine))
+			s.gnuScript(string(b), in.StartLine, in.Start, transform.Msgf(" (in %s, copied on %v)", m, transform.Line(in.StartLine)))
 			s.scriptUsers(string(b), m, in.StartLine)
 		}
 	}

@@ -1,7 +1,6 @@
 package alpine
 
 import (
-	"fmt"
 	"io/fs"
 	"path"
 	"regexp"
@@ -11,6 +10,7 @@ import (
 	"github.com/docklean/docklean/internal/gosrc"
 	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
+	"github.com/docklean/docklean/transform"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -26,10 +26,10 @@ type goBuild struct {
 	compiles []goCompile
 	fetchOff int // offset of the first command that may fetch modules or run git, -1 when none
 	fetchLn  int
-	vcs      []string // why the build fetches from version control
-	ssh      []string // why it uses ssh
+	vcs      []transform.Msg // why the build fetches from version control
+	ssh      []transform.Msg // why it uses ssh
 	goenv    map[string]string
-	opaque   string // the first RUN command that builds in a way docklean cannot see ("make on line 7")
+	opaque   transform.Msg // the first RUN command that builds in a way docklean cannot see ("make on line 7")
 	opaqueLn int
 }
 
@@ -64,13 +64,13 @@ func (s *alpineStage) goRun(in *parser.Instruction) {
 	g := s.gob
 	for _, f := range in.Flags {
 		if strings.HasPrefix(f, "--mount=") && strings.Contains(f, "type=ssh") {
-			g.ssh = gosrc.AppendNew(g.ssh, fmt.Sprintf("the RUN on line %d mounts an ssh agent", in.StartLine))
+			g.ssh = appendMsg(g.ssh, transform.Msgf("the RUN on %v mounts an ssh agent", transform.Line(in.StartLine)))
 			g.fetch(in.Start, in.StartLine)
 		}
 	}
 	text := s.doc.Text(in)
 	if m := sshURL.FindString(text); m != "" {
-		g.ssh = gosrc.AppendNew(g.ssh, fmt.Sprintf("the RUN on line %d uses the ssh URL %s", in.StartLine, strings.TrimSuffix(m, ":")))
+		g.ssh = appendMsg(g.ssh, transform.Msgf("the RUN on %v uses the ssh URL %s", transform.Line(in.StartLine), strings.TrimSuffix(m, ":")))
 	}
 	if in.Shell == nil || in.Shell.Err != nil || in.Shell.File == nil || !in.Shell.Mapped() {
 		exec := in.JSON && len(in.Args) >= 2 && path.Base(in.Args[0]) == "go" && slices.Contains([]string{"build", "install", "run", "test"}, in.Args[1])
@@ -83,7 +83,7 @@ func (s *alpineStage) goRun(in *parser.Instruction) {
 			g.fetch(in.Start, in.StartLine)
 		}
 		if gitCmdText.MatchString(text) {
-			g.vcs = gosrc.AppendNew(g.vcs, fmt.Sprintf("the RUN on line %d runs git", in.StartLine))
+			g.vcs = appendMsg(g.vcs, transform.Msgf("the RUN on %v runs git", transform.Line(in.StartLine)))
 			g.fetch(in.Start, in.StartLine)
 		}
 		return
@@ -153,17 +153,17 @@ func (s *alpineStage) goCall(in *parser.Instruction, c *syntax.CallExpr, exporte
 	line := s.doc.LineOf(start)
 	switch path.Base(args[0]) {
 	case "git":
-		g.vcs = gosrc.AppendNew(g.vcs, fmt.Sprintf("the RUN on line %d runs git", line))
+		g.vcs = appendMsg(g.vcs, transform.Msgf("the RUN on %v runs git", transform.Line(line)))
 		g.fetch(in.Start, in.StartLine)
 		return
 	case "ssh", "ssh-keyscan", "ssh-add", "ssh-agent", "scp":
-		g.ssh = gosrc.AppendNew(g.ssh, fmt.Sprintf("the RUN on line %d runs %s", line, path.Base(args[0])))
+		g.ssh = appendMsg(g.ssh, transform.Msgf("the RUN on %v runs %s", transform.Line(line), path.Base(args[0])))
 		g.fetch(in.Start, in.StartLine)
 		return
 	case "go":
 	case "make", "gmake", "task", "mage", "goreleaser", "just", "bazel", "bazelisk":
-		if g.opaque == "" {
-			g.opaque, g.opaqueLn = fmt.Sprintf("%s on line %d", path.Base(args[0]), line), line
+		if g.opaque.IsZero() {
+			g.opaque, g.opaqueLn = transform.Msgf("%s on %v", path.Base(args[0]), transform.Line(line)), line
 		}
 		return
 	default:
@@ -171,8 +171,8 @@ func (s *alpineStage) goCall(in *parser.Instruction, c *syntax.CallExpr, exporte
 		if b := path.Base(args[0]); (b == "sh" || b == "bash") && len(args) > 1 && !strings.HasPrefix(args[1], "-") {
 			script = true
 		}
-		if script && g.opaque == "" {
-			g.opaque, g.opaqueLn = fmt.Sprintf("the script %s on line %d", strings.Join(args[:min(len(args), 2)], " "), line), line
+		if script && g.opaque.IsZero() {
+			g.opaque, g.opaqueLn = transform.Msgf("the script %s on %v", strings.Join(args[:min(len(args), 2)], " "), transform.Line(line)), line
 		}
 		return
 	}
@@ -190,17 +190,17 @@ func (s *alpineStage) goCall(in *parser.Instruction, c *syntax.CallExpr, exporte
 	}
 	for _, v := range goVCSVars {
 		if x := s.goVar(local, v); x != "" {
-			g.vcs = gosrc.AppendNew(g.vcs, fmt.Sprintf("%s=%s makes go fetch those modules with git", v, x))
+			g.vcs = appendMsg(g.vcs, transform.Msgf("%s=%s makes go fetch those modules with git", v, x))
 		}
 	}
 	if p := s.goVar(local, "GOPROXY"); p == "direct" || strings.HasPrefix(p, "direct,") || strings.HasPrefix(p, "direct|") {
-		g.vcs = gosrc.AppendNew(g.vcs, "GOPROXY="+p+" makes go fetch modules with git")
+		g.vcs = appendMsg(g.vcs, transform.Msgf("%s", "GOPROXY="+p+" makes go fetch modules with git"))
 	}
 	if s.goVar(local, "GOSUMDB") == "off" {
-		g.vcs = gosrc.AppendNew(g.vcs, "GOSUMDB=off lets go fetch modules the proxy lacks with git")
+		g.vcs = appendMsg(g.vcs, transform.Msgf("%s", "GOSUMDB=off lets go fetch modules the proxy lacks with git"))
 	}
 	if f := s.goVar(local, "GOFLAGS"); strings.Contains(f, "-insecure") {
-		g.vcs = gosrc.AppendNew(g.vcs, "GOFLAGS="+f+" lets go fetch modules with git")
+		g.vcs = appendMsg(g.vcs, transform.Msgf("%s", "GOFLAGS="+f+" lets go fetch modules with git"))
 	}
 	switch sub {
 	case "build", "install", "run", "test":
@@ -236,7 +236,7 @@ func (s *alpineStage) goCall(in *parser.Instruction, c *syntax.CallExpr, exporte
 		case !strings.HasPrefix(args[i], "-") && strings.Contains(args[i], "@") && (sub == "install" || sub == "run"):
 			gc.remote = args[i]
 			if strings.Contains(args[i], ".git/") || strings.Contains(args[i], ".git@") {
-				g.vcs = gosrc.AppendNew(g.vcs, fmt.Sprintf("go %s %s names a git repository", sub, args[i]))
+				g.vcs = appendMsg(g.vcs, transform.Msgf("go %s %s names a git repository", sub, args[i]))
 			}
 		}
 	}
@@ -247,11 +247,11 @@ func (s *alpineStage) goCall(in *parser.Instruction, c *syntax.CallExpr, exporte
 // commands, or refuses the stage.
 func (s *alpineStage) goFinish() {
 	g := s.gob
-	if g == nil || s.refusal != nil {
+	if g == nil || s.refused() {
 		return
 	}
-	if g.opaque != "" {
-		s.refuse(g.opaqueLn, "%s builds with commands docklean cannot see (the go builds, C compilers and git it may run), and golang:*-alpine lacks what golang:* has for them (make, gcc, g++, git, ssh); keep the builder on Debian, or write the go build in the Dockerfile", g.opaque)
+	if !g.opaque.IsZero() {
+		s.refuse(g.opaqueLn, codeGo, "%v builds with commands docklean cannot see (the go builds, C compilers and git it may run), and golang:*-alpine lacks what golang:* has for them (make, gcc, g++, git, ssh); keep the builder on Debian, or write the go build in the Dockerfile", g.opaque)
 		return
 	}
 	var on []goCompile
@@ -271,11 +271,11 @@ func (s *alpineStage) goFinish() {
 			what = "whether it stamps a .git folder of the context with git (golang:* has git, golang:*-alpine does not)"
 		}
 		if s.u.Opts.Context == nil {
-			s.refuse(c.line, "the go command on line %d builds sources of the build context, which docklean does not have (--context), so it cannot tell %s; run with --context", c.line, what)
+			s.refuse(c.line, codeGo, "the go command on %v builds sources of the build context, which docklean does not have (--context), so it cannot tell %s; run with --context", transform.Line(c.line), what)
 			return
 		}
 		if s.file.goSources(s.u.Opts.Context).Files == 0 {
-			s.refuse(c.line, "the go command on line %d builds sources of the build context, and the context has no Go files docklean can read, so it cannot tell %s; give the real build context with --context", c.line, what)
+			s.refuse(c.line, codeGo, "the go command on %v builds sources of the build context, and the context has no Go files docklean can read, so it cannot tell %s; give the real build context with --context", transform.Line(c.line), what)
 			return
 		}
 		break
@@ -283,7 +283,7 @@ func (s *alpineStage) goFinish() {
 	if len(on) > 0 {
 		s.goCgo(on)
 	}
-	if s.refusal != nil {
+	if s.refused() {
 		return
 	}
 	if len(g.vcs) == 0 && len(g.ssh) == 0 {
@@ -295,20 +295,20 @@ func (s *alpineStage) goFinish() {
 		if len(g.ssh) > 0 {
 			pkgs, what = "git openssh-client", "git or ssh"
 		}
-		s.need(pkgs, g.fetchOff, fmt.Sprintf("%s; golang:*-alpine has no %s (golang:* has)", strings.Join(why, "; "), what))
+		s.need(pkgs, g.fetchOff, codeGo, "%v; golang:*-alpine has no %s (golang:* has)", joinMsgs(why, "; "), what)
 	}
 }
 
 // goCgo handles the go commands that build with cgo unless a C compiler is
 // missing: it needs evidence from the sources whether the program uses cgo.
 func (s *alpineStage) goCgo(on []goCompile) {
-	var why []string
+	var why []transform.Msg
 	var mods []*gosrc.CgoModule
 	cxx, pkgConfig := false, false
 	var local *goCompile
 	for i, c := range on {
 		if c.cgo == "1" {
-			why = gosrc.AppendNew(why, fmt.Sprintf("CGO_ENABLED=1 (line %d)", c.line))
+			why = appendMsg(why, transform.Msgf("CGO_ENABLED=1 (%v)", transform.Line(c.line)))
 		}
 		if c.remote == "" {
 			if local == nil {
@@ -318,30 +318,30 @@ func (s *alpineStage) goCgo(on []goCompile) {
 		}
 		m := gosrc.CgoModuleOf(c.remote)
 		if m == nil {
-			s.refuse(c.line, "go on line %d compiles %s, whose sources docklean cannot read, with cgo on (CGO_ENABLED is not 0); golang:*-alpine has no C compiler, so a module that uses cgo would build differently or fail; set CGO_ENABLED=0 on the command if it builds without cgo", c.line, c.remote)
+			s.refuse(c.line, codeGo, "go on %v compiles %s, whose sources docklean cannot read, with cgo on (CGO_ENABLED is not 0); golang:*-alpine has no C compiler, so a module that uses cgo would build differently or fail; set CGO_ENABLED=0 on the command if it builds without cgo", transform.Line(c.line), c.remote)
 			return
 		}
 		mods = append(mods, m)
-		why = gosrc.AppendNew(why, fmt.Sprintf("go %s uses %s", c.remote, m.Path))
+		why = appendMsg(why, transform.Msgf("go %s uses %s", c.remote, m.Path))
 	}
 	if local != nil {
 		src := s.file.goSources(s.u.Opts.Context)
 		for _, w := range src.Cgo {
 			if !slices.ContainsFunc(src.CgoInfo.ModWhy, func(m string) bool { return strings.HasPrefix(m, w+" (") }) {
-				why = gosrc.AppendNew(why, w)
+				why = appendMsg(why, transform.Msgf("%s", w))
 			}
 		}
 		for i, m := range src.CgoInfo.Mods {
 			mods = append(mods, m)
-			why = gosrc.AppendNew(why, src.CgoInfo.ModWhy[i])
+			why = appendMsg(why, transform.Msgf("%s", src.CgoInfo.ModWhy[i]))
 		}
 		for _, t := range src.CgoInfo.Tags {
-			why = gosrc.AppendNew(why, "a cgo build constraint in "+t)
+			why = appendMsg(why, transform.Msgf("%s", "a cgo build constraint in "+t))
 		}
 		cxx = len(src.CgoInfo.Cxx) > 0
 		pkgConfig = len(src.CgoInfo.PkgConfig) > 0
 		if cxx {
-			why = gosrc.AppendNew(why, "C++ sources ("+src.CgoInfo.Cxx[0]+")")
+			why = appendMsg(why, transform.Msgf("%s", "C++ sources ("+src.CgoInfo.Cxx[0]+")"))
 		}
 	}
 	if len(why) == 0 {
@@ -351,7 +351,7 @@ func (s *alpineStage) goCgo(on []goCompile) {
 	for _, m := range mods {
 		switch m.Kind {
 		case gosrc.CgoGlibc:
-			s.refuse(line, "the program uses %s, which %s; golang:*-alpine cannot build it: keep this builder on Debian", m.Path, m.Note)
+			s.refuse(line, codeGo, "the program uses %s, which %s; golang:*-alpine cannot build it: keep this builder on Debian", m.Path, m.Note)
 			return
 		case gosrc.CgoMuslTag:
 			ok := true
@@ -359,7 +359,7 @@ func (s *alpineStage) goCgo(on []goCompile) {
 				ok = ok && slices.ContainsFunc(strings.FieldsFunc(c.tags, func(r rune) bool { return r == ',' || r == ' ' }), func(t string) bool { return t == "musl" || t == "dynamic" })
 			}
 			if !ok {
-				s.refuse(line, "the program uses %s, which %s; the go build on line %d has no -tags musl: add it and convert by hand, or keep the builder on Debian", m.Path, m.Note, line)
+				s.refuse(line, codeGo, "the program uses %s, which %s; the go build on %v has no -tags musl: add it and convert by hand, or keep the builder on Debian", m.Path, m.Note, transform.Line(line))
 				return
 			}
 		case gosrc.CgoCxx:
@@ -374,7 +374,7 @@ func (s *alpineStage) goCgo(on []goCompile) {
 	if pkgConfig {
 		pkgs += " pkgconf"
 	}
-	s.need(pkgs, on[0].off, fmt.Sprintf("the go build on line %d uses cgo (%s); golang:*-alpine has no C compiler, and without one Go turns cgo off silently", line, strings.Join(why, ", ")))
+	s.need(pkgs, on[0].off, codeGo, "the go build on %v uses cgo (%v); golang:*-alpine has no C compiler, and without one Go turns cgo off silently", transform.Line(line), joinMsgs(why, ", "))
 }
 
 // goBuildVCS adds git when go build stamps version control information
@@ -405,7 +405,7 @@ func (s *alpineStage) goBuildVCS() {
 	}
 	for _, c := range s.gob.compiles {
 		if c.remote == "" && c.buildvcs && c.off > s.st.Instructions[0].Start {
-			s.need("git", c.off, fmt.Sprintf("the go build on line %d stamps the commit of the .git folder copied on line %d into the binary with git (vcs.revision); golang:*-alpine has no git, and go would leave the stamp out silently (or pass -buildvcs=false)", c.line, copied))
+			s.need("git", c.off, codeGo, "the go build on %v stamps the commit of the .git folder copied on %v into the binary with git (vcs.revision); golang:*-alpine has no git, and go would leave the stamp out silently (or pass -buildvcs=false)", transform.Line(c.line), transform.Line(copied))
 			return
 		}
 	}
@@ -418,4 +418,22 @@ func (f *alpineFile) goSources(ctx fs.FS) *gosrc.Sources {
 		f.goSrc = gosrc.Read(ctx)
 	}
 	return f.goSrc
+}
+
+// appendMsg appends m to list unless a message that reads the same is in
+// it.
+func appendMsg(list []transform.Msg, m transform.Msg) []transform.Msg {
+	if slices.ContainsFunc(list, func(x transform.Msg) bool { return x.String() == m.String() }) {
+		return list
+	}
+	return append(list, m)
+}
+
+// joinMsgs joins messages into one, sep between them.
+func joinMsgs(ms []transform.Msg, sep string) transform.Msg {
+	args := make([]any, len(ms))
+	for i, m := range ms {
+		args[i] = m
+	}
+	return transform.Msgf(strings.TrimSuffix(strings.Repeat("%v"+sep, len(ms)), sep), args...)
 }

@@ -200,7 +200,7 @@ func (s *alpineStage) groupRef(g string, line int) string {
 		return fmt.Sprintf("group %s does not exist on Alpine", g)
 	case inDeb && deb != alp && !s.acct.noted[g] && g != "www-data" && !s.setsGID(g): // www-data: see wwwData
 		s.acct.noted[g] = true
-		s.notes = append(s.notes, rebase.AlpineMsg{Line: line, Msg: fmt.Sprintf("group %s is gid %s on Debian and %s on Alpine: access to devices or volumes granted to the group by id (--device, --group-add, files from a Debian container) changes", g, deb, alp)})
+		s.note(line, codeID, "group %s is gid %s on Debian and %s on Alpine: access to devices or volumes granted to the group by id (--device, --group-add, files from a Debian container) changes", g, deb, alp)
 	}
 	return ""
 }
@@ -264,11 +264,11 @@ func (s *alpineStage) owner(v string, groupOnly bool, line int) {
 		s.useWWW(line)
 	}
 	if !groupOnly {
-		s.acct.usedUsers = append(s.acct.usedUsers, userRef{strings.Trim(user, `"'`), line, ""})
+		s.acct.usedUsers = append(s.acct.usedUsers, userRef{strings.Trim(user, `"'`), line, transform.Msg{}})
 	}
 	if hasGroup {
 		if why := s.groupRef(group, line); why != "" {
-			s.refuse(line, "%s", why)
+			s.refuse(line, codeID, "%s", why)
 		}
 	}
 }
@@ -324,10 +324,10 @@ var wwwVolumeImages = map[string]string{"nextcloud": "/var/www/html"}
 // pull request that otherwise builds and starts on an empty volume.
 func (s *alpineStage) wwwVolume() {
 	vol, ok := wwwVolumeImages[s.image]
-	if !ok || s.refusal != nil {
+	if !ok || s.refused() {
 		return
 	}
-	s.refuse(s.st.From.StartLine, "%s's data lives in VOLUME %s, owned by www-data, which is uid 33 in its Debian images and 82 in its Alpine ones: the volumes of existing containers would belong to another user and the application could not write them; keep the Debian image, or convert by hand and chown the volumes (chown -R 82:82) when you switch", s.image, vol)
+	s.refuse(s.st.From.StartLine, codeID, "%s's data lives in VOLUME %s, owned by www-data, which is uid 33 in its Debian images and 82 in its Alpine ones: the volumes of existing containers would belong to another user and the application could not write them; keep the Debian image, or convert by hand and chown the volumes (chown -R 82:82) when you switch", s.image, vol)
 }
 
 // wwwData creates Debian's www-data user when the stage relies on it and
@@ -336,15 +336,15 @@ func (s *alpineStage) wwwVolume() {
 func (s *alpineStage) wwwData() {
 	s.wwwVolume()
 	a := s.acct
-	if a.wwwLine == 0 || a.wwwDone || a.userNames["www-data"] || s.family != rebase.FamDebian || s.refusal != nil {
+	if a.wwwLine == 0 || a.wwwDone || a.userNames["www-data"] || s.family != rebase.FamDebian || s.refused() {
 		return
 	}
 	if s.idUsed("33") {
-		s.refuse(a.wwwLine, "the stage uses the user www-data and the number 33 (Debian's www-data uid and gid) or a VOLUME: on Alpine the group www-data is gid 82, so files and processes would not match; keep this stage on Debian or use names only")
+		s.refuse(a.wwwLine, codeID, "the stage uses the user www-data and the number 33 (Debian's www-data uid and gid) or a VOLUME: on Alpine the group www-data is gid 82, so files and processes would not match; keep this stage on Debian or use names only")
 		return
 	}
 	if wwwImages[s.image] {
-		s.notes = append(s.notes, rebase.AlpineMsg{Line: a.wwwLine, Msg: fmt.Sprintf("www-data is uid/gid 82 in %s's Alpine images and 33 in its Debian ones: files that containers of the Debian image wrote to volumes belong to another id", s.image)})
+		s.note(a.wwwLine, codeID, "www-data is uid/gid 82 in %s's Alpine images and 33 in its Debian ones: files that containers of the Debian image wrote to volumes belong to another id", s.image)
 		return
 	}
 	from := s.st.From
@@ -355,5 +355,5 @@ func (s *alpineStage) wwwData() {
 		text = s.doc.EOL + text
 	}
 	s.inserts = append(s.inserts, transform.Edit{Start: at, End: at, Text: text})
-	s.changed(from.StartLine, "RUN %s inserted after FROM: the stage uses the user www-data (line %d), which Debian's base image has (uid 33, gid 33) and Alpine's does not (only the group www-data, gid 82); the user keeps Debian's uid 33, its group is Alpine's www-data (gid 82)", cmd, a.wwwLine)
+	s.changed(from.StartLine, codeID, "RUN %s inserted after FROM: the stage uses the user www-data (%v), which Debian's base image has (uid 33, gid 33) and Alpine's does not (only the group www-data, gid 82); the user keeps Debian's uid 33, its group is Alpine's www-data (gid 82)", cmd, transform.Line(a.wwwLine))
 }

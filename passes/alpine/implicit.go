@@ -86,10 +86,10 @@ func (s *alpineStage) implicitNeeds() {
 			done[t] = true
 			why := fmt.Sprintf("Debian's %s brings %s (%s), and %s", d, t.deb, r.chain, t.evidence)
 			if t.alpine == nil || slices.ContainsFunc(t.alpine, func(a string) bool { return !alpinepkg.Exists(a, s.release) }) {
-				s.refuse(s.st.From.StartLine, "%s; Alpine %s has no package for it: keep the stage on Debian", why, s.release)
+				s.refuse(s.st.From.StartLine, codeImplicit, "%s; Alpine %s has no package for it: keep the stage on Debian", why, s.release)
 				return
 			}
-			s.need(strings.Join(t.alpine, " "), len(s.doc.Src), why)
+			s.need(strings.Join(t.alpine, " "), len(s.doc.Src), codeImplicit, "%s", why)
 		}
 	}
 }

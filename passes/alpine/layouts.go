@@ -116,9 +116,6 @@ func (s *alpineStage) installs(prefix string) bool {
 // it knows what the stage installs.
 func (s *alpineStage) layouts() {
 	for _, in := range s.st.Instructions {
-		if s.refusal != nil {
-			return
-		}
 		var ms []layoutMatch
 		editable := true // the matches may be edited where they are
 		switch in.Keyword {
@@ -149,19 +146,19 @@ func (s *alpineStage) layouts() {
 			case r.debs != "" && r.debs != "$1" && !s.installs(r.debs):
 				continue // not the package's files: nothing to say
 			case r.to == "":
-				s.refuse(in.StartLine, "%s names %s: %s", kw, m.path, r.why)
+				s.refuse(in.StartLine, codeLayout, "%s names %s: %s", kw, m.path, r.why)
 				return
 			case !editable:
-				s.refuse(in.StartLine, "%s names %s inside quotes, a here-document or a shell-form command, which docklean does not edit: %s; change it to %s by hand", kw, m.path, r.why, r.re.ReplaceAllString(m.path, r.to))
+				s.refuse(in.StartLine, codeLayout, "%s names %s inside quotes, a here-document or a shell-form command, which docklean does not edit: %s; change it to %s by hand", kw, m.path, r.why, r.re.ReplaceAllString(m.path, r.to))
 				return
 			}
 			to := r.re.ReplaceAllString(m.path, r.to)
 			if s.overlaps(m.start, m.end) {
-				s.refuse(in.StartLine, "%s names %s, which Alpine has at %s, where docklean already changes the text; change it by hand", kw, m.path, to)
+				s.refuse(in.StartLine, codeLayout, "%s names %s, which Alpine has at %s, where docklean already changes the text; change it by hand", kw, m.path, to)
 				return
 			}
 			s.edits = append(s.edits, transform.Edit{Start: m.start, End: m.end, Text: to})
-			s.changed(in.StartLine, "%s: %s → %s: %s (checked in %s)", kw, m.path, to, r.why, r.source)
+			s.changed(in.StartLine, codeLayout, "%s: %s → %s: %s (checked in %s)", kw, m.path, to, r.why, r.source)
 		}
 	}
 }
@@ -239,7 +236,7 @@ func (s *alpineStage) runLayouts(in *parser.Instruction) ([]layoutMatch, bool) {
 // /var/www/html, Alpine's default server answers every request with 404
 // (aports main/nginx/default.conf: location / { return 404; }).
 func (s *alpineStage) nginxSetup() {
-	if !s.debs["nginx"] || s.refusal != nil {
+	if !s.debs["nginx"] || s.refused() {
 		return
 	}
 	configured := false
@@ -252,7 +249,7 @@ func (s *alpineStage) nginxSetup() {
 				dst = in.Args[len(in.Args)-1]
 			}
 			if dst == "/etc/nginx/nginx.conf" || dst == "/etc/nginx/" || dst == "/etc/nginx" {
-				s.refuse(in.StartLine, "%s replaces %s, written for Debian's nginx: it may name user www-data (Alpine's nginx runs as nginx; Alpine has no www-data user) and include folders Alpine's nginx does not use (sites-enabled, modules-enabled); convert by hand", upper(in.Keyword), dst)
+				s.refuse(in.StartLine, codeService, "%s replaces %s, written for Debian's nginx: it may name user www-data (Alpine's nginx runs as nginx; Alpine has no www-data user) and include folders Alpine's nginx does not use (sites-enabled, modules-enabled); convert by hand", upper(in.Keyword), dst)
 				return
 			}
 			configured = configured || strings.HasPrefix(dst, "/etc/nginx/")
@@ -261,7 +258,7 @@ func (s *alpineStage) nginxSetup() {
 		}
 	}
 	if !configured {
-		s.refuse(s.st.From.StartLine, "the stage installs nginx and relies on Debian's default site (root /var/www/html); Alpine's default server answers every request with 404 (aports main/nginx default.conf); add a server block to /etc/nginx/http.d/ and convert by hand")
+		s.refuse(s.st.From.StartLine, codeService, "the stage installs nginx and relies on Debian's default site (root /var/www/html); Alpine's default server answers every request with 404 (aports main/nginx default.conf); add a server block to /etc/nginx/http.d/ and convert by hand")
 	}
 }
 
@@ -272,7 +269,7 @@ func (s *alpineStage) nginxSetup() {
 // available". A "RUN ssh-keygen -A" goes right after the RUN that installs
 // it, unless the stage already runs ssh-keygen -A.
 func (s *alpineStage) sshHostKeys() {
-	if !s.debs["openssh-server"] || s.refusal != nil {
+	if !s.debs["openssh-server"] || s.refused() {
 		return
 	}
 	var add *apkAdd
@@ -287,7 +284,7 @@ func (s *alpineStage) sshHostKeys() {
 		return // installed by the stage this one is built on, which got the keys
 	}
 	if add.cond {
-		s.refuse(add.line, "openssh-server is installed under a condition; Alpine's does not generate host keys at install as Debian's does (sshd would exit), and docklean cannot tell where to generate them; add RUN ssh-keygen -A by hand")
+		s.refuse(add.line, codeService, "openssh-server is installed under a condition; Alpine's does not generate host keys at install as Debian's does (sshd would exit), and docklean cannot tell where to generate them; add RUN ssh-keygen -A by hand")
 		return
 	}
 	var run *parser.Instruction
@@ -308,7 +305,7 @@ func (s *alpineStage) sshHostKeys() {
 		text = s.doc.EOL + text
 	}
 	s.inserts = append(s.inserts, transform.Edit{Start: at, End: at, Text: text})
-	s.changed(run.StartLine, "RUN ssh-keygen -A inserted after this RUN: Debian's openssh-server generates the host keys when it is installed, Alpine's leaves it to its OpenRC service (aports main/openssh/sshd.initd), so sshd would exit with \"no hostkeys available\"")
+	s.changed(run.StartLine, codeService, "RUN ssh-keygen -A inserted after this RUN: Debian's openssh-server generates the host keys when it is installed, Alpine's leaves it to its OpenRC service (aports main/openssh/sshd.initd), so sshd would exit with \"no hostkeys available\"")
 }
 
 // makesHostKeys reports whether a RUN's text generates sshd's host keys:

@@ -8,6 +8,7 @@ import (
 
 	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/internal/stages"
+	"github.com/docklean/docklean/transform"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -68,7 +69,7 @@ func (r *runConv) localeCall(st *syntax.Stmt, c *syntax.CallExpr, base string) b
 		})
 		cmd = r.s.expandVars(cmd)
 		if strings.Contains(cmd, "$") {
-			r.s.refuse(r.line(c), "%s names a locale through a variable docklean cannot resolve; convert by hand (musl needs no locale generation)", base)
+			r.s.refuse(r.line(c), codeLocale, "%s names a locale through a variable docklean cannot resolve; convert by hand (musl needs no locale generation)", base)
 			return true
 		}
 	}
@@ -78,7 +79,7 @@ func (r *runConv) localeCall(st *syntax.Stmt, c *syntax.CallExpr, base string) b
 	}
 	for _, n := range names {
 		if !muslLocale(n) {
-			r.s.refuse(r.line(c), "%s sets up the locale %s: musl accepts the name but has no locale data, so that language's number and date formats and collation would be lost (C's instead); keep the stage on Debian, or convert by hand", base, n)
+			r.s.refuse(r.line(c), codeLocale, "%s sets up the locale %s: musl accepts the name but has no locale data, so that language's number and date formats and collation would be lost (C's instead); keep the stage on Debian, or convert by hand", base, n)
 			return true
 		}
 	}
@@ -96,7 +97,7 @@ func (r *runConv) localeCall(st *syntax.Stmt, c *syntax.CallExpr, base string) b
 		return true
 	default:
 		if len(names) == 0 {
-			r.s.refuse(r.line(c), "%s edits /etc/locale.gen in a way docklean cannot read; convert by hand (musl needs no locale generation)", base)
+			r.s.refuse(r.line(c), codeLocale, "%s edits /etc/locale.gen in a way docklean cannot read; convert by hand (musl needs no locale generation)", base)
 			return true
 		}
 		r.del[st] = fmt.Sprintf("%s of /etc/locale.gen removed: Alpine has no such file, and musl needs no generated locale", base)
@@ -114,7 +115,7 @@ func (r *runConv) localedefUTF8(c *syntax.CallExpr) bool {
 	for i := 1; i < len(c.Args); i++ {
 		w, ok := shellx.WordLit(c.Args[i])
 		if !ok {
-			r.s.refuse(r.line(c), "localedef has an argument docklean cannot read; convert by hand")
+			r.s.refuse(r.line(c), codeLocale, "localedef has an argument docklean cannot read; convert by hand")
 			return false
 		}
 		val := func() string {
@@ -138,14 +139,14 @@ func (r *runConv) localedefUTF8(c *syntax.CallExpr) bool {
 			charmap = strings.TrimPrefix(w, "--charmap=")
 		case w == "-c" || w == "--force" || w == "--no-archive" || w == "-v" || w == "--verbose" || w == "--quiet" || strings.HasPrefix(w, "--alias-file="):
 		case strings.HasPrefix(w, "-"):
-			r.s.refuse(r.line(c), "localedef option %s is not one docklean reads; convert by hand", w)
+			r.s.refuse(r.line(c), codeLocale, "localedef option %s is not one docklean reads; convert by hand", w)
 			return false
 		default:
 			name = w
 		}
 	}
 	if (input != "en_US" && input != "C") || strings.ToUpper(strings.ReplaceAll(charmap, "-", "")) != "UTF8" || !muslLocale(name) {
-		r.s.refuse(r.line(c), "localedef builds %s from %s with charmap %s; docklean converts only en_US.UTF-8 and C.UTF-8 (musl has no other locale data)", name, input, charmap)
+		r.s.refuse(r.line(c), codeLocale, "localedef builds %s from %s with charmap %s; docklean converts only en_US.UTF-8 and C.UTF-8 (musl has no other locale data)", name, input, charmap)
 		return false
 	}
 	return true
@@ -157,12 +158,12 @@ func (r *runConv) localedefUTF8(c *syntax.CallExpr) bool {
 func (s *alpineStage) localeGenFed(r *runConv) bool {
 	for _, in := range s.st.Instructions {
 		if in != r.in && strings.Contains(s.doc.Text(in), "locale.gen") {
-			s.refuse(in.StartLine, "line %d writes locale.gen, which locale-gen on line %d builds from; docklean cannot tell which locales it lists; convert by hand", in.StartLine, r.in.StartLine)
+			s.refuse(in.StartLine, codeLocale, "%v writes locale.gen, which locale-gen on %v builds from; docklean cannot tell which locales it lists; convert by hand", transform.Line(in.StartLine), transform.Line(r.in.StartLine))
 			return false
 		}
 	}
 	if !strings.Contains(r.sh.Text, "/etc/locale.gen") {
-		s.refuse(r.in.StartLine, "locale-gen builds the locales /etc/locale.gen lists, which this RUN does not write: docklean cannot tell which; convert by hand")
+		s.refuse(r.in.StartLine, codeLocale, "locale-gen builds the locales /etc/locale.gen lists, which this RUN does not write: docklean cannot tell which; convert by hand")
 		return false
 	}
 	return true

@@ -53,16 +53,16 @@ func (s *alpineStage) binPaths(in *parser.Instruction) {
 			b, known := alpineBins[prog]
 			switch {
 			case known && s.has[b.from] && !s.has[b.pkg]:
-				s.refuse(in.StartLine, "%s runs %s, which Alpine's %s does not have: it is %s in package %s; add %s to an apk add and call it there", kw, w, b.from, b.path, b.pkg, b.pkg)
+				s.refuse(in.StartLine, codeProgPath, "%s runs %s, which Alpine's %s does not have: it is %s in package %s; add %s to an apk add and call it there", kw, w, b.from, b.path, b.pkg, b.pkg)
 				return
 			case known && s.has[b.from] && w != b.path:
 				if !s.rewritePath(in, w, b.path) {
-					s.refuse(in.StartLine, "%s runs %s, which Alpine's %s installs as %s, and docklean could not rewrite the path exactly; change it by hand", kw, w, b.pkg, b.path)
+					s.refuse(in.StartLine, codeProgPath, "%s runs %s, which Alpine's %s installs as %s, and docklean could not rewrite the path exactly; change it by hand", kw, w, b.pkg, b.path)
 					return
 				}
-				s.changed(in.StartLine, "%s: %s → %s, where Alpine's %s installs it", kw, w, b.path, b.pkg)
+				s.changed(in.StartLine, codeProgPath, "%s: %s → %s, where Alpine's %s installs it", kw, w, b.path, b.pkg)
 			case !known && (s.has[prog] || s.debs[prog]):
-				s.refuse(in.StartLine, "%s runs %s by its path, and docklean cannot check that Alpine's package installs %s there; call it by name (PATH finds it) or convert by hand", kw, w, prog)
+				s.refuse(in.StartLine, codeProgPath, "%s runs %s by its path, and docklean cannot check that Alpine's package installs %s there; call it by name (PATH finds it) or convert by hand", kw, w, prog)
 				return
 			}
 		}

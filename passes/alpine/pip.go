@@ -1,7 +1,6 @@
 package alpine
 
 import (
-	"fmt"
 	"path"
 	"slices"
 	"strings"
@@ -44,13 +43,13 @@ func (r *runConv) pip(c *syntax.CallExpr) {
 	}
 	if !s.has["build-base"] && !s.has["gcc"] && !s.pipNoted {
 		s.pipNoted = true
-		s.notes = append(s.notes, rebase.AlpineMsg{Line: r.line(c), Msg: "pip on Alpine installs musllinux wheels; a package that has none is compiled and needs build-base and its -dev libraries in an apk add"})
+		s.note(r.line(c), codePip, "pip on Alpine installs musllinux wheels; a package that has none is compiled and needs build-base and its -dev libraries in an apk add")
 	}
 	if s.python {
 		return
 	}
 	if s.family == rebase.FamFedora && s.has["python3"] {
-		s.need("py3-pip", r.startOf(c), fmt.Sprintf("the RUN on line %d runs pip, which python3 brings on the Fedora family and not on Alpine", r.in.StartLine))
+		s.need("py3-pip", r.startOf(c), codePip, "the RUN on %v runs pip, which python3 brings on the Fedora family and not on Alpine", transform.Line(r.in.StartLine))
 	}
 	for _, a := range args[sub:] {
 		flag, _, _ := strings.Cut(a, "=")
@@ -74,5 +73,5 @@ func (r *runConv) pip(c *syntax.CallExpr) {
 		s.sysPip = r.line(c)
 	}
 	r.edits = append(r.edits, transform.Edit{Start: end, End: end, Text: " --break-system-packages"})
-	s.changed(r.line(c), "pip install gets --break-system-packages: Alpine's python is externally managed (PEP 668), so a system-wide pip install fails without it")
+	s.changed(r.line(c), codePip, "pip install gets --break-system-packages: Alpine's python is externally managed (PEP 668), so a system-wide pip install fails without it")
 }

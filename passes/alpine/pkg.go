@@ -81,13 +81,13 @@ func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 		case lit && strings.HasPrefix(w, "-"):
 			if setting, isOpt, _ := aptSetting(c, i); sx == aptSyntax && isOpt {
 				if why := aptSettingUnsafe(setting); why != "" {
-					s.refuse(r.line(c.Args[i]), "%s", why)
+					s.refuse(r.line(c.Args[i]), codePkgManager, "%s", why)
 					return
 				}
-				s.changed(r.line(c.Args[i]), "apt option -o %s dropped: it only tunes apt, and apk has nothing it would change", setting)
+				s.changed(r.line(c.Args[i]), codePkgManager, "apt option -o %s dropped: it only tunes apt, and apk has nothing it would change", setting)
 			}
 			if !sx.okOpt.MatchString(w) {
-				s.refuse(r.line(c.Args[i]), "%s option %s has no apk equivalent", prog, w)
+				s.refuse(r.line(c.Args[i]), codePkgManager, "%s option %s has no apk equivalent", prog, w)
 				return
 			}
 			if firstPkg >= 0 {
@@ -97,7 +97,7 @@ func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 				i++
 				r.done[c.Args[i]] = true
 				if v, _ := shellx.WordLit(c.Args[i]); w == "-t" && sx == aptSyntax || w == "--target-release" {
-					s.changed(r.line(c.Args[i]), "%s %s dropped: Alpine installs from its release's repositories", w, v)
+					s.changed(r.line(c.Args[i]), codePkgManager, "%s %s dropped: Alpine installs from its release's repositories", w, v)
 				}
 				if firstPkg >= 0 {
 					late = append(late, i)
@@ -105,7 +105,7 @@ func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 			}
 		case sub == "":
 			if !lit {
-				s.refuse(r.line(c), "%s runs a subcommand docklean cannot read", prog)
+				s.refuse(r.line(c), codePkgManager, "%s runs a subcommand docklean cannot read", prog)
 				return
 			}
 			sub = w
@@ -118,12 +118,12 @@ func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 	}
 	action, known := sx.subs[sub]
 	if !known {
-		s.refuse(r.line(c), "%s %s has no apk equivalent", prog, sub)
+		s.refuse(r.line(c), codePkgManager, "%s %s has no apk equivalent", prog, sub)
 		return
 	}
 	if action == "del" || action == "add" {
 		if len(pkgs) == 0 {
-			s.refuse(r.line(c), "%s %s without package names", prog, sub)
+			s.refuse(r.line(c), codePkgManager, "%s %s without package names", prog, sub)
 			return
 		}
 	} else if sub == "autoremove" && len(pkgs) > 0 {
@@ -137,11 +137,11 @@ func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 	case "add", "del":
 	case "upgrade":
 		if len(pkgs) > 0 {
-			s.refuse(line, "%s %s of single packages has no apk equivalent", prog, sub)
+			s.refuse(line, codePkgManager, "%s %s of single packages has no apk equivalent", prog, sub)
 			return
 		}
 		r.edits = append(r.edits, transform.Edit{Start: first, End: lastEnd, Text: "apk upgrade --no-cache"})
-		s.changed(line, "%s %s → apk upgrade --no-cache", prog, sub)
+		s.changed(line, codePkgManager, "%s %s → apk upgrade --no-cache", prog, sub)
 		return
 	default:
 		r.del[st] = fmt.Sprintf("%s %s removed (%s)", prog, sub, action)
@@ -156,7 +156,7 @@ func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 					a.virtual = fmt.Sprintf(".build-deps-%d", n)
 				}
 				r.edits = append(r.edits, transform.Edit{Start: first, End: lastEnd, Text: "apk del " + a.virtual})
-				s.changed(line, "%s %s → apk del %s (the packages installed as %s on line %d)", prog, sub, a.virtual, a.virtual, a.line)
+				s.changed(line, codePkgManager, "%s %s → apk del %s (the packages installed as %s on %v)", prog, sub, a.virtual, a.virtual, transform.Line(a.line))
 				return
 			}
 		}
@@ -199,7 +199,7 @@ func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 	}
 	if action == "del" {
 		r.edits = append(r.edits, transform.Edit{Start: first, End: headEnd, Text: verb})
-		s.changed(line, "%s %s → %s", prog, sub, verb)
+		s.changed(line, codePkgManager, "%s %s → %s", prog, sub, verb)
 		return
 	}
 	_, last := r.span(c.Args[lastKept])
@@ -211,7 +211,7 @@ func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 		s.has[n] = true
 	}
 	s.noteRecommends(c, debs)
-	s.changed(line, "%s %s → apk add --no-cache (Alpine's package manager; no package index is left in the layer)", prog, sub)
+	s.changed(line, codePkgManager, "%s %s → apk add --no-cache (Alpine's package manager; no package index is left in the layer)", prog, sub)
 }
 
 // dropAssigns removes DEBIAN_FRONTEND=... prefixes of a command.
@@ -225,7 +225,7 @@ func (r *runConv) dropAssigns(c *syntax.CallExpr) {
 			end++
 		}
 		r.edits = append(r.edits, transform.Edit{Start: start, End: end, Text: ""})
-		r.s.changed(r.line(a), "%s= prefix removed (apk never prompts)", a.Name.Value)
+		r.s.changed(r.line(a), codePkgManager, "%s= prefix removed (apk never prompts)", a.Name.Value)
 	}
 }
 
@@ -281,7 +281,7 @@ func (r *runConv) translate(c *syntax.CallExpr, idx []int, sx *pmSyntax) ([]pkgO
 			text := strings.Trim(string(s.doc.Src[ws:we]), `"`)
 			m := varWord.FindStringSubmatch(text)
 			if m == nil {
-				s.refuse(line, "the package list %s is computed; docklean translates names it can read", text)
+				s.refuse(line, codePkgManager, "the package list %s is computed; docklean translates names it can read", text)
 				return nil, false
 			}
 			v := r.locals[m[1]]
@@ -289,7 +289,7 @@ func (r *runConv) translate(c *syntax.CallExpr, idx []int, sx *pmSyntax) ([]pkgO
 				v = s.vars[m[1]]
 			}
 			if v == nil {
-				s.refuse(line, "the package list $%s has no default in the stage's ARG/ENV or earlier in the RUN", m[1])
+				s.refuse(line, codePkgManager, "the package list $%s has no default in the stage's ARG/ENV or earlier in the RUN", m[1])
 				return nil, false
 			}
 			var names []string
@@ -302,7 +302,7 @@ func (r *runConv) translate(c *syntax.CallExpr, idx []int, sx *pmSyntax) ([]pkgO
 				names = append(names, n...)
 			}
 			if len(names) == 0 {
-				s.refuse(line, "none of the packages in $%s is needed on Alpine; remove the variable", m[1])
+				s.refuse(line, codePkgManager, "none of the packages in $%s is needed on Alpine; remove the variable", m[1])
 				return nil, false
 			}
 			if !v.rewritten {
@@ -313,7 +313,7 @@ func (r *runConv) translate(c *syntax.CallExpr, idx []int, sx *pmSyntax) ([]pkgO
 						text = `"` + text + `"`
 					}
 					r.edits = append(r.edits, transform.Edit{Start: v.start, End: v.end, Text: text})
-					s.changed(v.line, "$%s holds the packages of line %d: %s → %s", m[1], line, v.value, strings.Join(names, " "))
+					s.changed(v.line, codePkgManager, "$%s holds the packages of %v: %s → %s", m[1], transform.Line(line), v.value, strings.Join(names, " "))
 				}
 			}
 			outs = append(outs, pkgOut{idx: i, names: names})
@@ -342,28 +342,28 @@ func (r *runConv) mapPkg(word string, line int, sx *pmSyntax, seen map[string]bo
 	}
 	name, _, _ = strings.Cut(name, ":")
 	if strings.ContainsAny(name, "*?[]{}$") || name == "" {
-		s.refuse(line, "package pattern %s cannot be translated; name the packages", word)
+		s.refuse(line, codePkgManager, "package pattern %s cannot be translated; name the packages", word)
 		return nil, false
 	}
 	alp, ok := sx.toAlpine(name, s.release)
 	if !ok {
 		if why := alpinepkg.RefusedWhy(s.family == rebase.FamFedora, name); why != "" {
-			s.refuse(line, "package %s has no Alpine equivalent in %s: %s", name, s.release, why)
+			s.refuse(line, codeUnknownPkg, "package %s has no Alpine equivalent in %s: %s", name, s.release, why)
 		} else {
-			s.refuse(line, "package %s has no Alpine equivalent in %s", name, s.release)
+			s.refuse(line, codeUnknownPkg, "package %s has no Alpine equivalent in %s", name, s.release)
 		}
 		return nil, false
 	}
 	for _, a := range alp {
 		if arches := alpinepkg.PartialArches(a); arches != "" {
-			s.refuse(line, "package %s → %s, which Alpine builds only for %s (aports, arch=): the original installs on amd64 and arm64 alike", name, a, archList(arches))
+			s.refuse(line, codeArch, "package %s → %s, which Alpine builds only for %s (aports, arch=): the original installs on amd64 and arm64 alike", name, a, archList(arches))
 			return nil, false
 		}
 	}
 	s.debs[name] = true
 	if name != word {
 		distro := map[string]string{rebase.FamDebian: "Debian", rebase.FamFedora: "Fedora"}[s.family]
-		s.changed(line, "%s → %s: the pin or suffix names a %s build, which means nothing to apk", word, name, distro)
+		s.changed(line, codePkgManager, "%s → %s: the pin or suffix names a %s build, which means nothing to apk", word, name, distro)
 	}
 	var out []string
 	for _, a := range alp {
@@ -374,17 +374,17 @@ func (r *runConv) mapPkg(word string, line int, sx *pmSyntax, seen map[string]bo
 	}
 	switch {
 	case len(alp) == 0:
-		s.changed(line, "package %s dropped: not needed on Alpine", name)
+		s.changed(line, codePkgManager, "package %s dropped: not needed on Alpine", name)
 	case len(out) == 0:
-		s.changed(line, "package %s dropped: %s is already in the list", name, strings.Join(alp, " "))
+		s.changed(line, codePkgManager, "package %s dropped: %s is already in the list", name, strings.Join(alp, " "))
 	case len(out) > 1:
 		why := tableNote(sx.table, name)
 		if why == "" {
 			why = "Alpine has no single package for it"
 		}
-		s.changed(line, "package %s → %s and %s: %s", name, strings.Join(out[:len(out)-1], ", "), out[len(out)-1], why)
+		s.changed(line, codePkgManager, "package %s → %s and %s: %s", name, strings.Join(out[:len(out)-1], ", "), out[len(out)-1], why)
 	case out[0] != name:
-		s.changed(line, "package %s → %s (Alpine's name)", name, out[0])
+		s.changed(line, codePkgManager, "package %s → %s (Alpine's name)", name, out[0])
 	}
 	return out, true
 }
@@ -425,7 +425,7 @@ func (a *apkAdd) emit(r *runConv) {
 	text := "apk add --no-cache"
 	if a.virtual != "" {
 		text += " --virtual " + a.virtual
-		r.s.changed(a.line, "packages installed as %s so that apk del removes them together", a.virtual)
+		r.s.changed(a.line, codePkgManager, "packages installed as %s so that apk del removes them together", a.virtual)
 	}
 	r.edits = append(r.edits, transform.Edit{Start: a.start, End: a.headEnd, Text: text})
 }
@@ -464,7 +464,7 @@ func (r *runConv) rm(st *syntax.Stmt, c *syntax.CallExpr) {
 		return
 	}
 	r.deleteWords(c, pm)
-	r.s.changed(r.line(c), "%s", why)
+	r.s.changed(r.line(c), codePkgManager, "%s", why)
 }
 
 // debianOnly says why a command has no place on Alpine, or "".
@@ -564,8 +564,8 @@ func pipedCode(text string) []string {
 }
 
 // marker says why text (a RUN's shell text, a COPY argument) ties the stage
-// to its distribution, or "".
-func (s *alpineStage) marker(text string) string {
+// to its distribution, with the code of the rule, or "".
+func (s *alpineStage) marker(text string) (transform.Code, string) {
 	ms := debianMarkers
 	if s.family == rebase.FamFedora {
 		ms = fedoraMarkers
@@ -589,9 +589,12 @@ func (s *alpineStage) marker(text string) string {
 				why = fmt.Sprintf(why, f)
 			}
 			if !strings.HasSuffix(why, ",") {
-				return why
+				return codeLayout, why // a configuration layout
 			}
-			return why + " which has no Alpine equivalent"
+			if m.re == multiarch.String() {
+				return codeLayout, why + " which has no Alpine equivalent"
+			}
+			return codeDebianTool, why + " which has no Alpine equivalent"
 		}
 	}
 	// Both of pipedScript's alternatives need curl or wget; without them,
@@ -599,20 +602,20 @@ func (s *alpineStage) marker(text string) string {
 	if containsAny(text, []string{"curl", "wget"}) {
 		if m := pipedCode(text); m != nil {
 			if prog := m[2] + m[3]; !strings.HasSuffix(prog, "sh") {
-				return fmt.Sprintf("it runs code downloaded from %s with %s, which docklean has not read: such installers (get-pip.py and the like) install packages, write into the system python (externally managed on Alpine) or download glibc builds, so docklean cannot tell what it would do on Alpine", m[1]+m[4], prog)
+				return codeUnread, fmt.Sprintf("it runs code downloaded from %s with %s, which docklean has not read: such installers (get-pip.py and the like) install packages, write into the system python (externally managed on Alpine) or download glibc builds, so docklean cannot tell what it would do on Alpine", m[1]+m[4], prog)
 			}
-			return fmt.Sprintf("it runs a script downloaded from %s in a shell; such setup scripts detect the distribution and install with apt or yum, or download glibc builds, so docklean cannot tell what it would do on Alpine", m[1]+m[4])
+			return codeUnread, fmt.Sprintf("it runs a script downloaded from %s in a shell; such setup scripts detect the distribution and install with apt or yum, or download glibc builds, so docklean cannot tell what it would do on Alpine", m[1]+m[4])
 		}
 	}
 	if f := glibcDownload.FindString(text); f != "" {
-		return fmt.Sprintf("it downloads a glibc build (%s) that will not run on musl", f)
+		return codeGlibc, fmt.Sprintf("it downloads a glibc build (%s) that will not run on musl", f)
 	}
 	if containsAny(text, []string{"conda", "mamba"}) {
 		if m := condaCmd.FindStringSubmatch(text); m != nil {
-			return fmt.Sprintf("it runs %s, whose packages are glibc builds (conda has no musl platform)", m[1])
+			return codeGlibc, fmt.Sprintf("it runs %s, whose packages are glibc builds (conda has no musl platform)", m[1])
 		}
 	}
-	return ""
+	return "", ""
 }
 
 // archList is an arch= value for a finding: "none" means no architecture.

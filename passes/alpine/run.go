@@ -92,7 +92,7 @@ func (s *alpineStage) envArg(in *parser.Instruction) {
 	}
 	if len(drop) == len(kvs) {
 		s.edits = append(s.edits, deleteLines(s.doc, in.StartLine, in.EndLine))
-		s.changed(in.StartLine, "%s %s removed (apk never prompts)", upper(in.Keyword), kvs[0].k)
+		s.changed(in.StartLine, codePkgManager, "%s %s removed (apk never prompts)", upper(in.Keyword), kvs[0].k)
 		return
 	}
 	var edits []transform.Edit
@@ -100,7 +100,7 @@ func (s *alpineStage) envArg(in *parser.Instruction) {
 	var spans [][2]int // the dropped pairs, in text
 	for _, i := range drop {
 		if i < 0 {
-			s.refuse(in.StartLine, "docklean could not find the Debian-only variable in this %s", upper(in.Keyword))
+			s.refuse(in.StartLine, codePkgManager, "docklean could not find the Debian-only variable in this %s", upper(in.Keyword))
 			return
 		}
 		j := i
@@ -147,12 +147,12 @@ func (s *alpineStage) envArg(in *parser.Instruction) {
 	}
 	if why := layoutBroken(s.doc, in, edits); why != "" {
 		name, _, _ := strings.Cut(text[drop[0]:], "=")
-		s.refuse(in.StartLine, "removing %s from this %s: %s; remove it by hand", strings.Fields(name)[0], upper(in.Keyword), strings.Replace(why, "the RUN", "it", 1))
+		s.refuse(in.StartLine, codePkgManager, "removing %s from this %s: %s; remove it by hand", strings.Fields(name)[0], upper(in.Keyword), strings.Replace(why, "the RUN", "it", 1))
 		return
 	}
 	s.edits = append(s.edits, edits...)
 	for _, m := range msgs {
-		s.changed(m.Line, "%s", m.Msg)
+		s.changed(m.Line, codePkgManager, "%s", m.Msg)
 	}
 }
 
@@ -246,17 +246,17 @@ func (s *alpineStage) run(in *parser.Instruction) {
 	}
 	if in.Shell.Err != nil || !in.Shell.Mapped() {
 		if pmWord.MatchString(s.doc.Text(in)) {
-			s.refuse(in.StartLine, "this RUN runs a package manager but is not shell docklean can parse")
+			s.refuse(in.StartLine, codePkgManager, "this RUN runs a package manager but is not shell docklean can parse")
 		}
 		return
 	}
 	for _, f := range in.Flags {
 		if strings.HasPrefix(f, "--mount=") && strings.Contains(f, "type=cache") && (strings.Contains(f, "/var/cache/apt") || strings.Contains(f, "/var/lib/apt")) {
-			s.refuse(in.StartLine, "the RUN mounts an apt cache (%s); drop the mount or convert by hand", f)
+			s.refuse(in.StartLine, codePkgManager, "the RUN mounts an apt cache (%s); drop the mount or convert by hand", f)
 		}
 	}
-	if m := s.marker(in.Shell.Text); m != "" {
-		s.refuse(in.StartLine, "%s", m)
+	if code, m := s.marker(in.Shell.Text); m != "" {
+		s.refuse(in.StartLine, code, "%s", m)
 		return
 	}
 	r := &runConv{s: s, in: in, sh: in.Shell, del: map[*syntax.Stmt]string{}, done: map[*syntax.Word]bool{}, locals: map[string]*pkgVar{}}
@@ -293,12 +293,12 @@ func (s *alpineStage) run(in *parser.Instruction) {
 				break
 			}
 			if v, ok := shellx.WordLit(n); ok && isPackageManager(v) || pmWord.MatchString(r.raw(n)) {
-				r.s.refuse(r.line(n), "%s runs a package manager in a way docklean cannot translate", r.raw(n))
+				r.s.refuse(r.line(n), codePkgManager, "%s runs a package manager in a way docklean cannot translate", r.raw(n))
 			}
 		}
 		return true
 	})
-	if s.refusal != nil {
+	if s.refused() {
 		return
 	}
 	r.finish()
@@ -318,7 +318,7 @@ func (r *runConv) span(n syntax.Node) (int, int) { return r.sh.Span(n) }
 // "the RUN on line N ...".
 func (r *runConv) bash(n syntax.Node, what string) {
 	start, _ := r.span(n)
-	r.s.need("bash", start, fmt.Sprintf("the RUN on line %d %s", r.in.StartLine, what))
+	r.s.need("bash", start, codeShell, "the RUN on %v %s", transform.Line(r.in.StartLine), what)
 }
 
 // decl handles export/declare statements: export DEBIAN_FRONTEND=... goes.
@@ -370,19 +370,19 @@ func (r *runConv) call(st *syntax.Stmt, c *syntax.CallExpr) {
 		return
 	}
 	if reason := debianOnly(base, r.s.family); reason != "" {
-		r.s.refuse(r.line(c), "%s", reason)
+		r.s.refuse(r.line(c), codeDebianTool, "%s", reason)
 		return
 	}
 	switch base {
 	case "apt-get", "apt", "aptitude":
 		if r.s.family != rebase.FamDebian {
-			r.s.refuse(r.line(c), "%s in a %s-family stage", base, r.s.family)
+			r.s.refuse(r.line(c), codePkgManager, "%s in a %s-family stage", base, r.s.family)
 			return
 		}
 		r.pkgCmd(st, c, aptSyntax)
 	case "yum", "dnf", "microdnf":
 		if r.s.family != rebase.FamFedora {
-			r.s.refuse(r.line(c), "%s in a %s-family stage", base, r.s.family)
+			r.s.refuse(r.line(c), codePkgManager, "%s in a %s-family stage", base, r.s.family)
 			return
 		}
 		r.pkgCmd(st, c, yumSyntax)
@@ -400,7 +400,7 @@ func (r *runConv) call(st *syntax.Stmt, c *syntax.CallExpr) {
 		switch {
 		case r.s.family != rebase.FamDebian:
 		case strings.Contains(r.s.doc.Text(r.in), "ld.so.conf"):
-			r.s.refuse(r.line(c), "the RUN configures the library path through /etc/ld.so.conf, which musl does not read (it reads /etc/ld-musl-x86_64.path); convert by hand")
+			r.s.refuse(r.line(c), codeDebianTool, "the RUN configures the library path through /etc/ld.so.conf, which musl does not read (it reads /etc/ld-musl-x86_64.path); convert by hand")
 		case len(c.Args) == 1:
 			r.del[st] = "ldconfig removed: musl keeps no ld.so.cache, and Alpine's ldconfig exits 1 without arguments"
 		}
@@ -436,14 +436,14 @@ func (r *runConv) finish() {
 			return int(a.Pos().Offset()) - int(b.Pos().Offset())
 		}) {
 			if !isLeaf[st] || st.Background || st.Negated {
-				s.refuse(r.line(st), "a command to remove sits inside a compound command (if, ||, a pipe, a subshell, &); convert by hand")
+				s.refuse(r.line(st), codePkgManager, "a command to remove sits inside a compound command (if, ||, a pipe, a subshell, &); convert by hand")
 				return
 			}
 		}
 		for _, l := range leaves {
 			if r.del[l] == "" {
 				if w, _ := r.span(l); s.doc.Src[w] == '-' {
-					s.refuse(r.line(l), "the RUN would start with %q, which Docker reads as a flag", s.doc.Line(r.line(l)))
+					s.refuse(r.line(l), codePkgManager, "the RUN would start with %q, which Docker reads as a flag", s.doc.Line(r.line(l)))
 					return
 				}
 				break
@@ -460,13 +460,13 @@ func (r *runConv) finish() {
 			var line int
 			var why string
 			if dels, line, why = shellx.DeleteStmts(s.doc, r.sh, leaves, func(l *syntax.Stmt) bool { return r.del[l] != "" }); why != "" {
-				s.refuse(line, "%s; convert by hand", why)
+				s.refuse(line, codePkgManager, "%s; convert by hand", why)
 				return
 			}
 		}
 		for _, l := range leaves {
 			if why := r.del[l]; why != "" {
-				s.changed(r.line(l), "%s", why)
+				s.changed(r.line(l), codePkgManager, "%s", why)
 			}
 		}
 	}
@@ -485,12 +485,12 @@ func (r *runConv) finish() {
 		// An escaped blank next to a removed command can become a line
 		// continuation or not depending on how the RUN is laid out (one
 		// line, or merged by run-merge), so the outcome would not be stable.
-		s.refuse(r.in.StartLine, "the RUN has an escaped blank (%c followed by a space), which removing the apt commands around it could turn into a line continuation; convert by hand", s.doc.Escape)
+		s.refuse(r.in.StartLine, codePkgManager, "the RUN has an escaped blank (%c followed by a space), which removing the apt commands around it could turn into a line continuation; convert by hand", s.doc.Escape)
 		return
 	}
 	mine, why := tidyDeletions(s.doc, r.in, mine)
 	if why != "" {
-		s.refuse(r.in.StartLine, "%s once the apt commands are changed; convert by hand", why)
+		s.refuse(r.in.StartLine, codePkgManager, "%s once the apt commands are changed; convert by hand", why)
 		return
 	}
 	s.edits = append(s.edits, mine...)
@@ -500,12 +500,12 @@ func (r *runConv) finish() {
 // script (see parser.Instruction.Shell), which docklean does not rewrite.
 func (s *alpineStage) opaqueRun(in *parser.Instruction) {
 	text := s.doc.Text(in)
-	if m := s.marker(text); m != "" {
-		s.refuse(in.StartLine, "%s", m)
+	if code, m := s.marker(text); m != "" {
+		s.refuse(in.StartLine, code, "%s", m)
 		return
 	}
 	if pmWord.MatchString(text) {
-		s.refuse(in.StartLine, "a package manager runs in an exec-form or heredoc RUN, which docklean does not rewrite; use a shell-form RUN")
+		s.refuse(in.StartLine, codePkgManager, "a package manager runs in an exec-form or heredoc RUN, which docklean does not rewrite; use a shell-form RUN")
 		return
 	}
 	s.runsBash(in, text)
@@ -524,7 +524,7 @@ func (s *alpineStage) runsBash(in *parser.Instruction, text string) {
 		cmd = cmd || commands.IsBash(sh.Shebang[0]) || len(sh.Shebang) > 1 && path.Base(sh.Shebang[0]) == "env" && sh.Shebang[1] == "bash"
 	}
 	if cmd || bashShebang.MatchString(text) {
-		s.need("bash", in.Start, fmt.Sprintf("the RUN on line %d runs bash", in.StartLine))
+		s.need("bash", in.Start, codeShell, "the RUN on %v runs bash", transform.Line(in.StartLine))
 	}
 }
 

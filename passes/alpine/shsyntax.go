@@ -46,7 +46,7 @@ func (s *alpineStage) bashSyntax(in *parser.Instruction) {
 		return what == ""
 	})
 	if what != "" {
-		s.refuse(in.StartLine, "the RUN uses %s, which %s's /bin/sh (bash) runs and Alpine's /bin/sh (BusyBox ash) does not; add bash and SHELL [\"/bin/bash\", \"-c\"], or write it in POSIX sh", what, s.st.Base)
+		s.refuse(in.StartLine, codeShell, "the RUN uses %s, which %s's /bin/sh (bash) runs and Alpine's /bin/sh (BusyBox ash) does not; add bash and SHELL [\"/bin/bash\", \"-c\"], or write it in POSIX sh", what, s.st.Base)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/internal/stages"
 	"github.com/docklean/docklean/parser"
+	"github.com/docklean/docklean/transform"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -60,9 +61,6 @@ func (s *alpineStage) account() {
 	var fetched []rebase.FetchedPath  // what the stage's RUNs downloaded
 	wd := "/"
 	for _, in := range s.st.Instructions {
-		if s.refusal != nil {
-			return
-		}
 		switch in.Keyword {
 		case "workdir":
 			if len(in.Args) > 0 && wd != "" && !strings.Contains(in.Args[0], "$") {
@@ -82,7 +80,7 @@ func (s *alpineStage) account() {
 			s.accountExec(in, copied)
 		}
 	}
-	if s.refusal == nil && s.nodeImage {
+	if s.nodeImage {
 		s.accountNpm()
 	}
 }
@@ -116,7 +114,7 @@ func (s *alpineStage) accountCopy(in *parser.Instruction, copied map[string]copi
 		}
 		if strings.Contains(src, "$") {
 			if ctx != nil {
-				s.refuse(in.StartLine, "%s names its source %s through a variable, so docklean cannot read the files it copies; write the path out", upper(in.Keyword), src)
+				s.refuse(in.StartLine, codeUnread, "%s names its source %s through a variable, so docklean cannot read the files it copies; write the path out", upper(in.Keyword), src)
 				return
 			}
 			continue
@@ -145,7 +143,7 @@ func (s *alpineStage) accountCopy(in *parser.Instruction, copied map[string]copi
 		matches, err := fs.Glob(ctx, p)
 		if len(matches) == 0 || err != nil {
 			if _, serr := fs.Stat(ctx, p); serr != nil {
-				s.refuse(in.StartLine, "%s copies %s, which is not in the build context (the Dockerfile's folder, or --context), so docklean cannot account for what it copies; give the right --context", upper(in.Keyword), src)
+				s.refuse(in.StartLine, codeUnread, "%s copies %s, which is not in the build context (the Dockerfile's folder, or --context), so docklean cannot account for what it copies; give the right --context", upper(in.Keyword), src)
 				return
 			}
 			matches = []string{p}
@@ -203,9 +201,6 @@ func (s *alpineStage) accountRun(in *parser.Instruction, copied map[string]copie
 	fetched := map[string]string{} // base name → URL, fetched in this RUN
 	cloned := ""                   // a git clone in this RUN
 	parser.Walk(sh.File, func(n syntax.Node) bool {
-		if s.refusal != nil {
-			return false
-		}
 		c, ok := n.(*syntax.CallExpr)
 		if !ok || len(c.Args) == 0 {
 			return true
@@ -230,10 +225,10 @@ func (s *alpineStage) accountRun(in *parser.Instruction, copied map[string]copie
 				cloned = strings.TrimSuffix(path.Base(cloned), ".git")
 			}
 		case rebase.JVMBuilds[base]:
-			s.refuse(s.doc.LineOf(sh.Offset(int(c.Pos().Offset()))), "the RUN runs %s, a build whose plugins and tasks docklean does not read: they may fetch native tools built for glibc (protoc, node) or run programs Alpine lacks; convert by hand", base)
+			s.refuse(s.doc.LineOf(sh.Offset(int(c.Pos().Offset()))), codeUnread, "the RUN runs %s, a build whose plugins and tasks docklean does not read: they may fetch native tools built for glibc (protoc, node) or run programs Alpine lacks; convert by hand", base)
 			return false
 		case buildTools[base] || base == "configure" || strings.HasSuffix(args[0], "/configure"):
-			s.refuse(s.doc.LineOf(sh.Offset(int(c.Pos().Offset()))), "the RUN runs %s, a build whose needs (compilers, headers, libraries, glibc-only code) docklean cannot read; convert by hand, adding what the build needs (build-base, …-dev packages)", base)
+			s.refuse(s.doc.LineOf(sh.Offset(int(c.Pos().Offset()))), codeUnread, "the RUN runs %s, a build whose needs (compilers, headers, libraries, glibc-only code) docklean cannot read; convert by hand, adding what the build needs (build-base, …-dev packages)", base)
 			return false
 		}
 		line := s.doc.LineOf(sh.Offset(int(c.Pos().Offset())))
@@ -243,15 +238,15 @@ func (s *alpineStage) accountRun(in *parser.Instruction, copied map[string]copie
 		}
 		switch name := path.Base(f); {
 		case fetched[name] != "":
-			s.refuse(line, "the RUN runs %s, fetched from %s while building, which docklean cannot read; download it to the context and COPY it, or convert by hand", f, fetched[name])
+			s.refuse(line, codeUnread, "the RUN runs %s, fetched from %s while building, which docklean cannot read; download it to the context and COPY it, or convert by hand", f, fetched[name])
 		case cloned != "" && (strings.HasPrefix(f, strings.TrimSuffix(cloned, "/")+"/") || strings.HasPrefix(f, "./") || !strings.HasPrefix(f, "/") && strings.Contains(f, "/")):
-			s.refuse(line, "the RUN runs %s from a repository cloned while building (%s), which docklean cannot read; convert by hand", f, cloned)
+			s.refuse(line, codeUnread, "the RUN runs %s from a repository cloned while building (%s), which docklean cannot read; convert by hand", f, cloned)
 		case copied[name].url != "":
 			s.accountScript(line, f, copied, 0)
 		case shell && (strings.Contains(f, "/") || strings.HasSuffix(f, ".sh") || shellProgs[path.Base(args[0])]):
 			s.accountScript(line, f, copied, 0)
 		}
-		return s.refusal == nil
+		return true
 	})
 }
 
@@ -274,7 +269,7 @@ func (s *alpineStage) accountFetched(in *parser.Instruction, fetched []rebase.Fe
 		p = fa[0]
 	}
 	if f := rebase.FetchedProgram(fetched, wd, p); f != nil && f.URL == "" {
-		s.refuse(in.StartLine, "%s runs %s, which the download on line %d put in place: docklean cannot read it (it may be a glibc program, or a script that runs bash, GNU options or Debian tools); convert by hand", upper(in.Keyword), p, f.Line)
+		s.refuse(in.StartLine, codeUnread, "%s runs %s, which the download on %v put in place: docklean cannot read it (it may be a glibc program, or a script that runs bash, GNU options or Debian tools); convert by hand", upper(in.Keyword), p, transform.Line(f.Line))
 	}
 }
 
@@ -332,24 +327,24 @@ func (s *alpineStage) accountScript(line int, f string, copied map[string]copied
 	}
 	switch {
 	case c.url != "":
-		s.refuse(line, "it runs %s, which ADD fetched from %s (line %d) while building; docklean cannot read it; download it to the context, or convert by hand", f, c.url, c.line)
+		s.refuse(line, codeUnread, "it runs %s, which ADD fetched from %s (%v) while building; docklean cannot read it; download it to the context, or convert by hand", f, c.url, transform.Line(c.line))
 		return
 	case c.src == "":
-		s.refuse(line, "it runs %s, copied from the build context on line %d, which docklean cannot read here (standard input has no context: give --context); a script may run apt-get, bash or GNU options", f, c.line)
+		s.refuse(line, codeUnread, "it runs %s, copied from the build context on %v, which docklean cannot read here (standard input has no context: give --context); a script may run apt-get, bash or GNU options", f, transform.Line(c.line))
 		return
 	}
 	b, err := fs.ReadFile(s.u.Opts.Context, c.src)
 	if err != nil {
-		s.refuse(line, "it runs %s, copied on line %d, which docklean cannot read: %v", f, c.line, err)
+		s.refuse(line, codeUnread, "it runs %s, copied on %v, which docklean cannot read: %v", f, transform.Line(c.line), err)
 		return
 	}
 	why, runs := s.scriptBlocker(b)
 	if why != "" {
-		s.refuse(line, "it runs %s (copied from %s on line %d), which %s; convert the script by hand", f, c.src, c.line, why)
+		s.refuse(line, codeUnread, "it runs %s (copied from %s on %v), which %s; convert the script by hand", f, c.src, transform.Line(c.line), why)
 		return
 	}
 	for _, r := range runs {
-		if depth+1 >= maxScriptDepth || s.refusal != nil {
+		if depth+1 >= maxScriptDepth {
 			return
 		}
 		s.accountScript(line, r, copied, depth+1)
@@ -379,7 +374,7 @@ func (s *alpineStage) scriptBlocker(b []byte) (why string, runs []string) {
 	if err != nil {
 		return "is not shell docklean can parse (" + err.Error() + ")", nil
 	}
-	if m := s.marker(string(b)); m != "" {
+	if _, m := s.marker(string(b)); m != "" {
 		return strings.TrimSuffix(strings.TrimPrefix(m, "it "), ","), nil
 	}
 	parser.Walk(f, func(n syntax.Node) bool {
@@ -471,30 +466,30 @@ func (s *alpineStage) accountNpm() {
 	}
 	ctx := s.u.Opts.Context
 	if ctx == nil {
-		s.refuse(at.StartLine, "the RUN installs npm packages, whose install scripts may build native code (node-gyp needs compilers and python3) or fetch prebuilt glibc binaries; docklean cannot read package-lock.json without the build context (give --context) to see whether any package has one")
+		s.refuse(at.StartLine, codeUnread, "the RUN installs npm packages, whose install scripts may build native code (node-gyp needs compilers and python3) or fetch prebuilt glibc binaries; docklean cannot read package-lock.json without the build context (give --context) to see whether any package has one")
 		return
 	}
 	b, err := fs.ReadFile(ctx, "package-lock.json")
 	if err != nil {
-		s.refuse(at.StartLine, "the RUN installs npm packages, whose install scripts may build native code (node-gyp needs compilers and python3) or fetch prebuilt glibc binaries; there is no package-lock.json in the build context to show that no package has one")
+		s.refuse(at.StartLine, codeUnread, "the RUN installs npm packages, whose install scripts may build native code (node-gyp needs compilers and python3) or fetch prebuilt glibc binaries; there is no package-lock.json in the build context to show that no package has one")
 		return
 	}
 	var lock lockFile
 	if err := json.Unmarshal(b, &lock); err != nil {
-		s.refuse(at.StartLine, "the RUN installs npm packages, and package-lock.json does not parse (%v), so docklean cannot tell whether a package runs an install script (a native build or a prebuilt glibc download)", err)
+		s.refuse(at.StartLine, codeUnread, "the RUN installs npm packages, and package-lock.json does not parse (%v), so docklean cannot tell whether a package runs an install script (a native build or a prebuilt glibc download)", err)
 		return
 	}
 	for name, p := range lock.Packages {
 		switch {
 		case p.HasInstallScript:
-			s.refuse(at.StartLine, "the RUN installs npm packages, and %s (package-lock.json) runs an install script (a node-gyp build that needs compilers and python3, or a prebuilt download that may be a glibc binary); convert by hand (add build-base python3 if it builds)", strings.TrimPrefix(name, "node_modules/"))
+			s.refuse(at.StartLine, codeUnread, "the RUN installs npm packages, and %s (package-lock.json) runs an install script (a node-gyp build that needs compilers and python3, or a prebuilt download that may be a glibc binary); convert by hand (add build-base python3 if it builds)", strings.TrimPrefix(name, "node_modules/"))
 			return
 		case strings.HasPrefix(p.Resolved, "git"):
-			s.refuse(at.StartLine, "the RUN installs npm packages, and %s comes from git (%s), which the Alpine image does not have; add git to an apk add and convert by hand", strings.TrimPrefix(name, "node_modules/"), p.Resolved)
+			s.refuse(at.StartLine, codeUnread, "the RUN installs npm packages, and %s comes from git (%s), which the Alpine image does not have; add git to an apk add and convert by hand", strings.TrimPrefix(name, "node_modules/"), p.Resolved)
 			return
 		}
 	}
-	s.notes = append(s.notes, rebase.AlpineMsg{Line: at.StartLine, Msg: "package-lock.json was read: no package runs an install script or comes from git, so no compiler and no prebuilt glibc binary is needed"})
+	s.note(at.StartLine, codeUnread, "package-lock.json was read: no package runs an install script or comes from git, so no compiler and no prebuilt glibc binary is needed")
 }
 
 // shellShebang is the #! line of a shell script.

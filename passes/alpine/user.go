@@ -106,10 +106,10 @@ func (r *runConv) raw(w *syntax.Word) string {
 // refuseUser refuses the stage for the user command being translated.
 func (r *runConv) refuseUser(why string) {
 	if r.prog == "adduser" || r.prog == "addgroup" {
-		r.s.refuse(r.line0, "Debian's %s: %s", r.prog, why)
+		r.s.refuse(r.line0, codeUser, "Debian's %s: %s", r.prog, why)
 		return
 	}
-	r.s.refuse(r.line0, "%s: %s", r.prog, why)
+	r.s.refuse(r.line0, codeUser, "%s: %s", r.prog, why)
 }
 
 // groupName checks a group a user is added to: a name Alpine has (or the
@@ -144,16 +144,16 @@ func (r *runConv) user(st *syntax.Stmt, c *syntax.CallExpr, prog string) {
 		switch {
 		case len(u.pos) == 2:
 			if why := r.groupName(u.pos[1], line); why != "" {
-				s.refuse(line, "Debian's %s: %s", prog, why)
+				s.refuse(line, codeUser, "Debian's %s: %s", prog, why)
 			}
 		case len(u.pos) == 1 && prog == "addgroup":
 			if why := s.nameClash(u.pos[0], false, false); why != "" {
-				s.refuse(line, "Debian's %s: %s", prog, why)
+				s.refuse(line, codeUser, "Debian's %s: %s", prog, why)
 			}
 			s.acct.groupNames[strings.Trim(u.pos[0], `"'`)] = true
 		case len(u.pos) == 1:
 			if why := s.nameClash(u.pos[0], true, true); why != "" {
-				s.refuse(line, "Debian's %s: %s", prog, why)
+				s.refuse(line, codeUser, "Debian's %s: %s", prog, why)
 			}
 			s.acct.userNames[strings.Trim(u.pos[0], `"'`)] = true
 		}
@@ -174,19 +174,19 @@ func (r *runConv) user(st *syntax.Stmt, c *syntax.CallExpr, prog string) {
 	} else {
 		why = fmt.Sprintf("option %s has no BusyBox form", u.other)
 	}
-	if s.refusal != nil {
+	if s.refused() {
 		return
 	}
 	if text == "" {
 		if debianStyle {
-			s.refuse(line, "Debian's %s: %s", prog, why)
+			s.refuse(line, codeUser, "Debian's %s: %s", prog, why)
 			return
 		}
 		if strings.Contains(why, "does not exist on Alpine") {
-			s.refuse(line, "%s: %s", prog, why)
+			s.refuse(line, codeUser, "%s: %s", prog, why)
 			return
 		}
-		s.need("shadow", r.startOf(c), fmt.Sprintf("%s on line %d keeps its form (%s)", prog, line, why))
+		s.need("shadow", r.startOf(c), codeUser, "%s on %v keeps its form (%s)", prog, transform.Line(line), why)
 		return
 	}
 	if strings.Contains(text, "&&") && !r.isLeaf(st) {
@@ -195,7 +195,7 @@ func (r *runConv) user(st *syntax.Stmt, c *syntax.CallExpr, prog string) {
 	start, _ := r.span(c.Args[0])
 	_, end := r.span(c.Args[len(c.Args)-1])
 	r.edits = append(r.edits, transform.Edit{Start: start, End: end, Text: text})
-	s.changed(line, "%s → %s (%s)", prog, text, why)
+	s.changed(line, codeUser, "%s → %s (%s)", prog, text, why)
 }
 
 func (r *runConv) startOf(n syntax.Node) int {
@@ -247,7 +247,7 @@ func (r *runConv) adduser(u userCmd, debian bool) (string, string) {
 	if hasShell {
 		args = append(args, "-s", shell)
 		if commands.IsBash(strings.Trim(shell, `"'`)) {
-			r.s.need("bash", len(r.s.doc.Src), "a user's login shell is bash")
+			r.s.need("bash", len(r.s.doc.Src), codeShell, "%s", "a user's login shell is bash")
 		}
 	}
 	g, hasG := o["gid"]
@@ -267,10 +267,10 @@ func (r *runConv) adduser(u userCmd, debian bool) (string, string) {
 		if r.s.family == rebase.FamFedora {
 			distro = "RHEL/Fedora"
 		}
-		r.s.notes = append(r.s.notes, rebase.AlpineMsg{Line: r.line0, Msg: fmt.Sprintf("system user %s: %s picks its uid (and its own group's gid) from 999 down, BusyBox's adduser -S from 100 up; give it a uid (1000 and up are free on Alpine) if files outside the image need a fixed id", strings.Trim(name, `"'`), distro)})
+		r.s.note(r.line0, codeID, "system user %s: %s picks its uid (and its own group's gid) from 999 down, BusyBox's adduser -S from 100 up; give it a uid (1000 and up are free on Alpine) if files outside the image need a fixed id", strings.Trim(name, `"'`), distro)
 	}
 	if _, ok := o["shell"]; debian && !system && !ok {
-		r.s.notes = append(r.s.notes, rebase.AlpineMsg{Line: r.line0, Msg: fmt.Sprintf("Debian's adduser gives %s the login shell /bin/bash, and Debian 12's adds it to the group users; BusyBox's adduser gives /bin/sh and no extra group (this matters for logins and for files shared through the group users)", strings.Trim(name, `"'`))})
+		r.s.note(r.line0, codeUser, "Debian's adduser gives %s the login shell /bin/bash, and Debian 12's adds it to the group users; BusyBox's adduser gives /bin/sh and no extra group (this matters for logins and for files shared through the group users)", strings.Trim(name, `"'`))
 	}
 	if id, ok := o["uid"]; ok {
 		msg, drop := r.s.idClash("adduser", id, false, implicitGroup)
@@ -278,7 +278,7 @@ func (r *runConv) adduser(u userCmd, debian bool) (string, string) {
 		case msg == "":
 			args = append(args, "-u", id)
 		case drop:
-			r.s.changed(r.line0, "%s", msg)
+			r.s.changed(r.line0, codeUser, "%s", msg)
 		default:
 			r.refuseUser(msg)
 			return "", ""
@@ -360,7 +360,7 @@ func (r *runConv) addgroup(u userCmd) (string, string) {
 		case msg == "":
 			args = append(args, "-g", g)
 		case drop:
-			r.s.changed(r.line0, "%s", msg)
+			r.s.changed(r.line0, codeUser, "%s", msg)
 		default:
 			r.refuseUser(msg)
 			return "", ""

@@ -2,7 +2,6 @@ package alpine
 
 import (
 	"bytes"
-	"fmt"
 	"path"
 	"regexp"
 	"strconv"
@@ -10,15 +9,17 @@ import (
 
 	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/parser"
+	"github.com/docklean/docklean/transform"
 	"mvdan.cc/sh/v3/syntax"
 )
 
 // userRef is a user name the stage runs as or gives files to; where names
-// the script from the context that uses it ("" for the Dockerfile).
+// the script from the context that uses it (the zero Msg for the
+// Dockerfile).
 type userRef struct {
 	name  string
 	line  int
-	where string
+	where transform.Msg
 }
 
 // packageUsers are the users that Alpine packages create when installed
@@ -60,11 +61,11 @@ func (s *alpineStage) knownUsers() {
 		if known || s.createsUser(n) {
 			continue
 		}
-		at := fmt.Sprintf("line %d", u.line)
-		if u.where != "" {
+		at := transform.Msgf("%v", transform.Line(u.line))
+		if !u.where.IsZero() {
 			at = u.where
 		}
-		s.refuse(u.line, "%s uses the user %s, which neither the Dockerfile nor Alpine's base image creates, and no Alpine package docklean knows does (a Debian package may create it under a name Alpine's package does not use, as debian-tor and Alpine's tor); create it in the Dockerfile or convert by hand", at, n)
+		s.refuse(u.line, codeUser, "%v uses the user %s, which neither the Dockerfile nor Alpine's base image creates, and no Alpine package docklean knows does (a Debian package may create it under a name Alpine's package does not use, as debian-tor and Alpine's tor); create it in the Dockerfile or convert by hand", at, n)
 		return
 	}
 }
@@ -117,7 +118,7 @@ func (s *alpineStage) scriptUsers(text, file string, line int) {
 	if err != nil {
 		return
 	}
-	where := fmt.Sprintf("%s, copied on line %d,", file, line)
+	where := transform.Msgf("%s, copied on %v,", file, transform.Line(line))
 	parser.Walk(f, func(n syntax.Node) bool {
 		c, ok := n.(*syntax.CallExpr)
 		if !ok || len(c.Args) < 2 {

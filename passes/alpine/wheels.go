@@ -11,10 +11,10 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/docklean/docklean/internal/rebase"
 	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/internal/tsv"
 	"github.com/docklean/docklean/parser"
+	"github.com/docklean/docklean/transform"
 	"github.com/docklean/docklean/transform/data"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -260,11 +260,11 @@ func (s *alpineStage) checkWheel(line int, req, where string) bool {
 	}
 	if unlisted {
 		if s.unlisted == nil {
-			s.unlisted = &rebase.AlpineMsg{Line: line, Msg: why + "; keep the stage on Debian, or add the package to the table with its source"}
+			s.unlisted = &finding{line, codeWheel, transform.Msgf("%v; keep the stage on Debian, or add the package to the table with its source", why)}
 		}
 		return false
 	}
-	s.refuse(line, "%s; keep the stage on Debian", why)
+	s.refuse(line, codeWheel, "%s; keep the stage on Debian", why)
 	return true
 }
 
@@ -307,8 +307,8 @@ func (s *alpineStage) pipWheels(in *parser.Instruction) {
 	}
 	parser.Walk(in.Shell.File, func(n syntax.Node) bool {
 		c, ok := n.(*syntax.CallExpr)
-		if !ok || s.refusal != nil {
-			return s.refusal == nil
+		if !ok {
+			return true
 		}
 		args, _ := shellx.CallArgs(c)
 		if sub := pipInstallArgs(args); sub >= 0 {
@@ -363,7 +363,7 @@ var pipOptsWithValue = map[string]bool{
 }
 
 func (s *alpineStage) pipArgs(in *parser.Instruction, args []string) {
-	for i := 0; i < len(args) && s.refusal == nil; i++ {
+	for i := 0; i < len(args); i++ {
 		a := args[i]
 		switch {
 		case a == "-r" || a == "--requirement":
@@ -383,14 +383,14 @@ func (s *alpineStage) pipArgs(in *parser.Instruction, args []string) {
 		case strings.HasPrefix(a, "-"):
 		case strings.HasSuffix(a, ".whl"):
 			if w := path.Base(a); strings.Contains(w, "manylinux") || strings.Contains(w, "-linux_") {
-				s.refuse(in.StartLine, "pip installs %s, a wheel built for glibc (manylinux or linux_*), which pip on Alpine rejects; keep the stage on Debian", w)
+				s.refuse(in.StartLine, codeWheel, "pip installs %s, a wheel built for glibc (manylinux or linux_*), which pip on Alpine rejects; keep the stage on Debian", w)
 			}
 		case a == "." || strings.HasPrefix(a, "./") || strings.HasPrefix(a, "/") && !strings.Contains(a, "://"):
 			if !strings.HasSuffix(a, ".tar.gz") && !strings.HasSuffix(a, ".zip") {
 				s.localProject(in, a)
 			}
 		case strings.Contains(a, "$"):
-			s.refuse(in.StartLine, "pip installs %s, which docklean cannot expand, so it cannot tell whether the package has a musllinux wheel; write the package names out", a)
+			s.refuse(in.StartLine, codeWheel, "pip installs %s, which docklean cannot expand, so it cannot tell whether the package has a musllinux wheel; write the package names out", a)
 		default:
 			s.checkWheel(in.StartLine, a, "")
 		}
@@ -455,12 +455,12 @@ func (s *alpineStage) requirementsFile(in *parser.Instruction, p string, depth i
 		if s.u.Opts.Context != nil {
 			where = "which docklean does not find in the build context"
 		}
-		s.refuse(in.StartLine, "pip installs the requirements in %s, %s, so it cannot tell whether each has a musllinux wheel; run with the real build context (--context)", p, where)
+		s.refuse(in.StartLine, codeWheel, "pip installs the requirements in %s, %s, so it cannot tell whether each has a musllinux wheel; run with the real build context (--context)", p, where)
 		return
 	}
 	b, err := fs.ReadFile(s.u.Opts.Context, c)
 	if err != nil {
-		s.refuse(in.StartLine, "pip installs the requirements in %s, which docklean cannot read (%v)", c, err)
+		s.refuse(in.StartLine, codeWheel, "pip installs the requirements in %s, which docklean cannot read (%v)", c, err)
 		return
 	}
 	for _, line := range strings.Split(string(b), "\n") {
@@ -479,9 +479,6 @@ func (s *alpineStage) requirementsFile(in *parser.Instruction, p string, depth i
 		default:
 			s.checkWheel(in.StartLine, line, c)
 		}
-		if s.refusal != nil {
-			return
-		}
 	}
 }
 
@@ -496,7 +493,7 @@ var (
 func (s *alpineStage) localProject(in *parser.Instruction, dir string) {
 	c, ok := s.contextFile(in, path.Join(dir, "pyproject.toml"))
 	if !ok {
-		s.refuse(in.StartLine, "pip installs the project in %s, and docklean cannot read its pyproject.toml, so it cannot tell whether its dependencies have musllinux wheels; run with the real build context", dir)
+		s.refuse(in.StartLine, codeWheel, "pip installs the project in %s, and docklean cannot read its pyproject.toml, so it cannot tell whether its dependencies have musllinux wheels; run with the real build context", dir)
 		return
 	}
 	b, err := fs.ReadFile(s.u.Opts.Context, c)
@@ -555,7 +552,7 @@ func (s *alpineStage) localProject(in *parser.Instruction, dir string) {
 func (s *alpineStage) pipfile(in *parser.Instruction) {
 	c, ok := s.contextFile(in, "Pipfile")
 	if !ok {
-		s.refuse(in.StartLine, "pipenv installs the packages of a Pipfile docklean cannot read, so it cannot tell whether they have musllinux wheels; run with the real build context")
+		s.refuse(in.StartLine, codeWheel, "pipenv installs the packages of a Pipfile docklean cannot read, so it cannot tell whether they have musllinux wheels; run with the real build context")
 		return
 	}
 	b, err := fs.ReadFile(s.u.Opts.Context, c)
