@@ -1,7 +1,6 @@
 package transform
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/docklean/docklean/parser"
@@ -99,46 +98,6 @@ func (ig ignores) add(line int, names []string) {
 func (ig ignores) ignored(in *parser.Instruction, pass string) bool {
 	set, ok := ig.byLine[in.StartLine]
 	return ok && (set == nil || set[pass])
-}
-
-// filter drops every edit a pass made in a stage where one of its edits
-// touches an instruction the user told that pass to leave alone: passes
-// change stages as a whole, so a partial change would be worse than none.
-func (ig ignores) filter(doc *parser.Document, file, pass string, edits []Edit, findings []Finding) ([]Edit, []Finding) {
-	if len(ig.byLine) == 0 || len(edits) == 0 {
-		return edits, findings
-	}
-	blocked := map[*parser.Stage]*parser.Instruction{}
-	for _, e := range edits {
-		for _, in := range doc.Instructions {
-			if e.Start <= in.End && e.End >= in.Start && ig.ignored(in, pass) && in.Stage != nil {
-				blocked[in.Stage] = in
-			}
-		}
-	}
-	if len(blocked) == 0 {
-		return edits, findings
-	}
-	var kept []Edit
-	for _, e := range edits {
-		if s := stageAt(doc, e.Start); s == nil || blocked[s] == nil {
-			kept = append(kept, e)
-		}
-	}
-	var fs []Finding
-	for _, f := range findings {
-		if f.Line >= 1 && f.Line <= doc.LineOf(len(doc.Src)) && blocked[stageAt(doc, doc.LineStart(f.Line))] != nil {
-			continue
-		}
-		fs = append(fs, f)
-	}
-	for _, s := range doc.Stages {
-		if in := blocked[s]; in != nil {
-			fs = append(fs, Finding{Pass: pass, File: file, Line: in.StartLine, Kind: Refused,
-				Message: fmt.Sprintf("stage %d left unchanged: an ignore comment above line %d switches %s off", s.Index, in.StartLine, pass)})
-		}
-	}
-	return kept, fs
 }
 
 // stageAt returns the stage whose text contains offset off (an offset just

@@ -2,10 +2,8 @@ package transform
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/docklean/docklean/internal/edit"
@@ -128,17 +126,6 @@ func Process(file string, src []byte, passes []*Pass, opts *Options) (*Result, e
 			f.Edits = origEdits(history, o.edits)
 			res.Findings = append(res.Findings, f)
 		}
-		oldEdits, findings := ign.filter(doc, file, p.Name, u.edits, u.findings)
-		edits = append(edits, oldEdits...)
-		for _, f := range findings {
-			// One finding, one line: a message may quote shell text.
-			f.Message = oneLine.Replace(f.Message)
-			if len(history) > 0 {
-				f.Line = origLine(orig, doc, history, f.Line)
-				f.Message = origLinesInText(orig, doc, history, f.Message)
-			}
-			res.Findings = append(res.Findings, f)
-		}
 		if len(edits) == 0 {
 			continue
 		}
@@ -183,7 +170,7 @@ func Run(p *Pass, doc *parser.Document, file string, opts *Options) ([]Edit, []F
 	for _, o := range outcomes {
 		findings = append(findings, Finding{Pass: p.Name, Code: o.code, File: file, Line: o.line, Kind: o.kind, Message: o.msg.String(), Edits: o.edits})
 	}
-	return append(edits, u.edits...), append(findings, u.findings...), nil
+	return edits, findings, nil
 }
 
 // dropTouchedShells forgets the shell trees of the instructions of doc
@@ -273,24 +260,8 @@ func origOffset(history []*editIndex, off int) (o int, ok bool) {
 	return off, ok
 }
 
-var (
-	// oneLine keeps a finding's message on one line of -v output.
-	oneLine   = strings.NewReplacer("\r\n", " ↵ ", "\n", " ↵ ")
-	lineRefRE = regexp.MustCompile(`\b(lines?) (\d+(?:(?:, | and )\d+)*)`)
-	digitsRE  = regexp.MustCompile(`\d+`)
-)
-
-// origLinesInText maps the "line N" and "lines N, M" references in a
-// finding's message the way origLine maps its line.
-func origLinesInText(orig lineIndex, doc *parser.Document, history []*editIndex, msg string) string {
-	return lineRefRE.ReplaceAllStringFunc(msg, func(ref string) string {
-		m := lineRefRE.FindStringSubmatch(ref)
-		return m[1] + " " + digitsRE.ReplaceAllStringFunc(m[2], func(n string) string {
-			v, _ := strconv.Atoi(n)
-			return strconv.Itoa(origLine(orig, doc, history, v))
-		})
-	})
-}
+// oneLine keeps a finding's message on one line of -v output.
+var oneLine = strings.NewReplacer("\r\n", " ↵ ", "\n", " ↵ ")
 
 // lineIndex holds where each line of a text starts, for lineOf.
 type lineIndex []int

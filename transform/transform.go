@@ -152,7 +152,7 @@ func (o *Options) Validate() error {
 const DefaultAlpine = "3.24"
 
 // Unit is one pass running over one Document: the pass reads Doc and Opts
-// and reports edits and findings through its methods.
+// and records its changes, edits and findings, in transactions (Begin).
 type Unit struct {
 	Doc  *parser.Document
 	Opts *Options
@@ -161,41 +161,7 @@ type Unit struct {
 	pass     *Pass
 	txs      []*Tx // the transactions the pass opened (tx.go)
 	seq      int   // counts what the transactions record (Unit.next)
-	edits    []Edit
-	findings []Finding
 	ign      *ignores // Doc's ignore comments, read on first use (see Unit.Ignored)
-}
-
-// Replace records an edit replacing [start, end) with text.
-func (u *Unit) Replace(start, end int, text string) {
-	u.edits = append(u.edits, Edit{Start: start, End: end, Text: text})
-}
-
-// Apply records a batch of edits, typically the edits of one stage that were
-// collected before the pass decided the stage can be converted as a whole.
-func (u *Unit) Apply(edits []Edit) { u.edits = append(u.edits, edits...) }
-
-// Changed reports a change at line.
-func (u *Unit) Changed(line int, format string, args ...any) {
-	u.Report(Changed, line, format, args...)
-}
-
-// Refused reports that the pass left something alone, and why.
-func (u *Unit) Refused(line int, format string, args ...any) {
-	u.Report(Refused, line, format, args...)
-}
-
-// Note reports something worth knowing that is neither a change nor a refusal.
-func (u *Unit) Note(line int, format string, args ...any) {
-	u.Report(Info, line, format, args...)
-}
-
-// Report reports a finding of kind k at line.
-func (u *Unit) Report(k Kind, line int, format string, args ...any) {
-	u.findings = append(u.findings, Finding{
-		Pass: u.pass.Name, File: u.File, Line: line, Kind: k,
-		Message: fmt.Sprintf(format, args...),
-	})
 }
 
 // today is the day end-of-life dates are compared with: Options.Today, or

@@ -318,9 +318,3 @@ func (u *Unit) blockIgnored(ig ignores) {
 		}
 	}
 }
-
-// Legacy adapts a pass written before transactions; it goes once every
-// pass records through Tx.
-func Legacy(run func(*Unit)) func(*Unit) error {
-	return func(u *Unit) error { run(u); return nil }
-}
