@@ -3,21 +3,22 @@ package transform
 import (
 	"strings"
 
+	"github.com/docklean/docklean/internal/passname"
 	"github.com/docklean/docklean/parser"
 )
 
 // hadolintRules maps hadolint rule IDs to the pass that does what the rule
 // asks for; ignoring the rule means the user wants that pass to keep away.
 var hadolintRules = map[string]string{
-	"DL3059": "run-merge",     // multiple consecutive RUN instructions
-	"DL3008": "alpine",        // pin versions in apt-get install: pins are meant
-	"DL3018": "cache-cleanup", // pin versions in apk add
-	"DL3009": "cache-cleanup", // delete the apt-get lists
-	"DL3015": "cache-cleanup", // --no-install-recommends
-	"DL3019": "cache-cleanup", // apk --no-cache
-	"DL3042": "cache-cleanup", // pip --no-cache-dir
-	"DL3006": "pin",           // always tag the image
-	"DL3007": "pin",           // using latest
+	"DL3059": passname.RunMerge,     // multiple consecutive RUN instructions
+	"DL3008": passname.Alpine,       // pin versions in apt-get install: pins are meant
+	"DL3018": passname.CacheCleanup, // pin versions in apk add
+	"DL3009": passname.CacheCleanup, // delete the apt-get lists
+	"DL3015": passname.CacheCleanup, // --no-install-recommends
+	"DL3019": passname.CacheCleanup, // apk --no-cache
+	"DL3042": passname.CacheCleanup, // pip --no-cache-dir
+	"DL3006": passname.Pin,          // always tag the image
+	"DL3007": passname.Pin,          // using latest
 }
 
 // ignores are the inline controls of one file.

@@ -158,10 +158,10 @@ type Unit struct {
 	Opts *Options
 	File string
 
-	pass     *Pass
-	txs      []*Tx // the transactions the pass opened (tx.go)
-	seq      int   // counts what the transactions record (Unit.next)
-	ign      *ignores // Doc's ignore comments, read on first use (see Unit.Ignored)
+	pass *Pass
+	txs  []*Tx    // the transactions the pass opened (tx.go)
+	seq  int      // counts what the transactions record (Unit.next)
+	ign  *ignores // Doc's ignore comments, read on first use (see Unit.Ignored)
 }
 
 // today is the day end-of-life dates are compared with: Options.Today, or

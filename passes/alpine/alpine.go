@@ -13,6 +13,7 @@ import (
 	"github.com/docklean/docklean/internal/alpinepkg"
 	"github.com/docklean/docklean/internal/commands"
 	"github.com/docklean/docklean/internal/gosrc"
+	"github.com/docklean/docklean/internal/passname"
 	"github.com/docklean/docklean/internal/rebase"
 	"github.com/docklean/docklean/internal/stages"
 	"github.com/docklean/docklean/parser"
@@ -21,7 +22,7 @@ import (
 
 // Pass moves Debian, Ubuntu and Fedora-family stages to Alpine (see
 // alpineDoc).
-var Pass = &transform.Pass{Name: "alpine", Doc: alpineDoc, URL: "docs/alpine.md", Rules: rules, Run: runAlpine}
+var Pass = &transform.Pass{Name: passname.Alpine, Doc: alpineDoc, URL: "docs/alpine.md", Rules: rules, Run: runAlpine}
 
 const alpineDoc = `swap Debian, Ubuntu and Fedora-family stages to Alpine and translate their package commands to apk
 

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/docklean/docklean/internal/passname"
 	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/internal/stages"
 	"github.com/docklean/docklean/parser"
@@ -19,11 +20,11 @@ import (
 // Pass removes package-manager caches from the layers that end up in an
 // image (see its Doc).
 var Pass = &transform.Pass{
-	Name: "cache-cleanup",
+	Name: passname.CacheCleanup,
 	// After run-merge, the cleanup lands once, at the end of the merged
 	// RUN, and never deletes the apt lists a following RUN still needs;
 	// after alpine and slim, it cleans the installs they wrote.
-	After: []string{"alpine", "slim", "run-merge"},
+	After: []string{passname.Alpine, passname.Slim, passname.RunMerge},
 	Doc: `leave no package-manager cache in a layer
 Every fix goes into the RUN that made the cache, since a later RUN cannot
 shrink an earlier layer: apt-get install gets --no-install-recommends (and

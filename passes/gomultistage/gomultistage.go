@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/docklean/docklean/internal/gosrc"
+	"github.com/docklean/docklean/internal/passname"
 	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/internal/stages"
 	"github.com/docklean/docklean/parser"
@@ -21,11 +22,11 @@ import (
 
 // Pass splits a Go build into a build stage and a small runtime stage (see its Doc).
 var Pass = &transform.Pass{
-	Name: "go-multistage",
+	Name: passname.GoMultistage,
 	// cache-cleanup changes only stages that end up in an image: it
 	// cleans the single stage while it is still the final image, not
 	// the builder the split makes of it.
-	After: []string{"cache-cleanup"},
+	After: []string{passname.CacheCleanup},
 	Doc: `Splits a single-stage Go build into a golang builder and a minimal runtime stage.
 A final stage FROM golang that builds one program with go build or go install
 and runs it with CMD/ENTRYPOINT becomes a builder stage (AS build, CGO_ENABLED=0

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/docklean/docklean/internal/images"
+	"github.com/docklean/docklean/internal/passname"
 	"github.com/docklean/docklean/internal/pins"
 	"github.com/docklean/docklean/internal/stages"
 	"github.com/docklean/docklean/parser"
@@ -14,9 +15,9 @@ import (
 
 // Pass pins base image tags (see its Doc).
 var Pass = &transform.Pass{
-	Name: "pin",
+	Name: passname.Pin,
 	// pin sees, and pins, the tags alpine, slim and go-multistage emit.
-	After: []string{"alpine", "slim", "go-multistage"},
+	After: []string{passname.Alpine, passname.Slim, passname.GoMultistage},
 	Doc: `pin floating base images, report end-of-life bases, add digests on request
 A base image of an official image that floats (untagged, latest, a major-only
 tag such as python:3, or an alias such as node:lts-alpine) is pinned to the

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/docklean/docklean/internal/edit"
+	"github.com/docklean/docklean/internal/passname"
 	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/internal/stages"
 	"github.com/docklean/docklean/parser"
@@ -16,10 +17,10 @@ import (
 
 // Pass merges consecutive RUN instructions (see its Doc).
 var Pass = &transform.Pass{
-	Name: "run-merge",
+	Name: passname.RunMerge,
 	// alpine and slim decide RUN by RUN (and slim adds an install RUN):
 	// merged after them, their output is merged too.
-	After: []string{"alpine", "slim"},
+	After: []string{passname.Alpine, passname.Slim},
 	Doc: `merge consecutive RUN instructions of a stage into one, keeping meaning
 Consecutive shell-form RUNs of a stage (only blank lines between them) become
 one RUN joined with "&&" continuation lines in the file's own indent and

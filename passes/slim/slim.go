@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/docklean/docklean/internal/passname"
 	"github.com/docklean/docklean/internal/rebase"
 	"github.com/docklean/docklean/internal/stages"
 	"github.com/docklean/docklean/parser"
@@ -17,7 +18,7 @@ import (
 // Pass moves stages left on a full Debian-based official image to its
 // -slim variant (see slimDoc). It runs after alpine: slim sees only the
 // stages alpine left on a full image.
-var Pass = &transform.Pass{Name: "slim", Doc: slimDoc, URL: "docs/slim.md", Rules: rebase.SlimRules, After: []string{"alpine"}, Run: runSlim}
+var Pass = &transform.Pass{Name: passname.Slim, Doc: slimDoc, URL: "docs/slim.md", Rules: rebase.SlimRules, After: []string{passname.Alpine}, Run: runSlim}
 
 const slimDoc = `swap a stage left on a full Debian-based official image to its glibc -slim variant, installing what the stage uses
 
