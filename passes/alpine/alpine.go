@@ -451,6 +451,7 @@ func (s *alpineStage) convert() {
 			}
 			if s.rust && cargoCmd.MatchString(s.doc.Text(in)) {
 				s.need("musl-dev", in.Start, codeCompiler, "the RUN on %v runs cargo, and rust's Alpine images before 2025-12 have no musl-dev, without which a proc-macro crate cannot link", transform.Line(in.StartLine))
+				s.rustNativeLibs(in)
 			}
 		case "shell":
 			runs = append(runs, in)
@@ -621,3 +622,23 @@ func copiesDebianPath(copies map[*parser.Stage]debianCopy, tree []*parser.Stage)
 
 // cargoCmd finds a cargo command in a RUN.
 var cargoCmd = regexp.MustCompile(`(^|[\s;&|("'/])cargo[\s"']`)
+
+// rustNativeLibs refuses a cargo build on Alpine in a stage that installs
+// C libraries to link (-dev packages other than musl-dev): rust's Alpine
+// images build for x86_64-unknown-linux-musl, which links statically
+// (crt-static) and so needs the libraries' static archives (Alpine's
+// -static subpackages), which docklean does not add; and the program,
+// static or not, may be copied into a glibc stage as if it were.
+func (s *alpineStage) rustNativeLibs(in *parser.Instruction) {
+	var libs []string
+	for pkg := range s.has {
+		if strings.HasSuffix(pkg, "-dev") && pkg != "musl-dev" {
+			libs = append(libs, pkg)
+		}
+	}
+	if len(libs) == 0 {
+		return
+	}
+	slices.Sort(libs)
+	s.refuse(in.StartLine, codeCompiler, "the RUN on %v runs cargo with C libraries installed (%s): rust on Alpine links statically (x86_64-unknown-linux-musl, crt-static), which needs their static archives (-static packages) that docklean does not add; keep the stage on Debian", transform.Line(in.StartLine), strings.Join(libs, ", "))
+}
