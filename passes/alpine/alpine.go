@@ -636,6 +636,11 @@ func (s *alpineStage) rustNativeLibs(in *parser.Instruction) {
 			libs = append(libs, pkg)
 		}
 	}
+	for _, n := range s.needs { // what the full image gave the build (openssl-dev for openssl-sys)
+		if strings.HasSuffix(n.pkg, "-dev") && n.pkg != "musl-dev" && !slices.Contains(libs, n.pkg) {
+			libs = append(libs, n.pkg)
+		}
+	}
 	if len(libs) == 0 {
 		return
 	}
