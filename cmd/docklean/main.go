@@ -84,7 +84,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		HideHelpCommand: true,
 		Flags:           rewriteFlags(),
 		Action:          rewriteAction,
-		Commands:        []*cli.Command{passesCommand, botCommand, verifyCommand},
+		Commands:        []*cli.Command{passesCommand, explainCommand, botCommand, verifyCommand},
 		ExitErrHandler:  func(*cli.Context, error) {},
 		OnUsageError: func(c *cli.Context, err error, _ bool) error {
 			fmt.Fprintf(c.App.ErrWriter, "docklean: %v\n", err)

@@ -142,7 +142,9 @@ func sarifResultOf(f transform.Finding, rule int) sarifResult {
 		level = "warning"
 	}
 	file := sarifArtifact{diffPath(f.File)}
-	at := func(line int) sarifPhysical { return sarifPhysical{ArtifactLocation: file, Region: sarifRegion{max(line, 1)}} }
+	at := func(line int) sarifPhysical {
+		return sarifPhysical{ArtifactLocation: file, Region: sarifRegion{max(line, 1)}}
+	}
 	r := sarifResult{
 		RuleID: string(f.Code), RuleIndex: rule, Level: level, Kind: "fail",
 		Message:   sarifMessage{string(f.Kind) + ": " + f.Message},
