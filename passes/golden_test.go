@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/docklean/docklean/internal/edit"
 	"github.com/docklean/docklean/transform"
 )
 
@@ -54,6 +55,9 @@ func TestGolden(t *testing.T) {
 			}
 			compareGolden(t, filepath.Join(dir, "want.Dockerfile"), res.Output)
 			compareGolden(t, filepath.Join(dir, "findings.txt"), []byte(fb.String()))
+			if len(passes) == 1 {
+				checkFindingEdits(t, src, res)
+			}
 
 			again, err := transform.Process("Dockerfile", res.Output, passes, opts)
 			if err != nil {
@@ -93,5 +97,25 @@ func compareGolden(t *testing.T, path string, got []byte) {
 	}
 	if string(want) != string(got) {
 		t.Errorf("%s differs:\n--- want\n%s\n--- got\n%s", path, want, got)
+	}
+}
+
+// checkFindingEdits checks that the edits the findings of one pass carry
+// (SARIF's fixes) are the whole change: applied to the input they give the
+// output, and only Changed findings carry them.
+func checkFindingEdits(t *testing.T, src []byte, res *transform.Result) {
+	var edits []transform.Edit
+	for _, f := range res.Findings {
+		if len(f.Edits) > 0 && f.Kind != transform.Changed {
+			t.Errorf("a %s finding carries edits: %v", f.Kind, f)
+		}
+		edits = append(edits, f.Edits...)
+	}
+	got, err := edit.Apply(src, edits)
+	if err != nil {
+		t.Fatalf("the findings' edits do not apply: %v", err)
+	}
+	if string(got) != string(res.Output) {
+		t.Errorf("the findings' edits give\n%s\nnot the output\n%s", got, res.Output)
 	}
 }
