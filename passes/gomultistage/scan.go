@@ -143,48 +143,53 @@ func (g *goStage) call(in *parser.Instruction, c *syntax.CallExpr, dir string, e
 	if len(c.Args) == 0 {
 		return dir, nil
 	}
+	// args are the words' values; known[i] is false for a word with an
+	// expansion docklean cannot resolve (its value is then its source
+	// text, so that nothing reads it as a literal).
 	var args []string
 	var words []expansion
+	var known []bool
 	for _, w := range c.Args {
 		e, ok := g.shWord(w, env)
 		if !ok {
-			e.value = "\x00" // unknown; only matters where it is read
+			e.value = shellx.WordText(in.Shell, w)
 		}
 		args = append(args, e.value)
 		words = append(words, e)
+		known = append(known, ok)
 	}
 	name := args[0]
 	base := path.Base(name)
 	switch {
-	case name == "\x00":
+	case !known[0]:
 		return dir, g.refuse(in.StartLine, codeVariable, "the RUN at %v runs a command named by a variable", transform.Line(in.StartLine))
 	case name == "cd":
 		if len(args) < 2 {
 			return "/root", nil
 		}
-		if args[1] == "\x00" {
+		if !known[1] {
 			return dir, g.refuse(in.StartLine, codeVariable, "binary unknown: the RUN at %v changes to a folder named by an unknown variable", transform.Line(in.StartLine))
 		}
 		return stages.AbsPath(dir, args[1]), nil
 	case name == "export":
-		for _, a := range args[1:] {
-			if k, v, ok := strings.Cut(a, "="); ok {
+		for i, a := range args[1:] {
+			if k, v, ok := strings.Cut(a, "="); ok && known[i+1] {
 				env[k] = v
 			}
 		}
 		return dir, nil
 	case name == "go":
-		return dir, g.goCmd(in, c, args, words, dir, cmdEnv)
+		return dir, g.goCmd(in, c, args, known, words, dir, cmdEnv)
 	case name == "mkdir":
-		for _, a := range args[1:] {
-			if !strings.HasPrefix(a, "-") && a != "\x00" {
+		for i, a := range args[1:] {
+			if !strings.HasPrefix(a, "-") && known[i+1] {
 				g.dirs[stages.AbsPath(dir, a)] = true
 			}
 		}
 	case name == "apk" || name == "apt-get" || name == "apt":
-		g.packages(in.StartLine, args)
+		g.packages(in.StartLine, args, known)
 	case name == "mv" || name == "cp":
-		g.move(in, c, args, words, dir, name == "mv")
+		g.move(in, c, args, known, words, dir, name == "mv")
 	case builders[base]:
 		return dir, g.refuse(in.StartLine, codeBuildDriver, "builds with %s: docklean cannot see which binary it produces; write the go build in the Dockerfile or keep the stage as it is", base)
 	case shells[base] || strings.HasSuffix(name, ".sh") || strings.HasPrefix(name, "./") || strings.HasPrefix(name, "/"):
@@ -213,14 +218,14 @@ func (g *goStage) isTool(name string) bool {
 }
 
 // move follows "mv BIN DEST" / "cp BIN DEST" of a built binary.
-func (g *goStage) move(in *parser.Instruction, c *syntax.CallExpr, args []string, words []expansion, dir string, mv bool) {
+func (g *goStage) move(in *parser.Instruction, c *syntax.CallExpr, args []string, known []bool, words []expansion, dir string, mv bool) {
 	var ops []int
 	for i, a := range args[1:] {
 		if !strings.HasPrefix(a, "-") {
 			ops = append(ops, i+1)
 		}
 	}
-	if len(ops) == 2 && args[ops[0]] != "\x00" && args[ops[1]] != "\x00" {
+	if len(ops) == 2 && known[ops[0]] && known[ops[1]] {
 		src := stages.AbsPath(dir, args[ops[0]])
 		for _, b := range g.bins {
 			i := slices.Index(b.paths, src)
@@ -258,7 +263,7 @@ var cgoTags = map[string]bool{"cgo": true, "netcgo": true, "libsqlite3": true, "
 
 var externalLink = regexp.MustCompile(`-linkmode[= ]+external`)
 
-func (g *goStage) goCmd(in *parser.Instruction, c *syntax.CallExpr, args []string, words []expansion, dir string, env map[string]string) error {
+func (g *goStage) goCmd(in *parser.Instruction, c *syntax.CallExpr, args []string, known []bool, words []expansion, dir string, env map[string]string) error {
 	if len(args) < 2 {
 		return nil
 	}
@@ -273,16 +278,14 @@ func (g *goStage) goCmd(in *parser.Instruction, c *syntax.CallExpr, args []strin
 	b := &goBinary{in: in, call: c, dir: dir, install: args[1] == "install", cgo: env["CGO_ENABLED"]}
 	var out *expansion
 	var pkgs, pkgText []string
+	var pkgsKnown []bool
 	for i := 2; i < len(args); i++ {
 		// A word with an expansion docklean cannot resolve is read from
 		// its source text: -ldflags="-X main.version=$(git describe)" is
 		// still a flag.
-		a, known := args[i], args[i] != "\x00"
-		if !known {
-			a = shellx.WordText(in.Shell, c.Args[i])
-		}
+		a, isKnown := args[i], known[i]
 		if !strings.HasPrefix(a, "-") || a == "-" {
-			pkgs = args[i:]
+			pkgs, pkgsKnown = args[i:], known[i:]
 			for _, w := range c.Args[i:] {
 				pkgText = append(pkgText, shellx.WordText(in.Shell, w))
 			}
@@ -293,20 +296,17 @@ func (g *goStage) goCmd(in *parser.Instruction, c *syntax.CallExpr, args []strin
 			if i++; i >= len(args) {
 				break
 			}
-			val, known = args[i], args[i] != "\x00"
-			if !known {
-				val = shellx.WordText(in.Shell, c.Args[i])
-			}
+			val, isKnown = args[i], known[i]
 		}
 		switch name {
 		case "o":
 			w := words[i]
 			out = &w
-			if !known {
+			if !isKnown {
 				return g.refuse(in.StartLine, codeVariable, "binary unknown: go build -o uses a variable docklean cannot resolve")
 			}
 		case "C":
-			if !known {
+			if !isKnown {
 				return g.refuse(in.StartLine, codeVariable, "binary unknown: go build -C uses a variable docklean cannot resolve")
 			}
 			dir = stages.AbsPath(dir, val)
@@ -328,8 +328,8 @@ func (g *goStage) goCmd(in *parser.Instruction, c *syntax.CallExpr, args []strin
 	if len(pkgs) == 0 {
 		pkgs = []string{"."}
 	}
-	for _, p := range pkgs {
-		if strings.Contains(p, "...") || p == "\x00" {
+	for i, p := range pkgs {
+		if strings.Contains(p, "...") || i < len(pkgsKnown) && !pkgsKnown[i] {
 			return g.refuse(in.StartLine, codeSeveral, "several binaries: go %s %s builds packages docklean cannot list; build one package with -o", args[1], strings.Join(pkgText, " "))
 		}
 	}
@@ -504,13 +504,15 @@ func packageKind(name string) string {
 }
 
 // packages records the packages an apk add / apt-get install names.
-func (g *goStage) packages(line int, args []string) {
+func (g *goStage) packages(line int, args []string, known []bool) {
 	install := false
 	for i := 1; i < len(args); i++ {
 		a := args[i]
 		switch {
 		case !install:
 			install = a == "add" || a == "install"
+		case !known[i]:
+			g.block(line, codePackage, "the stage installs %s, named by a variable docklean cannot resolve; docklean cannot tell whether the program needs it at run time", a)
 		case a == "--virtual" || a == "-t" || a == "-o" || a == "--repository" || a == "-X" || a == "--target-release":
 			i++
 		case strings.HasPrefix(a, "-"):
