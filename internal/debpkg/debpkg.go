@@ -1,6 +1,7 @@
 // Package debpkg reads Debian's package index, as Packages files and
 // apt-cache dumpavail write it: stanzas of "Field: value" lines, and the
-// relation fields (Depends, Recommends, Provides, …) in them.
+// relation fields (Depends, Recommends, Provides, …) in them; and its
+// Contents files, which say which packages ship each file.
 package debpkg
 
 import (
@@ -71,3 +72,23 @@ func Bare(s string) string {
 	s, _, _ = strings.Cut(s, ":")
 	return s
 }
+
+// Contents calls fn with each line of a Contents index read from r: the
+// file's path and the packages that ship it, each as section/name (the
+// name is what follows the last slash).
+func Contents(r io.Reader, fn func(path string, pkgs []string)) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		line := sc.Text()
+		i := strings.LastIndexAny(line, " \t")
+		if i < 0 {
+			continue
+		}
+		fn(strings.TrimSpace(line[:i]), strings.Split(line[i+1:], ","))
+	}
+	return sc.Err()
+}
+
+// PkgName is the package name of a Contents location (section/name).
+func PkgName(loc string) string { return loc[strings.LastIndexByte(loc, '/')+1:] }

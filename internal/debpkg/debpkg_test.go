@@ -27,3 +27,23 @@ func TestStanzas(t *testing.T) {
 		t.Errorf("FirstAlts of an empty field: %q", a)
 	}
 }
+
+func TestContents(t *testing.T) {
+	in := "usr/bin/curl                                            web/curl\n" +
+		"usr/lib/x86_64-linux-gnu/libz.so.1 libs/zlib1g,oldlibs/zlib1g-compat\n" +
+		"no-locations-line\n"
+	var got []string
+	if err := Contents(strings.NewReader(in), func(path string, pkgs []string) {
+		var names []string
+		for _, p := range pkgs {
+			names = append(names, PkgName(p))
+		}
+		got = append(got, path+" "+strings.Join(names, ","))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"usr/bin/curl curl", "usr/lib/x86_64-linux-gnu/libz.so.1 zlib1g,zlib1g-compat"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -25,7 +25,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	"flag"
@@ -240,29 +239,20 @@ func filterContents(file string, keep map[string]bool, cb *strings.Builder) erro
 	if err != nil {
 		return err
 	}
-	sc := bufio.NewScanner(zr)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for sc.Scan() {
-		line := sc.Text()
-		i := strings.LastIndexAny(line, " \t")
-		if i < 0 {
-			continue
-		}
-		p, locs := strings.TrimSpace(line[:i]), line[i+1:]
+	return debpkg.Contents(zr, func(p string, locs []string) {
 		if !binDir.MatchString(p) {
-			continue
+			return
 		}
 		var mine []string
-		for _, l := range strings.Split(locs, ",") {
-			if keep[l[strings.LastIndexByte(l, '/')+1:]] {
+		for _, l := range locs {
+			if keep[debpkg.PkgName(l)] {
 				mine = append(mine, l)
 			}
 		}
 		if len(mine) > 0 {
 			fmt.Fprintf(cb, "%s %s\n", p, strings.Join(mine, ","))
 		}
-	}
-	return sc.Err()
+	})
 }
 
 // providesKept keeps a package that provides a virtual name a seed names.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	"fmt"
@@ -81,15 +80,7 @@ func readContents(file string, pkgs map[string]*debPackage) error {
 	if err != nil {
 		return err
 	}
-	sc := bufio.NewScanner(zr)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for sc.Scan() {
-		line := sc.Text()
-		i := strings.LastIndexAny(line, " \t")
-		if i < 0 {
-			continue
-		}
-		p, locs := strings.TrimSpace(line[:i]), line[i+1:]
+	return debpkg.Contents(zr, func(p string, locs []string) {
 		var kept string
 		switch {
 		case binFile.MatchString(p):
@@ -97,15 +88,14 @@ func readContents(file string, pkgs map[string]*debPackage) error {
 		case soFile.MatchString(p):
 			kept = "usr/lib/" + soFile.FindStringSubmatch(p)[3]
 		default:
-			continue
+			return
 		}
-		for _, l := range strings.Split(locs, ",") {
-			if dp := pkgs[l[strings.LastIndexByte(l, '/')+1:]]; dp != nil {
+		for _, l := range locs {
+			if dp := pkgs[debpkg.PkgName(l)]; dp != nil {
 				dp.files = append(dp.files, kept)
 			}
 		}
-	}
-	return sc.Err()
+	})
 }
 
 // tidyFiles sorts a package's files and keeps, of each library, its
