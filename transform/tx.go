@@ -15,8 +15,12 @@ import (
 // can do about it.
 type Code string
 
-// Pass returns the pass part of the code.
-func (c Code) Pass() string { p, _, _ := strings.Cut(string(c), "/"); return p }
+// Doc returns the code's place in the documentation, relative to docs/:
+// the heading of its rule in its pass's page (alpine.md#unknown-package).
+func (c Code) Doc() string {
+	pass, rule, _ := strings.Cut(string(c), "/")
+	return pass + ".md#" + rule
+}
 
 // Rule documents one code of a pass.
 type Rule struct {

@@ -123,7 +123,6 @@ func writeStage(w io.Writer, st *parser.Stage, fs []transform.Finding) {
 		if f.Kind != transform.Refused {
 			continue
 		}
-		_, rule, _ := strings.Cut(string(f.Code), "/")
-		fmt.Fprintf(w, "    blocked: %s, line %d: %s\n      what to do: %s%s.md#%s\n", f.Code, f.Line, f.Message, docsURL, f.Pass, rule)
+		fmt.Fprintf(w, "    blocked: %s, line %d: %s\n      what to do: %s%s\n", f.Code, f.Line, f.Message, docsURL, f.Code.Doc())
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"io"
-	"strings"
 
 	"github.com/docklean/docklean/passes"
 	"github.com/docklean/docklean/transform"
@@ -107,12 +106,11 @@ func sarifReport(jobs []*job) *sarifLog {
 	index := map[transform.Code]int{}
 	for _, p := range passes.All() {
 		for _, r := range p.AllRules() {
-			_, name, _ := strings.Cut(string(r.Code), "/")
 			index[r.Code] = len(driver.Rules)
 			driver.Rules = append(driver.Rules, sarifRule{
 				ID:               string(r.Code),
 				ShortDescription: sarifMessage{r.Summary},
-				HelpURI:          docsURL + p.Name + ".md#" + name,
+				HelpURI:          docsURL + r.Code.Doc(),
 			})
 		}
 	}
