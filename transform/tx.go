@@ -186,8 +186,9 @@ func (t *Tx) Refuse(line int, code Code, format string, args ...any) {
 // RefuseMsg is Refuse with a message made earlier.
 func (t *Tx) RefuseMsg(line int, code Code, m Msg) {
 	t.u.check(code)
+	text := m.String()
 	for _, b := range t.blockers {
-		if b.code == code && b.line == line && b.msg.String() == m.String() {
+		if b.code == code && b.line == line && b.msg.String() == text {
 			return // the same blocker found twice says nothing new
 		}
 	}
