@@ -313,6 +313,7 @@ type alpineFile struct {
 	users   *userCmdRuns            // createsUser's RUNs and answers
 	goSrc   *gosrc.Sources          // the context's Go sources (see goSources)
 	ctxCode map[string]*contextCode // what COPY sources hold, per source list (glibc.go)
+	runDeps int                     // the .run-deps virtual packages written so far (aptmark.go)
 }
 
 type alpineStage struct {

@@ -56,7 +56,11 @@ func (s *alpineStage) readCommandUses() []commands.Use {
 				continue
 			}
 			kind := fmt.Sprintf("the RUN on line %d", in.StartLine)
+			mark := (&runConv{s: s, in: in, sh: sh}).aptMark()
 			parser.Walk(sh.File, func(n syntax.Node) bool {
+				if st, ok := n.(*syntax.Stmt); ok && mark != nil && mark.skip[st] {
+					return false // replaced (aptmark.go)
+				}
 				c, ok := n.(*syntax.CallExpr)
 				if !ok || len(c.Args) == 0 || isPrintArch(c) || isLocaleGen(c) { // rewritten, removed or refused (arch.go, locale.go)
 					return true

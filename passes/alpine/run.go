@@ -215,6 +215,7 @@ type runConv struct {
 	prog  string
 	gone  bool                      // finish removes the whole RUN
 	arch  map[*syntax.CallExpr]bool // dpkg --print-architecture commands printArch rewrites
+	mark  *aptMarkPlan              // the apt-mark build-dependency pattern (aptmark.go), or nil
 }
 
 // topLevel reports whether st runs whenever the RUN succeeds: it starts a
@@ -261,12 +262,16 @@ func (s *alpineStage) run(in *parser.Instruction) {
 	}
 	r := &runConv{s: s, in: in, sh: in.Shell, del: map[*syntax.Stmt]string{}, done: map[*syntax.Word]bool{}, locals: map[string]*pkgVar{}}
 	r.arch = r.printArch()
+	r.mark = r.aptMark()
 	piped := map[*syntax.Stmt]bool{}
 	parser.Walk(r.sh.File, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.BinaryCmd:
 			markPiped(n, piped)
 		case *syntax.Stmt:
+			if r.mark != nil && r.mark.skip[n] {
+				return false // planned by aptMark
+			}
 			if printsText(n, piped) {
 				// echo "remember: apt-get install -y vim": text, not a
 				// command; never edited (a command substitution in it is
@@ -298,6 +303,9 @@ func (s *alpineStage) run(in *parser.Instruction) {
 		}
 		return true
 	})
+	if r.mark != nil && !s.refused() {
+		r.mark.apply(r)
+	}
 	if s.refused() {
 		return
 	}

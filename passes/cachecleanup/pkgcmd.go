@@ -309,7 +309,9 @@ func runs(tool string, args ...string) func([]*pkgCmd) bool {
 
 var (
 	aptFills = sub("apt", "update", "install", "upgrade", "dist-upgrade", "full-upgrade", "build-dep", "reinstall")
-	apkRule  = &cacheRule{name: "apk", match: lacks(sub("apk", "add"), "--no-cache"), flag: "--no-cache",
+	// apk add --no-network reads no index and fetches no package: it
+	// leaves no cache (docker-library's .run-deps virtual packages).
+	apkRule = &cacheRule{name: "apk", match: lacks(sub("apk", "add"), "--no-cache", "--no-network"), flag: "--no-cache",
 		dirs: []string{"/var/cache/apk", "/etc/apk/cache"}}
 	yumSubs = []string{"install", "update", "upgrade", "groupinstall", "reinstall", "localinstall", "makecache", "distro-sync", "group", "module"}
 )
