@@ -147,6 +147,7 @@ func runAlpine(u *transform.Unit) error {
 // treePlan is the conversion of one tree of stages, recorded in its
 // transaction.
 type treePlan struct {
+	doc       *parser.Document
 	tx        *transform.Tx
 	tree      []*parser.Stage
 	converted bool
@@ -162,6 +163,16 @@ func (p *treePlan) refuseAll(code transform.Code, format string, args ...any) {
 	p.tx.Discard()
 	for _, t := range p.tree {
 		p.tx.Refuse(t.From.StartLine, code, "%s left unchanged: %v", stages.StageName(t), transform.Msgf(format, args...))
+	}
+}
+
+// refuseChildren names, on each stage built on the tree's root that runs
+// a package manager, why it stays: its root's base stays.
+func (p *treePlan) refuseChildren() {
+	for _, st := range p.tree[1:] {
+		if l := usesPackageManager(p.doc, st); l > 0 {
+			p.tx.Refuse(st.From.StartLine, codeSharedBase, "%s left unchanged: it is built on %s, whose base stays (%v)", stages.StageName(st), stages.StageName(p.tree[0]), transform.Line(p.tree[0].From.StartLine))
+		}
 	}
 }
 
@@ -190,7 +201,7 @@ func keepMusl(doc *parser.Document, planOf map[*parser.Stage]*treePlan) bool {
 // planTree converts a root stage and the stages built on it, or refuses
 // them all, in a transaction of its own.
 func planTree(u *transform.Unit, file *alpineFile, tree []*parser.Stage, copies map[*parser.Stage]debianCopy) *treePlan {
-	p := &treePlan{tx: u.Begin(), tree: tree}
+	p := &treePlan{doc: u.Doc, tx: u.Begin(), tree: tree}
 	root := tree[0]
 	base := rebase.BaseOf(u.Doc, root, u.Opts)
 	p.builder = base.Static
@@ -208,6 +219,7 @@ func planTree(u *transform.Unit, file *alpineFile, tree []*parser.Stage, copies 
 		return p
 	case rebase.BaseRefuse:
 		p.tx.Refuse(base.Line, codeBase, "%s left unchanged: %s", stages.StageName(root), base.Reason)
+		p.refuseChildren()
 		return p
 	}
 	// A base image swap changes what every instruction of the tree runs
