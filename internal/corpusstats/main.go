@@ -6,7 +6,7 @@
 // stage moved to Alpine, with the sha256 of docklean's output, for the review
 // in docs/alpine-review.md.
 //
-//	go run ./internal/corpusstats [-manifest docs/corpus/manifest.tsv] [-out DIR] [-list FILE] /work/corpus
+//	go run ./internal/corpusstats [-manifest docs/corpus/manifest.tsv] [-out DIR] [-list FILE] [-only CODE] /work/corpus
 //
 // With -manifest the files are the manifest's rows (DIR/OWNER+REPO/PATH);
 // without it DIR is walked the way docklean walks a folder. -out writes
@@ -23,6 +23,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"regexp"
 	"sort"
 	"strings"
@@ -40,6 +41,7 @@ func main() {
 	list := flag.Bool("list", true, "print the list of files with a stage moved to Alpine")
 	packages := flag.Bool("packages", false, "also print the coverage of the Debian package names the apt stages install (needs transform/data/debian-alpine.tsv under the working folder for the curated split)")
 	left := flag.Bool("left", false, "print each file whose final stage is on a full image and keeps its base, with its base and the blocker")
+	flag.StringVar(onlyCode, "only", "", "print to stderr the refusals of each refused apt stage whose refusals all have this code (alpine/unknown-package …): the stages one kind of fix away")
 	review := flag.String("review", "", "compare the files the alpine pass changes with this review table (docs/corpus/alpine-review.tsv): which outputs changed, which files joined or left")
 	flag.Parse()
 	if flag.NArg() != 1 {
@@ -208,20 +210,24 @@ type fileStat struct {
 	err        string // the pipeline's error, "" when none
 	stages     int
 	aptStages  int
-	converted  int      // apt stages the alpine pass moved to Alpine
-	moved      bool     // the alpine pass changed the file (apt stages or not)
-	aptNames   []string // distinct package names its apt stages install
-	refusals   []string // one reason per refused apt stage
-	fullFinal  bool     // the final stage is on a full Debian/Ubuntu/language image
-	base       string   // the final stage's root image, when fullFinal
-	family     family   // its class
-	blocker    string   // why a fullFinal file's final base does not get smaller
-	smaller    bool     // the final base image gets smaller
+	converted  int        // apt stages the alpine pass moved to Alpine
+	moved      bool       // the alpine pass changed the file (apt stages or not)
+	aptNames   []string   // distinct package names its apt stages install
+	refusals   []string   // one reason per refused apt stage
+	codes      [][]string // per refused apt stage: the distinct codes of its alpine refusals
+	fullFinal  bool       // the final stage is on a full Debian/Ubuntu/language image
+	base       string     // the final stage's root image, when fullFinal
+	family     family     // its class
+	blocker    string     // why a fullFinal file's final base does not get smaller
+	smaller    bool       // the final base image gets smaller
 	idempotent bool
 	output     []byte
 }
 
 type stats struct{ files []*fileStat }
+
+// onlyCode is -only: see main.
+var onlyCode = new(string)
 
 func measure(dir string, rels []string) *stats {
 	alpineOnly, err := passes.Select([]string{"alpine"}, nil)
@@ -301,6 +307,14 @@ func measureFile(dir, rel string, alpineOnly []*transform.Pass) *fileStat {
 			fmt.Fprintln(os.Stderr, rel)
 		}
 		fs.refusals = append(fs.refusals, r)
+		fs.codes = append(fs.codes, refusalCodes(s, ra.Findings))
+		if c := *onlyCode; c != "" && slices.Equal(fs.codes[len(fs.codes)-1], []string{c}) {
+			for _, f := range ra.Findings {
+				if f.Kind == transform.Refused && string(f.Code) == c {
+					fmt.Fprintf(os.Stderr, "%s:%d: %s\n", rel, f.Line, f.Message)
+				}
+			}
+		}
 	}
 	// The whole pipeline: the output to review, the size estimate, idempotence.
 	r, err := transform.Process(rel, src, passes.All(), opts())
@@ -399,12 +413,39 @@ func refusalFor(s *parser.Stage, findings []transform.Finding) string {
 	return "(no refusal finding)"
 }
 
+// refusalCodes returns the distinct codes of the refusals that name s or
+// one of the stages it is built on, or lie in their lines.
+func refusalCodes(s *parser.Stage, findings []transform.Finding) []string {
+	seen := map[string]bool{}
+	var codes []string
+	for cur := s; cur != nil; cur = cur.Parent {
+		first, last := cur.From.StartLine, cur.Instructions[len(cur.Instructions)-1].EndLine
+		name := stageName(cur)
+		for _, f := range findings {
+			if f.Kind == transform.Refused && (strings.HasPrefix(f.Message, name) || f.Line >= first && f.Line <= last) && !seen[string(f.Code)] {
+				seen[string(f.Code)] = true
+				codes = append(codes, string(f.Code))
+			}
+		}
+	}
+	if len(codes) == 0 {
+		codes = []string{"(no refusal finding)"}
+	}
+	sort.Strings(codes)
+	return codes
+}
+
+// stageName is how findings name a stage ("stage 2 ", `stage "app" `).
+func stageName(s *parser.Stage) string {
+	if s.Name != "" {
+		return fmt.Sprintf("stage %q ", s.Name)
+	}
+	return fmt.Sprintf("stage %d ", s.Index)
+}
+
 func ownRefusal(s *parser.Stage, findings []transform.Finding) string {
 	first, last := s.From.StartLine, s.Instructions[len(s.Instructions)-1].EndLine
-	name := fmt.Sprintf("stage %d ", s.Index)
-	if s.Name != "" {
-		name = fmt.Sprintf("stage %q ", s.Name)
-	}
+	name := stageName(s)
 	var inRange string
 	for _, f := range findings {
 		if f.Kind != transform.Refused {
@@ -459,6 +500,7 @@ func pattern(msg string) string {
 func (st *stats) print(w io.Writer, list bool) {
 	var files, stages, apt, conv, full, smaller, errs, nonIdem, convFiles, movedFiles int
 	reasons := map[string]int{}
+	anyCode, onlyCode := map[string]int{}, map[string]int{}
 	for _, f := range st.files {
 		files++
 		if f.err != "" {
@@ -477,6 +519,14 @@ func (st *stats) print(w io.Writer, list bool) {
 		}
 		for _, r := range f.refusals {
 			reasons[pattern(r)]++
+		}
+		for _, cs := range f.codes {
+			for _, c := range cs {
+				anyCode[c]++
+			}
+			if len(cs) == 1 {
+				onlyCode[cs[0]]++
+			}
 		}
 		if f.fullFinal {
 			full++
@@ -510,6 +560,10 @@ func (st *stats) print(w io.Writer, list bool) {
 	fmt.Fprintf(w, "\nrefused apt stages by reason pattern (%d patterns)\n", len(rs))
 	for _, r := range rs {
 		fmt.Fprintf(w, "%5d  %s\n", r.v, r.k)
+	}
+	fmt.Fprintf(w, "\nrefused apt stages by code: stages with a refusal of the code / stages whose refusals all have that code\n")
+	for _, c := range sortedCounts(anyCode) {
+		fmt.Fprintf(w, "%5d %5d  %s\n", c.v, onlyCode[c.k], c.k)
 	}
 	st.printReach(w)
 	if !list {
