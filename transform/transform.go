@@ -38,6 +38,10 @@ type Pass struct {
 	// Rules lists every code the pass reports (besides PASS/ignored, which
 	// the pipeline reports for every pass).
 	Rules []Rule
+	// Options are the settings the pass reads (Options.Bool, Options.String)
+	// besides the run-wide ones: each is a flag of the CLI and a key of
+	// .docklean.yaml.
+	Options []*Option
 	// Run records the pass's transactions on the Unit; an error is an
 	// internal failure (the file is left unchanged and the error names the
 	// pass), never a refusal, which is a finding.
@@ -114,6 +118,8 @@ type Options struct {
 	// as "alpine:3.24". The CLI builds it (internal/registry); passes never
 	// touch the network themselves.
 	Resolve func(ref string) (digest string, err error) `json:"-"`
+
+	values map[string]string // the passes' options given with Set, by name
 }
 
 // Alpine returns the target Alpine release.
