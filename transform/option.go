@@ -82,3 +82,37 @@ func (o *Options) String(opt *Option) string {
 	}
 	return opt.Default
 }
+
+// BaseMode chooses between the alpine and slim passes (Options.Base).
+type BaseMode int
+
+// Base modes; the zero value is BaseAuto.
+const (
+	BaseAuto   BaseMode = iota // alpine, and slim for what alpine leaves
+	BaseAlpine                 // alpine only: never a glibc -slim base
+	BaseSlim                   // slim only: never musl (the alpine pass converts nothing)
+)
+
+// baseModes are the names of the base modes, in their order.
+var baseModes = []string{"auto", "alpine", "slim"}
+
+func (b BaseMode) String() string { return baseModes[b] }
+
+// BaseOption declares the run-wide setting base (flag --base, key base).
+var BaseOption = &Option{
+	Name:    "base",
+	Doc:     "auto (Alpine, else the glibc -slim variant), alpine (never slim) or slim (never musl)",
+	Values:  baseModes,
+	Default: "auto",
+}
+
+// ParseBase returns the base mode named s: auto, alpine or slim.
+func ParseBase(s string) (BaseMode, error) {
+	if s == "" {
+		s = BaseOption.Default
+	}
+	if err := BaseOption.Check(s); err != nil {
+		return BaseAuto, err
+	}
+	return BaseMode(slices.Index(baseModes, s)), nil
+}

@@ -79,3 +79,17 @@ func TestOptionsValues(t *testing.T) {
 		}()
 	}
 }
+
+func TestParseBase(t *testing.T) {
+	for s, want := range map[string]BaseMode{"": BaseAuto, "auto": BaseAuto, "alpine": BaseAlpine, "slim": BaseSlim} {
+		if got, err := ParseBase(s); err != nil || got != want {
+			t.Errorf("ParseBase(%q) = %v, %v; want %v", s, got, err, want)
+		}
+	}
+	if _, err := ParseBase("musl"); err == nil || err.Error() != `base "musl": want auto, alpine or slim` {
+		t.Errorf("ParseBase(musl) = %v", err)
+	}
+	if BaseSlim.String() != "slim" {
+		t.Errorf("BaseSlim.String() = %q", BaseSlim.String())
+	}
+}
