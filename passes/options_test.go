@@ -1,6 +1,8 @@
 package passes
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -38,6 +40,34 @@ func TestOptionsDeclared(t *testing.T) {
 	}
 	if Option("no-such-option") != nil {
 		t.Error("Option(no-such-option) is not nil")
+	}
+}
+
+// TestOptionsDocumented checks that the table of the section "## Options"
+// of each pass's page docs/PASS.md has a row "| `NAME` |" for every option
+// the pass declares, and none for another.
+func TestOptionsDocumented(t *testing.T) {
+	row := regexp.MustCompile("(?m)^\\| `([a-z0-9-]+)` \\|")
+	for _, p := range All() {
+		page, err := os.ReadFile(filepath.Join("..", "docs", p.Name+".md"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, section, found := strings.Cut(string(page), "\n## Options\n")
+		section, _, _ = strings.Cut(section, "\n## ")
+		if !found && len(p.Options) > 0 {
+			t.Errorf("docs/%s.md has no section \"## Options\" for its options", p.Name)
+		}
+		var documented, declared []string
+		for _, m := range row.FindAllStringSubmatch(section, -1) {
+			documented = append(documented, m[1])
+		}
+		for _, o := range p.Options {
+			declared = append(declared, o.Name)
+		}
+		if !slices.Equal(documented, declared) {
+			t.Errorf("docs/%s.md's options are %v; %s declares %v (in that order)", p.Name, documented, p.Name, declared)
+		}
 	}
 }
 
