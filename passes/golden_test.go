@@ -2,12 +2,15 @@ package passes
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/docklean/docklean/internal/edit"
 	"github.com/docklean/docklean/transform"
@@ -18,8 +21,9 @@ var update = flag.Bool("update", false, "rewrite the golden files under fixtures
 // TestGolden runs every case under fixtures/<pass>/<case>/: the input
 // Dockerfile goes through that one pass (or the whole pipeline when <pass> is
 // "pipeline"); the output must equal want.Dockerfile and the findings
-// findings.txt. options.json, when present, holds Options; a context/ folder
-// is the build context. Every output must also be a fixed point.
+// findings.txt. options.json, when present, holds the options, keyed by
+// their flag names (decodeOptions); a context/ folder is the build context.
+// Every output must also be a fixed point.
 func TestGolden(t *testing.T) {
 	dirs, _ := filepath.Glob("../fixtures/*/*/Dockerfile")
 	if len(dirs) == 0 {
@@ -70,17 +74,61 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// readOptions returns the options of the fixture in dir: its
+// options.json, when there is one, and its context/ folder.
 func readOptions(t *testing.T, dir string) *transform.Options {
 	opts := &transform.Options{}
 	if b, err := os.ReadFile(filepath.Join(dir, "options.json")); err == nil {
-		if err := json.Unmarshal(b, opts); err != nil {
-			t.Fatalf("options.json: %v", err)
+		if err := decodeOptions(b, opts); err != nil {
+			t.Fatalf("%s: %v", filepath.Join(dir, "options.json"), err)
 		}
 	}
 	if st, err := os.Stat(filepath.Join(dir, "context")); err == nil && st.IsDir() {
 		opts.Context = os.DirFS(filepath.Join(dir, "context"))
 	}
 	return opts
+}
+
+// decodeOptions sets opts from options.json, whose keys are the CLI's flag
+// names (scripts/compare-outputs passes them as flags): alpine-version,
+// base, the passes' options (a JSON boolean or string, as the option is),
+// and today, which has no flag (Options.Today, RFC 3339).
+func decodeOptions(data []byte, opts *transform.Options) error {
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		return err
+	}
+	for k, v := range m {
+		if err := decodeOption(opts, k, v); err != nil {
+			return fmt.Errorf("%s: %v", k, err)
+		}
+	}
+	return nil
+}
+
+// decodeOption sets the option k of options.json to v.
+func decodeOption(opts *transform.Options, k string, v any) error {
+	s, isString := v.(string)
+	b, isBool := v.(bool)
+	opt := Option(k)
+	var err error
+	switch {
+	case k == "today" && isString:
+		opts.Today, err = time.Parse(time.RFC3339, s)
+	case k == "alpine-version" && isString:
+		opts.AlpineVersion = s
+	case k == transform.BaseOption.Name && isString:
+		opts.Base, err = transform.ParseBase(s)
+	case opt != nil && opt.IsBool() && isBool:
+		err = opts.Set(opt, strconv.FormatBool(b))
+	case opt != nil && !opt.IsBool() && isString:
+		err = opts.Set(opt, s)
+	case opt == nil && k != "today" && k != "alpine-version" && k != transform.BaseOption.Name:
+		err = errors.New("no such option: not a pass's (Pass.Options) nor today, alpine-version or base")
+	default:
+		err = fmt.Errorf("%v is not a value of its type", v)
+	}
+	return err
 }
 
 func compareGolden(t *testing.T, path string, got []byte) {

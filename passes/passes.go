@@ -19,12 +19,22 @@ import (
 )
 
 // all is every pass in pipeline order, derived once from their After
-// lists; a cycle or an unknown name there is a programming error and
-// panics on first use, so no run starts with a bad order.
+// lists; a cycle or an unknown name there, or two options of one name, is
+// a programming error and panics on first use, so no run starts with a bad
+// order or an ambiguous option.
 var all = sync.OnceValue(func() []*transform.Pass {
 	order, err := transform.Order([]*transform.Pass{alpine.Pass, cachecleanup.Pass, gomultistage.Pass, pin.Pass, runmerge.Pass, slim.Pass})
 	if err != nil {
 		panic("passes: " + err.Error())
+	}
+	seen := map[string]string{}
+	for _, p := range order {
+		for _, o := range p.Options {
+			if by, ok := seen[o.Name]; ok {
+				panic(fmt.Sprintf("passes: option %s of %s is also one of %s", o.Name, p.Name, by))
+			}
+			seen[o.Name] = p.Name
+		}
 	}
 	return order
 })
@@ -32,6 +42,26 @@ var all = sync.OnceValue(func() []*transform.Pass {
 // All returns every pass in pipeline order: each after the passes its
 // After names.
 func All() []*transform.Pass { return all() }
+
+// Options returns the options every pass declares, in pipeline order:
+// the CLI's flags and the configuration file's keys for them.
+func Options() []*transform.Option {
+	var opts []*transform.Option
+	for _, p := range All() {
+		opts = append(opts, p.Options...)
+	}
+	return opts
+}
+
+// Option returns the option of a pass named name, nil when none.
+func Option(name string) *transform.Option {
+	for _, o := range Options() {
+		if o.Name == name {
+			return o
+		}
+	}
+	return nil
+}
 
 // Select returns the passes named in only (all when empty) minus those in
 // skip, in pipeline order. Unknown names are an error.

@@ -16,7 +16,11 @@ import (
 // slim switches alpine off.
 func TestSlimBaseModes(t *testing.T) {
 	src := []byte("FROM node:22\nRUN git --version\nCMD [\"node\"]\n")
-	run := func(base string) string {
+	run := func(name string) string {
+		base, err := transform.ParseBase(name)
+		if err != nil {
+			t.Fatal(err)
+		}
 		res, err := transform.Process("Dockerfile", src, []*transform.Pass{alpine.Pass, slim.Pass}, &transform.Options{Base: base})
 		if err != nil {
 			t.Fatal(err)
@@ -29,8 +33,8 @@ func TestSlimBaseModes(t *testing.T) {
 			t.Errorf("--base %q: got %q, want %q", base, got, want)
 		}
 	}
-	if err := (&transform.Options{Base: "musl"}).Validate(); err == nil {
-		t.Error("Validate accepted --base musl")
+	if _, err := transform.ParseBase("musl"); err == nil {
+		t.Error("ParseBase accepted --base musl")
 	}
 }
 
@@ -46,7 +50,7 @@ func TestSlimCorpusInvariants(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := checkPipeline(t, "Dockerfile", src, All(), &transform.Options{Base: "slim"}, false)
+		r, err := checkPipeline(t, "Dockerfile", src, All(), &transform.Options{Base: transform.BaseSlim}, false)
 		var bad errInput
 		if errors.As(err, &bad) {
 			continue

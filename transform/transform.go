@@ -38,6 +38,10 @@ type Pass struct {
 	// Rules lists every code the pass reports (besides PASS/ignored, which
 	// the pipeline reports for every pass).
 	Rules []Rule
+	// Options are the settings the pass reads (Options.Bool, Options.String)
+	// besides the run-wide ones: each is a flag of the CLI and a key of
+	// .docklean.yaml.
+	Options []*Option
 	// Run records the pass's transactions on the Unit; an error is an
 	// internal failure (the file is left unchanged and the error names the
 	// pass), never a refusal, which is a finding.
@@ -85,18 +89,14 @@ func (f Finding) String() string {
 // Edit replaces the bytes [Start, End) of the source with Text.
 type Edit = edit.Edit
 
-// Options are the knobs passes read. The zero value is usable.
+// Options are the settings of one run. The zero value is usable. The
+// fields are the run-wide settings several passes read; a pass's own
+// settings are declared by the pass (Pass.Options), given with Set and
+// read with Bool and String.
 type Options struct {
-	AlpineVersion string // target Alpine release, e.g. "3.24"; "" means DefaultAlpine
-	GoRuntime     string // go-multistage runtime: "scratch", "distroless", "alpine" or "" (auto)
-	// Base chooses between the alpine and slim passes: "auto" or "" (alpine,
-	// and slim for what alpine leaves), "alpine" (never slim), "slim" (never
-	// musl: the alpine pass converts nothing).
-	Base        string
-	Context     fs.FS  // the build context (the Dockerfile's folder), nil when unknown
-	CacheMounts bool   // cache-cleanup: use BuildKit cache mounts instead of deleting caches
-	Pin         string // pin: "minor" (default) or "patch"
-	UpgradeEOL  bool   // pin: rewrite end-of-life bases
+	AlpineVersion string   // target Alpine release, e.g. "3.24"; "" means DefaultAlpine
+	Base          BaseMode // chooses between the alpine and slim passes
+	Context       fs.FS    // the build context (the Dockerfile's folder), nil when unknown
 
 	// Packages maps extra Debian package names to Alpine names (from the
 	// configuration file); it takes precedence over the built-in table.
@@ -104,16 +104,16 @@ type Options struct {
 	// Images maps in-house base images (without tag) to Alpine counterparts.
 	Images map[string]string
 
-	// Pin's end-of-life checks compare with Today; the zero value means
-	// the current date (tests set it so golden files do not rot).
+	// End-of-life checks compare with Today; the zero value means the
+	// current date (tests set it so golden files do not rot).
 	Today time.Time
-	// Digests makes pin add each base's registry digest (image:tag@sha256:…)
-	// through Resolve; RefreshDigests also replaces digests already there.
-	Digests, RefreshDigests bool
 	// Resolve returns the manifest (list) digest of an image reference such
-	// as "alpine:3.24". The CLI builds it (internal/registry); passes never
-	// touch the network themselves.
-	Resolve func(ref string) (digest string, err error) `json:"-"`
+	// as "alpine:3.24", for the passes whose options ask for digests. The
+	// CLI builds it (internal/registry); passes never touch the network
+	// themselves.
+	Resolve func(ref string) (digest string, err error)
+
+	values map[string]string // the passes' options given with Set, by name
 }
 
 // Alpine returns the target Alpine release.
@@ -124,26 +124,11 @@ func (o *Options) Alpine() string {
 	return o.AlpineVersion
 }
 
-// Validate checks the options a user sets: an Alpine release the project's
-// data knows, a Go runtime go-multistage supports, a pin precision.
+// Validate checks the Alpine release: one the project's data knows. (Set
+// checks the passes' options, ParseBase the base mode.)
 func (o *Options) Validate() error {
 	if o.AlpineVersion != "" && !slices.Contains(alpinepkg.Releases(), o.AlpineVersion) {
 		return fmt.Errorf("alpine version %q: docklean knows %s", o.AlpineVersion, strings.Join(alpinepkg.Releases(), ", "))
-	}
-	switch o.GoRuntime {
-	case "", "scratch", "distroless", "alpine":
-	default:
-		return fmt.Errorf("go runtime %q: want scratch, distroless or alpine", o.GoRuntime)
-	}
-	switch o.Base {
-	case "", "auto", "alpine", "slim":
-	default:
-		return fmt.Errorf("base %q: want auto, alpine or slim", o.Base)
-	}
-	switch o.Pin {
-	case "", "minor", "patch":
-	default:
-		return fmt.Errorf("pin %q: want minor or patch", o.Pin)
 	}
 	return nil
 }
@@ -164,7 +149,7 @@ type Unit struct {
 	ign  *ignores // Doc's ignore comments, read on first use (see Unit.Ignored)
 }
 
-// today is the day end-of-life dates are compared with: Options.Today, or
+// Now is the day end-of-life dates are compared with: Options.Today, or
 // the clock's date when that is zero.
 func (o *Options) Now() time.Time {
 	if o.Today.IsZero() {

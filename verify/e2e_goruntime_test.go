@@ -40,7 +40,8 @@ func TestE2EGoRuntime(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			opts := transform.Options{GoRuntime: "scratch", Context: os.DirFS(dir)}
+			opts := optionsOf("go-runtime", "scratch")
+			opts.Context = os.DirFS(dir)
 			res, err := transform.Process(c.name+"/Dockerfile", src, gm, &opts)
 			if err != nil {
 				t.Fatal(err)
@@ -97,7 +98,8 @@ func TestE2EGoRuntimeAlpineUser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := transform.Options{GoRuntime: "alpine", Context: os.DirFS(dir)}
+	opts := optionsOf("go-runtime", "alpine")
+	opts.Context = os.DirFS(dir)
 	res, err := transform.Process("go-nonroot/Dockerfile", src, gm, &opts)
 	if err != nil {
 		t.Fatal(err)

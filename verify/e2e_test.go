@@ -40,13 +40,22 @@ type e2eCase struct {
 	check  func(t *testing.T, r *Report)
 }
 
+// optionsOf returns options with the pass option name set to value.
+func optionsOf(name, value string) transform.Options {
+	var o transform.Options
+	if err := o.Set(passes.Option(name), value); err != nil {
+		panic(err)
+	}
+	return o
+}
+
 // goCase: the rewrite must build, behave the same and be ≥20× smaller.
 func goCase(name, http string) e2eCase {
 	return e2eCase{
 		name: name, http: http,
 		passes: []string{"go-multistage"},
 		// no Alpine packages can be fetched here, so the runtime is scratch
-		opts: transform.Options{GoRuntime: "scratch"},
+		opts: optionsOf("go-runtime", "scratch"),
 		check: func(t *testing.T, r *Report) {
 			if o, n := r.Original.Image.Size, r.Rewritten.Image.Size; o < 20*n {
 				t.Errorf("rewritten image is %s, original %s: want at least 20× smaller, got %s", humanSize(n), humanSize(o), ratio(o, n))

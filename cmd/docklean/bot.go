@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 
 	"github.com/docklean/docklean/bot"
-	"github.com/docklean/docklean/passes"
 	"github.com/docklean/docklean/transform"
 	"github.com/docklean/docklean/verify"
 	"github.com/urfave/cli/v2"
@@ -51,7 +50,8 @@ func botAction(c *cli.Context) error {
 	if c.NArg() == 1 {
 		dir = c.Args().First()
 	}
-	if _, err := passes.Select(splitNames(c.StringSlice("only")), splitNames(c.StringSlice("skip"))); err != nil {
+	set, err := newSettings(c)
+	if err != nil {
 		return err
 	}
 	cfgs, err := newConfigs(c.String("config"))
@@ -64,7 +64,6 @@ func botAction(c *cli.Context) error {
 		fmt.Fprintf(c.App.ErrWriter, "docklean: $%s is empty: dry run\n", c.String("token-env"))
 		dry = true
 	}
-	set := newSettings(c)
 	return bot.Run(c.Context, bot.Config{
 		Dir:        dir,
 		Branch:     c.String("branch"),

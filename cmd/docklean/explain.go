@@ -31,11 +31,14 @@ func explainAction(c *cli.Context) error {
 	if c.NArg() == 0 {
 		return errors.New("explain needs at least one Dockerfile path")
 	}
+	settings, err := newSettings(c)
+	if err != nil {
+		return err
+	}
 	cfgs, err := newConfigs(c.String("config"))
 	if err != nil {
 		return err
 	}
-	settings := newSettings(c)
 	out := bufio.NewWriter(c.App.Writer)
 	status := 0
 	for _, path := range c.Args().Slice() {

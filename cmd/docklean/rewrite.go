@@ -13,7 +13,6 @@ import (
 	"github.com/docklean/docklean/internal/config"
 	"github.com/docklean/docklean/internal/files"
 	"github.com/docklean/docklean/parser"
-	"github.com/docklean/docklean/passes"
 	"github.com/docklean/docklean/transform"
 	"github.com/urfave/cli/v2"
 )
@@ -21,7 +20,8 @@ import (
 // maxFileSize is the largest Dockerfile docklean reads by default.
 const maxFileSize = 10 << 20
 
-// rewriteFlags are the main command's flags.
+// rewriteFlags are the main command's flags, the passes' options
+// (optionFlags) last.
 func rewriteFlags() []cli.Flag {
 	return append([]cli.Flag{
 		&cli.BoolFlag{Name: "diff", Aliases: []string{"d"}, Usage: "print a unified diff for each changed file (git apply and patch -p1 accept it)"},
@@ -32,15 +32,13 @@ func rewriteFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "skip", Usage: "do not run these passes (comma-separated names)"},
 		&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print findings (changes and refusals) to standard error as path:line: pass: message"},
 		&cli.StringFlag{Name: "alpine-version", Usage: "target Alpine release for the alpine pass", Value: transform.DefaultAlpine},
-		&cli.StringFlag{Name: "base", Usage: "auto (Alpine, else the glibc -slim variant), alpine (never slim) or slim (never musl)", Value: "auto"},
-		&cli.StringFlag{Name: "go-runtime", Usage: "runtime base for go-multistage: scratch, distroless or alpine (default: chosen per program)"},
+		&cli.StringFlag{Name: transform.BaseOption.Name, Usage: transform.BaseOption.Doc, Value: transform.BaseOption.Default},
 		&cli.StringFlag{Name: "context", Usage: "build context folder the passes may read (default: each Dockerfile's folder)"},
-		&cli.BoolFlag{Name: "cache-mounts", Usage: "cache-cleanup: use BuildKit cache mounts instead of deleting caches"},
 		&cli.StringFlag{Name: "format", Usage: "findings report on standard output: text (with -v, on standard error), json or sarif", Value: "text"},
 		&cli.StringFlag{Name: "config", Usage: "read this configuration file instead of the nearest .docklean.yaml"},
 		&cli.Int64Flag{Name: "max-size", Usage: "refuse files larger than this many bytes", Value: maxFileSize},
 		cpuProfileFlag,
-	}, pinFlags()...)
+	}, optionFlags()...)
 }
 
 // job is one file to process; its results are printed in input order.
@@ -64,14 +62,8 @@ func (j *job) name() string {
 // rewriteAction is the main command: rewrite the files and folders given
 // (standard input when none) and print, diff, list or write the results.
 func rewriteAction(c *cli.Context) error {
-	if _, err := passes.Select(splitNames(c.StringSlice("only")), splitNames(c.StringSlice("skip"))); err != nil {
-		return err
-	}
-	flagOpts := &transform.Options{AlpineVersion: c.String("alpine-version"), GoRuntime: c.String("go-runtime"), Base: c.String("base")}
-	if err := pinOptions(c, flagOpts); err != nil {
-		return err
-	}
-	if err := flagOpts.Validate(); err != nil {
+	set, err := newSettings(c)
+	if err != nil {
 		return err
 	}
 	cfgs, err := newConfigs(c.String("config"))
@@ -141,7 +133,7 @@ func rewriteAction(c *cli.Context) error {
 	color := showDiff && useColor(c.App.Writer)
 	report := format != "text"
 	anyChange := false
-	process(jobs, newSettings(c), c.Int64("max-size"), bar, func(j *job) {
+	process(jobs, set, c.Int64("max-size"), bar, func(j *job) {
 		bar.around(func() {
 			if emit(c, out, j, showDiff, color, report) {
 				status = 2

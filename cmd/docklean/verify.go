@@ -65,6 +65,10 @@ func verifyAction(c *cli.Context) error {
 			return fmt.Errorf("--smoke: %v", err)
 		}
 	}
+	set, err := newSettings(c)
+	if err != nil {
+		return err
+	}
 	cfgs, err := newConfigs(c.String("config"))
 	if err != nil {
 		return err
@@ -73,7 +77,7 @@ func verifyAction(c *cli.Context) error {
 	if j.cfg, err = cfgs.forFile(path); err != nil {
 		return err
 	}
-	passes, opts, err := newSettings(c).forJob(j)
+	passes, opts, err := set.forJob(j)
 	if err != nil {
 		return err
 	}

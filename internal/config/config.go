@@ -7,13 +7,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/docklean/docklean/passes"
+	"github.com/docklean/docklean/transform"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -30,10 +35,12 @@ type Config struct {
 		Skip []string `yaml:"skip"`
 	} `yaml:"passes"`
 	AlpineVersion string `yaml:"alpine-version"`
-	GoRuntime     string `yaml:"go-runtime"`
-	// Base is auto, alpine or slim (see transform.Options.Base).
-	Base        string `yaml:"base"`
-	CacheMounts bool   `yaml:"cache-mounts"`
+	// Base is auto, alpine or slim (transform.ParseBase), "" when not set.
+	Base string `yaml:"base"`
+	// Options holds the passes' options the file sets (passes.Options),
+	// each under its name: a boolean as "true" or "false", an enum as one
+	// of its values (an empty one is not set).
+	Options map[string]string `yaml:"-"`
 	// Packages maps extra Debian package names to Alpine package names.
 	Packages map[string][]string `yaml:"packages"`
 	// Images maps in-house base images (name without tag) to their Alpine
@@ -69,23 +76,35 @@ var (
 
 // parse reads the configuration file named file, whose content is data.
 // Unknown keys and values of the wrong type are errors naming the file and
-// line.
+// line; of several, the first in the file.
 func parse(file string, data []byte) (*Config, error) {
-	c := &Config{Path: file}
+	// The passes' options are not fields of Config: the inline map takes
+	// every key Config does not know, and parseOptions checks it against
+	// the passes' declarations.
+	var raw struct {
+		Config `yaml:",inline"`
+		Rest   map[string]yaml.Node `yaml:",inline"`
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
-		return nil, yamlError(file, err)
+	var errs []*fileError
+	if err := dec.Decode(&raw); err != nil && !errors.Is(err, io.EOF) {
+		var te *yaml.TypeError
+		if !errors.As(err, &te) {
+			return nil, yamlError(file, err)
+		}
+		for _, e := range te.Errors {
+			errs = append(errs, yamlError(file, &yaml.TypeError{Errors: []string{e}}))
+		}
 	}
-	switch c.GoRuntime {
-	case "", "scratch", "distroless", "alpine":
-	default:
-		return nil, &fileError{file: file, line: keyLine(data, "go-runtime"), msg: fmt.Sprintf("go-runtime %q: want scratch, distroless or alpine", c.GoRuntime)}
+	c := &raw.Config
+	c.Path = file
+	c.Options, errs = parseOptions(file, data, raw.Rest, errs)
+	if len(errs) > 0 {
+		return nil, slices.MinFunc(errs, func(a, b *fileError) int { return a.line - b.line })
 	}
-	switch c.Base {
-	case "", "auto", "alpine", "slim":
-	default:
-		return nil, &fileError{file: file, line: keyLine(data, "base"), msg: fmt.Sprintf("base %q: want auto, alpine or slim", c.Base)}
+	if _, err := transform.ParseBase(c.Base); err != nil {
+		return nil, &fileError{file: file, line: keyLine(data, "base"), msg: err.Error()}
 	}
 	for _, pat := range c.Exclude {
 		re, err := globRegexp(pat)
@@ -97,8 +116,52 @@ func parse(file string, data []byte) (*Config, error) {
 	return c, nil
 }
 
+// parseOptions reads the keys Config does not know as the passes' options
+// (Config.Options), appending to errs an error for each that is not one or
+// has a value its option does not allow.
+func parseOptions(file string, data []byte, keys map[string]yaml.Node, errs []*fileError) (map[string]string, []*fileError) {
+	var vals map[string]string
+	for _, key := range slices.Sorted(maps.Keys(keys)) {
+		n := keys[key]
+		line := keyLine(data, key)
+		if line == 0 {
+			line = n.Line
+		}
+		opt := passes.Option(key)
+		if opt == nil {
+			errs = append(errs, &fileError{file: file, line: line, msg: "unknown key " + key})
+			continue
+		}
+		var v string
+		var err error
+		if opt.IsBool() {
+			var b bool
+			err = n.Decode(&b)
+			v = strconv.FormatBool(b)
+		} else {
+			err = n.Decode(&v)
+		}
+		if err != nil {
+			errs = append(errs, yamlError(file, err))
+			continue
+		}
+		if v == "" {
+			continue
+		}
+		if err := opt.Check(v); err != nil {
+			errs = append(errs, &fileError{file: file, line: line, msg: err.Error()})
+			continue
+		}
+		if vals == nil {
+			vals = map[string]string{}
+		}
+		vals[key] = v
+	}
+	return vals, errs
+}
+
 // yamlError turns a YAML decoding error into a fileError with the line.
-func yamlError(file string, err error) error {
+func yamlError(file string, err error) *fileError {
 	var te *yaml.TypeError
 	msg := err.Error()
 	if errors.As(err, &te) && len(te.Errors) > 0 {

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/docklean/docklean/passes"
 )
 
 func TestParseErrorsHaveLines(t *testing.T) {
@@ -12,7 +14,15 @@ func TestParseErrorsHaveLines(t *testing.T) {
 		{"passes:\n  only: [alpine]\n  nope: []\n", "x.yaml:3: unknown key nope"},
 		{"cache-mounts: maybe\n", "x.yaml:1: cannot unmarshal !!str `maybe` into bool"},
 		{"go-runtime: busybox\n", "x.yaml:1: go-runtime \"busybox\": want scratch, distroless or alpine"},
+		{"go-runtime: [scratch]\n", "x.yaml:1: cannot unmarshal !!seq into string"},
 		{"go-runtime: scratch\nbase: musl\n", "x.yaml:2: base \"musl\": want auto, alpine or slim"},
+		{"passes:\n  skip: [pin]\npin: major\n", "x.yaml:3: pin \"major\": want minor or patch"},
+		{"upgrade-eol: 2\n", "x.yaml:1: cannot unmarshal !!int `2` into bool"},
+		// Of several errors, the first in the file.
+		{"cache-mount: true\npin: major\n", "x.yaml:1: unknown key cache-mount"},
+		{"pin: major\ncache-mount: true\n", "x.yaml:1: pin \"major\": want minor or patch"},
+		{"colour: always\npasses:\n  nope: 1\n", "x.yaml:1: unknown key colour"},
+		{"passes:\n  nope: 1\ncolour: always\n", "x.yaml:2: unknown key nope"},
 		{"exclude: ['[']\n", "x.yaml:1: exclude pattern \"[\": syntax error in pattern"},
 		{"a: [\n", "x.yaml:1: did not find expected node content"},
 	} {
@@ -51,6 +61,31 @@ exclude: ["legacy/**", "*.old.Dockerfile"]
 	} {
 		if got := c.Excluded(p); got != want {
 			t.Errorf("Excluded(%s) = %v, want %v", p, got, want)
+		}
+	}
+}
+
+// TestPassOptions checks that every option a pass declares is a key, with
+// the values the option allows, and that an empty value sets nothing.
+func TestPassOptions(t *testing.T) {
+	for _, o := range passes.Options() {
+		v := "true"
+		if !o.IsBool() {
+			v = o.Values[len(o.Values)-1]
+		}
+		c, err := parse("x.yaml", []byte("alpine-version: \"3.24\"\n"+o.Name+": "+v+"\n"))
+		if err != nil {
+			t.Errorf("%s: %v", o.Name, err)
+			continue
+		}
+		if got := c.Options[o.Name]; got != v {
+			t.Errorf("%s: %s gives %q, want %q", o.Name, v, got, v)
+		}
+		if !o.IsBool() {
+			c, err = parse("x.yaml", []byte(o.Name+": \"\"\n"))
+			if _, set := c.Options[o.Name]; err != nil || set {
+				t.Errorf("%s: \"\" gives %v, %v; want not set", o.Name, c.Options, err)
+			}
 		}
 	}
 }

@@ -1,7 +1,8 @@
 // Package pins knows the official images' tags to pin to and the release
 // cycles of what they ship, with their end-of-life dates: pins.tsv and
 // eol.tsv of transform/data (docs/pin.md). The pin pass pins and upgrades
-// with it; the alpine pass asks what pin would make of a tag.
+// with it; the alpine pass asks what pin would make of a tag, with pin's
+// options pin and upgrade-eol, which are declared here for that.
 package pins
 
 import (
@@ -13,8 +14,39 @@ import (
 
 	"github.com/docklean/docklean/internal/images"
 	"github.com/docklean/docklean/internal/tsv"
+	"github.com/docklean/docklean/transform"
 	"github.com/docklean/docklean/transform/data"
 )
+
+// The pin pass's options that the alpine pass reads too, to convert a
+// floating tag to what pin makes of it (rebase.BaseOf); the pin pass
+// declares them (its Pass.Options).
+var (
+	// PrecisionOption chooses the Precision of pinned tags (--pin).
+	PrecisionOption = &transform.Option{
+		Name:    "pin",
+		Doc:     "how specific pinned base tags are: minor (python:3.14) or patch (python:3.14.7)",
+		Values:  []string{string(Minor), string(Patch)},
+		Default: string(Minor),
+	}
+	// UpgradeEOLOption moves end-of-life bases (--upgrade-eol).
+	UpgradeEOLOption = &transform.Option{
+		Name: "upgrade-eol",
+		Doc:  "pin: move end-of-life bases to the nearest supported release of the same variant",
+	}
+)
+
+// Precision says how specific a pinned tag is.
+type Precision string
+
+// Precisions.
+const (
+	Minor Precision = "minor" // python:3.14
+	Patch Precision = "patch" // python:3.14.7
+)
+
+// PrecisionOf returns the precision o asks for (PrecisionOption).
+func PrecisionOf(o *transform.Options) Precision { return Precision(o.String(PrecisionOption)) }
 
 // Release is one release cycle of a product in data/eol.tsv.
 type Release struct {
@@ -261,12 +293,12 @@ func findUpgradeTag(image, tag string, today time.Time) (string, bool) {
 }
 
 // Tag returns the tag pin gives an official image's tag ("" meaning
-// latest): the most specific tag of the same image that mode ("minor", the
-// default, or "patch") asks for, or tag itself when it is that specific
-// already. known is false when the tables cannot tell.
-func Tag(image, tag, mode string) (pinned string, known bool) {
+// latest): the most specific tag of the same image that p asks for, or tag
+// itself when it is that specific already. known is false when the tables
+// cannot tell.
+func Tag(image, tag string, p Precision) (pinned string, known bool) {
 	want := 2
-	if mode == "patch" {
+	if p == Patch {
 		want = 3
 	}
 	version, _ := SplitTag(tag)
@@ -296,16 +328,16 @@ func Tag(image, tag, mode string) (pinned string, known bool) {
 }
 
 // Pinned returns the tag the pin pass leaves on an official image's tag
-// with its --pin mode and, when upgradeEOL, --upgrade-eol on day today:
+// with precision p and, when upgradeEOL, --upgrade-eol on day today:
 // pinned, and moved off an ended release, as the pass does.
-func Pinned(image, tag, mode string, upgradeEOL bool, today time.Time) string {
-	t, _ := Tag(image, tag, mode)
+func Pinned(image, tag string, p Precision, upgradeEOL bool, today time.Time) string {
+	t, _ := Tag(image, tag, p)
 	if !upgradeEOL || t == "" {
 		return t
 	}
 	if c, ok := ImageCycle(image, t); ok && c.Ended(today) {
 		if next, ok := Upgrade(image, t, today); ok {
-			t, _ = Tag(image, next, mode)
+			t, _ = Tag(image, next, p)
 		}
 	}
 	return t

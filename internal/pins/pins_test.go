@@ -48,7 +48,7 @@ func TestEOLTable(t *testing.T) {
 func TestPinTagIsFixedPoint(t *testing.T) {
 	for image, tags := range loadPins().specific {
 		for tag := range tags {
-			for _, mode := range []string{"minor", "patch"} {
+			for _, mode := range []Precision{Minor, Patch} {
 				pinned, known := Tag(image, tag, mode)
 				if !known {
 					continue

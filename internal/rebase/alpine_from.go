@@ -172,7 +172,8 @@ func alpineOfPinned(o *transform.Options, r stages.Ref) (tag string, ok bool, vi
 	if from == "" {
 		from = "latest"
 	}
-	pinned := pins.Pinned(r.Name, r.Tag, o.Pin, o.UpgradeEOL, o.Now())
+	precision := pins.PrecisionOf(o)
+	pinned := pins.Pinned(r.Name, r.Tag, precision, o.Bool(pins.UpgradeEOLOption), o.Now())
 	if pinned == r.Tag || pinned == "" {
 		return "", false, ""
 	}
@@ -180,7 +181,7 @@ func alpineOfPinned(o *transform.Options, r stages.Ref) (tag string, ok bool, vi
 	if !ok {
 		return "", false, ""
 	}
-	if p, _ := pins.Tag(r.Name, r.Tag, o.Pin); p != pinned {
+	if p, _ := pins.Tag(r.Name, r.Tag, precision); p != pinned {
 		return tag, true, fmt.Sprintf("%s:%s has no Alpine variant docklean knows; --upgrade-eol moves it to %s:%s, which has: %s", r.Name, from, r.Name, pinned, tag)
 	}
 	return tag, true, fmt.Sprintf("%s:%s has no Alpine variant docklean knows; %s:%s, the same image in the official images of %s, has: %s", r.Name, from, r.Name, pinned, pins.Date(), tag)

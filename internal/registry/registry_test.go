@@ -93,7 +93,10 @@ func TestPinDigests(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := "FROM alpine:latest AS a\nFROM python:3-slim AS b\nFROM team/app:1.2 AS c\nFROM node:24.19-alpine AS d\n"
-	opts := &transform.Options{Today: time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC), Digests: true, Resolve: r.Resolve}
+	opts := &transform.Options{Today: time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC), Resolve: r.Resolve}
+	if err := opts.Set(passes.Option("digests"), "true"); err != nil {
+		t.Fatal(err)
+	}
 	res, err := transform.Process("Dockerfile", []byte(src), pin, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -125,7 +128,9 @@ func TestPinDigests(t *testing.T) {
 	if err != nil || string(keep.Output) != stale {
 		t.Errorf("--digests without refresh changed an existing digest: %s (%v)", keep.Output, err)
 	}
-	opts.RefreshDigests = true
+	if err := opts.Set(passes.Option("refresh-digests"), "true"); err != nil {
+		t.Fatal(err)
+	}
 	fresh, err := transform.Process("Dockerfile", []byte(stale), pin, opts)
 	if err != nil {
 		t.Fatal(err)

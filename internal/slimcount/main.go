@@ -54,7 +54,7 @@ func main() {
 			continue
 		}
 		full++
-		ok := func(mode string) bool {
+		ok := func(mode transform.BaseMode) bool {
 			res, err := transform.Process(f, src, passes.All(), &transform.Options{Base: mode, Context: os.DirFS(filepath.Dir(f))})
 			if err != nil {
 				errs++
@@ -69,10 +69,10 @@ func main() {
 			out, err := parser.Parse(res.Output)
 			return err == nil && smaller(base, finalBase(out))
 		}
-		if ok("alpine") {
+		if ok(transform.BaseAlpine) {
 			before++
 		}
-		if ok("auto") {
+		if ok(transform.BaseAuto) {
 			after++
 		} else {
 			left = append(left, f+" ("+base+")")

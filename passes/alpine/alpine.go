@@ -99,7 +99,7 @@ image) or runs a compiler. See docs/alpine.md.`
 // image, one transaction per tree, and refuses the trees whose files a
 // stage left on glibc copies.
 func runAlpine(u *transform.Unit) error {
-	if u.Opts.Base == "slim" {
+	if u.Opts.Base == transform.BaseSlim {
 		return nil // --base slim: never musl
 	}
 	doc := u.Doc

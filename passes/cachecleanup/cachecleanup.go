@@ -68,7 +68,15 @@ an exec-form or unparsable RUN, or a heredoc that is not a shell script (RUN
 		{Code: codeBackground, Summary: "the RUN ends with a background command, so no cleanup can follow it"},
 		{Code: codeErrexit, Summary: "the RUN ends with a compound command under set -e, which would stop working after && cleanup"},
 	},
-	Run: func(u *transform.Unit) error { cacheCleanup(u); return nil },
+	Options: []*transform.Option{cacheMounts},
+	Run:     func(u *transform.Unit) error { cacheCleanup(u); return nil },
+}
+
+// cacheMounts makes the pass write BuildKit cache mounts where it would
+// delete caches (--cache-mounts).
+var cacheMounts = &transform.Option{
+	Name: "cache-mounts",
+	Doc:  "cache-cleanup: use BuildKit cache mounts instead of deleting caches",
 }
 
 // The codes cache-cleanup reports (docs/cache-cleanup.md, section Codes).
@@ -204,7 +212,7 @@ func (c *cleaner) run(in *parser.Instruction) {
 		}
 		// Under sudo the user is not root, and the set-up a mount needs
 		// (apt's docker-clean) would run without it: delete instead.
-		if c.u.Opts.CacheMounts && r.mount != "" && (!moved || path.IsAbs(dir)) && !slices.ContainsFunc(need, (*pkgCmd).sudo) && (!r.homeDir || c.isRoot(in)) {
+		if c.u.Opts.Bool(cacheMounts) && r.mount != "" && (!moved || path.IsAbs(dir)) && !slices.ContainsFunc(need, (*pkgCmd).sudo) && (!r.homeDir || c.isRoot(in)) {
 			mount := r.mount
 			if moved {
 				mount = "--mount=type=cache,target=" + dir

@@ -134,7 +134,7 @@ func (g *goStage) edits(p *goPlan) ([]transform.Edit, error) {
 // of its builder when the builder's tag names one (golang:1.22-alpine3.19),
 // so that it finds the musl and libraries it was linked against.
 func (g *goStage) runtimeRef(p *goPlan) string {
-	if p.runtime == "alpine" && p.cgo {
+	if p.runtime == runtimeAlpine && p.cgo {
 		if m := alpineRelease.FindStringSubmatch(strings.ToLower(g.st.Base)); m != nil {
 			return "alpine:" + m[1]
 		}
@@ -144,11 +144,11 @@ func (g *goStage) runtimeRef(p *goPlan) string {
 
 var alpineRelease = regexp.MustCompile(`-alpine(3\.\d+)$`)
 
-func runtimeImage(rt string, o *transform.Options) string {
+func runtimeImage(rt runtime, o *transform.Options) string {
 	switch rt {
-	case "distroless":
+	case runtimeDistroless:
 		return distrolessImage
-	case "alpine":
+	case runtimeAlpine:
 		return "alpine:" + o.Alpine()
 	}
 	return "scratch"
@@ -165,10 +165,10 @@ func (g *goStage) runtimeStage(p *goPlan, build string, blocks map[*parser.Instr
 	cp := func(flags []string, src, dst string) {
 		body = append(body, strings.Join(append(append([]string{"COPY", "--from=" + build}, flags...), src, dst), " "))
 	}
-	if p.runtime == "alpine" && len(p.apk) > 0 {
+	if p.runtime == runtimeAlpine && len(p.apk) > 0 {
 		body = append(body, "RUN apk add --no-cache "+strings.Join(p.apk, " "))
 	}
-	if p.runtime == "scratch" {
+	if p.runtime == runtimeScratch {
 		cp(nil, "/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/certs/")
 		if p.tz && slices.Contains(g.pkgs, "tzdata") {
 			cp(nil, "/usr/share/zoneinfo", "/usr/share/zoneinfo")
@@ -185,7 +185,7 @@ func (g *goStage) runtimeStage(p *goPlan, build string, blocks map[*parser.Instr
 	if rootfs != nil {
 		body = append(body, "COPY --from="+rootfsName+" "+rootfsDir+"/ /")
 	}
-	if p.runtime == "alpine" && p.user {
+	if p.runtime == runtimeAlpine && p.user {
 		body = append(body, alpineUser())
 	}
 	if wd := g.runtimeWorkdir(p); wd != "" {

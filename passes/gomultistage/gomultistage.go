@@ -45,9 +45,28 @@ libraries the runtime lacks, the Go sources are not in the build context,
 runtime files cannot be determined, CMD/ENTRYPOINT
 does not run the built binary, or the program needs the Go toolchain at run
 time (air, golangci-lint, dlv …).`,
-	URL:   "docs/go-multistage.md",
-	Rules: rules,
-	Run:   runGoMultistage,
+	URL:     "docs/go-multistage.md",
+	Rules:   rules,
+	Options: []*transform.Option{goRuntime},
+	Run:     runGoMultistage,
+}
+
+// runtime is the image the runtime stage starts from.
+type runtime string
+
+// The runtimes; runtimeAuto lets chooseRuntime pick per program.
+const (
+	runtimeAuto       runtime = ""
+	runtimeScratch    runtime = "scratch"
+	runtimeDistroless runtime = "distroless"
+	runtimeAlpine     runtime = "alpine"
+)
+
+// goRuntime is the option that chooses the runtime (--go-runtime).
+var goRuntime = &transform.Option{
+	Name:   "go-runtime",
+	Doc:    "runtime base for go-multistage: scratch, distroless or alpine (default: chosen per program)",
+	Values: []string{string(runtimeScratch), string(runtimeDistroless), string(runtimeAlpine)},
 }
 
 // goStage is the analysis of the one stage go-multistage converts.
@@ -225,8 +244,8 @@ func (g *goStage) scan(in *parser.Instruction, meta map[string]goVar) error {
 type goPlan struct {
 	bin      *goBinary
 	binIdx   int
-	binDest  string // path in the runtime stage
-	runtime  string // "scratch", "distroless" or "alpine"
+	binDest  string  // path in the runtime stage
+	runtime  runtime // never runtimeAuto
 	apk      []string
 	cgo      bool
 	tz       bool
@@ -567,22 +586,22 @@ func (g *goStage) cgo(p *goPlan, needs map[string]string) {
 // chooseRuntime picks the runtime image: alpine when the image needs a
 // shell, tools or cgo, else --go-runtime or scratch.
 func (g *goStage) chooseRuntime(p *goPlan, needs map[string]string) {
-	mode := g.u.Opts.GoRuntime // checked by Options.Validate
+	mode := runtime(g.u.Opts.String(goRuntime))
 	if len(needs) > 0 {
 		var why []string
 		for _, v := range needs {
 			why = append(why, v)
 		}
 		slices.Sort(why)
-		if mode == "scratch" || mode == "distroless" {
+		if mode == runtimeScratch || mode == runtimeDistroless {
 			g.block(p.entryLn, codeRuntimeFlag, "the %s runtime has no shell or tools, but the image needs %s; use --go-runtime=alpine", mode, strings.Join(why, ", "))
 		} else {
-			mode = "alpine"
+			mode = runtimeAlpine
 			p.notes = append(p.notes, note{codeAlpine, transform.Msgf("alpine runtime because of %s", strings.Join(why, ", "))})
 		}
 	}
-	if mode == "" {
-		mode = "scratch"
+	if mode == runtimeAuto {
+		mode = runtimeScratch
 	}
 	p.runtime = mode
 	if g.src != nil && g.src.TZ {
@@ -591,7 +610,7 @@ func (g *goStage) chooseRuntime(p *goPlan, needs map[string]string) {
 	if g.src != nil && g.src.TZEmbed {
 		p.tz = false
 	}
-	if p.tz && mode == "alpine" {
+	if p.tz && mode == runtimeAlpine {
 		p.apk = gosrc.AppendNew(p.apk, "tzdata")
 	}
 }
@@ -638,14 +657,14 @@ func (g *goStage) users(p *goPlan) {
 	if strings.Trim(name, "0123456789") == "" {
 		// A numeric user sees the builder's user database, as it did in
 		// the original image (an entry useradd made, or none).
-		if name != "0" && p.runtime != "alpine" {
+		if name != "0" && p.runtime != runtimeAlpine {
 			p.passwd = true
 		}
 		return
 	}
 	switch {
-	case name == "root", p.runtime == "distroless" && (name == "nonroot" || name == "nobody"), p.runtime == "alpine" && (name == "nobody" || name == "guest"):
-	case p.runtime == "alpine":
+	case name == "root", p.runtime == runtimeDistroless && (name == "nonroot" || name == "nobody"), p.runtime == runtimeAlpine && (name == "nobody" || name == "guest"):
+	case p.runtime == runtimeAlpine:
 		g.block(last.StartLine, codeAlpineUser, "USER %s exists only in the golang builder; give a numeric id (USER 10001) so the alpine runtime can use it", name)
 	default:
 		p.passwd = true

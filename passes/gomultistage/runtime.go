@@ -24,7 +24,7 @@ const rootfsDir = "/rootfs"
 // passwd, group, home folders and /tmp, ending with a blank line, and the
 // name of the stage; nil when the runtime is not scratch.
 func (g *goStage) rootfsStage(p *goPlan, build string) ([]string, string) {
-	if p.runtime != "scratch" {
+	if p.runtime != runtimeScratch {
 		return nil, ""
 	}
 	name := ""

@@ -9,7 +9,7 @@ import (
 
 // checkEOL reports ref when its release, or the distribution release its
 // variant names (python:3.11-slim-buster, node:22-alpine3.17), reached its
-// end of life before today. With Options.UpgradeEOL an ended release of the
+// end of life before today. With pins.UpgradeEOLOption an ended release of the
 // image itself is replaced by the nearest supported one with the same
 // variant among the official images' current tags.
 func checkEOL(f *fromTx, ref imageRef, today time.Time) imageRef {
@@ -30,7 +30,7 @@ func checkEOL(f *fromTx, ref imageRef, today time.Time) imageRef {
 	case !found:
 		f.refuse(codeEndOfLife, "%s; no supported release with the same variant is among the official images' tags", what)
 		return ref
-	case !f.u.Opts.UpgradeEOL:
+	case !f.u.Opts.Bool(pins.UpgradeEOLOption):
 		f.refuse(codeEndOfLife, "%s; --upgrade-eol would move it to %s:%s", what, ref.name, next)
 		return ref
 	}

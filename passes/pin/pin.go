@@ -44,8 +44,22 @@ scratch are not images and are skipped.`,
 		{Code: codeDigestUnresolved, Summary: "the digest of the base image could not be resolved"},
 		{Code: codeFromNotFound, Summary: "the image could not be found in the FROM line to rewrite it"},
 	},
-	Run: func(u *transform.Unit) error { runPin(u); return nil },
+	// pin and upgrade-eol are in internal/pins: alpine reads them too.
+	Options: []*transform.Option{pins.PrecisionOption, pins.UpgradeEOLOption, digests, refreshDigests},
+	Run:     func(u *transform.Unit) error { runPin(u); return nil },
 }
+
+// The digest options; they need Options.Resolve.
+var (
+	digests = &transform.Option{
+		Name: "digests",
+		Doc:  "pin: add registry digests to base images (image:tag@sha256:…; needs network and honours ~/.docker/config.json)",
+	}
+	refreshDigests = &transform.Option{
+		Name: "refresh-digests",
+		Doc:  "pin: like --digests, and also update digests already there",
+	}
+)
 
 // The codes pin reports (docs/pin.md, section Codes).
 const (
@@ -162,7 +176,7 @@ func runPin(u *transform.Unit) {
 }
 
 // pinRef returns ref with a floating tag replaced by the most specific tag
-// of the same image that Options.Pin asks for.
+// of the same image that pins.PrecisionOption asks for.
 func pinRef(f *fromTx, ref imageRef) imageRef {
 	if !ref.official() {
 		if ref.tag == "" || ref.tag == "latest" {
@@ -170,7 +184,7 @@ func pinRef(f *fromTx, ref imageRef) imageRef {
 		}
 		return ref
 	}
-	pinned, known := pins.Tag(ref.name, ref.tag, f.u.Opts.Pin)
+	pinned, known := pins.Tag(ref.name, ref.tag, pins.PrecisionOf(f.u.Opts))
 	if !known {
 		tag := ref.tag
 		if tag == "" {
@@ -220,10 +234,12 @@ func imageCurrent(image, tag string) bool {
 	return tags != nil && tags.Tags[tag].Current
 }
 
-// addDigest resolves ref's digest when Options.Digests asks for it.
+// addDigest resolves ref's digest when the option digests or
+// refresh-digests asks for it.
 func addDigest(f *fromTx, ref imageRef) imageRef {
 	o := f.u.Opts
-	if !o.Digests && !o.RefreshDigests || ref.digest != "" && !o.RefreshDigests {
+	refresh := o.Bool(refreshDigests)
+	if !o.Bool(digests) && !refresh || ref.digest != "" && !refresh {
 		return ref
 	}
 	if o.Resolve == nil {

@@ -44,7 +44,7 @@ that may have no wheel for the Python; a command named by a variable; a COPY
 
 // runSlim plans each tree of stages that share a base image.
 func runSlim(u *transform.Unit) error {
-	if u.Opts.Base == "alpine" || u.Doc.Escape == '`' {
+	if u.Opts.Base == transform.BaseAlpine || u.Doc.Escape == '`' {
 		return nil
 	}
 	doc := u.Doc
