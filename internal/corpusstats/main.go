@@ -23,8 +23,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -41,7 +41,6 @@ func main() {
 	list := flag.Bool("list", true, "print the list of files with a stage moved to Alpine")
 	packages := flag.Bool("packages", false, "also print the coverage of the Debian package names the apt stages install (needs transform/data/debian-alpine.tsv under the working folder for the curated split)")
 	left := flag.Bool("left", false, "print each file whose final stage is on a full image and keeps its base, with its base and the blocker")
-	flag.StringVar(onlyCode, "only", "", "print to stderr the refusals of each refused apt stage whose refusals all have this code (alpine/unknown-package …): the stages one kind of fix away")
 	review := flag.String("review", "", "compare the files the alpine pass changes with this review table (docs/corpus/alpine-review.tsv): which outputs changed, which files joined or left")
 	flag.Parse()
 	if flag.NArg() != 1 {
@@ -226,8 +225,9 @@ type fileStat struct {
 
 type stats struct{ files []*fileStat }
 
-// onlyCode is -only: see main.
-var onlyCode = new(string)
+// onlyCode is -only: print to stderr the refusals of each refused apt
+// stage whose refusals all have this code.
+var onlyCode = flag.String("only", "", "print to stderr the refusals of each refused apt stage whose refusals all have this code (alpine/unknown-package …): the stages one kind of fix away")
 
 func measure(dir string, rels []string) *stats {
 	alpineOnly, err := passes.Select([]string{"alpine"}, nil)
