@@ -506,6 +506,9 @@ func (s *alpineStage) convert() {
 	s.accountCommands()
 	s.accountPaths()
 	s.accountDataPaths()
+	if s.image == "php" {
+		s.phpizeDeps()
+	}
 	s.placeNeeds()
 	s.wwwData()
 	for _, in := range runs {
@@ -520,8 +523,9 @@ func (s *alpineStage) convert() {
 }
 
 // placeNeeds adds each needed package to the first apk add that runs before
-// it is needed, and not only under a condition, or inserts "RUN apk add
-// --no-cache PKG" after FROM.
+// it is needed, not only under a condition, and not as a virtual package
+// (.build-deps, which apk del removes), or inserts "RUN apk add --no-cache
+// PKG" after FROM.
 func (s *alpineStage) placeNeeds() {
 	slices.SortStableFunc(s.needs, func(a, b need) int { return a.off - b.off })
 	fromRun, fromPkgs := -1, []string(nil)
@@ -539,7 +543,8 @@ func (s *alpineStage) placeNeeds() {
 		n.pkg = strings.Join(pkgs, " ")
 		var host *apkAdd
 		for _, a := range s.adds {
-			if a.start < n.off && a.last >= 0 && !a.cond {
+			// not a virtual package: apk del removes it with what it holds
+			if a.start < n.off && a.last >= 0 && !a.cond && a.virtual == "" {
 				host = a
 				break
 			}
