@@ -137,6 +137,12 @@ func (p *aptMarkPlan) apply(r *runConv) {
 		return
 	}
 	a := in[0]
+	for _, n := range a.names {
+		if why := pluginSplit[n]; why != "" {
+			s.refuse(a.line, codeBuildDeps, "the build installs %s, and %s: scanelf sees only the libraries the built files link, so apk del would remove them where Debian's libraries keep them in the same package; convert by hand, installing them for good", n, why)
+			return
+		}
+	}
 	a.virtual = ".build-deps"
 	if n := len(slices.DeleteFunc(slices.Clone(s.adds), func(b *apkAdd) bool { return b.virtual == "" })); n > 1 {
 		a.virtual = fmt.Sprintf(".build-deps-%d", n)
@@ -175,6 +181,18 @@ func (p *aptMarkPlan) apply(r *runConv) {
 	start, end := r.span(p.purge.Cmd)
 	r.edits = append(r.edits, transform.Edit{Start: start, End: end, Text: "apk del --no-network " + a.virtual})
 	s.changed(r.line(p.purge), codeBuildDeps, "apt-get purge --auto-remove → apk del --no-network %s (the build dependencies of %v)", a.virtual, transform.Line(a.line))
+}
+
+// pluginSplit are Alpine -dev packages whose libraries load modules that
+// Alpine ships in other packages than the library itself (aports'
+// subpackages, ../shared/data/alpine-packages.tsv), where Debian keeps them
+// with the library or in packages the library depends on: the run-time
+// libraries scanelf finds do not bring them. docker-library's wordpress
+// Alpine image installs imagemagick for this reason.
+var pluginSplit = map[string]string{
+	"imagemagick-dev": "ImageMagick reads PNG, JPEG and the other formats through coder modules of the imagemagick package (the library is imagemagick-libs)",
+	"libheif-dev":     "libheif encodes and decodes through plugins packaged apart (libheif-aom, libheif-x265 … in Alpine 3.24)",
+	"vips-dev":        "libvips loads HEIF, JPEG XL, ImageMagick and PDF support from modules packaged apart (vips-heif, vips-jxl, vips-magick, vips-poppler)",
 }
 
 // commentLine finds a comment line inside a RUN's text.

@@ -62,6 +62,7 @@ type apkAdd struct {
 	last    int // end of the last package word that stays
 	virtual string
 	debs    []string // the source package words, to match a later purge
+	names   []string // the Alpine packages it installs
 	line    int
 	brk     string // what continues its RUN on a new line (see shellx.LineBreak)
 	cond    bool   // it runs only under a condition (if, ||, a loop, a subshell)
@@ -203,7 +204,7 @@ func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 		return
 	}
 	_, last := r.span(c.Args[lastKept])
-	a := &apkAdd{start: first, headEnd: headEnd, last: last, debs: debs, line: line,
+	a := &apkAdd{start: first, headEnd: headEnd, last: last, debs: debs, names: outNames(outs), line: line,
 		brk: shellx.LineBreak(s.doc, r.in), cond: !r.topLevel(st)}
 	r.adds = append(r.adds, a)
 	s.adds = append(s.adds, a)
