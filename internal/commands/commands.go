@@ -70,6 +70,19 @@ var Tables = sync.OnceValue(func() *cmdTables {
 	return t
 })
 
+// InBase reports whether a Debian package is in every Debian image: a
+// required or essential package, or one of their dependencies.
+func InBase(name string) bool { return baseClosure()[name] }
+
+// Depends returns the Pre-Depends and Depends of a Debian package (the
+// first alternative of each), nil for a package the table lacks.
+func (t *cmdTables) Depends(name string) []string {
+	if p := t.Deb[name]; p != nil {
+		return p.deps
+	}
+	return nil
+}
+
 // DebClosure returns the Debian packages in a stage: those of the base
 // image and those it installs, with their Depends and, for an install that
 // does not turn them off, their Recommends.

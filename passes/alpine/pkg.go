@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/docklean/docklean/internal/alpinepkg"
+	"github.com/docklean/docklean/internal/commands"
 	"github.com/docklean/docklean/internal/rebase"
 	"github.com/docklean/docklean/internal/shellx"
 	"github.com/docklean/docklean/transform"
@@ -158,6 +159,7 @@ func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 				}
 				r.edits = append(r.edits, transform.Edit{Start: first, End: lastEnd, Text: "apk del " + a.virtual})
 				s.changed(line, codePkgManager, "%s %s → apk del %s (the packages installed as %s on %v)", prog, sub, a.virtual, a.virtual, transform.Line(a.line))
+				r.keepRuntime(c, a, debs)
 				return
 			}
 		}
@@ -626,3 +628,70 @@ func archList(arches string) string {
 	}
 	return strings.ReplaceAll(arches, ",", ", ")
 }
+
+// keepRuntime keeps, after apk del of an install's virtual package, the
+// libraries Debian keeps after its purge. Debian never removes its base
+// packages, among them libgcc-s1 and libstdc++6, which what gcc and g++
+// build links against; Alpine's libgcc and libstdc++ come with gcc and
+// g++ and would go with them. A purge without --auto-remove also leaves
+// the dependencies the purged packages brought, such as libpq5 of
+// libpq-dev, which what was built against them needs; apk del removes
+// them, so their Alpine packages are installed for good. A dependency with
+// no Alpine name, or a package word docklean cannot read, refuses.
+func (r *runConv) keepRuntime(c *syntax.CallExpr, a *apkAdd, debs []string) {
+	s := r.s
+	line := r.line(c)
+	if slices.Contains(a.names, "g++") {
+		s.need("libstdc++", a.start, codePkgManager, "what g++ builds links libstdc++, which Debian's base image keeps after the purge on %v (libstdc++6) and apk del %s would remove", transform.Line(line), a.virtual)
+	}
+	for _, w := range c.Args[1:] {
+		if v, ok := shellx.WordLit(w); ok && (v == "--auto-remove" || v == "--autoremove") {
+			return // Debian removes the dependencies too
+		}
+	}
+	t := commands.Tables()
+	seen := map[string]bool{}
+	var walk func(d, from string) bool
+	walk = func(d, from string) bool {
+		for _, dep := range t.Depends(d) {
+			switch {
+			case seen[dep] || commands.InBase(dep) || toolchainDev.MatchString(dep):
+			case strings.HasSuffix(dep, "-dev"): // libpq-dev → libssl-dev → libssl3
+				seen[dep] = true
+				if !walk(dep, from) {
+					return false
+				}
+			case runtimeLib.MatchString(dep):
+				seen[dep] = true
+				names, ok := alpinepkg.FromDebian(dep, s.release)
+				if !ok {
+					s.refuse(line, codePkgManager, "the purge on %v keeps %s, which %s brought (no --auto-remove), and %s has no Alpine name docklean knows; add --auto-remove if the build does not need it, or convert by hand", transform.Line(line), dep, from, dep)
+					return false
+				}
+				s.need(strings.Join(names, " "), a.start, codePkgManager, "Debian's purge on %v keeps %s, which %s brought (no --auto-remove), and apk del %s would remove it", transform.Line(line), dep, from, a.virtual)
+			}
+		}
+		return true
+	}
+	for _, d := range debs {
+		if !debName.MatchString(d) {
+			s.refuse(line, codePkgManager, "the purge on %v keeps the dependencies of its packages installed (no --auto-remove), and docklean cannot tell which %s holds; add --auto-remove if the build does not need them, or convert by hand", transform.Line(line), d)
+			return
+		}
+		if !walk(d, d) {
+			return
+		}
+	}
+}
+
+var (
+	// debName is a Debian package name as written, without a version.
+	debName = regexp.MustCompile(`^[a-z0-9][a-z0-9+.-]+$`)
+	// runtimeLib is a Debian shared-library package: libfoo3, libssl3,
+	// libpq5, libgcc-s1, not libfoo-dev, -common, -data, -bin or -doc.
+	runtimeLib = regexp.MustCompile(`^lib.*[0-9](t64)?$`)
+	// toolchainDev are glibc's and the compilers' own -dev packages, whose
+	// Alpine counterparts are musl-dev and the compilers themselves: their
+	// libraries are glibc's (libnsl2, libtirpc3), not a build's.
+	toolchainDev = regexp.MustCompile(`^(libc6-dev|libc-dev|libcrypt-dev|libnsl-dev|libtirpc-dev|linux-libc-dev|libgcc-[0-9]+-dev|libstdc\+\+-[0-9]+-dev)$`)
+)
