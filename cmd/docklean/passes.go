@@ -12,7 +12,7 @@ import (
 // passesCommand is docklean passes.
 var passesCommand = &cli.Command{
 	Name:  "passes",
-	Usage: "list every pass, in pipeline order, with its documentation",
+	Usage: "list every pass, in pipeline order, with its documentation and its options",
 	Action: func(c *cli.Context) error {
 		var b strings.Builder
 		for i, p := range passes.All() {
@@ -22,6 +22,9 @@ var passesCommand = &cli.Command{
 			fmt.Fprintf(&b, "%s\n", p.Name)
 			for _, l := range strings.Split(strings.TrimSpace(p.Doc), "\n") {
 				fmt.Fprintf(&b, "    %s\n", l)
+			}
+			for _, o := range p.Options {
+				fmt.Fprintf(&b, "    option --%s (.docklean.yaml %s): %s\n", o.Name, o.Name, o.Doc)
 			}
 		}
 		if _, err := io.WriteString(c.App.Writer, b.String()); err != nil {

@@ -42,7 +42,11 @@ base. "apt-get install -y --no-install-recommends a b" becomes "apk add
 packages stay on their lines, comments stay; apt-get update/clean, rm -rf
 /var/lib/apt/lists/* and DEBIAN_FRONTEND go; upgrade becomes apk upgrade;
 remove/purge becomes apk del, and install-then-purge in one RUN becomes
-apk add --virtual .build-deps … apk del .build-deps. Version pins are dropped
+apk add --virtual .build-deps … apk del .build-deps (keeping the libraries
+Debian's purge keeps), and the official images' apt-mark showmanual … ldd
+… purge --auto-remove becomes .build-deps, scanelf into a .run-deps virtual
+package and apk del; a php stage that runs pecl or phpize gets
+$PHPIZE_DEPS. Version pins are dropped
 (reported). Package lists in $VARS are resolved through ARG/ENV or shell
 defaults and translated there. useradd/groupadd/usermod and Debian's
 adduser/addgroup become BusyBox adduser/addgroup with the same meaning, or
