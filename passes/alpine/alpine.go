@@ -44,8 +44,8 @@ packages stay on their lines, comments stay; apt-get update/clean, rm -rf
 remove/purge becomes apk del, and install-then-purge in one RUN becomes
 apk add --virtual .build-deps … apk del .build-deps (keeping the libraries
 Debian's purge keeps), and the official images' apt-mark showmanual … ldd
-… purge --auto-remove becomes .build-deps, scanelf into a .run-deps virtual
-package and apk del; a php stage that runs pecl or phpize gets
+… purge --auto-remove becomes .build-deps, the ldd's libraries as a
+.run-deps virtual package, and apk del; a php stage that runs pecl or phpize gets
 $PHPIZE_DEPS. Version pins are dropped
 (reported). Package lists in $VARS are resolved through ARG/ENV or shell
 defaults and translated there. useradd/groupadd/usermod and Debian's

@@ -22,14 +22,19 @@ import (
 //	find /usr/local -type f -executable -exec ldd '{}' ';' | awk … | xargs -r dpkg-query --search | cut -d: -f1 | sort -u | xargs -r apt-mark manual;
 //	apt-get purge -y --auto-remove -o APT::AutoRemove::RecommendsImportant=false
 //
-// Alpine's form, as docker-library's Alpine variants write it: the
-// install becomes a virtual package, scanelf lists the libraries the same
-// files need, a second virtual package keeps the packages that provide
-// them (so:NAME, resolved from the installed packages: --no-network), and
-// apk del removes the build dependencies:
+// Alpine's form: the install becomes a virtual package; the scan keeps
+// the same ldd over the same files (musl's ldd prints the same
+// "NAME => PATH" lines), drops the libraries it finds under /usr/local as
+// the Debian awk does (built there, or bundled beside a pip wheel's own
+// libraries), and names each other as apk's so:NAME, which a second virtual
+// package keeps (resolved from the installed packages: --no-network); apk
+// del removes the build dependencies. docker-library's Alpine variants run
+// scanelf over /usr/local instead, which also lists what no package
+// provides (python's _tkinter without tk, a wheel's bundled libraries)
+// and fails the RUN:
 //
 //	apk add --no-cache --virtual .build-deps gcc libpng-dev; <build>;
-//	apk add --no-network --virtual .run-deps $(scanelf --needed --nobanner --format '%n#p' --recursive /usr/local | tr ',' '\n' | sort -u | awk …);
+//	apk add --no-network --virtual .run-deps $(find /usr/local -type f -executable -exec ldd '{}' ';' | awk '/=>/ { if (index($3, "/usr/local/") == 1) next; print "so:" $1 }' | sort -u);
 //	apk del --no-network .build-deps
 //
 // Both keep what the stage had before and what the built files link
@@ -45,13 +50,13 @@ type aptMarkPlan struct {
 	saved    *syntax.Stmt          // VAR="$(apt-mark showmanual)"
 	purge    *syntax.Stmt          // apt-get purge --auto-remove, with no package
 	scan     *syntax.Stmt          // the ldd pipeline, or nil
-	scanArgs string                // what scanelf reads, as written (see scanSource)
+	lddCmd   string                // its ldd or find … -exec ldd command, as written (see scanSource)
 	skip     map[*syntax.Stmt]bool // the pattern's statements, which the walk leaves alone
 }
 
-// runDepsAwk keeps the libraries that are not built into /usr/local/lib
-// and names each as apk's so: dependency (docker-library's Alpine images).
-const runDepsAwk = `awk 'system("[ -e /usr/local/lib/" $1 " ]") == 0 { next } { print "so:" $1 }'`
+// runDepsAwk reads ldd's "NAME => PATH (ADDRESS)" lines, drops the
+// libraries found under /usr/local, and names the others as apk's so:NAME.
+const runDepsAwk = `awk '/=>/ { if (index($3, "/usr/local/") == 1) next; print "so:" $1 }'`
 
 // aptMark finds the pattern in the RUN and plans its statements, or
 // returns nil when the RUN does not hold it whole (its apt-mark commands
@@ -86,8 +91,8 @@ func (r *runConv) aptMark() *aptMarkPlan {
 			p.to, _ = r.span(st.Cmd)
 			p.skip[st] = true
 		case p.scan == nil:
-			if args, ok := r.scanSource(st); ok {
-				p.scan, p.scanArgs = st, args
+			if cmd, ok := r.scanSource(st); ok {
+				p.scan, p.lddCmd = st, cmd
 				p.skip[st] = true
 			}
 		}
@@ -139,7 +144,7 @@ func (p *aptMarkPlan) apply(r *runConv) {
 	a := in[0]
 	for _, n := range a.names {
 		if why := pluginSplit[n]; why != "" {
-			s.refuse(a.line, codeBuildDeps, "the build installs %s, and %s: scanelf sees only the libraries the built files link, so apk del would remove them where Debian's libraries keep them in the same package; convert by hand, installing them for good", n, why)
+			s.refuse(a.line, codeBuildDeps, "the build installs %s, and %s: ldd sees only the libraries the built files link, so apk del would remove them where Debian's libraries keep them in the same package; convert by hand, installing them for good", n, why)
 			return
 		}
 	}
@@ -175,8 +180,8 @@ func (p *aptMarkPlan) apply(r *runConv) {
 		}
 		start, end := r.span(p.scan.Cmd)
 		r.edits = append(r.edits, transform.Edit{Start: start, End: end, Text: fmt.Sprintf(
-			"apk add --no-network --virtual %s $(scanelf --needed --nobanner --format '%%n#p' %s | tr ',' '\\n' | sort -u | %s)", runDeps, p.scanArgs, runDepsAwk)})
-		s.changed(r.line(p.scan), codeBuildDeps, "ldd … | dpkg-query … | apt-mark manual → scanelf over the same files, whose libraries apk keeps as the virtual package %s (so: names of the installed packages)", runDeps)
+			"apk add --no-network --virtual %s $(%s | %s | sort -u)", runDeps, p.lddCmd, runDepsAwk)})
+		s.changed(r.line(p.scan), codeBuildDeps, "ldd … | dpkg-query … | apt-mark manual → the same ldd, whose libraries outside /usr/local apk keeps as the virtual package %s (so: names of the installed packages)", runDeps)
 	}
 	start, end := r.span(p.purge.Cmd)
 	r.edits = append(r.edits, transform.Edit{Start: start, End: end, Text: "apk del --no-network " + a.virtual})
@@ -187,7 +192,7 @@ func (p *aptMarkPlan) apply(r *runConv) {
 // Alpine ships in other packages than the library itself (aports'
 // subpackages, ../shared/data/alpine-packages.tsv), where Debian keeps them
 // with the library or in packages the library depends on: the run-time
-// libraries scanelf finds do not bring them. docker-library's wordpress
+// libraries ldd finds do not bring them. docker-library's wordpress
 // Alpine image installs imagemagick for this reason.
 var pluginSplit = map[string]string{
 	"imagemagick-dev": "ImageMagick reads PNG, JPEG and the other formats through coder modules of the imagemagick package (the library is imagemagick-libs)",
@@ -315,9 +320,8 @@ func isPurge(st *syntax.Stmt) bool {
 
 // scanSource reads the pattern's ldd pipeline: ldd FILES… or find DIRS…
 // -exec ldd '{}' ';', piped on to xargs dpkg-query and ending in xargs
-// apt-mark manual. It returns scanelf's arguments for the same files: the
-// FILES as written, or --recursive DIRS (every ELF file below them, a
-// superset of what find selects, so apk keeps more, never less).
+// apt-mark manual. It returns the ldd or find command as written, which
+// runs the same on Alpine.
 func (r *runConv) scanSource(st *syntax.Stmt) (string, bool) {
 	var cmds []*syntax.Stmt
 	var flat func(s *syntax.Stmt) bool
@@ -349,35 +353,15 @@ func (r *runConv) scanSource(st *syntax.Stmt) (string, bool) {
 	}
 	first := cmds[0].Cmd.(*syntax.CallExpr)
 	prog, _ := shellx.WordLit(first.Args[0])
-	switch path.Base(prog) {
-	case "ldd":
-		if len(first.Args) < 2 {
-			return "", false
-		}
-		start, _ := r.span(first.Args[1])
-		_, end := r.span(first.Args[len(first.Args)-1])
-		return string(r.s.doc.Src[start:end]), true
-	case "find":
-		w := lits(first)
-		n := len(w)
-		if n < 5 || !slices.Equal(w[n-4:], []string{"-exec", "ldd", "{}", ";"}) {
-			return "", false
-		}
-		var dirs []string
-		for _, a := range first.Args[1:] {
-			v, ok := shellx.WordLit(a)
-			if ok && (strings.HasPrefix(v, "-") || v == "(" || v == "!") {
-				break
-			}
-			s, e := r.span(a)
-			dirs = append(dirs, string(r.s.doc.Src[s:e]))
-		}
-		if len(dirs) == 0 {
-			return "", false
-		}
-		return "--recursive " + strings.Join(dirs, " "), true
+	w := lits(first)
+	switch n := len(w); {
+	case path.Base(prog) == "ldd" && n >= 2:
+	case path.Base(prog) == "find" && n >= 5 && slices.Equal(w[n-4:], []string{"-exec", "ldd", "{}", ";"}):
+	default:
+		return "", false
 	}
-	return "", false
+	start, end := r.span(first)
+	return string(r.s.doc.Src[start:end]), true
 }
 
 // lits returns c's words as literals, "" for a word that is not one.

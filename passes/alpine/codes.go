@@ -60,6 +60,6 @@ var rules = []transform.Rule{
 	{Code: codeArch, Summary: "architecture names and packages Alpine builds only for some architectures"},
 	{Code: codeLocale, Summary: "locale generation: musl has no locale data"},
 	{Code: codeImplicit, Summary: "what Debian's dependencies bring besides commands (fonts, drivers, data)"},
-	{Code: codeBuildDeps, Summary: "the official images' apt-mark build-dependency pattern becomes apk's virtual packages and scanelf"},
+	{Code: codeBuildDeps, Summary: "the official images' apt-mark build-dependency pattern becomes apk's virtual packages"},
 	{Code: codeFinalImage, Summary: "the file's final image is a base, tool or compiler image that stays on its distribution"},
 }
