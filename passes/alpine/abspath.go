@@ -60,12 +60,12 @@ func (s *alpineStage) accountPaths() {
 		if checked && (u.Kind == "CMD" || u.Kind == "ENTRYPOINT" || u.Kind == "SHELL") {
 			continue // binPaths rewrites or refuses it
 		}
-		if checked && b.path == p && (s.has[b.pkg] || s.willAdd(b.pkg)) {
+		if checked && b.path == p && (s.present(b.pkg, u.Off) || s.willAdd(b.pkg)) {
 			continue
 		}
 		// the Alpine packages of the Debian packages that ship it: the same
 		// upstream program
-		pkg, at := s.alpineProvider(prog, commands.Tables().DebByCmd[prog])
+		pkg, at := s.alpineProvider(prog, commands.Tables().DebByCmd[prog], u.Off)
 		if pkg != "" && (at == p || at == "" && path.Dir(p) == "/usr/bin") {
 			continue
 		}

@@ -358,8 +358,13 @@ type alpineStage struct {
 	// with refusals lists them all.
 	changes, notes, refusals []finding
 
-	has  map[string]bool // Alpine packages installed here or in the stages this one is built on
-	debs map[string]bool // the same as the source distribution names them
+	has map[string]bool // Alpine packages installed here or in the stages this one is built on
+	// gone maps the packages installed only as a virtual package of this
+	// stage to the offset of the apk del that removes them (markGone).
+	gone map[string]int
+	// inherited are the packages of the stages this one is built on.
+	inherited map[string]bool
+	debs      map[string]bool // the same as the source distribution names them
 	// recDebs are the debs installed with their Recommends (see noteRecommends)
 	recDebs map[string]bool
 	adds    []*apkAdd // the apk add commands of this stage, in order
@@ -379,7 +384,7 @@ type alpineStage struct {
 
 func newAlpineStage(u *transform.Unit, file *alpineFile, st *parser.Stage, b rebase.AlpineBase) *alpineStage {
 	s := &alpineStage{u: u, file: file, doc: u.Doc, st: st, family: b.Family, release: u.Opts.Alpine(), python: b.Python, rust: b.Rust, nodeImage: b.NodeImage,
-		has: map[string]bool{}, debs: map[string]bool{}, recDebs: map[string]bool{}, vars: map[string]*pkgVar{}, groups: map[string]string{},
+		has: map[string]bool{}, gone: map[string]int{}, inherited: map[string]bool{}, debs: map[string]bool{}, recDebs: map[string]bool{}, vars: map[string]*pkgVar{}, groups: map[string]string{},
 		acct: newAccounts(), image: b.Image}
 	if b.Static && !b.Rust {
 		s.gob = &goBuild{fetchOff: -1, goenv: map[string]string{}}
@@ -390,7 +395,9 @@ func newAlpineStage(u *transform.Unit, file *alpineFile, st *parser.Stage, b reb
 // inherit takes over what the parent stage installs and defines.
 func (s *alpineStage) inherit(p *alpineStage) {
 	for k := range p.has {
-		s.has[k] = true
+		if _, gone := p.gone[k]; !gone {
+			s.has[k], s.inherited[k] = true, true
+		}
 	}
 	for k := range p.debs {
 		s.debs[k] = true
@@ -505,6 +512,7 @@ func (s *alpineStage) convert() {
 	if s.unlisted != nil {
 		s.refusals = append(s.refusals, *s.unlisted)
 	}
+	s.markGone()
 	s.account()
 	s.knownUsers()
 	s.accountCommands()
@@ -526,6 +534,49 @@ func (s *alpineStage) convert() {
 	}
 }
 
+// markGone records the packages the stage installs only as a virtual
+// package (.build-deps), with the offset of the apk del that removes them,
+// and what their meta packages bring (build-base's g++, make …): from
+// there on they are not installed, where Debian's purge keeps its base
+// packages (perl-base, bash) and the stage may still run them.
+func (s *alpineStage) markGone() {
+	kept := map[string]bool{}
+	for _, a := range s.adds {
+		if a.virtual == "" {
+			for _, n := range withDepends(a.names) {
+				kept[n] = true
+			}
+		}
+	}
+	for _, a := range s.adds {
+		if a.virtual == "" || a.delOff == 0 {
+			continue
+		}
+		for _, n := range withDepends(a.names) {
+			if !kept[n] && !s.inherited[n] {
+				s.gone[n] = max(s.gone[n], a.delOff)
+			}
+		}
+	}
+}
+
+// withDepends returns names and what their Alpine meta packages depend on.
+func withDepends(names []string) []string {
+	out := slices.Clone(names)
+	for _, n := range names {
+		out = append(out, alpineDepends[n]...)
+	}
+	return out
+}
+
+// present reports whether the Alpine package p is installed at offset off
+// of the file: installed in the stage or one it is built on, and not yet
+// removed by the apk del of a virtual package.
+func (s *alpineStage) present(p string, off int) bool {
+	at, gone := s.gone[p]
+	return s.has[p] && (!gone || off < at)
+}
+
 // placeNeeds adds each needed package to the first apk add that runs before
 // it is needed, not only under a condition, and not as a virtual package
 // (.build-deps, which apk del removes), or inserts "RUN apk add --no-cache
@@ -534,12 +585,13 @@ func (s *alpineStage) placeNeeds() {
 	slices.SortStableFunc(s.needs, func(a, b need) int { return a.off - b.off })
 	fromRun, fromPkgs := -1, []string(nil)
 	for _, n := range s.needs {
-		pkgs := slices.DeleteFunc(strings.Fields(n.pkg), func(p string) bool { return s.has[p] })
+		pkgs := slices.DeleteFunc(strings.Fields(n.pkg), func(p string) bool { return s.present(p, n.off) })
 		if len(pkgs) == 0 {
 			continue
 		}
 		for _, p := range pkgs {
 			s.has[p] = true
+			delete(s.gone, p) // installed for good now
 			if arches := alpinepkg.PartialArches(p); arches != "" {
 				s.refuse(s.doc.LineOf(n.off), codeArch, "%s would be added (%v), but Alpine builds it only for %s (aports, arch=): the original installs on amd64 and arm64 alike", p, n.why, archList(arches))
 			}

@@ -184,6 +184,8 @@ func (p *aptMarkPlan) apply(r *runConv) {
 		s.changed(r.line(p.scan), codeBuildDeps, "ldd … | dpkg-query … | apt-mark manual → the same ldd, whose libraries outside /usr/local apk keeps as the virtual package %s (so: names of the installed packages)", runDeps)
 	}
 	start, end := r.span(p.purge.Cmd)
+	a.delOff = start
+	s.keepBaseRuntime(a.start, a.names, r.line(p.purge), "apk del "+a.virtual)
 	r.edits = append(r.edits, transform.Edit{Start: start, End: end, Text: "apk del --no-network " + a.virtual})
 	s.changed(r.line(p.purge), codeBuildDeps, "apt-get purge --auto-remove → apk del --no-network %s (the build dependencies of %v)", a.virtual, transform.Line(a.line))
 }

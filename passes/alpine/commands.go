@@ -180,7 +180,7 @@ func (s *alpineStage) accountCommands() {
 		}
 		if u.LnDest {
 			// where Debian has the file too, the original fails the same way
-			if p, at := s.alpineProvider(name, debs); len(debs) == 0 && p != "" && (at == "" || at == u.Word) {
+			if p, at := s.alpineProvider(name, debs, u.Off); len(debs) == 0 && p != "" && (at == "" || at == u.Word) {
 				s.refuse(u.Line, codeCommand, "%v runs ln -s to %s without -f, but on Alpine %s already has %s there, so ln fails; use ln -sf or drop the link", useKind(u), u.Word, p, name)
 				return
 			}
@@ -190,7 +190,7 @@ func (s *alpineStage) accountCommands() {
 			continue // not a Debian package's command: the Dockerfile's own, or the image's
 		}
 		deb := debs[0]
-		p, at := s.alpineProvider(name, debs)
+		p, at := s.alpineProvider(name, debs, u.Off)
 		if p == "" {
 			add, why := s.alpineAdd(name, debs)
 			runs := "runs " + u.Word
@@ -251,16 +251,16 @@ func (s *alpineStage) hasDeps() {
 // package that replaces a Debian package shipping it (the same upstream,
 // unless the evidence puts the command in another package or the curated
 // list of the Alpine package's commands lacks it).
-func (s *alpineStage) alpineProvider(name string, debs []string) (string, string) {
+func (s *alpineStage) alpineProvider(name string, debs []string, off int) (string, string) {
 	t := commands.Tables()
 	elsewhere := false
 	for _, r := range t.Alp[name] {
-		if s.has[r.Pkg] || t.Rootfs[r.Pkg] {
+		if s.present(r.Pkg, off) || t.Rootfs[r.Pkg] {
 			return r.Pkg, r.Path
 		}
 		elsewhere = elsewhere || r.Evidence != "curated"
 	}
-	if s.has[name] && !t.Complete[name] {
+	if s.present(name, off) && !t.Complete[name] {
 		return name, ""
 	}
 	if elsewhere {
@@ -269,7 +269,7 @@ func (s *alpineStage) alpineProvider(name string, debs []string) (string, string
 	for _, d := range debs {
 		alps, _ := alpinepkg.FromDebian(d, s.release)
 		for _, a := range alps {
-			if s.has[a] && !t.Complete[a] {
+			if s.present(a, off) && !t.Complete[a] {
 				return a, ""
 			}
 		}

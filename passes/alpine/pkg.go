@@ -64,6 +64,7 @@ type apkAdd struct {
 	virtual string
 	debs    []string // the source package words, to match a later purge
 	names   []string // the Alpine packages it installs
+	delOff  int      // for a virtual package: the offset of the apk del that removes it
 	line    int
 	brk     string // what continues its RUN on a new line (see shellx.LineBreak)
 	cond    bool   // it runs only under a condition (if, ||, a loop, a subshell)
@@ -157,9 +158,10 @@ func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 				if n := len(slices.DeleteFunc(slices.Clone(r.s.adds), func(b *apkAdd) bool { return b.virtual == "" })); n > 1 {
 					a.virtual = fmt.Sprintf(".build-deps-%d", n)
 				}
+				a.delOff = first
 				r.edits = append(r.edits, transform.Edit{Start: first, End: lastEnd, Text: "apk del " + a.virtual})
 				s.changed(line, codePkgManager, "%s %s → apk del %s (the packages installed as %s on %v)", prog, sub, a.virtual, a.virtual, transform.Line(a.line))
-				r.keepRuntime(c, a, debs)
+				r.keepRuntime(c, a.start, a.names, debs, "apk del "+a.virtual)
 				return
 			}
 		}
@@ -203,6 +205,7 @@ func (r *runConv) pkgCmd(st *syntax.Stmt, c *syntax.CallExpr, sx *pmSyntax) {
 	if action == "del" {
 		r.edits = append(r.edits, transform.Edit{Start: first, End: headEnd, Text: verb})
 		s.changed(line, codePkgManager, "%s %s → %s", prog, sub, verb)
+		r.keepRuntime(c, first, outNames(outs), debs, "apk del")
 		return
 	}
 	_, last := r.span(c.Args[lastKept])
@@ -629,25 +632,31 @@ func archList(arches string) string {
 	return strings.ReplaceAll(arches, ",", ", ")
 }
 
-// keepRuntime keeps, after apk del of an install's virtual package, the
-// libraries Debian keeps after its purge. Debian never removes its base
-// packages, among them libgcc-s1 and libstdc++6, which what gcc and g++
-// build links against; Alpine's libgcc and libstdc++ come with gcc and
-// g++ and would go with them. A purge without --auto-remove also leaves
-// the dependencies the purged packages brought, such as libpq5 of
-// libpq-dev, which what was built against them needs; apk del removes
-// them, so their Alpine packages are installed for good. A dependency with
-// no Alpine name, or a package word docklean cannot read, refuses.
-func (r *runConv) keepRuntime(c *syntax.CallExpr, a *apkAdd, debs []string) {
+// keepRuntime keeps, after an apk del, the libraries Debian keeps after
+// its purge or remove. apk del removes every package nothing in the world
+// needs any more. Debian never removes its base packages, among them
+// libstdc++6, libgcc-s1 and libgfortran's runtime that what g++, rustc and
+// gfortran build links against; Alpine's libstdc++, libgcc and libgfortran
+// come with the compilers and would go with them (baseRuntime). A purge
+// without --auto-remove (and no apt-get autoremove after it in the RUN)
+// also leaves the dependencies the purged packages brought, such as
+// libpq5 of libpq-dev, which what was built against them needs: their
+// Alpine packages are installed for good. A dependency with no Alpine
+// name, or a package word docklean cannot read, refuses. at is the offset
+// of the install the packages came from (or of the del), names their
+// Alpine names, debs the Debian words of the del, del what apk del
+// removes.
+func (r *runConv) keepRuntime(c *syntax.CallExpr, at int, names, debs []string, del string) {
 	s := r.s
 	line := r.line(c)
-	if slices.Contains(a.names, "g++") {
-		s.need("libstdc++", a.start, codePkgManager, "what g++ builds links libstdc++, which Debian's base image keeps after the purge on %v (libstdc++6) and apk del %s would remove", transform.Line(line), a.virtual)
-	}
+	r.s.keepBaseRuntime(at, names, line, del)
 	for _, w := range c.Args[1:] {
 		if v, ok := shellx.WordLit(w); ok && (v == "--auto-remove" || v == "--autoremove") {
 			return // Debian removes the dependencies too
 		}
+	}
+	if _, end := r.span(c); autoremove.MatchString(string(s.doc.Src[end:s.doc.LineEnd(r.in.EndLine)])) {
+		return // so does apt-get autoremove after it
 	}
 	t := commands.Tables()
 	seen := map[string]bool{}
@@ -663,23 +672,39 @@ func (r *runConv) keepRuntime(c *syntax.CallExpr, a *apkAdd, debs []string) {
 				}
 			case runtimeLib.MatchString(dep):
 				seen[dep] = true
-				names, ok := alpinepkg.FromDebian(dep, s.release)
+				alps, ok := alpinepkg.FromDebian(dep, s.release)
 				if !ok {
-					s.refuse(line, codePkgManager, "the purge on %v keeps %s, which %s brought (no --auto-remove), and %s has no Alpine name docklean knows; add --auto-remove if the build does not need it, or convert by hand", transform.Line(line), dep, from, dep)
+					s.refuse(line, codePkgManager, "the removal on %v keeps %s, which %s brought (no --auto-remove), and %s has no Alpine name docklean knows; add --auto-remove if the build does not need it, or convert by hand", transform.Line(line), dep, from, dep)
 					return false
 				}
-				s.need(strings.Join(names, " "), a.start, codePkgManager, "Debian's purge on %v keeps %s, which %s brought (no --auto-remove), and apk del %s would remove it", transform.Line(line), dep, from, a.virtual)
+				s.need(strings.Join(alps, " "), at, codePkgManager, "Debian's removal on %v keeps %s, which %s brought (no --auto-remove), and %s would remove it", transform.Line(line), dep, from, del)
 			}
 		}
 		return true
 	}
 	for _, d := range debs {
 		if !debName.MatchString(d) {
-			s.refuse(line, codePkgManager, "the purge on %v keeps the dependencies of its packages installed (no --auto-remove), and docklean cannot tell which %s holds; add --auto-remove if the build does not need them, or convert by hand", transform.Line(line), d)
+			s.refuse(line, codePkgManager, "the removal on %v keeps the dependencies of its packages installed (no --auto-remove), and docklean cannot tell which %s holds; add --auto-remove if the build does not need them, or convert by hand", transform.Line(line), d)
 			return
 		}
 		if !walk(d, d) {
 			return
+		}
+	}
+}
+
+// baseRuntime maps an Alpine compiler package to the run-time library of
+// what it builds, which Debian keeps in every image (libstdc++6,
+// libgcc-s1, libgfortran5 through gfortran's own base packages).
+var baseRuntime = map[string]string{"g++": "libstdc++", "gfortran": "libgfortran", "rust": "libgcc", "cargo": "libgcc"}
+
+// keepBaseRuntime installs for good, before at, the run-time libraries of
+// the compilers among names (and what their meta packages bring:
+// build-base's g++), which del removes where Debian keeps them.
+func (s *alpineStage) keepBaseRuntime(at int, names []string, line int, del string) {
+	for _, n := range withDepends(names) {
+		if lib := baseRuntime[n]; lib != "" {
+			s.need(lib, at, codePkgManager, "what %s builds links %s, which Debian keeps in every image and %s on %v would remove", n, lib, del, transform.Line(line))
 		}
 	}
 }
@@ -690,6 +715,8 @@ var (
 	// runtimeLib is a Debian shared-library package: libfoo3, libssl3,
 	// libpq5, libgcc-s1, not libfoo-dev, -common, -data, -bin or -doc.
 	runtimeLib = regexp.MustCompile(`^lib.*[0-9](t64)?$`)
+	// autoremove is apt-get autoremove (or apt autoremove), with options.
+	autoremove = regexp.MustCompile(`\bapt(-get)?\s+(-\S+\s+)*autoremove\b`)
 	// toolchainDev are glibc's and the compilers' own -dev packages, whose
 	// Alpine counterparts are musl-dev and the compilers themselves: their
 	// libraries are glibc's (libnsl2, libtirpc3), not a build's.
