@@ -174,6 +174,27 @@ func (c *pkgCmd) removes(dir string) bool {
 	return false
 }
 
+// removesVar reports whether c is an rm of the folder that the variable
+// name holds: "$NAME" or ${NAME}, quoted or not.
+func (c *pkgCmd) removesVar(name string) bool {
+	if c.tool != "rm" {
+		return false
+	}
+	for _, w := range c.words[1:] {
+		if len(w.Parts) != 1 {
+			continue
+		}
+		part := w.Parts[0]
+		if dq, ok := part.(*syntax.DblQuoted); ok && len(dq.Parts) == 1 {
+			part = dq.Parts[0]
+		}
+		if pe, ok := part.(*syntax.ParamExp); ok && pe.Param.Value == name && pe.Exp == nil && pe.Repl == nil && pe.Index == nil && !pe.Length && !pe.Excl {
+			return true
+		}
+	}
+	return false
+}
+
 // onlyRemoves reports whether c is an rm whose every path is dir or in it.
 func (c *pkgCmd) onlyRemoves(dir string) bool {
 	if c.tool != "rm" {
@@ -353,7 +374,13 @@ var cacheRules = []*cacheRule{
 		present: runs("microdnf", "clean", "all"), dirs: []string{"/var/cache/yum", "/var/cache/dnf"}},
 	{name: "composer", match: lacks(sub("composer", "install", "require", "update", "create-project"), "--no-cache"),
 		cleanup: "composer clear-cache", present: func(cmds []*pkgCmd) bool {
-			return runs("composer", "clear-cache")(cmds) || runs("composer", "clearcache")(cmds) || runs("composer", "cc")(cmds)
+			// or the RUN removes composer's home (docker-library's drupal
+			// runs composer with a temporary COMPOSER_HOME, then removes it;
+			// clear-cache would make it again)
+			return runs("composer", "clear-cache")(cmds) || runs("composer", "clearcache")(cmds) || runs("composer", "cc")(cmds) ||
+				slices.ContainsFunc(cmds, func(c *pkgCmd) bool {
+					return c.removesVar("COMPOSER_HOME") || c.removesVar("COMPOSER_CACHE_DIR")
+				})
 		}, dirs: []string{"/.composer", "/.composer/cache", "/.cache/composer"}},
 	// --no-cache is a global option of uv (any position), -n its short form.
 	{name: "uv", match: lacks(sub("uv", "pip", "sync", "tool", "add", "lock", "run", "export"), "--no-cache", "-n", "--no-cache-dir"),
