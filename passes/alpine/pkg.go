@@ -294,6 +294,11 @@ func (r *runConv) translate(c *syntax.CallExpr, idx []int, sx *pmSyntax) ([]pkgO
 			if v == nil {
 				v = s.vars[m[1]]
 			}
+			if v == nil && m[1] == "PHPIZE_DEPS" && s.image == "php" {
+				// the php images' own ENV: Alpine's names in its Alpine images
+				outs = append(outs, pkgOut{idx: i, names: phpizeDepsAlpine})
+				continue
+			}
 			if v == nil {
 				s.refuse(line, codePkgManager, "the package list $%s has no default in the stage's ARG/ENV or earlier in the RUN", m[1])
 				return nil, false
