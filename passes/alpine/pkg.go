@@ -675,6 +675,9 @@ func (r *runConv) keepRuntime(c *syntax.CallExpr, at int, names, debs []string, 
 				if !walk(dep, from) {
 					return false
 				}
+			case s.python && strings.HasPrefix(dep, "libpython"):
+				// Debian's own Python's library: the python image's Python is
+				// in /usr/local, and what pip builds there does not link it
 			case runtimeLib.MatchString(dep):
 				seen[dep] = true
 				alps, ok := alpinepkg.FromDebian(dep, s.release)
