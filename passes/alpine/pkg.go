@@ -655,6 +655,15 @@ func (r *runConv) keepRuntime(c *syntax.CallExpr, at int, names, debs []string, 
 	s := r.s
 	line := r.line(c)
 	r.s.keepBaseRuntime(at, names, line, del)
+	if s.family != rebase.FamDebian {
+		// dnf removes the dependencies nothing needs, as apk does; yum 3
+		// (CentOS 7) keeps them, and docklean has no Fedora dependency data
+		// to name the libraries a -devel package brought
+		if prog, _ := shellx.WordLit(c.Args[0]); path.Base(prog) == "yum" && slices.ContainsFunc(debs, func(d string) bool { return strings.HasSuffix(d, "-devel") }) {
+			s.refuse(line, codePkgManager, "yum removes -devel packages on %v: yum 3 (CentOS 7) keeps the libraries they brought, apk del removes them, and docklean has no Fedora dependency data to name them; convert by hand", transform.Line(line))
+		}
+		return
+	}
 	for _, w := range c.Args[1:] {
 		if v, ok := shellx.WordLit(w); ok && (v == "--auto-remove" || v == "--autoremove") {
 			return // Debian removes the dependencies too
