@@ -134,46 +134,8 @@ func TestE2EAlpineBuildDeps(t *testing.T) {
 	}
 	control := runDepsCmd.ReplaceAllLiteralString(converted, ":")
 
-	// 3. Build both at once, with no network.
-	var builds [2]struct{ tag, log string }
-	var errs [2]error
-	var wg sync.WaitGroup
-	for i, df := range []string{converted, control} {
-		name := []string{"converted", "control"}[i]
-		dfPath := filepath.Join(t.TempDir(), "Dockerfile")
-		if err := os.WriteFile(dfPath, []byte(df), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			builds[i].tag = tags + ":" + name
-			builds[i].log, errs[i] = buildWithContext(ctxDir, dfPath, builds[i].tag)
-		}()
-	}
-	wg.Wait()
-	for i, b := range builds {
-		if errs[i] == nil {
-			t.Cleanup(func() { exec.Command("docker", "rmi", "-f", b.tag).Run() })
-		}
-	}
-	if errs[0] != nil {
-		t.Fatalf("docklean's output does not build in the real Alpine: %v\n%s", errs[0], builds[0].log)
-	}
-	if errs[1] != nil {
-		t.Fatalf("the control (no .run-deps) does not build: %v\n%s", errs[1], builds[1].log)
-	}
-	t.Logf("build log:\n%s", builds[0].log)
-	// A real build's apk add --no-network finds no index (the remote
-	// repositories are off and apk add --no-cache cached none): every
-	// so: name must resolve to an installed package, so the step installs
-	// its virtual package and nothing else. The local repository here
-	// would serve libpng again; this catches it.
-	if step := runDepsStep(builds[0].log); step == "" || !strings.Contains(step, "Installing .run-deps") || strings.Count(step, "Installing") != 1 {
-		t.Errorf("the .run-deps step must install its virtual package only (every so: name resolved from the installed packages), got:\n%s", step)
-	}
-
-	// 4. What each image holds, and whether its CMD (prog --version) runs.
+	// 3. What each image must hold, and whether its CMD (prog --version)
+	// runs; both built at once, with no network.
 	img := []check{
 		{"libpng must stay installed (kept by .run-deps)", "apk info -e libpng", true, ""},
 		{"libpng-dev must be gone (apk del .build-deps)", "apk info -e libpng-dev || test -e /usr/include/png.h", false, ""},
@@ -190,27 +152,14 @@ func TestE2EAlpineBuildDeps(t *testing.T) {
 		{"control: without .run-deps, apk del .build-deps must remove libpng (else the test could not see a wrong .run-deps line)", "apk info -e libpng", false, ""},
 		{"control: without .run-deps the program must fail to load libpng16.so.16", "prog --version", false, "Error loading shared library libpng16.so.16"},
 	}
-	probes := [][]check{img, ctl}
-	var outs [2][]string
-	for i := range probes {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			outs[i], errs[i] = probe(builds[i].tag, probes[i])
-		}()
-	}
-	wg.Wait()
-	for i, checks := range probes {
-		if errs[i] != nil {
-			t.Fatalf("%s: %v", builds[i].tag, errs[i])
-		}
-		for j, c := range checks {
-			ok := strings.HasSuffix(outs[i][j], "exit 0")
-			t.Logf("%s: %s: %s", builds[i].tag, c.script, outs[i][j])
-			if ok != c.wantOK || !strings.Contains(outs[i][j], c.wantOut) {
-				t.Errorf("%s: %s: %q: %s", builds[i].tag, c.why, c.script, outs[i][j])
-			}
-		}
+	log := buildAndCheck(t, ctxDir, tags, [2]string{converted, control}, "no .run-deps", [2][]check{img, ctl})
+	// A real build's apk add --no-network finds no index (the remote
+	// repositories are off and apk add --no-cache cached none): every
+	// so: name must resolve to an installed package, so the step installs
+	// its virtual package and nothing else. The local repository here
+	// would serve libpng again; this catches it.
+	if step := runDepsStep(log); step == "" || !strings.Contains(step, "Installing .run-deps") || strings.Count(step, "Installing") != 1 {
+		t.Errorf("the .run-deps step must install its virtual package only (every so: name resolved from the installed packages), got:\n%s", step)
 	}
 	t.Logf("done in %v", time.Since(start).Round(100*time.Millisecond))
 }
@@ -547,4 +496,62 @@ func runDepsStep(log string) string {
 		after = after[:i]
 	}
 	return "+ apk add --no-network --virtual .run-deps" + after
+}
+
+// buildAndCheck builds docklean's output and its control (the same file
+// without the line under test, which lacks names) at once, from ctxDir
+// with no network, runs each side's checks in its image, and returns the
+// output's build log. A build or check that fails fails the test.
+func buildAndCheck(t *testing.T, ctxDir, tags string, dfs [2]string, lacks string, checks [2][]check) string {
+	t.Helper()
+	var builds [2]struct{ tag, log string }
+	var errs [2]error
+	var wg sync.WaitGroup
+	for i, df := range dfs {
+		dfPath := filepath.Join(t.TempDir(), "Dockerfile")
+		if err := os.WriteFile(dfPath, []byte(df), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		builds[i].tag = tags + ":" + []string{"converted", "control"}[i]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			builds[i].log, errs[i] = buildWithContext(ctxDir, dfPath, builds[i].tag)
+		}()
+	}
+	wg.Wait()
+	for i, b := range builds {
+		if errs[i] == nil {
+			t.Cleanup(func() { exec.Command("docker", "rmi", "-f", b.tag).Run() })
+		}
+	}
+	if errs[0] != nil {
+		t.Fatalf("docklean's output does not build in the real Alpine: %v\n%s", errs[0], builds[0].log)
+	}
+	if errs[1] != nil {
+		t.Fatalf("the control (%s) does not build: %v\n%s", lacks, errs[1], builds[1].log)
+	}
+	t.Logf("build log:\n%s", builds[0].log)
+	var outs [2][]string
+	for i := range checks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			outs[i], errs[i] = probe(builds[i].tag, checks[i])
+		}()
+	}
+	wg.Wait()
+	for i := range checks {
+		if errs[i] != nil {
+			t.Fatalf("%s: %v", builds[i].tag, errs[i])
+		}
+		for j, c := range checks[i] {
+			ok := strings.HasSuffix(outs[i][j], "exit 0")
+			t.Logf("%s: %s: %s", builds[i].tag, c.script, outs[i][j])
+			if ok != c.wantOK || !strings.Contains(outs[i][j], c.wantOut) {
+				t.Errorf("%s: %s: %q: %s", builds[i].tag, c.why, c.script, outs[i][j])
+			}
+		}
+	}
+	return builds[0].log
 }

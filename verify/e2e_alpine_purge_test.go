@@ -170,34 +170,7 @@ func TestE2EAlpinePurgeKeeps(t *testing.T) {
 		converted := from.ReplaceAllLiteralString(out, "FROM "+base)
 		control := keepLine.ReplaceAllLiteralString(converted, "")
 
-		var builds [2]struct{ tag, log string }
-		var errs [2]error
-		var wg sync.WaitGroup
-		for i, df := range []string{converted, control} {
-			dfPath := filepath.Join(t.TempDir(), "Dockerfile")
-			if err := os.WriteFile(dfPath, []byte(df), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			builds[i].tag = tags + ":" + []string{"converted", "control"}[i]
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				builds[i].log, errs[i] = buildWithContext(ctxDir, dfPath, builds[i].tag)
-			}()
-		}
-		wg.Wait()
-		for i, b := range builds {
-			if errs[i] == nil {
-				t.Cleanup(func() { exec.Command("docker", "rmi", "-f", b.tag).Run() })
-			}
-		}
-		if errs[0] != nil {
-			t.Fatalf("docklean's output does not build in the real Alpine: %v\n%s", errs[0], builds[0].log)
-		}
-		if errs[1] != nil {
-			t.Fatalf("the control (no RUN apk add --no-cache libpng) does not build: %v\n%s", errs[1], builds[1].log)
-		}
-		probes := [][]check{{
+		probes := [2][]check{{
 			{"libpng must stay installed (kept by the RUN apk add --no-cache libpng)", "apk info -e libpng", true, ""},
 			{"libpng must be in the world (installed for good, not only as libpng-dev's dependency)", "grep -x libpng /etc/apk/world", true, ""},
 			{"libpng-dev must be gone (apk del .build-deps)", "apk info -e libpng-dev || test -e /usr/include/png.h", false, ""},
@@ -207,26 +180,7 @@ func TestE2EAlpinePurgeKeeps(t *testing.T) {
 			{"control: without the kept libpng, apk del .build-deps must remove libpng (else the test could not see keepRuntime fail)", "apk info -e libpng", false, ""},
 			{"control: without the kept libpng the program must fail to load libpng16.so.16", "prog --version", false, "Error loading shared library libpng16.so.16"},
 		}}
-		var outs [2][]string
-		for i := range probes {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				outs[i], errs[i] = probe(builds[i].tag, probes[i])
-			}()
-		}
-		wg.Wait()
-		for i, checks := range probes {
-			if errs[i] != nil {
-				t.Fatalf("%s: %v", builds[i].tag, errs[i])
-			}
-			for j, c := range checks {
-				t.Logf("%s: %s: %s", builds[i].tag, c.script, outs[i][j])
-				if strings.HasSuffix(outs[i][j], "exit 0") != c.wantOK || !strings.Contains(outs[i][j], c.wantOut) {
-					t.Errorf("%s: %s: %q: %s", builds[i].tag, c.why, c.script, outs[i][j])
-				}
-			}
-		}
+		buildAndCheck(t, ctxDir, tags, [2]string{converted, control}, "no RUN apk add --no-cache libpng", probes)
 	})
 
 	t.Run("auto-remove", func(t *testing.T) {
