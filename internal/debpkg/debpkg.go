@@ -6,7 +6,9 @@ package debpkg
 
 import (
 	"bufio"
+	"compress/gzip"
 	"io"
+	"os"
 	"strings"
 )
 
@@ -88,6 +90,20 @@ func Contents(r io.Reader, fn func(path string, pkgs []string)) error {
 		fn(strings.TrimSpace(line[:i]), strings.Split(line[i+1:], ","))
 	}
 	return sc.Err()
+}
+
+// ContentsFile calls Contents on the gzipped Contents index named file.
+func ContentsFile(file string, fn func(path string, pkgs []string)) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return err
+	}
+	return Contents(zr, fn)
 }
 
 // PkgName is the package name of a Contents location (section/name).

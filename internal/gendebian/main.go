@@ -26,7 +26,6 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"flag"
 	"fmt"
 	"io"
@@ -230,16 +229,7 @@ func sortLines(s string) string {
 // filterContents copies the lines of a Contents index for files under the
 // bin folders that packages in keep ship.
 func filterContents(file string, keep map[string]bool, cb *strings.Builder) error {
-	f, err := os.Open(file)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return err
-	}
-	return debpkg.Contents(zr, func(p string, locs []string) {
+	return debpkg.ContentsFile(file, func(p string, locs []string) {
 		if !binDir.MatchString(p) {
 			return
 		}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"fmt"
 	"os"
 	"os/exec"
@@ -71,16 +70,7 @@ func readPackages(file, release string) (map[string]*debPackage, error) {
 // readContents adds to pkgs the command and library files of a Contents
 // index (gzipped).
 func readContents(file string, pkgs map[string]*debPackage) error {
-	f, err := os.Open(file)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return err
-	}
-	return debpkg.Contents(zr, func(p string, locs []string) {
+	return debpkg.ContentsFile(file, func(p string, locs []string) {
 		var kept string
 		switch {
 		case binFile.MatchString(p):

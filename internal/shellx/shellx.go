@@ -68,6 +68,23 @@ func WordText(sh *parser.Shell, w *syntax.Word) string {
 	return sh.Text[w.Pos().Offset():w.End().Offset()]
 }
 
+// ParamName returns NAME when w is only the expansion $NAME or ${NAME},
+// quoted or not, with no operator.
+func ParamName(w *syntax.Word) (string, bool) {
+	if w == nil || len(w.Parts) != 1 {
+		return "", false
+	}
+	part := w.Parts[0]
+	if dq, ok := part.(*syntax.DblQuoted); ok && len(dq.Parts) == 1 {
+		part = dq.Parts[0]
+	}
+	pe, ok := part.(*syntax.ParamExp)
+	if !ok || pe.Param == nil || pe.Exp != nil || pe.Repl != nil || pe.Index != nil || pe.Slice != nil || pe.Length || pe.Excl || pe.Names != 0 {
+		return "", false
+	}
+	return pe.Param.Value, true
+}
+
 // CallArgs returns the literal words of a simple command; ok is false when
 // any word is not a plain literal.
 func CallArgs(c *syntax.CallExpr) (args []string, ok bool) {

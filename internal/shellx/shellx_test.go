@@ -54,6 +54,19 @@ func TestWordLitAndCallArgs(t *testing.T) {
 	}
 }
 
+func TestParamName(t *testing.T) {
+	for word, want := range map[string]string{
+		`$HOME`: "HOME", `"$HOME"`: "HOME", `${HOME}`: "HOME", `"${HOME}"`: "HOME",
+		`${HOME:-x}`: "", `${#HOME}`: "", `${HOME/a/b}`: "", `$HOME/x`: "", `"$A$B"`: "", `home`: "",
+	} {
+		_, in := parseRun(t, "FROM debian\nRUN rm "+word+"\n")
+		w := in.Shell.File.Stmts[0].Cmd.(*syntax.CallExpr).Args[1]
+		if got, ok := ParamName(w); got != want || ok != (want != "") {
+			t.Errorf("ParamName(%s) = %q, %v; want %q", word, got, ok, want)
+		}
+	}
+}
+
 func TestUnescapeLit(t *testing.T) {
 	for in, want := range map[string]string{`a\ b`: "a b", "a\\\nb": "ab", `a\\b`: `a\b`, `a\`: `a\`} {
 		if got := UnescapeLit(in); got != want {

@@ -367,8 +367,9 @@ type alpineStage struct {
 	debs      map[string]bool // the same as the source distribution names them
 	// recDebs are the debs installed with their Recommends (see noteRecommends)
 	recDebs map[string]bool
-	adds    []*apkAdd // the apk add commands of this stage, in order
-	needs   []need    // packages the stage needs (bash, shadow)
+	adds    []*apkAdd                            // the apk add commands of this stage, in order
+	marks   map[*parser.Instruction]*aptMarkPlan // aptMarkOf's plans, per RUN
+	needs   []need                               // packages the stage needs (bash, shadow)
 	vars    map[string]*pkgVar
 	groups  map[string]string // gid → name of the groups addgroup created
 	acct    *accounts         // users and groups (ids.go)
@@ -384,7 +385,7 @@ type alpineStage struct {
 
 func newAlpineStage(u *transform.Unit, file *alpineFile, st *parser.Stage, b rebase.AlpineBase) *alpineStage {
 	s := &alpineStage{u: u, file: file, doc: u.Doc, st: st, family: b.Family, release: u.Opts.Alpine(), python: b.Python, rust: b.Rust, nodeImage: b.NodeImage,
-		has: map[string]bool{}, gone: map[string]int{}, inherited: map[string]bool{}, debs: map[string]bool{}, recDebs: map[string]bool{}, vars: map[string]*pkgVar{}, groups: map[string]string{},
+		has: map[string]bool{}, gone: map[string]int{}, marks: map[*parser.Instruction]*aptMarkPlan{}, inherited: map[string]bool{}, debs: map[string]bool{}, recDebs: map[string]bool{}, vars: map[string]*pkgVar{}, groups: map[string]string{},
 		acct: newAccounts(), image: b.Image}
 	if b.Static && !b.Rust {
 		s.gob = &goBuild{fetchOff: -1, goenv: map[string]string{}}

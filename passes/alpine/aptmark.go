@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/docklean/docklean/internal/shellx"
+	"github.com/docklean/docklean/parser"
 	"github.com/docklean/docklean/transform"
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -57,6 +58,17 @@ type aptMarkPlan struct {
 // runDepsAwk reads ldd's "NAME => PATH (ADDRESS)" lines, drops the
 // libraries found under /usr/local, and names the others as apk's so:NAME.
 const runDepsAwk = `awk '/=>/ { if (index($3, "/usr/local/") == 1) next; print "so:" $1 }'`
+
+// aptMarkOf returns the pattern's plan for the shell-form RUN in, found
+// once: the RUN's conversion and the stage's command uses both need it.
+func (s *alpineStage) aptMarkOf(in *parser.Instruction) *aptMarkPlan {
+	p, ok := s.marks[in]
+	if !ok {
+		p = (&runConv{s: s, in: in, sh: in.Shell}).aptMark()
+		s.marks[in] = p
+	}
+	return p
+}
 
 // aptMark finds the pattern in the RUN and plans its statements, or
 // returns nil when the RUN does not hold it whole (its apt-mark commands
@@ -223,7 +235,7 @@ func showManual(st *syntax.Stmt) string {
 	if !ok || len(cs.Stmts) != 1 || len(cs.Stmts[0].Redirs) > 0 {
 		return ""
 	}
-	if inner, ok := cs.Stmts[0].Cmd.(*syntax.CallExpr); ok && litArgs(inner, "apt-mark", "showmanual") {
+	if inner, ok := cs.Stmts[0].Cmd.(*syntax.CallExpr); ok && len(inner.Assigns) == 0 && slices.Equal(lits(inner.Args), []string{"apt-mark", "showmanual"}) {
 		return a.Name.Value
 	}
 	return ""
@@ -232,7 +244,7 @@ func showManual(st *syntax.Stmt) string {
 // markAuto reports whether st is apt-mark auto '.*', its output dropped.
 func markAuto(st *syntax.Stmt) bool {
 	c, ok := st.Cmd.(*syntax.CallExpr)
-	if !ok || !litArgs(c, "apt-mark", "auto", ".*") {
+	if !ok || len(c.Assigns) > 0 || !slices.Equal(lits(c.Args), []string{"apt-mark", "auto", ".*"}) {
 		return false
 	}
 	for _, rd := range st.Redirs {
@@ -246,42 +258,16 @@ func markAuto(st *syntax.Stmt) bool {
 // markManual reports whether st is apt-mark manual $VAR, alone or after
 // [ -z "$VAR" ] ||.
 func markManual(st *syntax.Stmt, v string) bool {
+	isVar := func(w *syntax.Word) bool { name, ok := shellx.ParamName(w); return ok && name == v }
 	if b, ok := st.Cmd.(*syntax.BinaryCmd); ok && b.Op == syntax.OrStmt {
 		t, ok := b.X.Cmd.(*syntax.CallExpr)
-		if !ok || len(t.Args) != 4 || !litArgs(&syntax.CallExpr{Args: t.Args[:2]}, "[", "-z") || !isVar(t.Args[2], v) || !litArgs(&syntax.CallExpr{Args: t.Args[3:]}, "]") {
+		if !ok || len(t.Args) != 4 || !slices.Equal(lits(t.Args[:2]), []string{"[", "-z"}) || !isVar(t.Args[2]) || !slices.Equal(lits(t.Args[3:]), []string{"]"}) {
 			return false
 		}
 		st = b.Y
 	}
 	c, ok := st.Cmd.(*syntax.CallExpr)
-	return ok && len(st.Redirs) == 0 && len(c.Args) == 3 && litArgs(&syntax.CallExpr{Args: c.Args[:2]}, "apt-mark", "manual") && isVar(c.Args[2], v)
-}
-
-// isVar reports whether w is $v or ${v}, quoted or not.
-func isVar(w *syntax.Word, v string) bool {
-	if len(w.Parts) != 1 {
-		return false
-	}
-	part := w.Parts[0]
-	if dq, ok := part.(*syntax.DblQuoted); ok && len(dq.Parts) == 1 {
-		part = dq.Parts[0]
-	}
-	pe, ok := part.(*syntax.ParamExp)
-	return ok && pe.Param.Value == v && pe.Exp == nil && pe.Repl == nil && pe.Index == nil && !pe.Length && !pe.Excl
-}
-
-// litArgs reports whether c's words are exactly want, as literals.
-func litArgs(c *syntax.CallExpr, want ...string) bool {
-	if len(c.Args) != len(want) || len(c.Assigns) > 0 {
-		return false
-	}
-	for i, w := range c.Args {
-		v, ok := shellx.WordLit(w)
-		if !ok || v != want[i] {
-			return false
-		}
-	}
-	return true
+	return ok && len(st.Redirs) == 0 && len(c.Assigns) == 0 && len(c.Args) == 3 && slices.Equal(lits(c.Args[:2]), []string{"apt-mark", "manual"}) && isVar(c.Args[2])
 }
 
 // purgeOpts are the options of the pattern's purge: they choose what
@@ -341,13 +327,13 @@ func (r *runConv) scanSource(st *syntax.Stmt) (string, bool) {
 		return "", false
 	}
 	last := cmds[len(cmds)-1].Cmd.(*syntax.CallExpr)
-	words := lits(last)
+	words := lits(last.Args)
 	if len(words) < 3 || words[0] != "xargs" || !slices.Equal(words[len(words)-2:], []string{"apt-mark", "manual"}) {
 		return "", false
 	}
 	query := false
 	for _, c := range cmds[1 : len(cmds)-1] {
-		w := lits(c.Cmd.(*syntax.CallExpr))
+		w := lits(c.Cmd.(*syntax.CallExpr).Args)
 		query = query || len(w) > 0 && w[0] == "xargs" && slices.Contains(w, "dpkg-query")
 	}
 	if !query {
@@ -355,7 +341,7 @@ func (r *runConv) scanSource(st *syntax.Stmt) (string, bool) {
 	}
 	first := cmds[0].Cmd.(*syntax.CallExpr)
 	prog, _ := shellx.WordLit(first.Args[0])
-	w := lits(first)
+	w := lits(first.Args)
 	switch n := len(w); {
 	case path.Base(prog) == "ldd" && n >= 2:
 	case path.Base(prog) == "find" && n >= 5 && slices.Equal(w[n-4:], []string{"-exec", "ldd", "{}", ";"}):
@@ -366,10 +352,10 @@ func (r *runConv) scanSource(st *syntax.Stmt) (string, bool) {
 	return string(r.s.doc.Src[start:end]), true
 }
 
-// lits returns c's words as literals, "" for a word that is not one.
-func lits(c *syntax.CallExpr) []string {
-	out := make([]string, len(c.Args))
-	for i, a := range c.Args {
+// lits returns words as literals, "" for a word that is not one.
+func lits(words []*syntax.Word) []string {
+	out := make([]string, len(words))
+	for i, a := range words {
 		out[i], _ = shellx.WordLit(a)
 	}
 	return out

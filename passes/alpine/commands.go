@@ -56,7 +56,7 @@ func (s *alpineStage) readCommandUses() []commands.Use {
 				continue
 			}
 			kind := fmt.Sprintf("the RUN on line %d", in.StartLine)
-			mark := (&runConv{s: s, in: in, sh: sh}).aptMark()
+			mark := s.aptMarkOf(in)
 			parser.Walk(sh.File, func(n syntax.Node) bool {
 				if st, ok := n.(*syntax.Stmt); ok && mark != nil && mark.skip[st] {
 					return false // replaced (aptmark.go)

@@ -262,7 +262,7 @@ func (s *alpineStage) run(in *parser.Instruction) {
 	}
 	r := &runConv{s: s, in: in, sh: in.Shell, del: map[*syntax.Stmt]string{}, done: map[*syntax.Word]bool{}, locals: map[string]*pkgVar{}}
 	r.arch = r.printArch()
-	r.mark = r.aptMark()
+	r.mark = s.aptMarkOf(in)
 	piped := map[*syntax.Stmt]bool{}
 	parser.Walk(r.sh.File, func(n syntax.Node) bool {
 		switch n := n.(type) {

@@ -177,22 +177,10 @@ func (c *pkgCmd) removes(dir string) bool {
 // removesVar reports whether c is an rm of the folder that the variable
 // name holds: "$NAME" or ${NAME}, quoted or not.
 func (c *pkgCmd) removesVar(name string) bool {
-	if c.tool != "rm" {
-		return false
-	}
-	for _, w := range c.words[1:] {
-		if len(w.Parts) != 1 {
-			continue
-		}
-		part := w.Parts[0]
-		if dq, ok := part.(*syntax.DblQuoted); ok && len(dq.Parts) == 1 {
-			part = dq.Parts[0]
-		}
-		if pe, ok := part.(*syntax.ParamExp); ok && pe.Param.Value == name && pe.Exp == nil && pe.Repl == nil && pe.Index == nil && !pe.Length && !pe.Excl {
-			return true
-		}
-	}
-	return false
+	return c.tool == "rm" && slices.ContainsFunc(c.words[1:], func(w *syntax.Word) bool {
+		v, ok := shellx.ParamName(w)
+		return ok && v == name
+	})
 }
 
 // onlyRemoves reports whether c is an rm whose every path is dir or in it.
